@@ -1,0 +1,66 @@
+# One quality gate, run the same way locally and in CI (.ci/run): see `make help`.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+RUFF := $(VENV)/bin/ruff
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help venv devdeps keys run test lint format clean
+
+help:
+	@echo "make venv     create .venv and install requirements.txt"
+	@echo "make devdeps  also install requirements-dev.txt and make sure Chromium is there"
+	@echo "make keys     write development keys to var/dev-keys.env (once)"
+	@echo "make run      migrate, seed demo data and serve on http://127.0.0.1:8000 (DEBUG on)"
+	@echo "make test     run the tests (PYTEST_ARGS=... passes options; DATABASE_URL picks the database)"
+	@echo "make lint     ruff format --check, ruff check, makemigrations --check"
+	@echo "make format   ruff format and ruff check --fix"
+	@echo "make clean    remove .venv and var/ (including the development keys)"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps keep re-runs fast: pip only runs again when a requirements file changes.
+$(RUNTIME_STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements-dev.txt $(RUNTIME_STAMP)
+	$(PY) -m pip install -r requirements-dev.txt
+	touch $@
+
+venv: $(RUNTIME_STAMP)
+
+devdeps: $(DEV_STAMP)
+	scripts/ensure-chromium.sh
+
+# Development keys are for DEBUG only; production keys come from the environment.
+keys: export DJANGO_DEBUG = 1
+keys: venv
+	$(PY) manage.py make_dev_keys
+
+run: export DJANGO_DEBUG = 1
+run: keys
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: devdeps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	$(RUFF) format --check .
+	$(RUFF) check .
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+format: $(DEV_STAMP)
+	$(RUFF) format .
+	$(RUFF) check --fix .
+
+clean:
+	rm -rf $(VENV) var/

@@ -1,0 +1,15 @@
+"""WSGI entry point. Refuses to start when the keyring is missing or malformed."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+application = get_wsgi_application()
+
+from registry.crypto import validate_configuration  # noqa: E402
+
+validate_configuration()

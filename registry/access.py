@@ -1,0 +1,108 @@
+"""Who may see which records: the one place access is decided.
+
+Every model that holds victims' data has a ``for_user(user)`` queryset method that calls the
+matching function here; views, the admin, exports and reports go through it. The rules follow
+DESIGN.md ("Who uses it"):
+
+- administrators see everything;
+- a care coordinator sees the cases and registrations of their own regions, and the people of
+  those cases and registrations;
+- the help desk sees the cases it coordinates (no coordinator assigned, or a region without an
+  active coordinator), the submissions awaiting triage, what it registered itself, and the
+  people of those;
+- a reporter sees the registrations they submitted (number and status only, enforced by the
+  views) and no person, case or audit event;
+- anonymous or inactive users see nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from registry.choices import SubmissionStatus
+
+if TYPE_CHECKING:
+    from registry.models import User
+
+
+def _is_anonymous(user: User | None) -> bool:
+    return user is None or not user.is_authenticated or not user.is_active
+
+
+def _helpdesk_regions() -> QuerySet:
+    from registry.models import Region
+
+    return Region.objects.without_active_coordinator().values("pk")
+
+
+def cases_for_user(qs: QuerySet, user: User | None) -> QuerySet:
+    if _is_anonymous(user):
+        return qs.none()
+    if user.is_administrator:
+        return qs
+    if user.is_coordinator:
+        return qs.filter(region_id__in=user.region_ids)
+    if user.is_helpdesk:
+        return qs.filter(Q(coordinator__isnull=True) | Q(region__in=_helpdesk_regions()))
+    return qs.none()
+
+
+def registrations_for_user(qs: QuerySet, user: User | None) -> QuerySet:
+    if _is_anonymous(user):
+        return qs.none()
+    if user.is_administrator:
+        return qs
+    if user.is_coordinator:
+        return qs.filter(region_id__in=user.region_ids)
+    if user.is_helpdesk:
+        from registry.models import Case
+
+        visible_cases = cases_for_user(Case.objects.all(), user).filter(person=OuterRef("person"))
+        return qs.filter(
+            Q(status=SubmissionStatus.SUBMITTED)
+            | Q(submitted_by=user)
+            | Q(region__in=_helpdesk_regions())
+            | Exists(visible_cases)
+        )
+    if user.is_reporter:
+        return qs.filter(submitted_by=user)
+    return qs.none()
+
+
+def people_for_user(qs: QuerySet, user: User | None) -> QuerySet:
+    if _is_anonymous(user):
+        return qs.none()
+    if user.is_administrator:
+        return qs
+    if user.is_coordinator or user.is_helpdesk:
+        from registry.models import Case, Registration
+
+        cases = cases_for_user(Case.objects.all(), user).filter(person=OuterRef("pk"))
+        registrations = registrations_for_user(Registration.objects.all(), user).filter(
+            person=OuterRef("pk")
+        )
+        return qs.filter(Exists(cases) | Exists(registrations))
+    return qs.none()
+
+
+def handovers_for_user(qs: QuerySet, user: User | None) -> QuerySet:
+    if _is_anonymous(user):
+        return qs.none()
+    if user.is_administrator:
+        return qs
+    if user.is_coordinator:
+        return qs.filter(
+            Q(from_region_id__in=user.region_ids) | Q(to_region_id__in=user.region_ids)
+        )
+    if user.is_helpdesk:
+        regions = _helpdesk_regions()
+        return qs.filter(Q(from_region__in=regions) | Q(to_region__in=regions))
+    return qs.none()
+
+
+def audit_events_for_user(qs: QuerySet, user: User | None) -> QuerySet:
+    if _is_anonymous(user) or not user.is_administrator:
+        return qs.none()
+    return qs

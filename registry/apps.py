@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "registry"
+    verbose_name = _("Registry")
+
+    def ready(self) -> None:
+        from registry import checks, signals  # noqa: F401

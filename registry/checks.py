@@ -1,0 +1,32 @@
+"""Start-up checks: no server or ``manage.py check`` without a valid keyring in production."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+from registry.crypto import validate_configuration
+
+
+@checks.register(checks.Tags.security, deploy=False)
+def check_encryption_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    try:
+        validate_configuration()
+    except ImproperlyConfigured as exc:
+        level = checks.Warning if settings.DEBUG else checks.Error
+        return [
+            level(
+                str(exc),
+                hint=(
+                    "Set REGISTRY_ENCRYPTION_KEYS ('id:key,...', 32-byte URL-safe base64 keys) "
+                    "and REGISTRY_BLIND_INDEX_KEY; 'make keys' writes a development keyring."
+                ),
+                id="registry.E001",
+            )
+        ]
+    if not settings.DEBUG and not settings.SECRET_KEY:
+        return [checks.Error("DJANGO_SECRET_KEY is not set", id="registry.E002")]
+    return []

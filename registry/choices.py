@@ -1,0 +1,257 @@
+"""The controlled lists of VOCABULARY.md. Codes are stable; labels are translated (nl, en)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    REPORTER = "reporter", _("Reporter")
+    COORDINATOR = "coordinator", _("Care coordinator")
+    HELPDESK = "helpdesk", _("Help desk")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class ExploitationForm(models.TextChoices):
+    SEXUAL = "sexual", _("sexual exploitation")
+    LABOUR = "labour", _("labour exploitation")
+    CRIMINAL = "criminal", _("criminal exploitation (incl. forced begging)")
+    ORGAN_REMOVAL = "organ_removal", _("forced organ removal")
+    FORCED_MARRIAGE = "forced_marriage", _("forced marriage")
+    ILLEGAL_ADOPTION = "illegal_adoption", _("illegal adoption")
+    SURROGACY = "surrogacy", _("exploitation of surrogacy")
+    OTHER = "other", _("other")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class Sector(models.TextChoices):
+    # Sexual exploitation
+    WINDOW = "window", _("window prostitution")
+    CLUB = "club", _("brothel, club or private house")
+    HOME = "home", _("home prostitution")
+    ESCORT = "escort", _("escort")
+    HOTEL = "hotel", _("hotel")
+    STREET = "street", _("street")
+    ONLINE = "online", _("webcam or online")
+    # Labour exploitation
+    AGRICULTURE = "agriculture", _("agriculture, horticulture, forestry, fishing")
+    DOMESTIC_WORK = "domestic_work", _("domestic work (incl. au pair)")
+    HOSPITALITY = "hospitality", _("hospitality")
+    MANUFACTURING = "manufacturing", _("manufacturing")
+    CONSTRUCTION = "construction", _("construction")
+    TRANSPORT = "transport", _("transport and storage, ports, shipping")
+    RETAIL = "retail", _("wholesale and retail")
+    CLEANING = "cleaning", _("cleaning")
+    TEMP_AGENCY = "temp_agency", _("temporary employment agency")
+    # Criminal exploitation
+    DRUGS = "drugs", _("drugs")
+    THEFT = "theft", _("theft, pickpocketing, shoplifting")
+    BEGGING = "begging", _("begging")
+    MONEY_MULE = "money_mule", _("misuse of bank accounts or subscriptions")
+    # Any form
+    OTHER = "other", _("other")
+    UNKNOWN = "unknown", _("unknown")
+
+
+# Which sectors fit which form of exploitation; "other" and "unknown" fit every form.
+SECTORS_BY_FORM: dict[str, set[str]] = {
+    ExploitationForm.SEXUAL: {"window", "club", "home", "escort", "hotel", "street", "online"},
+    ExploitationForm.LABOUR: {
+        "agriculture",
+        "domestic_work",
+        "hospitality",
+        "manufacturing",
+        "construction",
+        "transport",
+        "retail",
+        "cleaning",
+        "temp_agency",
+    },
+    ExploitationForm.CRIMINAL: {"drugs", "theft", "begging", "money_mule"},
+}
+SECTORS_FOR_ANY_FORM = {Sector.OTHER.value, Sector.UNKNOWN.value}
+
+
+def sector_fits_forms(sector: str, forms: list[str] | set[str]) -> bool:
+    """True when the sector belongs to one of the chosen forms (or is other/unknown)."""
+    if not sector or sector in SECTORS_FOR_ANY_FORM:
+        return True
+    return any(sector in SECTORS_BY_FORM.get(form, set()) for form in forms)
+
+
+class ReporterType(models.TextChoices):
+    POLICE = "police", _("National Police")
+    KMAR = "kmar", _("Royal Netherlands Marechaussee")
+    LABOUR_INSPECTORATE = "labour_inspectorate", _("Netherlands Labour Authority")
+    CARE_COORDINATION = "care_coordination", _("care coordination")
+    FAIRWORK = "fairwork", _("FairWork")
+    LAWYER = "lawyer", _("lawyer")
+    SHELTER = "shelter", _("shelter (incl. asylum seekers' centre)")
+    OUTPATIENT_CARE = "outpatient_care", _("outpatient care")
+    YOUTH_CARE = "youth_care", _("youth care")
+    HEALTHCARE = "healthcare", _("medical care")
+    NGO = "ngo", _("civil-society organisation")
+    MUNICIPALITY = "municipality", _("municipality")
+    IMMIGRATION_SERVICE = "immigration_service", _("Immigration and Naturalisation Service")
+    COA = "coa", _("COA")
+    NIDOS = "nidos", _("Nidos")
+    SELF_REPORT = "self_report", _("the client themself")
+    OTHER = "other", _("other")
+
+
+# Reporter types that report under a legal duty and so need no consent for personal data.
+LEGAL_DUTY_REPORTERS = frozenset(
+    {ReporterType.POLICE, ReporterType.KMAR, ReporterType.LABOUR_INSPECTORATE}
+)
+
+
+def has_legal_duty(reporter_type: str) -> bool:
+    return reporter_type in LEGAL_DUTY_REPORTERS
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("female")
+    MALE = "male", _("male")
+    OTHER = "other", _("other (trans or non-conforming)")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class FileType(models.TextChoices):
+    REGISTRATION = "registration", _("registration only")
+    REGISTRATION_SHELTER = "registration_shelter", _("registration and shelter")
+    REGISTRATION_ADVICE = "registration_advice", _("registration, information and advice")
+
+
+class Shelter(models.TextChoices):
+    COSM = "cosm", _("COSM (categorical shelter for victims of trafficking)")
+    OMM = "omm", _("OMM (shelter for victims with multiple problems)")
+    WOMENS_SHELTER = "womens_shelter", _("women's shelter")
+    MENS_SHELTER = "mens_shelter", _("men's shelter")
+    SOCIAL_SHELTER = "social_shelter", _("social shelter")
+    YOUTH_CARE = "youth_care", _("youth care")
+    PROTECTED_AMV = "protected_amv", _("protected shelter for unaccompanied minors (Nidos)")
+    ASYLUM_CENTRE = "asylum_centre", _("asylum seekers' centre (COA)")
+    OUTPATIENT = "outpatient", _("outpatient care")
+    OTHER = "other", _("other")
+    NONE = "none", _("none")
+
+
+class ResidenceStatus(models.TextChoices):
+    NOT_APPLICABLE = "not_applicable", _("not applicable (Dutch or EU citizen)")
+    REFLECTION_PERIOD = "reflection_period", _("reflection period")
+    B8_VICTIM = "b8_victim", _("residence permit, victim of trafficking")
+    B8_WITNESS = "b8_witness", _("residence permit, witness who reported")
+    CONTINUED_RESIDENCE = "continued_residence", _("continued residence")
+    ASYLUM_PROCEDURE = "asylum_procedure", _("asylum procedure")
+    NO_STATUS = "no_status", _("no lawful residence")
+    UNKNOWN = "unknown", _("unknown")
+
+
+# Residence statuses that count as lawful residence for the Nidos route.
+LAWFUL_RESIDENCE = frozenset(
+    {
+        ResidenceStatus.NOT_APPLICABLE,
+        ResidenceStatus.B8_VICTIM,
+        ResidenceStatus.B8_WITNESS,
+        ResidenceStatus.CONTINUED_RESIDENCE,
+    }
+)
+
+
+class VictimStatus(models.TextChoices):
+    POSSIBLE = "possible", _("possible victim")
+    CONFIRMED = "confirmed", _("confirmed victim")
+    NOT_A_VICTIM = "not_a_victim", _("not a victim")
+
+
+class DecidingBody(models.TextChoices):
+    POLICE = "police", _("police")
+    PROSECUTION = "prosecution", _("public prosecution")
+    COURT = "court", _("court")
+    GOVERNMENT = "government", _("government")
+    NGO = "ngo", _("civil-society organisation")
+    OTHER = "other", _("other")
+
+
+class CaseStatus(models.TextChoices):
+    NEW = "new", _("new")
+    IN_CARE = "in_care", _("in care")
+    CLOSED = "closed", _("closed")
+    REOPENED = "reopened", _("reopened")
+
+
+OPEN_CASE_STATUSES = frozenset({CaseStatus.NEW, CaseStatus.IN_CARE, CaseStatus.REOPENED})
+
+
+class ClosedReason(models.TextChoices):
+    CARE_COMPLETED = "care_completed", _("care completed")
+    LEFT_NETHERLANDS = "left_netherlands", _("left the Netherlands")
+    NO_CONTACT = "no_contact", _("no contact")
+    REFERRED = "referred", _("referred")
+    NOT_A_VICTIM = "not_a_victim", _("not a victim")
+    OTHER = "other", _("other")
+
+
+class ControlMeans(models.TextChoices):
+    DEBT_BONDAGE = "debt_bondage", _("debt bondage")
+    TAKES_EARNINGS = "takes_earnings", _("takes earnings")
+    RESTRICTS_FINANCIAL_ACCESS = "restricts_financial_access", _("restricts financial access")
+    THREATS = "threats", _("threats")
+    PSYCHOLOGICAL_ABUSE = "psychological_abuse", _("psychological abuse")
+    PHYSICAL_ABUSE = "physical_abuse", _("physical abuse")
+    SEXUAL_ABUSE = "sexual_abuse", _("sexual abuse")
+    FALSE_PROMISES = "false_promises", _("false promises")
+    PSYCHOACTIVE_SUBSTANCES = "psychoactive_substances", _("psychoactive substances")
+    RESTRICTS_MOVEMENT = "restricts_movement", _("restricts movement")
+    RESTRICTS_MEDICAL_CARE = "restricts_medical_care", _("restricts medical care")
+    EXCESSIVE_WORKING_HOURS = "excessive_working_hours", _("excessive working hours")
+    USES_CHILDREN = "uses_children", _("uses children")
+    THREAT_OF_LAW_ENFORCEMENT = "threat_of_law_enforcement", _("threat of law enforcement")
+    WITHHOLDS_NECESSITIES = "withholds_necessities", _("withholds necessities")
+    WITHHOLDS_DOCUMENTS = "withholds_documents", _("withholds documents")
+    OTHER = "other", _("other")
+
+
+class Scope(models.TextChoices):
+    DOMESTIC = "domestic", _("domestic")
+    CROSS_BORDER = "cross_border", _("cross-border")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class ConsentSigner(models.TextChoices):
+    NONE = "", _("no written consent")
+    VICTIM = "victim", _("signed by the victim (16 or older)")
+    GUARDIAN = "guardian", _("signed by a parent or guardian (under 16)")
+
+
+class SubmissionStatus(models.TextChoices):
+    """The triage state of a registration; staff registrations are accepted at once."""
+
+    SUBMITTED = "submitted", _("awaiting triage")
+    ACCEPTED = "accepted", _("accepted")
+    MERGED = "merged", _("merged with an existing person")
+    REJECTED = "rejected", _("rejected")
+
+
+class HandoverStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class AuditAction(models.TextChoices):
+    VIEW_PERSONAL = "view_personal", _("viewed personal data")
+    CREATE = "create", _("created")
+    CHANGE = "change", _("changed")
+    HANDOVER = "handover", _("handover")
+    EXPORT = "export", _("exported")
+    IMPORT = "import", _("imported")
+    ERASE = "erase", _("erased")
+    LOGIN = "login", _("logged in")
+    LOGOUT = "logout", _("logged out")
+    LOGIN_FAILED = "login_failed", _("failed login")
+    LINK_PERSON = "link_person", _("linked to an existing person")
+    TRIAGE = "triage", _("triaged a submission")
+    ROTATE_KEYS = "rotate_keys", _("rotated encryption keys")

@@ -1,0 +1,246 @@
+"""Encryption of personal values and blind indexes for exact search.
+
+Values are sealed with AES-256-GCM under the active key of a keyring read from the environment
+(``REGISTRY_ENCRYPTION_KEYS``), with a random 96-bit nonce per value and associated data that
+binds the value to its model, field and primary key. A sealed value is a versioned token that
+names its key: ``v1:<key id>:<base64url(nonce || ciphertext || tag)>``.
+
+Blind indexes are HMAC-SHA256 over normalised values, with one subkey per index derived by
+HKDF from ``REGISTRY_BLIND_INDEX_KEY``, a key separate from the keyring.
+
+Why not a field-encryption package: see docs/security.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+TOKEN_VERSION = "v1"  # noqa: S105 (a format tag, not a secret)
+NONCE_BYTES = 12
+KEY_BYTES = 32
+_KEY_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+class EncryptionError(Exception):
+    """Base class of the errors of this module. Messages never carry a value."""
+
+
+class DecryptionError(EncryptionError):
+    """A token could not be opened: wrong key, tampered data, or a value moved between rows."""
+
+    def __init__(self, key_id: str, reason: str) -> None:
+        self.key_id = key_id
+        super().__init__(f"cannot decrypt a value sealed with key {key_id!r}: {reason}")
+
+
+class MissingKeyError(DecryptionError):
+    """The token names a key that the keyring does not hold."""
+
+    def __init__(self, key_id: str) -> None:
+        super().__init__(key_id, "that key id is not in REGISTRY_ENCRYPTION_KEYS")
+
+
+def _decode_key(variable: str, encoded: str) -> bytes:
+    try:
+        raw = base64.urlsafe_b64decode(encoded.strip() + "=" * (-len(encoded.strip()) % 4))
+    except (binascii.Error, ValueError):
+        raise ImproperlyConfigured(f"{variable}: a key is not URL-safe base64") from None
+    if len(raw) != KEY_BYTES:
+        raise ImproperlyConfigured(
+            f"{variable}: a key must be {KEY_BYTES} bytes of URL-safe base64, got {len(raw)} bytes"
+        )
+    return raw
+
+
+def generate_key() -> str:
+    """A fresh 32-byte key in URL-safe base64, as the keyring and index key expect."""
+    return base64.urlsafe_b64encode(os.urandom(KEY_BYTES)).decode("ascii")
+
+
+@dataclass(frozen=True)
+class Keyring:
+    """Several AES-256 keys by id; the first is active (encrypts), all decrypt."""
+
+    active_id: str
+    keys: dict[str, bytes]
+
+    @classmethod
+    def parse(cls, spec: str, variable: str = "REGISTRY_ENCRYPTION_KEYS") -> Keyring:
+        if not spec or not spec.strip():
+            raise ImproperlyConfigured(
+                f"{variable} is not set; the registry cannot start without keys"
+            )
+        keys: dict[str, bytes] = {}
+        order: list[str] = []
+        for entry in spec.split(","):
+            entry = entry.strip()
+            if not entry:
+                continue
+            key_id, sep, encoded = entry.partition(":")
+            if not sep or not _KEY_ID_RE.match(key_id):
+                raise ImproperlyConfigured(
+                    f"{variable}: each entry must be 'id:key' with an id of letters, digits, "
+                    "'-' or '_'"
+                )
+            if key_id in keys:
+                raise ImproperlyConfigured(f"{variable}: key id {key_id!r} appears twice")
+            keys[key_id] = _decode_key(variable, encoded)
+            order.append(key_id)
+        if not order:
+            raise ImproperlyConfigured(f"{variable} holds no keys")
+        return cls(active_id=order[0], keys=keys)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_aead", {kid: AESGCM(key) for kid, key in self.keys.items()})
+
+    def encrypt(self, plaintext: bytes, aad: bytes) -> str:
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = self._aead[self.active_id].encrypt(nonce, plaintext, aad)  # type: ignore[attr-defined]
+        data = base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+        return f"{TOKEN_VERSION}:{self.active_id}:{data}"
+
+    def decrypt(self, token: str, aad: bytes) -> bytes:
+        key_id = token_key_id(token)
+        aead = self._aead.get(key_id)  # type: ignore[attr-defined]
+        if aead is None:
+            raise MissingKeyError(key_id)
+        try:
+            raw = base64.urlsafe_b64decode(token.split(":", 2)[2])
+        except (binascii.Error, ValueError):
+            raise DecryptionError(key_id, "the token is not valid base64") from None
+        if len(raw) < NONCE_BYTES + 16:
+            raise DecryptionError(key_id, "the token is too short")
+        try:
+            return aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad)
+        except InvalidTag:
+            raise DecryptionError(
+                key_id, "authentication failed (wrong key, altered data, or a value of another row)"
+            ) from None
+
+
+def token_key_id(token: str) -> str:
+    """The key id a token names; raises DecryptionError for anything that is not a token."""
+    parts = token.split(":", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_VERSION or not _KEY_ID_RE.match(parts[1]):
+        raise DecryptionError("?", "the stored value is not a registry token")
+    return parts[1]
+
+
+def associated_data(label: str, field: str, pk: object) -> bytes:
+    """Binds a value to its model, field and primary key."""
+    return f"{label}|{field}|{pk}".encode()
+
+
+@lru_cache(maxsize=1)
+def get_keyring() -> Keyring:
+    return Keyring.parse(settings.REGISTRY_ENCRYPTION_KEYS)
+
+
+# Blind indexes ---------------------------------------------------------------------------------
+
+_PUNCTUATION_RE = re.compile(r"[^\w\s]|_", re.UNICODE)
+_SPACE_RE = re.compile(r"\s+")
+
+
+def normalise(value: object) -> str:
+    """Unicode NFKC, case-folded, accents and punctuation stripped, spaces collapsed.
+
+    ``'José  Dos-Santos'``, ``'jose dos santos'`` and ``'JOSE DOS SANTOS'`` all give
+    ``'jose dos santos'``.
+    """
+    text = unicodedata.normalize("NFKC", str(value)).casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = _PUNCTUATION_RE.sub(" ", text)
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def phonetic_key(family_name: str) -> str:
+    """A phonetic key of the transliterated family name (Mohammed ~ Muhammad)."""
+    import jellyfish
+    from anyascii import anyascii
+
+    words = normalise(anyascii(family_name)).split()
+    return " ".join(jellyfish.metaphone(word) for word in words if word)
+
+
+class BlindIndexer:
+    """HMAC-SHA256 with one HKDF-derived subkey per index name."""
+
+    def __init__(self, root_key: bytes) -> None:
+        self._root = root_key
+        self._subkeys: dict[str, bytes] = {}
+
+    def _subkey(self, index: str) -> bytes:
+        key = self._subkeys.get(index)
+        if key is None:
+            key = HKDF(
+                algorithm=hashes.SHA256(),
+                length=32,
+                salt=None,
+                info=f"registry blind index {index}".encode(),
+            ).derive(self._root)
+            self._subkeys[index] = key
+        return key
+
+    def compute(self, index: str, *parts: object) -> str | None:
+        """The index value over normalised parts, or None when any part is empty."""
+        normalised = [normalise(part) if part is not None else "" for part in parts]
+        if not all(normalised):
+            return None
+        message = "\x1f".join(normalised).encode()
+        return hmac.new(self._subkey(index), message, hashlib.sha256).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def get_blind_indexer() -> BlindIndexer:
+    return BlindIndexer(_decode_key("REGISTRY_BLIND_INDEX_KEY", _require_index_key()))
+
+
+def _require_index_key() -> str:
+    value = settings.REGISTRY_BLIND_INDEX_KEY
+    if not value:
+        raise ImproperlyConfigured("REGISTRY_BLIND_INDEX_KEY is not set")
+    return value
+
+
+def blind_index(index: str, *parts: object) -> str | None:
+    return get_blind_indexer().compute(index, *parts)
+
+
+def validate_configuration() -> None:
+    """Raise ImproperlyConfigured naming the variable when a key is missing or malformed."""
+    Keyring.parse(settings.REGISTRY_ENCRYPTION_KEYS)
+    _decode_key("REGISTRY_BLIND_INDEX_KEY", _require_index_key())
+    if settings.REGISTRY_BLIND_INDEX_KEY.strip() in settings.REGISTRY_ENCRYPTION_KEYS:
+        raise ImproperlyConfigured(
+            "REGISTRY_BLIND_INDEX_KEY must differ from every key in REGISTRY_ENCRYPTION_KEYS"
+        )
+
+
+def reset_caches() -> None:
+    get_keyring.cache_clear()
+    get_blind_indexer.cache_clear()
+
+
+@receiver(setting_changed)
+def _reset_on_setting_change(*, setting: str, **kwargs: object) -> None:
+    if setting in {"REGISTRY_ENCRYPTION_KEYS", "REGISTRY_BLIND_INDEX_KEY"}:
+        reset_caches()

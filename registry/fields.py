@@ -1,0 +1,220 @@
+"""Model fields whose values are stored encrypted (AES-256-GCM, see registry.crypto).
+
+How it works:
+- ``pre_save`` seals the plaintext on the instance with the model label, field name and the
+  primary key as associated data, so the model needs a primary key known before the first
+  save (a UUID default). The instance keeps its plaintext; the database gets the token.
+- ``from_db_value`` returns the token wrapped as :class:`Ciphertext`; the field's descriptor
+  opens it on first attribute access (lazily: a list that never shows a name never decrypts).
+- ``get_db_prep_save`` accepts nothing but a :class:`Ciphertext`, so a plaintext can never
+  reach the database by a path that skips ``pre_save`` (``bulk_update``, ``update()``).
+- Lookups other than ``isnull`` raise, and so does ``QuerySet.update()`` of such a field
+  (see :class:`EncryptedQuerySet`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import FieldError
+from django.db import models
+from django.db.models.query_utils import DeferredAttribute
+from django.utils.translation import gettext_lazy as _
+
+from registry.crypto import associated_data, get_keyring
+
+
+class Ciphertext(str):
+    """A sealed token as read from (or about to be written to) the database.
+
+    ``bound_pk`` is the primary key the token was sealed for, set when it is loaded.
+    """
+
+    __slots__ = ("bound_pk",)
+
+    def __new__(cls, token: str, bound_pk: object = None) -> Ciphertext:
+        obj = super().__new__(cls, token)
+        obj.bound_pk = bound_pk
+        return obj
+
+    def __repr__(self) -> str:  # never show even the token in tracebacks
+        return "<Ciphertext>"
+
+
+class EncryptedFieldDescriptor(DeferredAttribute):
+    """Opens the token on first access and keeps the plaintext on the instance."""
+
+    def __get__(self, instance: models.Model | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = super().__get__(instance, owner)  # loads a deferred field
+        if isinstance(value, Ciphertext):
+            value = self.field.open(value, instance, value.bound_pk)
+            instance.__dict__[self.field.attname] = value
+        return value
+
+    def __set__(self, instance: models.Model, value: Any) -> None:
+        if isinstance(value, Ciphertext) and value.bound_pk is None:
+            value = Ciphertext(value, instance.__dict__.get(instance._meta.pk.attname))
+        instance.__dict__[self.field.attname] = value
+
+
+class EncryptedMixin:
+    """Shared behaviour of the encrypted fields. Columns are text (the token)."""
+
+    encrypted = True
+    descriptor_class = EncryptedFieldDescriptor
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("null", True)
+        for forbidden in ("unique", "db_index", "primary_key"):
+            if kwargs.get(forbidden):
+                raise FieldError(f"an encrypted field cannot have {forbidden}=True")
+        super().__init__(*args, **kwargs)
+
+    def get_internal_type(self) -> str:
+        return "TextField"
+
+    def db_type(self, connection: Any) -> str:
+        return models.TextField().db_type(connection)
+
+    def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
+        super().contribute_to_class(cls, name, **kwargs)
+        setattr(cls, self.attname, self.descriptor_class(self))
+
+    # Serialisation of plaintext <-> bytes, overridden per type.
+    def encode(self, value: Any) -> bytes:
+        return str(value).encode("utf-8")
+
+    def decode(self, raw: bytes) -> Any:
+        return raw.decode("utf-8")
+
+    def aad(self, instance: models.Model, pk: object = None) -> bytes:
+        return associated_data(
+            instance._meta.label_lower, self.name, instance.pk if pk is None else pk
+        )
+
+    def seal(self, value: Any, instance: models.Model) -> Ciphertext:
+        if instance.pk is None:
+            raise FieldError(
+                f"{instance._meta.label}.{self.name} is encrypted and needs a primary key "
+                "before saving"
+            )
+        token = get_keyring().encrypt(self.encode(value), self.aad(instance))
+        return Ciphertext(token, instance.pk)
+
+    def open(self, token: str, instance: models.Model, pk: object = None) -> Any:
+        return self.decode(get_keyring().decrypt(token, self.aad(instance, pk)))
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None:
+            return None
+        return Ciphertext(value)
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        value = model_instance.__dict__.get(self.attname)
+        if value is None or value == "":
+            return None
+        if isinstance(value, Ciphertext):
+            if value.bound_pk == model_instance.pk:
+                return value
+            # The row got a new primary key (a copy): reseal under the new binding.
+            value = self.open(value, model_instance, value.bound_pk)
+        value = self.to_python(value)
+        return self.seal(value, model_instance)
+
+    def get_db_prep_save(self, value: Any, connection: Any) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, Ciphertext):
+            raise FieldError(
+                f"refusing to write an unencrypted value to {self.model._meta.label}.{self.name}"
+            )
+        return str(value)
+
+    def get_prep_value(self, value: Any) -> Any:
+        return value
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        if lookup_name == "isnull":
+            return super().get_lookup(lookup_name)
+        raise FieldError(
+            f"{self.model._meta.label}.{self.name} is encrypted: it supports no lookup "
+            f"but 'isnull' (asked for {lookup_name!r}); search through a blind index"
+        )
+
+    def get_transform(self, lookup_name: str) -> Any:
+        raise FieldError(
+            f"{self.model._meta.label}.{self.name} is encrypted: it supports no transform"
+        )
+
+    def value_to_string(self, obj: models.Model) -> str:
+        # dumpdata and other serialisers would otherwise write plaintext.
+        raise FieldError(
+            f"{self.model._meta.label}.{self.name} is encrypted and is not serialised; "
+            "use the registry's audited exports"
+        )
+
+
+class EncryptedCharField(EncryptedMixin, models.CharField):
+    description = _("Encrypted text (single line)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 255)
+        super().__init__(*args, **kwargs)
+
+    def cast_db_type(self, connection: Any) -> str:
+        return models.TextField().cast_db_type(connection)
+
+
+class EncryptedTextField(EncryptedMixin, models.TextField):
+    description = _("Encrypted text")
+
+
+class EncryptedDateField(EncryptedMixin, models.DateField):
+    description = _("Encrypted date")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.pop("auto_now", None)
+        kwargs.pop("auto_now_add", None)
+        super().__init__(*args, **kwargs)
+
+    def encode(self, value: Any) -> bytes:
+        return value.isoformat().encode("ascii")
+
+    def decode(self, raw: bytes) -> datetime.date:
+        return datetime.date.fromisoformat(raw.decode("ascii"))
+
+    def formfield(self, **kwargs: Any) -> forms.Field:
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        return super().formfield(**kwargs)
+
+
+def encrypted_fields(model: type[models.Model]) -> list[EncryptedMixin]:
+    return [f for f in model._meta.concrete_fields if getattr(f, "encrypted", False)]
+
+
+class EncryptedQuerySet(models.QuerySet):
+    """Refuses ``update()`` and ``bulk_update()`` of encrypted fields (they would skip sealing)."""
+
+    def _refuse_encrypted(self, names: Any) -> None:
+        encrypted = {f.name for f in encrypted_fields(self.model)} | {
+            f.attname for f in encrypted_fields(self.model)
+        }
+        bad = sorted(set(names) & encrypted)
+        if bad:
+            raise FieldError(
+                f"{self.model._meta.label}: QuerySet.update() of encrypted field(s) "
+                f"{', '.join(bad)} is refused; change them on instances and save()"
+            )
+
+    def update(self, **kwargs: Any) -> int:
+        self._refuse_encrypted(kwargs)
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        self._refuse_encrypted(fields)
+        return super().bulk_update(objs, fields, batch_size=batch_size)

@@ -1,0 +1,28 @@
+"""The records of the registry and their rules."""
+
+from registry.models.accounts import User
+from registry.models.audit import AuditChainHead, AuditEvent
+from registry.models.cases import Case, Handover
+from registry.models.people import Person
+from registry.models.reference import (
+    FormOfExploitation,
+    MeansOfControl,
+    Region,
+    ReportingOrganisation,
+)
+from registry.models.registrations import Registration, RegistrationNumberSequence
+
+__all__ = [
+    "AuditChainHead",
+    "AuditEvent",
+    "Case",
+    "FormOfExploitation",
+    "Handover",
+    "MeansOfControl",
+    "Person",
+    "Region",
+    "Registration",
+    "RegistrationNumberSequence",
+    "ReportingOrganisation",
+    "User",
+]

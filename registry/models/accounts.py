@@ -1,0 +1,77 @@
+"""Staff and reporter accounts with their role."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from registry.choices import Role
+
+
+class User(AbstractUser):
+    """A registry user. What they may do follows from ``role`` (DESIGN.md, "Who uses it")."""
+
+    role = models.CharField(
+        _("role"),
+        max_length=20,
+        choices=Role.choices,
+        default=Role.REPORTER,
+        help_text=_("Decides what this user may see and do."),
+    )
+    regions = models.ManyToManyField(
+        "registry.Region",
+        blank=True,
+        related_name="coordinators",
+        verbose_name=_("regions"),
+        help_text=_("For care coordinators: the regions whose cases they work."),
+    )
+    organisation = models.ForeignKey(
+        "registry.ReportingOrganisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reporters",
+        verbose_name=_("organisation"),
+        help_text=_("For reporters: the organisation they report for."),
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.REPORTER and self.organisation_id is None:
+            raise ValidationError({"organisation": _("A reporter must belong to an organisation.")})
+
+    @property
+    def is_reporter(self) -> bool:
+        return self.role == Role.REPORTER and not self.is_superuser
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR and not self.is_superuser
+
+    @property
+    def is_helpdesk(self) -> bool:
+        return self.role == Role.HELPDESK and not self.is_superuser
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMINISTRATOR
+
+    @property
+    def is_registry_staff(self) -> bool:
+        """Coordinators, help desk and administrators: may register victims."""
+        return self.is_active and (
+            self.is_administrator or self.role in {Role.COORDINATOR, Role.HELPDESK}
+        )
+
+    @cached_property
+    def region_ids(self) -> frozenset[int]:
+        return frozenset(self.regions.values_list("pk", flat=True))

@@ -1,0 +1,218 @@
+"""Care coordination of a person in a region, and handovers between regions."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from registry import access
+from registry.choices import (
+    OPEN_CASE_STATUSES,
+    CaseStatus,
+    ClosedReason,
+    DecidingBody,
+    HandoverStatus,
+    ResidenceStatus,
+    Shelter,
+    VictimStatus,
+)
+from registry.fields import EncryptedQuerySet, EncryptedTextField
+
+DUBLIN_REFLECTION_DAYS = 30
+REFLECTION_MONTHS = 3
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` plus whole months, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def reflection_end(start: datetime.date, dublin: bool) -> datetime.date:
+    """End of the reflection period: three months, or 30 days for Dublin cases."""
+    if dublin:
+        return start + datetime.timedelta(days=DUBLIN_REFLECTION_DAYS)
+    return add_months(start, REFLECTION_MONTHS)
+
+
+class CaseQuerySet(EncryptedQuerySet):
+    def for_user(self, user: Any) -> CaseQuerySet:
+        return access.cases_for_user(self, user)
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(status__in=OPEN_CASE_STATUSES)
+
+
+class Case(models.Model):
+    """The care coordination of one person in one region."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="cases", verbose_name=_("person")
+    )
+    registration = models.ForeignKey(
+        "registry.Registration",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("opening registration"),
+    )
+    region = models.ForeignKey(
+        "registry.Region", on_delete=models.PROTECT, related_name="cases", verbose_name=_("region")
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("coordinator"),
+        help_text=_("Empty means the help desk coordinates the case."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.NEW
+    )
+    closed_reason = models.CharField(
+        _("reason for closing"), max_length=20, choices=ClosedReason.choices, blank=True
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    victim_status = models.CharField(
+        _("victim status"),
+        max_length=16,
+        choices=VictimStatus.choices,
+        default=VictimStatus.POSSIBLE,
+    )
+    victim_status_decided_by = models.CharField(
+        _("victim status decided by"), max_length=16, choices=DecidingBody.choices, blank=True
+    )
+    reflection_start = models.DateField(_("reflection period start"), null=True, blank=True)
+    is_dublin = models.BooleanField(
+        _("Dublin case"), default=False, help_text=_("Dublin cases have 30 days of reflection.")
+    )
+    reflection_end = models.DateField(
+        _("reflection period end"), null=True, blank=True, editable=False
+    )
+    residence_status = models.CharField(
+        _("residence status"),
+        max_length=24,
+        choices=ResidenceStatus.choices,
+        default=ResidenceStatus.UNKNOWN,
+    )
+    shelter_requested = models.CharField(
+        _("shelter requested"), max_length=20, choices=Shelter.choices, blank=True
+    )
+    shelter_placed = models.CharField(
+        _("shelter placed"), max_length=20, choices=Shelter.choices, blank=True
+    )
+    care_received = models.CharField(
+        _("care received"), max_length=20, choices=Shelter.choices, blank=True
+    )
+    care_location = models.CharField(
+        _("where care was received"),
+        max_length=200,
+        blank=True,
+        help_text=_("The organisation or place, never the person's address."),
+    )
+    notes = EncryptedTextField(_("notes"))
+    opened_on = models.DateField(_("opened on"), default=datetime.date.today)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "-created_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["region", "status"], name="case_region_status_idx"),
+            models.Index(fields=["coordinator", "status"], name="case_coordinator_status_idx"),
+            models.Index(fields=["reflection_end"], name="case_reflection_end_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=CaseStatus.CLOSED) | ~models.Q(closed_reason=""),
+                name="case_closed_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Case %(ref)s") % {"ref": str(self.pk).split("-")[0].upper()}
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.reflection_end = (
+            reflection_end(self.reflection_start, self.is_dublin) if self.reflection_start else None
+        )
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_CASE_STATUSES
+
+
+class HandoverQuerySet(models.QuerySet):
+    def for_user(self, user: Any) -> HandoverQuerySet:
+        return access.handovers_for_user(self, user)
+
+
+class Handover(models.Model):
+    """A request to move a case to another region, accepted or rejected by the receiving side."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="handovers", verbose_name=_("case")
+    )
+    from_region = models.ForeignKey(
+        "registry.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    to_region = models.ForeignKey(
+        "registry.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=HandoverStatus.choices, default=HandoverStatus.PENDING
+    )
+    reason = models.CharField(
+        _("reason"),
+        max_length=300,
+        blank=True,
+        help_text=_("Why the case moves. No personal data."),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+
+    objects = HandoverQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status=HandoverStatus.PENDING),
+                name="handover_one_pending_per_case",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_region=models.F("to_region")),
+                name="handover_changes_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_region} → {self.to_region} ({self.get_status_display()})"

@@ -1,0 +1,103 @@
+"""Reference data: regions, reporting organisations and the multi-valued controlled lists."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from registry.choices import ControlMeans, ExploitationForm, ReporterType, Role
+
+
+class RegionQuerySet(models.QuerySet):
+    def active(self) -> RegionQuerySet:
+        return self.filter(is_active=True)
+
+    def with_coordinator_flag(self) -> RegionQuerySet:
+        from registry.models.accounts import User
+
+        coordinators = User.objects.filter(
+            role=Role.COORDINATOR, is_active=True, regions=OuterRef("pk")
+        )
+        return self.annotate(has_active_coordinator=Exists(coordinators))
+
+    def without_active_coordinator(self) -> RegionQuerySet:
+        return self.with_coordinator_flag().filter(has_active_coordinator=False)
+
+
+class Region(models.Model):
+    """A care-coordination region (data, maintained by administrators)."""
+
+    code = models.SlugField(
+        _("code"),
+        max_length=64,
+        unique=True,
+        help_text=_("Stable code used in exports and imports, e.g. 'amsterdam'."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive regions receive no new cases.")
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportingOrganisation(models.Model):
+    """A named organisation that reports possible victims."""
+
+    name = models.CharField(_("name"), max_length=200)
+    reporter_type = models.CharField(
+        _("reporter type"), max_length=32, choices=ReporterType.choices
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("reporting organisation")
+        verbose_name_plural = _("reporting organisations")
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="organisation_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FormOfExploitation(models.Model):
+    """One row per code of ExploitationForm, so a registration can hold several."""
+
+    code = models.CharField(
+        _("code"), max_length=32, primary_key=True, choices=ExploitationForm.choices
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("form of exploitation")
+        verbose_name_plural = _("forms of exploitation")
+
+    def __str__(self) -> str:
+        return str(ExploitationForm(self.code).label)
+
+
+class MeansOfControl(models.Model):
+    """One row per code of ControlMeans (HTCDS indicators)."""
+
+    code = models.CharField(
+        _("code"), max_length=40, primary_key=True, choices=ControlMeans.choices
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("means of control")
+        verbose_name_plural = _("means of control")
+
+    def __str__(self) -> str:
+        return str(ControlMeans(self.code).label)

@@ -1,0 +1,204 @@
+"""A registration: one report of a person by one reporting organisation on one date."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from registry import access
+from registry.choices import (
+    ConsentSigner,
+    FileType,
+    ReporterType,
+    Scope,
+    Sector,
+    Shelter,
+    SubmissionStatus,
+    has_legal_duty,
+)
+from registry.fields import EncryptedQuerySet, EncryptedTextField
+
+
+class RegistrationNumberSequence(models.Model):
+    """The last number handed out per year; rows are locked while a number is taken."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("registration number sequence")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+    @classmethod
+    def allocate(cls, year: int) -> str:
+        """The next number of ``year`` as ``YYYY-NNNNNN``; unique under concurrent callers.
+
+        The row lock (``SELECT ... FOR UPDATE``) serialises writers on PostgreSQL; SQLite
+        serialises all writers anyway. Must run inside the caller's transaction so a rolled
+        back registration does not keep its number.
+        """
+        with transaction.atomic():
+            cls.objects.get_or_create(year=year)
+            seq = cls.objects.select_for_update().get(year=year)
+            seq.last += 1
+            seq.save(update_fields=["last"])
+        return f"{year:04d}-{seq.last:06d}"
+
+
+class RegistrationQuerySet(EncryptedQuerySet):
+    def for_user(self, user: Any) -> RegistrationQuerySet:
+        return access.registrations_for_user(self, user)
+
+    def awaiting_triage(self) -> RegistrationQuerySet:
+        return self.filter(status=SubmissionStatus.SUBMITTED)
+
+
+class Registration(models.Model):
+    """One report of a (possible) victim."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(
+        _("registration number"),
+        max_length=11,
+        unique=True,
+        editable=False,
+        help_text=_("Assigned by the registry: year and a sequence, e.g. 2026-000123."),
+    )
+    person = models.ForeignKey(
+        "registry.Person",
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("person"),
+    )
+    registered_on = models.DateField(
+        _("registration date"), default=datetime.date.today, help_text=_("Not in the future.")
+    )
+    reporter_type = models.CharField(
+        _("reporter type"),
+        max_length=32,
+        choices=ReporterType.choices,
+        help_text=_("Who found and reported the person."),
+    )
+    organisation = models.ForeignKey(
+        "registry.ReportingOrganisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("reporting organisation"),
+    )
+    region = models.ForeignKey(
+        "registry.Region",
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("region"),
+        help_text=_("The care-coordination region where the person is or will be."),
+    )
+    exploitation_forms = models.ManyToManyField(
+        "registry.FormOfExploitation",
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("forms of exploitation"),
+        help_text=_("Several may apply."),
+    )
+    sector = models.CharField(
+        _("sector"), max_length=20, choices=Sector.choices, blank=True, default=""
+    )
+    exploitation_country = CountryField(_("country of exploitation"), blank=True)
+    exploitation_municipality = models.CharField(
+        _("municipality of exploitation"), max_length=100, blank=True
+    )
+    exploitation_start = models.DateField(_("exploitation began"), null=True, blank=True)
+    exploitation_end = models.DateField(_("exploitation ended"), null=True, blank=True)
+    scope = models.CharField(
+        _("domestic or cross-border"),
+        max_length=20,
+        choices=Scope.choices,
+        default=Scope.UNKNOWN,
+    )
+    means_of_control = models.ManyToManyField(
+        "registry.MeansOfControl",
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("means of control"),
+    )
+    is_minor = models.BooleanField(_("minor"), default=False)
+    unaccompanied_minor = models.BooleanField(_("unaccompanied minor"), default=False)
+    immediate_danger = models.BooleanField(_("immediate danger"), default=False)
+    file_type = models.CharField(
+        _("type of file"), max_length=24, choices=FileType.choices, default=FileType.REGISTRATION
+    )
+    shelter_requested = models.CharField(
+        _("shelter requested"), max_length=20, choices=Shelter.choices, blank=True, default=""
+    )
+    consent_registration = models.BooleanField(_("written consent to registration"), default=False)
+    consent_care = models.BooleanField(_("consent to care coordination"), default=False)
+    consent_signed_by = models.CharField(
+        _("consent signed by"), max_length=10, choices=ConsentSigner.choices, blank=True
+    )
+    age_at_registration = models.PositiveSmallIntegerField(
+        _("age at registration"), null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=SubmissionStatus.choices,
+        default=SubmissionStatus.ACCEPTED,
+    )
+    triage_note = EncryptedTextField(
+        _("triage note"), help_text=_("Reason for a rejection or merge, for the help desk.")
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations_submitted",
+        verbose_name=_("submitted by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-registered_on", "-number"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        permissions = [("triage_registration", "Can triage reporter submissions")]
+        indexes = [
+            models.Index(fields=["registered_on"], name="registration_date_idx"),
+            models.Index(fields=["status"], name="registration_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(age_at_registration__isnull=True)
+                | models.Q(age_at_registration__lte=120),
+                name="registration_age_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or str(_("new registration"))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.number:
+            self.number = RegistrationNumberSequence.allocate(self.registered_on.year)
+        super().save(*args, **kwargs)
+
+    @property
+    def reported_under_legal_duty(self) -> bool:
+        return has_legal_duty(self.reporter_type)
+
+    @property
+    def may_hold_personal_data(self) -> bool:
+        """Personal data needs a legal duty to report or the victim's written consent."""
+        return self.reported_under_legal_duty or self.consent_registration

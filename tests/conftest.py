@@ -1,0 +1,119 @@
+"""Role users defined once and reused (DESIGN.md, "Who uses it"), and shared fixtures.
+
+Region A has coordinator A; region B has coordinator B; region C has no active coordinator,
+so the help desk coordinates it.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+
+from registry.choices import ReporterType, Role
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    OrganisationFactory,
+    RegionFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _keys_and_caches():
+    from registry.crypto import reset_caches
+
+    reset_caches()
+    yield
+    reset_caches()
+
+
+@pytest.fixture
+def password() -> str:
+    return DEFAULT_PASSWORD
+
+
+@pytest.fixture
+def region_a(db):
+    return RegionFactory(code="region-a", name="Region A")
+
+
+@pytest.fixture
+def region_b(db):
+    return RegionFactory(code="region-b", name="Region B")
+
+
+@pytest.fixture
+def region_c(db):
+    """A region without an active coordinator: the help desk coordinates its cases."""
+    return RegionFactory(code="region-c", name="Region C")
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="Shelter Noord", reporter_type=ReporterType.SHELTER)
+
+
+@pytest.fixture
+def reporter(organisation):
+    return UserFactory(username="reporter", role=Role.REPORTER, organisation=organisation)
+
+
+@pytest.fixture
+def coordinator_a(region_a):
+    return UserFactory(username="coordinator-a", role=Role.COORDINATOR, regions=[region_a])
+
+
+@pytest.fixture
+def coordinator_b(region_b):
+    return UserFactory(username="coordinator-b", role=Role.COORDINATOR, regions=[region_b])
+
+
+@pytest.fixture
+def helpdesk(db):
+    return UserFactory(username="helpdesk", role=Role.HELPDESK)
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(username="admin", role=Role.ADMINISTRATOR, is_staff=True)
+
+
+@pytest.fixture
+def roles(reporter, coordinator_a, coordinator_b, helpdesk, administrator, region_c):
+    """Every role at once, keyed by name; ``anonymous`` is None."""
+    return {
+        "anonymous": None,
+        "reporter": reporter,
+        "coordinator_a": coordinator_a,
+        "coordinator_b": coordinator_b,
+        "helpdesk": helpdesk,
+        "administrator": administrator,
+    }
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)``: a test client logged in as ``user`` (or anonymous for None)."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://...")
+    on_pg = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    for item in items:
+        if "postgres" in item.keywords and not on_pg:
+            item.add_marker(skip_pg)

@@ -1,0 +1,93 @@
+"""Test data through factory-boy. Names are Faker's, so no real person is ever stored."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from registry.choices import Gender, ReporterType, Role
+from registry.models import (
+    Case,
+    FormOfExploitation,
+    Person,
+    Region,
+    Registration,
+    ReportingOrganisation,
+    User,
+)
+
+DEFAULT_PASSWORD = "correct-horse-battery-staple"
+
+
+class RegionFactory(DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"region-{n}")
+    name = factory.LazyAttribute(lambda o: o.code.replace("-", " ").title())
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = ReportingOrganisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    reporter_type = ReporterType.SHELTER
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    role = Role.COORDINATOR
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def regions(self, create: bool, extracted: list[Region] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.regions.set(extracted)
+        if create:
+            self.save()
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    given_names = factory.Faker("first_name")
+    family_name = factory.Faker("last_name")
+    date_of_birth = factory.Faker("date_of_birth", minimum_age=18, maximum_age=60)
+    gender = Gender.FEMALE
+    nationality = "RO"
+
+
+class RegistrationFactory(DjangoModelFactory):
+    class Meta:
+        model = Registration
+        skip_postgeneration_save = True
+
+    person = factory.SubFactory(PersonFactory)
+    registered_on = factory.LazyFunction(datetime.date.today)
+    reporter_type = ReporterType.POLICE
+    region = factory.SubFactory(RegionFactory)
+
+    @factory.post_generation
+    def forms(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.exploitation_forms.set(FormOfExploitation.objects.filter(code__in=extracted))
+
+
+class CaseFactory(DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    person = factory.SubFactory(PersonFactory)
+    region = factory.SubFactory(RegionFactory)
