@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from registry.choices import Role
+from registry.models import Case
 
 
 @dataclass(frozen=True)
@@ -96,3 +99,24 @@ def destinations_for(user: object) -> list[dict[str, object]]:
 def home(request: HttpRequest) -> HttpResponse:
     """After login: where each role goes next."""
     return render(request, "registry/home.html", {"destinations": destinations_for(request.user)})
+
+
+def _get_case_for_user(request: HttpRequest, pk: object) -> Case:
+    return get_object_or_404(Case.objects.for_user(request.user), pk=pk)
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The cases this user may work (a first version; the workspace extends it)."""
+    if not request.user.is_registry_staff:
+        raise PermissionDenied
+    cases = Case.objects.for_user(request.user).select_related("region", "coordinator")
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    return render(request, "registry/case_list.html", {"page": page})
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: object) -> HttpResponse:
+    """One case (a first version; the workspace extends it)."""
+    case = _get_case_for_user(request, pk)
+    return render(request, "registry/case_detail.html", {"case": case})
