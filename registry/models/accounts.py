@@ -44,6 +44,12 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        # The admin is a tool for coordinators and administrators only (issue 4); staff status
+        # follows the role so it can never be granted to a reporter by a stray tick.
+        self.is_staff = self.is_superuser or self.role in {Role.COORDINATOR, Role.ADMINISTRATOR}
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         super().clean()
         if self.role == Role.REPORTER and self.organisation_id is None:

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from registry import reference_data
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the default care-coordination regions and reporting organisations of "
+        "VOCABULARY.md. Creates only what is missing; never overwrites an administrator's edits. "
+        "Safe to run twice."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            created = reference_data.load()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Reference data: {created['regions']} regions and "
+                f"{created['organisations']} organisations created "
+                f"({len(reference_data.REGIONS)} and {len(reference_data.ORGANISATIONS)} defaults)."
+            )
+        )

@@ -1,0 +1,67 @@
+"""Default reference data (VOCABULARY.md): regions and one organisation per reporter type.
+
+These are data, not code: administrators correct and extend them in the admin. Loading never
+overwrites what an administrator changed.
+"""
+
+from __future__ import annotations
+
+from registry.choices import ReporterType
+
+REGIONS: list[tuple[str, str]] = [
+    ("amsterdam", "Amsterdam"),
+    ("den-haag-hollands-midden", "Den Haag en Hollands Midden"),
+    ("drenthe", "Drenthe"),
+    ("eindhoven", "Eindhoven e.o."),
+    ("friesland", "Friesland"),
+    ("noordoost-gelderland-achterhoek", "Noordoost-Gelderland en Achterhoek"),
+    ("ijsselland", "IJsselland"),
+    ("apeldoorn-veluwe", "Apeldoorn/Veluwe"),
+    ("groningen", "Groningen"),
+    ("utrecht-midden-nederland", "Utrecht/Midden-Nederland"),
+    ("noord-holland", "Noord-Holland"),
+    ("den-bosch", "Den Bosch e.o."),
+    ("rotterdam", "Rotterdam"),
+    ("twente", "Twente"),
+    ("zeeland-west-brabant", "Zeeland en West-Brabant"),
+    ("zuid-limburg", "Zuid-Limburg"),
+    ("noord-midden-limburg", "Noord- en Midden-Limburg"),
+    ("gooi-vechtstreek", "Gooi en Vechtstreek"),
+    ("tilburg", "Tilburg"),
+    ("helmond", "Helmond"),
+    ("flevoland", "Flevoland"),
+]
+
+ORGANISATIONS: list[tuple[str, str]] = [
+    ("Nationale Politie", ReporterType.POLICE),
+    ("Koninklijke Marechaussee", ReporterType.KMAR),
+    ("Nederlandse Arbeidsinspectie", ReporterType.LABOUR_INSPECTORATE),
+    ("Zorgcoördinatie", ReporterType.CARE_COORDINATION),
+    ("FairWork", ReporterType.FAIRWORK),
+    ("Advocatuur", ReporterType.LAWYER),
+    ("Opvanginstelling", ReporterType.SHELTER),
+    ("Ambulante hulpverlening", ReporterType.OUTPATIENT_CARE),
+    ("Jeugdzorg", ReporterType.YOUTH_CARE),
+    ("Medische zorg", ReporterType.HEALTHCARE),
+    ("Maatschappelijke organisatie", ReporterType.NGO),
+    ("Gemeente", ReporterType.MUNICIPALITY),
+    ("IND", ReporterType.IMMIGRATION_SERVICE),
+    ("COA", ReporterType.COA),
+    ("Nidos", ReporterType.NIDOS),
+]
+
+
+def load() -> dict[str, int]:
+    """Create the regions and organisations that are missing. Returns how many were created."""
+    from registry.models import Region, ReportingOrganisation
+
+    created = {"regions": 0, "organisations": 0}
+    for code, name in REGIONS:
+        _, was_created = Region.objects.get_or_create(code=code, defaults={"name": name})
+        created["regions"] += was_created
+    for name, reporter_type in ORGANISATIONS:
+        _, was_created = ReportingOrganisation.objects.get_or_create(
+            name=name, defaults={"reporter_type": reporter_type}
+        )
+        created["organisations"] += was_created
+    return created

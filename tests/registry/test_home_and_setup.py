@@ -1,0 +1,105 @@
+"""The home page per role, the reference data and the demo set-up commands."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from registry import reference_data
+from registry.models import Case, Person, Region, Registration, ReportingOrganisation, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitor_is_sent_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    ("role", "expected", "absent"),
+    [
+        ("reporter", [], ["/cases/", "/admin/"]),
+        ("coordinator_a", ["/cases/"], []),
+        ("helpdesk", ["/cases/"], ["/admin/"]),
+        ("administrator", ["/cases/", "/admin/"], []),
+    ],
+)
+def test_home_shows_each_role_where_to_go(roles, client_for, role, expected, absent):
+    response = client_for(roles[role]).get("/")
+    assert response.status_code == 200
+    links = {d["url"] for d in response.context["destinations"]}
+    for url in expected:
+        assert url in links
+    for url in absent:
+        assert url not in links
+
+
+def test_load_reference_data_is_safe_to_run_twice_and_keeps_edits():
+    call_command("load_reference_data", stdout=io.StringIO())
+    assert Region.objects.count() == len(reference_data.REGIONS) == 21
+    assert ReportingOrganisation.objects.count() == len(reference_data.ORGANISATIONS)
+    region = Region.objects.get(code="amsterdam")
+    region.name = "Amsterdam-Amstelland"
+    region.save()
+    out = io.StringIO()
+    call_command("load_reference_data", stdout=out)
+    assert "0 regions" in out.getvalue()
+    assert Region.objects.count() == 21
+    assert Region.objects.get(code="amsterdam").name == "Amsterdam-Amstelland"
+
+
+def test_seed_demo_creates_users_per_role_and_tops_up_registrations():
+    out = io.StringIO()
+    call_command("seed_demo", "--registrations", "40", stdout=out)
+    text = out.getvalue()
+    for username in ("admin", "helpdesk", "coordinator-a", "coordinator-b", "reporter"):
+        assert username in text
+        assert User.objects.filter(username=username).exists()
+    assert Registration.objects.count() == 40
+    # Repeat registrations of the same person exist, and cases were routed.
+    assert Person.objects.count() < 40
+    assert Case.objects.exists()
+    assert User.objects.get(username="coordinator-a").regions.get().code == "amsterdam"
+    assert User.objects.get(username="reporter").organisation is not None
+
+    call_command("seed_demo", "--registrations", "40", stdout=io.StringIO())
+    assert Registration.objects.count() == 40
+    assert User.objects.filter(username="admin").count() == 1
+
+
+def test_seed_demo_rejects_bad_arguments():
+    with pytest.raises(CommandError, match="--registrations"):
+        call_command("seed_demo", "--registrations", "-1", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="--password"):
+        call_command("seed_demo", "--password", "short", stdout=io.StringIO())
+
+
+def test_seeded_demo_users_can_log_in(client):
+    call_command(
+        "seed_demo", "--registrations", "0", "--password", "a-good-password", stdout=io.StringIO()
+    )
+    assert client.login(username="coordinator-a", password="a-good-password")
+
+
+def test_make_dev_keys_writes_once_and_never_overwrites(tmp_path, settings):
+    settings.DEBUG = True
+    settings.DEV_KEYS_FILE = tmp_path / "dev-keys.env"
+    call_command("make_dev_keys", stdout=io.StringIO())
+    first = settings.DEV_KEYS_FILE.read_text()
+    assert "REGISTRY_ENCRYPTION_KEYS=dev" in first
+    assert "REGISTRY_BLIND_INDEX_KEY=" in first
+    assert (settings.DEV_KEYS_FILE.stat().st_mode & 0o777) == 0o600
+    call_command("make_dev_keys", stdout=io.StringIO())
+    assert settings.DEV_KEYS_FILE.read_text() == first
+
+
+def test_make_dev_keys_refuses_without_debug(tmp_path, settings):
+    settings.DEBUG = False
+    settings.DEV_KEYS_FILE = tmp_path / "dev-keys.env"
+    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+        call_command("make_dev_keys", stdout=io.StringIO())
+    assert not settings.DEV_KEYS_FILE.exists()
