@@ -24,7 +24,7 @@ def check_encryption_keys(app_configs: Any = None, **kwargs: Any) -> list[checks
                     "Set REGISTRY_ENCRYPTION_KEYS ('id:key,...', 32-byte URL-safe base64 keys) "
                     "and REGISTRY_BLIND_INDEX_KEY; 'make keys' writes a development keyring."
                 ),
-                id="registry.E001",
+                id="registry.W001" if settings.DEBUG else "registry.E001",
             )
         ]
     if not settings.DEBUG and not settings.SECRET_KEY:
