@@ -29,6 +29,6 @@ def test_wrong_password_shows_an_error_and_keeps_the_user_name(live_server, page
     page.goto(live_server.url + "/accounts/login/")
     page.fill("#id_username", "helpdesk")
     page.fill("#id_password", "wrong-password")
-    page.locator("button[type=submit]").click()
+    page.locator("main button[type=submit]").click()
     assert page.locator(".alert-danger").is_visible()
     assert page.input_value("#id_username") == "helpdesk"

@@ -103,3 +103,19 @@ def test_make_dev_keys_refuses_without_debug(tmp_path, settings):
     with pytest.raises(CommandError, match="DJANGO_DEBUG"):
         call_command("make_dev_keys", stdout=io.StringIO())
     assert not settings.DEV_KEYS_FILE.exists()
+
+
+def test_pages_of_signed_in_users_are_not_cached_and_allow_no_foreign_script(
+    client_for, coordinator_a
+):
+    response = client_for(coordinator_a).get("/")
+    assert response["Cache-Control"] == "no-store, private"
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert "<script>" not in response.content.decode()
+
+
+def test_language_switch_shows_dutch(client_for, coordinator_a):
+    client = client_for(coordinator_a)
+    response = client.post("/i18n/setlang/", {"language": "nl", "next": "/"})
+    assert response.status_code == 302
+    assert client.get("/").headers["Content-Language"] == "nl"
