@@ -94,11 +94,13 @@ def test_no_email_when_the_transaction_rolls_back(
 ):
     outcome = _adult_police_outcome()
     data = {"reporter_type": "police", "region": region_a, "family_name": "X", "estimated_age": 30}
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError):
-            with transaction.atomic():
-                register(coordinator_a, data, outcome)
-                raise RuntimeError("simulated failure after the save")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        register(coordinator_a, data, outcome)
+        raise RuntimeError("simulated failure after the save")
     assert callbacks == []
     assert mailoutbox == []
 
