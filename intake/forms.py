@@ -623,7 +623,14 @@ class TriageForm(forms.Form):
 
     def __init__(self, *args: Any, match_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["merge_with"].choices = match_choices
+        if match_choices:
+            self.fields["merge_with"].choices = match_choices
+        else:
+            # Nothing to merge with: do not offer it.
+            del self.fields["merge_with"]
+            self.fields["action"].choices = [
+                c for c in self.fields["action"].choices if c[0] != self.Action.MERGE
+            ]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
