@@ -151,12 +151,19 @@ def find_matches(user: Any, ix: Indexes, *, exclude: Any = None, limit: int = 20
         "created_at",
     )[:limit]
     matches = [Match(person=p, reasons=_reasons(p, ix)) for p in people]
-    visible = Registration.objects.for_user(user)
-    for match in matches:
-        regs = visible.filter(person=match.person).order_by("-registered_on", "-number")
-        match.registration_count = regs.count()
-        first = regs.values_list("number", flat=True).first()
-        match.latest_number = first or ""
+    if matches:
+        # One query for the registrations of all matches (not one per match).
+        by_person = {m.person.pk: m for m in matches}
+        rows = (
+            Registration.objects.for_user(user)
+            .filter(person__in=list(by_person))
+            .order_by("registered_on", "number")
+            .values_list("person_id", "number")
+        )
+        for person_id, number in rows:
+            match = by_person[person_id]
+            match.registration_count += 1
+            match.latest_number = number
     matches.sort(key=lambda m: min(REASON_ORDER.index(r) for r in m.reasons))
     return matches
 

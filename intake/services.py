@@ -19,8 +19,6 @@ from registry.choices import ResidenceStatus, SubmissionStatus
 from registry.models import (
     AuditEvent,
     Case,
-    FormOfExploitation,
-    MeansOfControl,
     Person,
     Registration,
 )
@@ -120,12 +118,19 @@ def _registration(
 
 
 def _set_lists(registration: Registration, data: dict[str, Any]) -> None:
-    forms = data.get("exploitation_forms") or []
-    means = data.get("means_of_control") or []
-    if forms:
-        registration.exploitation_forms.set(FormOfExploitation.objects.filter(code__in=forms))
-    if means:
-        registration.means_of_control.set(MeansOfControl.objects.filter(code__in=means))
+    # The codes are the primary keys of the code tables, and the registration is new: one
+    # INSERT per list instead of a lookup, a diff and an insert.
+    for field, codes in (
+        ("exploitation_forms", data.get("exploitation_forms") or []),
+        ("means_of_control", data.get("means_of_control") or []),
+    ):
+        if codes:
+            manager = getattr(registration, field)
+            through = manager.through
+            target = manager.target_field_name + "_id"
+            through.objects.bulk_create(
+                [through(registration_id=registration.pk, **{target: code}) for code in codes]
+            )
 
 
 def open_case(registration: Registration, residence_status: str = ResidenceStatus.UNKNOWN) -> Case:
