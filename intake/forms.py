@@ -1,0 +1,647 @@
+"""The intake forms: staff registration in steps, the reporter's submission, triage actions.
+
+The forms validate and state the rules (intake.rules); intake.services saves. Every field has
+plain-language help text, since the people typing are often in a hurry.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from intake import rules
+from registry.choices import (
+    LEGAL_DUTY_REPORTERS,
+    ConsentSigner,
+    ControlMeans,
+    ExploitationForm,
+    FileType,
+    Gender,
+    ReporterType,
+    ResidenceStatus,
+    Scope,
+    Sector,
+    Shelter,
+)
+from registry.models import Region, ReportingOrganisation
+
+# Personal fields of the form, in the order of Person.PERSONAL_FIELDS where they overlap.
+PERSONAL_FORM_FIELDS = (
+    "given_names",
+    "family_name",
+    "aliases",
+    "date_of_birth",
+    "languages",
+    "phone",
+    "email",
+    "address",
+    "id_document_country",
+    "id_document_number",
+)
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    return [("", "---------"), *list(countries)]
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    return [("", "---------"), *choices]
+
+
+def _legal_duty_codes() -> str:
+    return " ".join(sorted(LEGAL_DUTY_REPORTERS))
+
+
+def _alert(css: str, text: Any, element_id: str, hidden: bool = False) -> HTML:
+    # Rendered server-side; intake.js only toggles visibility as the user types.
+    hide = " d-none" if hidden else ""
+    return HTML(
+        f'<div id="{element_id}" class="alert {css}{hide}" role="note">{{% load i18n %}}'
+        f"{text}</div>"
+    )
+
+
+class RegistrationForm(forms.Form):
+    """Every field a registration and its person can carry; subclasses pick what they show."""
+
+    # Urgency
+    immediate_danger = forms.BooleanField(
+        label=_("Is the person in immediate danger?"),
+        required=False,
+        help_text=_("Tick when the person is not safe right now. Call 112 first."),
+    )
+
+    # Reporter
+    registered_on = forms.DateField(
+        label=_("Date of registration"),
+        initial=_today,
+        widget=_date_widget(),
+        help_text=_("The day the report came in. Not in the future."),
+    )
+    reporter_type = forms.ChoiceField(
+        label=_("Who reported the person?"),
+        choices=_blank(ReporterType.choices),
+        help_text=_(
+            "Police, Royal Marechaussee and the Labour Authority report under a legal duty; "
+            "every other reporter needs the person's written consent for personal data."
+        ),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Reporting organisation"),
+        queryset=ReportingOrganisation.objects.filter(is_active=True),
+        required=False,
+        help_text=_("The organisation the reporter works for, if it is in the list."),
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.active(),
+        help_text=_("The care-coordination region where the person is or will stay."),
+    )
+
+    # Person
+    given_names = forms.CharField(
+        label=_("Given names"), max_length=200, required=False, help_text=_("All given names.")
+    )
+    family_name = forms.CharField(
+        label=_("Family name"),
+        max_length=200,
+        required=False,
+        help_text=_("As written in the identity document, if there is one."),
+    )
+    aliases = forms.CharField(
+        label=_("Other names"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Nicknames or other names the person uses, one per line."),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=_date_widget(),
+        help_text=_("Leave empty when unknown and give an estimated age instead."),
+    )
+    estimated_age = forms.IntegerField(
+        label=_("Estimated age"),
+        required=False,
+        help_text=_("In whole years (0 to 120), when the date of birth is unknown."),
+    )
+    believed_minor = forms.BooleanField(
+        label=_("Probably under 18"),
+        required=False,
+        help_text=_("Only when neither the date of birth nor an age is known."),
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        choices=Gender.choices,
+        initial=Gender.UNKNOWN,
+        help_text=_("As the person describes themself."),
+    )
+    nationality = forms.ChoiceField(
+        label=_("Nationality"),
+        choices=_country_choices,
+        required=False,
+        help_text=_("Leave empty when unknown."),
+    )
+    country_of_birth = forms.ChoiceField(
+        label=_("Country of birth"),
+        choices=_country_choices,
+        required=False,
+        help_text=_("Leave empty when unknown."),
+    )
+    languages = forms.CharField(
+        label=_("Languages spoken"),
+        max_length=200,
+        required=False,
+        help_text=_("So the coordinator can arrange an interpreter."),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=50,
+        required=False,
+        help_text=_("A number where the person can be reached safely."),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"), required=False, help_text=_("Only an address that is safe to use.")
+    )
+    address = forms.CharField(
+        label=_("Address"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Where the person stays now, if it is safe to write down."),
+    )
+    id_document_country = forms.ChoiceField(
+        label=_("Identity document issued by"),
+        choices=_country_choices,
+        required=False,
+        help_text=_("The country that issued the passport or identity card."),
+    )
+    id_document_number = forms.CharField(
+        label=_("Identity document number"),
+        max_length=100,
+        required=False,
+        help_text=_("Used to find earlier registrations of the same person."),
+    )
+
+    # Exploitation
+    exploitation_forms = forms.MultipleChoiceField(
+        label=_("Forms of exploitation"),
+        choices=ExploitationForm.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick every form that applies."),
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector"),
+        choices=_blank(Sector.choices),
+        required=False,
+        help_text=_("Where the exploitation took place; it must fit the forms ticked above."),
+    )
+    exploitation_country = forms.ChoiceField(
+        label=_("Country of exploitation"),
+        choices=_country_choices,
+        required=False,
+        help_text=_("Where the exploitation took place."),
+    )
+    exploitation_municipality = forms.CharField(
+        label=_("Municipality of exploitation"),
+        max_length=100,
+        required=False,
+        help_text=_("For exploitation in the Netherlands."),
+    )
+    exploitation_start = forms.DateField(
+        label=_("Exploitation began"),
+        required=False,
+        widget=_date_widget(),
+        help_text=_("An approximate date is fine."),
+    )
+    exploitation_end = forms.DateField(
+        label=_("Exploitation ended"),
+        required=False,
+        widget=_date_widget(),
+        help_text=_("Leave empty when it is still going on."),
+    )
+    scope = forms.ChoiceField(
+        label=_("Domestic or cross-border"),
+        choices=Scope.choices,
+        initial=Scope.UNKNOWN,
+        help_text=_("Cross-border when the person was brought across a border."),
+    )
+    means_of_control = forms.MultipleChoiceField(
+        label=_("Means of control"),
+        choices=ControlMeans.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("How the person was controlled; tick every one that applies."),
+    )
+
+    # Minors and residence
+    unaccompanied_minor = forms.BooleanField(
+        label=_("Unaccompanied minor"),
+        required=False,
+        help_text=_("A person under 18 without a parent or guardian in the Netherlands."),
+    )
+    residence_status = forms.ChoiceField(
+        label=_("Residence status"),
+        choices=ResidenceStatus.choices,
+        initial=ResidenceStatus.UNKNOWN,
+        help_text=_("Decides, with age, whether Nidos must be involved."),
+    )
+
+    # File and consent
+    file_type = forms.ChoiceField(
+        label=_("Type of file"),
+        choices=FileType.choices,
+        initial=FileType.REGISTRATION,
+        help_text=_("Registration only, or also shelter, or also information and advice."),
+    )
+    shelter_requested = forms.ChoiceField(
+        label=_("Shelter requested"),
+        choices=_blank(Shelter.choices),
+        required=False,
+        help_text=_("COSM places are arranged through the registry's help desk."),
+    )
+    consent_registration = forms.BooleanField(
+        label=_("Written consent to registration"),
+        required=False,
+        help_text=_(
+            "Needed for personal data unless the reporter has a legal duty to report. "
+            "Without it the registration is anonymous."
+        ),
+    )
+    consent_signed_by = forms.ChoiceField(
+        label=_("Consent signed by"),
+        choices=ConsentSigner.choices,
+        required=False,
+        help_text=_("From 16 the person signs; under 16 a parent or guardian signs."),
+    )
+    consent_care = forms.BooleanField(
+        label=_("Consent to care coordination"),
+        required=False,
+        help_text=_("The person agrees that a care coordinator contacts them."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = self.build_layout()
+        self.outcome: rules.Outcome | None = None
+
+    def build_layout(self) -> Layout:
+        raise NotImplementedError
+
+    # Reporter type is fixed by the account for reporters; subclasses override.
+    def reporter_type_value(self, cleaned: dict[str, Any]) -> str:
+        return cleaned.get("reporter_type") or ""
+
+    def registered_on_value(self, cleaned: dict[str, Any]) -> datetime.date:
+        return cleaned.get("registered_on") or _today()
+
+    def clean_registered_on(self) -> datetime.date:
+        day = self.cleaned_data["registered_on"]
+        if day > _today():
+            raise forms.ValidationError(rules.DATE_IN_FUTURE, code="future")
+        return day
+
+    def clean_date_of_birth(self) -> datetime.date | None:
+        dob = self.cleaned_data.get("date_of_birth")
+        if dob is not None and dob > _today():
+            raise forms.ValidationError(rules.DOB_IN_FUTURE, code="future")
+        return dob
+
+    def clean_estimated_age(self) -> int | None:
+        age = self.cleaned_data.get("estimated_age")
+        if age is not None and not 0 <= age <= rules.MAX_AGE:
+            raise forms.ValidationError(rules.AGE_OUT_OF_RANGE, code="age")
+        return age
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        day = self.registered_on_value(cleaned)
+        dob = cleaned.get("date_of_birth")
+        if dob is not None:
+            age = rules.age_on(day, dob)
+            if age is not None and not 0 <= age <= rules.MAX_AGE:
+                self.add_error("date_of_birth", rules.AGE_OUT_OF_RANGE)
+        error = rules.sector_error(cleaned.get("sector", ""), cleaned.get("exploitation_forms", []))
+        if error:
+            self.add_error("sector", error)
+        start, end = cleaned.get("exploitation_start"), cleaned.get("exploitation_end")
+        if start and end and end < start:
+            self.add_error("exploitation_end", rules.END_BEFORE_START)
+        if cleaned.get("consent_registration") and not cleaned.get("consent_signed_by"):
+            self.add_error("consent_signed_by", rules.CONSENT_NEEDS_SIGNER)
+        if self.errors:
+            return cleaned
+        self.outcome = rules.decide(
+            registered_on=day,
+            date_of_birth=dob,
+            estimated_age=cleaned.get("estimated_age"),
+            believed_minor=cleaned.get("believed_minor", False),
+            unaccompanied_minor=cleaned.get("unaccompanied_minor", False),
+            residence_status=cleaned.get("residence_status", ""),
+            reporter_type=self.reporter_type_value(cleaned),
+            consent_registration=cleaned.get("consent_registration", False),
+            immediate_danger=cleaned.get("immediate_danger", False),
+        )
+        age = self.outcome.age
+        signer = cleaned.get("consent_signed_by")
+        if (
+            cleaned.get("consent_registration")
+            and age is not None
+            and age < rules.CONSENT_OWN_SIGNATURE_AGE
+            and signer != ConsentSigner.GUARDIAN
+        ):
+            self.add_error("consent_signed_by", rules.GUARDIAN_UNDER_16)
+            self.outcome = None
+        return cleaned
+
+    # Shared pieces of the layouts -------------------------------------------------------------
+
+    @staticmethod
+    def emergency_fieldset(step: str) -> Fieldset:
+        return Fieldset(
+            step,
+            "immediate_danger",
+        )
+
+    @staticmethod
+    def anonymity_notice(hidden: bool = True) -> HTML:
+        return _alert(
+            "alert-warning",
+            '<strong>{% translate "Anonymous registration" %}</strong> '
+            '{% translate "Without a legal duty to report and without written consent, the '
+            "registration is anonymous: only the statistical fields are kept and no personal "
+            'field (names, date of birth, contact details, document) is stored." %}',
+            "anonymity-notice",
+            hidden=hidden,
+        )
+
+
+class StaffRegistrationForm(RegistrationForm):
+    """The staff intake form (coordinator, help desk, administrator), in five steps."""
+
+    STEPS = 5
+
+    def build_layout(self) -> Layout:
+        def step(number: int, title: Any) -> str:
+            return _("Step %(n)s of %(total)s: %(title)s") % {
+                "n": number,
+                "total": self.STEPS,
+                "title": title,
+            }
+
+        return Layout(
+            Fieldset(
+                step(1, _("Urgency and reporter")),
+                "immediate_danger",
+                Div(
+                    Div("registered_on", css_class="col-md-4"),
+                    Div("reporter_type", css_class="col-md-4"),
+                    Div("organisation", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                "region",
+                css_class="intake-step",
+                data_step="1",
+            ),
+            Fieldset(
+                step(2, _("The person")),
+                Div(
+                    Div("given_names", css_class="col-md-6"),
+                    Div("family_name", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                "aliases",
+                Div(
+                    Div("date_of_birth", css_class="col-md-4"),
+                    Div("estimated_age", css_class="col-md-4"),
+                    Div("believed_minor", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("gender", css_class="col-md-4"),
+                    Div("nationality", css_class="col-md-4"),
+                    Div("country_of_birth", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("languages", css_class="col-md-4"),
+                    Div("phone", css_class="col-md-4"),
+                    Div("email", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                "address",
+                Div(
+                    Div("id_document_country", css_class="col-md-6"),
+                    Div("id_document_number", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                css_class="intake-step",
+                data_step="2",
+            ),
+            Fieldset(
+                step(3, _("The exploitation")),
+                "exploitation_forms",
+                Div(
+                    Div("sector", css_class="col-md-6"),
+                    Div("scope", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("exploitation_country", css_class="col-md-6"),
+                    Div("exploitation_municipality", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("exploitation_start", css_class="col-md-6"),
+                    Div("exploitation_end", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                "means_of_control",
+                css_class="intake-step",
+                data_step="3",
+            ),
+            Fieldset(
+                step(4, _("Minors and residence")),
+                HTML(
+                    '{% load i18n %}<p class="text-muted">{% translate "A person under 18 is '
+                    "flagged as a minor from the date of birth or the age. An unaccompanied "
+                    "minor without lawful residence is referred to Nidos, who arranges "
+                    'guardianship and protected shelter." %}</p>'
+                ),
+                "unaccompanied_minor",
+                "residence_status",
+                css_class="intake-step",
+                data_step="4",
+            ),
+            Fieldset(
+                step(5, _("Type of file and consent")),
+                Div(
+                    Div("file_type", css_class="col-md-6"),
+                    Div("shelter_requested", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                "consent_registration",
+                "consent_signed_by",
+                "consent_care",
+                self.anonymity_notice(hidden=True),
+                css_class="intake-step",
+                data_step="5",
+            ),
+        )
+
+
+class ReporterSubmissionForm(RegistrationForm):
+    """What a reporter knows. Reporter type and organisation come from their account."""
+
+    STAFF_ONLY = (
+        "registered_on",
+        "reporter_type",
+        "organisation",
+        "aliases",
+        "country_of_birth",
+        "address",
+        "id_document_country",
+        "id_document_number",
+        "exploitation_start",
+        "exploitation_end",
+        "means_of_control",
+        "shelter_requested",
+    )
+
+    def __init__(self, *args: Any, reporter_type: str, **kwargs: Any) -> None:
+        self.fixed_reporter_type = reporter_type
+        super().__init__(*args, **kwargs)
+        for name in self.STAFF_ONLY:
+            del self.fields[name]
+
+    def reporter_type_value(self, cleaned: dict[str, Any]) -> str:
+        return self.fixed_reporter_type
+
+    def build_layout(self) -> Layout:
+        return Layout(
+            Fieldset(_("Urgency"), "immediate_danger", "region"),
+            Fieldset(
+                _("The person"),
+                Div(
+                    Div("given_names", css_class="col-md-6"),
+                    Div("family_name", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("date_of_birth", css_class="col-md-4"),
+                    Div("estimated_age", css_class="col-md-4"),
+                    Div("believed_minor", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("gender", css_class="col-md-4"),
+                    Div("nationality", css_class="col-md-4"),
+                    Div("languages", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("phone", css_class="col-md-6"),
+                    Div("email", css_class="col-md-6"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
+                _("The exploitation"),
+                "exploitation_forms",
+                Div(
+                    Div("sector", css_class="col-md-4"),
+                    Div("scope", css_class="col-md-4"),
+                    Div("exploitation_country", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                "exploitation_municipality",
+            ),
+            Fieldset(_("Minors and residence"), "unaccompanied_minor", "residence_status"),
+            Fieldset(
+                _("Type of file and consent"),
+                "file_type",
+                "consent_registration",
+                "consent_signed_by",
+                "consent_care",
+                self.anonymity_notice(hidden=not self._anonymous_by_default()),
+            ),
+        )
+
+    def _anonymous_by_default(self) -> bool:
+        return rules.is_anonymous(self.fixed_reporter_type, False)
+
+
+class TriageForm(forms.Form):
+    """The help desk's decision on one submission."""
+
+    class Action:
+        ACCEPT = "accept"
+        MERGE = "merge"
+        REJECT = "reject"
+
+    action = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (Action.ACCEPT, _("Accept as a new person")),
+            (Action.MERGE, _("Merge with a possible match")),
+            (Action.REJECT, _("Reject")),
+        ],
+        widget=forms.RadioSelect,
+        help_text=_("Accepting or merging opens a case and routes it to a coordinator."),
+    )
+    merge_with = forms.ChoiceField(
+        label=_("Merge with"),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Only the possible matches shown above can be chosen."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for rejecting"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when rejecting; the reporter does not see it."),
+    )
+
+    def __init__(self, *args: Any, match_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if match_choices:
+            self.fields["merge_with"].choices = match_choices
+        else:
+            # Nothing to merge with: do not offer it.
+            del self.fields["merge_with"]
+            self.fields["action"].choices = [
+                c for c in self.fields["action"].choices if c[0] != self.Action.MERGE
+            ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        if action == self.Action.MERGE and not cleaned.get("merge_with"):
+            self.add_error("merge_with", _("Choose the person to merge with."))
+        if action == self.Action.REJECT and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Give a reason for rejecting."))
+        return cleaned
+
+
+def legal_duty_codes() -> str:
+    """Space-separated reporter types with a legal duty, for intake.js's live notice."""
+    return _legal_duty_codes()

@@ -1,0 +1,291 @@
+"""CSV import of registrations in the interchange format (registry.interchange).
+
+All or nothing: every row is checked first, and any error stops the import before a single
+write; the writes then happen in one transaction. Errors name the row and the column and
+never repeat the value (it may be personal). Rows that match a person already in the registry
+exactly (names and date of birth, or the identity document, by blind index) are linked to that
+person. An import opens no case and sends no e-mail: it carries past registrations, which
+coordinators already handle outside the registry.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from intake import rules
+from intake.matching import find_exact, indexes_for
+from registry.choices import Gender, SubmissionStatus
+from registry.interchange import BY_NAME, COLUMN_NAMES, header_errors, parse_row
+from registry.models import (
+    AuditEvent,
+    FormOfExploitation,
+    Person,
+    Region,
+    Registration,
+    RegistrationNumberSequence,
+)
+
+MAX_ERRORS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # data row, 1 = the first row under the header
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = "header" if self.row == 0 else f"row {self.row} (line {self.row + 1})"
+        return f"{where}, column '{self.column}': {self.message}"
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = errors
+        shown = "\n".join(str(e) for e in errors[:MAX_ERRORS_SHOWN])
+        more = len(errors) - MAX_ERRORS_SHOWN
+        tail = f"\n... and {more} more" if more > 0 else ""
+        super().__init__(f"{len(errors)} error(s); nothing was imported.\n{shown}{tail}")
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    registrations_created: int = 0
+    persons_created: int = 0
+    persons_linked: int = 0
+    dry_run: bool = False
+    numbers: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        prefix = "Dry run, nothing saved: would create" if self.dry_run else "Created"
+        return (
+            f"{prefix} {self.registrations_created} registration(s) and "
+            f"{self.persons_created} person(s); {self.persons_linked} row(s) linked to a "
+            f"person already registered."
+        )
+
+
+def read_csv(data: str | bytes) -> tuple[list[str], list[dict[str, str]]]:
+    """Headers and rows of a UTF-8 CSV (a byte-order mark is allowed)."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportFailed([RowError(0, "-", "the file is not UTF-8 text")]) from None
+    data = data.removeprefix("\ufeff")
+    reader = csv.DictReader(io.StringIO(data, newline=""))
+    headers = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = headers
+    return headers, list(reader)
+
+
+def _check_row(
+    number: int, values: dict[str, Any], regions: dict[str, Region], today: datetime.date
+) -> list[RowError]:
+    errors = []
+
+    def bad(column: str, message: Any) -> None:
+        errors.append(RowError(number, column, str(message)))
+
+    registered_on = values["registered_on"]
+    if registered_on and registered_on > today:
+        bad("registered_on", rules.DATE_IN_FUTURE)
+    if values["region"] and values["region"] not in regions:
+        bad("region", "unknown region code")
+    dob = values["date_of_birth"]
+    if dob is not None:
+        if dob > today:
+            bad("date_of_birth", rules.DOB_IN_FUTURE)
+        elif registered_on:
+            age = rules.age_on(registered_on, dob)
+            if age is None or not 0 <= age <= rules.MAX_AGE:
+                bad("date_of_birth", rules.AGE_OUT_OF_RANGE)
+    elif values["age_at_registration"] is None:
+        bad("age_at_registration", "required when date_of_birth is empty")
+    if values["age_at_registration"] is not None and values["age_at_registration"] > rules.MAX_AGE:
+        bad("age_at_registration", rules.AGE_OUT_OF_RANGE)
+    error = rules.sector_error(values["sector"] or "", values["exploitation_forms"])
+    if error:
+        bad("sector", error)
+    return errors
+
+
+def validate(
+    headers: list[str], rows: Iterable[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[RowError]]:
+    """Parse and check every row without writing; returns (parsed rows, errors)."""
+    errors = [RowError(0, e.column, e.message) for e in header_errors(headers)]
+    if errors:
+        return [], errors
+    regions = {r.code: r for r in Region.objects.all()}
+    today = timezone.localdate()
+    parsed: list[dict[str, Any]] = []
+    seen_numbers: dict[str, int] = {}
+    for number, row in enumerate(rows, start=1):
+        values, cell_errors = parse_row(row)
+        errors += [RowError(number, e.column, e.message) for e in cell_errors]
+        if not cell_errors:
+            errors += _check_row(number, values, regions, today)
+        given = values.get("registration_number")
+        if given:
+            if given in seen_numbers:
+                errors.append(
+                    RowError(
+                        number,
+                        "registration_number",
+                        f"the same number is on row {seen_numbers[given]}",
+                    )
+                )
+            seen_numbers.setdefault(given, number)
+        values["_region"] = regions.get(values.get("region") or "")
+        parsed.append(values)
+    if seen_numbers:
+        taken = set(
+            Registration.objects.filter(number__in=list(seen_numbers)).values_list(
+                "number", flat=True
+            )
+        )
+        errors += [
+            RowError(seen_numbers[n], "registration_number", "this number is already registered")
+            for n in sorted(taken)
+        ]
+    if not parsed and not errors:
+        errors.append(RowError(0, "-", "the file has no rows"))
+    errors.sort(key=lambda e: (e.row, COLUMN_NAMES.index(e.column) if e.column in BY_NAME else -1))
+    return parsed, errors
+
+
+def _reserve_given_numbers(parsed: list[dict[str, Any]]) -> None:
+    """Move each year's sequence past the numbers the file brings, before allocating new ones."""
+    highest: dict[int, int] = {}
+    for values in parsed:
+        given = values.get("registration_number")
+        if given:
+            year, seq = (int(part) for part in given.split("-"))
+            highest[year] = max(highest.get(year, 0), seq)
+    for year, seq in highest.items():
+        RegistrationNumberSequence.objects.get_or_create(year=year)
+        sequence = RegistrationNumberSequence.objects.select_for_update().get(year=year)
+        if sequence.last < seq:
+            sequence.last = seq
+            sequence.save(update_fields=["last"])
+
+
+def _person_for(values: dict[str, Any], anonymous: bool) -> tuple[Person, bool]:
+    """(person, created): an exact blind-index match, or a new (possibly anonymous) person."""
+    registered_on = values["registered_on"]
+    year, estimated = rules.year_of_birth(
+        registered_on, values["date_of_birth"], values["age_at_registration"]
+    )
+    if not anonymous:
+        existing = find_exact(
+            indexes_for(
+                family_name=values["family_name"] or "",
+                given_names=values["given_names"] or "",
+                date_of_birth=values["date_of_birth"],
+                year_of_birth=year,
+                id_document_number=values["id_document_number"] or "",
+            )
+        )
+        if existing is not None:
+            return existing, False
+    person = Person(
+        is_anonymous=anonymous,
+        gender=values["gender"] or Gender.UNKNOWN,
+        nationality=values["nationality"] or "",
+        year_of_birth=year,
+        year_of_birth_estimated=estimated,
+    )
+    if not anonymous:
+        for name in ("given_names", "family_name", "date_of_birth", "id_document_number"):
+            if values[name] not in (None, ""):
+                setattr(person, name, values[name])
+    person.save()
+    return person, True
+
+
+def _save(parsed: list[dict[str, Any]], result: ImportResult) -> None:
+    forms = {f.code: f for f in FormOfExploitation.objects.all()}
+    _reserve_given_numbers(parsed)
+    for values in parsed:
+        consent = bool(values["consent_registration"])
+        anonymous = rules.is_anonymous(values["reporter_type"], consent)
+        person, created = _person_for(values, anonymous)
+        age = rules.age_on(
+            values["registered_on"], values["date_of_birth"], values["age_at_registration"]
+        )
+        registration = Registration(
+            number=values["registration_number"] or "",
+            person=person,
+            registered_on=values["registered_on"],
+            reporter_type=values["reporter_type"],
+            region=values["_region"],
+            sector=values["sector"] or "",
+            exploitation_country=values["exploitation_country"] or "",
+            file_type=values["file_type"] or Registration._meta.get_field("file_type").default,
+            consent_registration=consent,
+            consent_care=bool(values["consent_care"]),
+            age_at_registration=age,
+            is_minor=rules.is_minor(age),
+            status=SubmissionStatus.ACCEPTED,
+        )
+        registration.save()
+        if values["exploitation_forms"]:
+            registration.exploitation_forms.add(*(forms[c] for c in values["exploitation_forms"]))
+        result.registrations_created += 1
+        result.persons_created += int(created)
+        result.persons_linked += int(not created)
+        result.numbers.append(registration.number)
+
+
+def import_rows(
+    headers: list[str],
+    rows: Iterable[dict[str, Any]],
+    *,
+    user: Any = None,
+    actor_name: str = "",
+    source: str = "command",
+    dry_run: bool = False,
+) -> ImportResult:
+    """Check every row, then save them all in one transaction; ImportFailed on any error."""
+    parsed, errors = validate(headers, rows)
+    if errors:
+        raise ImportFailed(errors)
+    result = ImportResult(rows=len(parsed), dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            _save(parsed, result)
+            AuditEvent.record(
+                "import",
+                user=user,
+                actor_name=actor_name,
+                details={
+                    "source": source,
+                    "rows": result.rows,
+                    "registrations_created": result.registrations_created,
+                    "persons_created": result.persons_created,
+                    "persons_linked": result.persons_linked,
+                },
+            )
+            if dry_run:
+                transaction.set_rollback(True)
+    except IntegrityError:
+        # A concurrent writer took a number this file brings: nothing was saved.
+        raise ImportFailed(
+            [RowError(0, "registration_number", "a number was taken while importing; retry")]
+        ) from None
+    return result
+
+
+def import_csv(data: str | bytes, **kwargs: Any) -> ImportResult:
+    headers, rows = read_csv(data)
+    return import_rows(headers, rows, **kwargs)

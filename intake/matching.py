@@ -1,0 +1,188 @@
+"""Duplicate detection by blind index, before saving (DESIGN.md, "Encryption").
+
+Nothing is decrypted: the typed values are turned into the same HMAC indexes the Person rows
+carry, and the database compares those. Every lookup goes through ``Person.objects.for_user``
+so a user is only shown people they may already see. Matches are *possible* matches: the user
+decides; the system never merges on its own.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Person, Registration
+from registry.models.people import (
+    document_index,
+    family_name_index,
+    name_dob_index,
+    phonetic_index,
+)
+
+YEAR_TOLERANCE = 2
+
+REASONS = {
+    "name_dob": _("same names and date of birth"),
+    "document": _("same identity document"),
+    "family_year": _("same family name, born within two years"),
+    "phonetic": _("family name sounds alike, born within two years"),
+}
+# Strongest first: decides the order in which matches are shown.
+REASON_ORDER = ["name_dob", "document", "family_year", "phonetic"]
+
+
+@dataclass
+class Match:
+    """A possible match, with only what the user may see (no decrypted value)."""
+
+    person: Person
+    reasons: list[str] = field(default_factory=list)
+    latest_number: str = ""
+    registration_count: int = 0
+
+    @property
+    def reason_labels(self) -> list[str]:
+        return [str(REASONS[r]) for r in self.reasons]
+
+    @property
+    def strong(self) -> bool:
+        return bool({"name_dob", "document"} & set(self.reasons))
+
+
+@dataclass(frozen=True)
+class Indexes:
+    """The blind indexes of the typed values."""
+
+    name_dob: str | None
+    document: str | None
+    family: str | None
+    phonetic: tuple[str, ...]
+    year: int | None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.name_dob or self.document or self.family or self.phonetic)
+
+
+def indexes_for(
+    *,
+    family_name: str = "",
+    given_names: str = "",
+    date_of_birth: datetime.date | None = None,
+    year_of_birth: int | None = None,
+    id_document_country: str = "",
+    id_document_number: str = "",
+) -> Indexes:
+    family = family_name or ""
+    year = date_of_birth.year if date_of_birth else year_of_birth
+    years = range(year - YEAR_TOLERANCE, year + YEAR_TOLERANCE + 1) if year else range(0)
+    phonetic = tuple(p for y in years if (p := phonetic_index(family, y))) if family else ()
+    return Indexes(
+        name_dob=name_dob_index(family, given_names, date_of_birth)
+        if family and given_names and date_of_birth
+        else None,
+        document=document_index(id_document_country, id_document_number)
+        if id_document_number
+        else None,
+        family=family_name_index(family) if family else None,
+        phonetic=phonetic,
+        year=year,
+    )
+
+
+def _query(ix: Indexes) -> Q | None:
+    q = Q()
+    if ix.name_dob:
+        q |= Q(bi_name_dob=ix.name_dob)
+    if ix.document:
+        q |= Q(bi_document=ix.document)
+    if ix.family and ix.year:
+        q |= Q(
+            bi_family_name=ix.family,
+            year_of_birth__gte=ix.year - YEAR_TOLERANCE,
+            year_of_birth__lte=ix.year + YEAR_TOLERANCE,
+        )
+    if ix.phonetic:
+        q |= Q(bi_phonetic__in=ix.phonetic)
+    return q or None
+
+
+def _reasons(person: Person, ix: Indexes) -> list[str]:
+    found = []
+    if ix.name_dob and person.bi_name_dob == ix.name_dob:
+        found.append("name_dob")
+    if ix.document and person.bi_document == ix.document:
+        found.append("document")
+    if (
+        ix.family
+        and ix.year
+        and person.bi_family_name == ix.family
+        and person.year_of_birth is not None
+        and abs(person.year_of_birth - ix.year) <= YEAR_TOLERANCE
+    ):
+        found.append("family_year")
+    if person.bi_phonetic and person.bi_phonetic in ix.phonetic:
+        found.append("phonetic")
+    return found
+
+
+def find_matches(user: Any, ix: Indexes, *, exclude: Any = None, limit: int = 20) -> list[Match]:
+    """Possible matches among the people ``user`` may see, strongest first."""
+    q = _query(ix)
+    if q is None:
+        return []
+    people = Person.objects.for_user(user).filter(q, is_anonymous=False)
+    if exclude is not None:
+        people = people.exclude(pk=exclude)
+    # Only clear and index columns: the encrypted ones are never loaded for matching.
+    people = people.only(
+        "id",
+        "gender",
+        "nationality",
+        "year_of_birth",
+        "bi_name_dob",
+        "bi_document",
+        "bi_family_name",
+        "bi_phonetic",
+        "created_at",
+    )[:limit]
+    matches = [Match(person=p, reasons=_reasons(p, ix)) for p in people]
+    if matches:
+        # One query for the registrations of all matches (not one per match).
+        by_person = {m.person.pk: m for m in matches}
+        rows = (
+            Registration.objects.for_user(user)
+            .filter(person__in=list(by_person))
+            .order_by("registered_on", "number")
+            .values_list("person_id", "number")
+        )
+        for person_id, number in rows:
+            match = by_person[person_id]
+            match.registration_count += 1
+            match.latest_number = number
+    matches.sort(key=lambda m: min(REASON_ORDER.index(r) for r in m.reasons))
+    return matches
+
+
+def find_exact(ix: Indexes) -> Person | None:
+    """The person that matches exactly (names + date of birth, or document), for imports.
+
+    Exact indexes only: the weaker family-name and phonetic matches need a person to decide.
+    """
+    q = Q()
+    if ix.name_dob:
+        q |= Q(bi_name_dob=ix.name_dob)
+    if ix.document:
+        q |= Q(bi_document=ix.document)
+    if not q:
+        return None
+    return (
+        Person.objects.filter(q, is_anonymous=False)
+        .only("id", "year_of_birth", "bi_name_dob", "bi_document")
+        .order_by("created_at")
+        .first()
+    )

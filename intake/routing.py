@@ -1,0 +1,54 @@
+"""Routing of a new case to a care coordinator, and the coordinator's notification."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from registry.choices import OPEN_CASE_STATUSES, Role
+from registry.models import Case, Region, User
+
+
+def pick_coordinator(region: Region) -> User | None:
+    """The active coordinator of ``region`` with the fewest open cases; None = help desk.
+
+    Ties go to the coordinator who joined first (lowest id), so routing is predictable.
+    """
+    return (
+        User.objects.filter(role=Role.COORDINATOR, is_active=True, regions=region)
+        .annotate(
+            open_cases=Count("cases", filter=Q(cases__status__in=OPEN_CASE_STATUSES), distinct=True)
+        )
+        .order_by("open_cases", "pk")
+        .first()
+    )
+
+
+def case_url(case: Case) -> str:
+    base = settings.REGISTRY_BASE_URL.rstrip("/")
+    return base + reverse("registry:case_detail", args=[case.pk])
+
+
+def notify_coordinator(case: Case, registration_number: str) -> None:
+    """E-mail the coordinator once the transaction commits: number and link, nothing personal.
+
+    An e-mail leaves the registry's control, so it carries no name, date of birth or other
+    personal value; the coordinator follows the link and logs in to see the case.
+    """
+    coordinator = case.coordinator
+    if coordinator is None or not coordinator.email:
+        return
+    subject = _("New registration %(number)s") % {"number": registration_number}
+    body = _(
+        "A new registration, %(number)s, has been routed to you in region %(region)s.\n\n"
+        "Open the case (log in first): %(url)s\n\n"
+        "This message holds no personal data on purpose."
+    ) % {"number": registration_number, "region": case.region.name, "url": case_url(case)}
+    recipient = coordinator.email
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+    )

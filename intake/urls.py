@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from intake.views import reporter, staff, triage
+
+app_name = "intake"
+
+urlpatterns = [
+    path("register/", staff.register, name="register"),
+    path("registrations/<uuid:pk>/saved/", staff.registered, name="registered"),
+    path("submit/", reporter.submit, name="submit"),
+    path("submissions/", reporter.my_submissions, name="my_submissions"),
+    path("submissions/<uuid:pk>/", reporter.submitted, name="submitted"),
+    path("triage/", triage.triage, name="triage"),
+    path("triage/<uuid:pk>/", triage.triage_detail, name="triage_detail"),
+]

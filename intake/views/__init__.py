@@ -1,0 +1,1 @@
+"""Views of the intake app: staff registration, reporter submissions, triage."""

@@ -1,0 +1,82 @@
+"""Reporter submissions. A reporter never reads a personal value back, not even their own.
+
+Every page here renders only numbers, dates, statuses and the reporter's own organisation;
+the querysets load no encrypted column (``only``), so nothing personal is even decrypted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from intake import services
+from intake.forms import ReporterSubmissionForm, legal_duty_codes
+from intake.views.common import is_reporter, role_required
+from registry.models import Registration
+
+# What a reporter may see of their own submissions.
+REPORTER_COLUMNS = ("id", "number", "registered_on", "status", "immediate_danger", "is_minor")
+SORTS = {
+    "number": "number",
+    "-number": "-number",
+    "date": "registered_on",
+    "-date": "-registered_on",
+}
+
+
+def _own_submissions(request: HttpRequest) -> Any:
+    return Registration.objects.for_user(request.user).only(*REPORTER_COLUMNS)
+
+
+@login_required
+@role_required(is_reporter)
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    """The reporter's form; the submission waits in the help desk's triage queue."""
+    reporter_type = request.user.organisation.reporter_type
+    form = ReporterSubmissionForm(request.POST or None, reporter_type=reporter_type)
+    if request.method == "POST" and form.is_valid():
+        registration = services.submit(request.user, form.cleaned_data, form.outcome)
+        messages.success(
+            request,
+            _("Your report has been received under number %(number)s.")
+            % {"number": registration.number},
+        )
+        return redirect("intake:submitted", pk=registration.pk)
+    return render(
+        request,
+        "intake/submit.html",
+        {
+            "form": form,
+            "organisation": request.user.organisation,
+            "legal_duty_codes": legal_duty_codes(),
+        },
+    )
+
+
+@login_required
+@role_required(is_reporter)
+def submitted(request: HttpRequest, pk: Any) -> HttpResponse:
+    """Confirmation of one submission: number, status and what to do now."""
+    registration = get_object_or_404(_own_submissions(request), pk=pk)
+    return render(request, "intake/submitted.html", {"registration": registration})
+
+
+@login_required
+@role_required(is_reporter)
+def my_submissions(request: HttpRequest) -> HttpResponse:
+    """The reporter's reference numbers and their status, searchable by number."""
+    sort = request.GET.get("sort", "-date")
+    submissions = _own_submissions(request).order_by(SORTS.get(sort, "-registered_on"), "-number")
+    query = request.GET.get("q", "").strip()
+    if query:
+        submissions = submissions.filter(number__icontains=query)
+    page = Paginator(submissions, 25).get_page(request.GET.get("page"))
+    return render(request, "intake/my_submissions.html", {"page": page, "q": query, "sort": sort})

@@ -1,0 +1,147 @@
+"""Staff intake: the form in steps, a summary with possible duplicates, the confirmation.
+
+The typed values travel between the steps in the POST body (hidden inputs on the summary
+page), never in the session: sessions are stored in the database unencrypted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from intake import rules, services
+from intake.forms import PERSONAL_FORM_FIELDS, StaffRegistrationForm, legal_duty_codes
+from intake.views.common import _get_registration_for_user, is_staff, role_required
+from registry.choices import ExploitationForm
+
+STEP_REVIEW = "review"
+STEP_EDIT = "edit"
+STEP_SAVE = "save"
+
+
+def summary(form: StaffRegistrationForm) -> list[dict[str, Any]]:
+    """(label, shown value, personal?) per filled-in field, for the check before saving."""
+    rows = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", [], False):
+            continue
+        bound = form[name]
+        if hasattr(field, "choices") and not hasattr(field, "queryset"):
+            labels = dict(field.choices)
+            values = value if isinstance(value, list) else [value]
+            shown = ", ".join(str(labels.get(v, v)) for v in values)
+        elif value is True:
+            shown = _("yes")
+        else:
+            shown = str(value)
+        rows.append(
+            {"label": bound.label, "value": shown, "personal": name in PERSONAL_FORM_FIELDS}
+        )
+    return rows
+
+
+def _form_page(request: HttpRequest, form: StaffRegistrationForm) -> HttpResponse:
+    return render(
+        request,
+        "intake/register.html",
+        {"form": form, "legal_duty_codes": legal_duty_codes()},
+    )
+
+
+def _review_page(
+    request: HttpRequest,
+    form: StaffRegistrationForm,
+    matches: list,
+    choice_error: str = "",
+) -> HttpResponse:
+    return render(
+        request,
+        "intake/review.html",
+        {
+            "form": form,
+            "outcome": form.outcome,
+            "rows": summary(form),
+            "matches": matches,
+            "choice_error": choice_error,
+            "chosen": request.POST.get("person_choice", ""),
+        },
+    )
+
+
+@login_required
+@role_required(is_staff)
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    """Staff intake: form (steps 1-5), check with duplicates (6), save, confirmation."""
+    if request.method == "GET":
+        return _form_page(request, StaffRegistrationForm())
+    form = StaffRegistrationForm(request.POST)
+    step = request.POST.get("step", STEP_REVIEW)
+    if not form.is_valid() or step == STEP_EDIT:
+        return _form_page(request, form)
+    matches = services.possible_matches(request.user, form.cleaned_data, form.outcome)
+    if step != STEP_SAVE:
+        return _review_page(request, form, matches)
+
+    choice = request.POST.get("person_choice", "")
+    link_to = None
+    if matches:
+        by_pk = {str(m.person.pk): m.person for m in matches}
+        if choice != services.NEW_PERSON and choice not in by_pk:
+            return _review_page(
+                request,
+                form,
+                matches,
+                _("Choose one of the possible matches, or confirm that this is a new person."),
+            )
+        link_to = by_pk.get(choice)
+    saved = services.register(
+        request.user,
+        form.cleaned_data,
+        form.outcome,
+        link_to=link_to,
+        matches_shown=len(matches),
+    )
+    messages.success(
+        request,
+        _("Registration %(number)s has been saved.") % {"number": saved.registration.number},
+    )
+    return redirect("intake:registered", pk=saved.registration.pk)
+
+
+@login_required
+@role_required(is_staff)
+def registered(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The confirmation after saving: number, urgency, routing. No personal value."""
+    registration = _get_registration_for_user(request, pk)
+    case = registration.cases.select_related("coordinator").first()
+    if case is None:
+        case = (
+            registration.person.cases.filter(region=registration.region)
+            .select_related("coordinator")
+            .first()
+        )
+    nidos = case is not None and rules.needs_nidos(
+        registration.is_minor, registration.unaccompanied_minor, case.residence_status
+    )
+    return render(
+        request,
+        "intake/registered.html",
+        {
+            "registration": registration,
+            "case": case,
+            "nidos": nidos,
+            "anonymous": registration.person.is_anonymous,
+            "forms": [
+                ExploitationForm(c).label
+                for c in registration.exploitation_forms.values_list("code", flat=True)
+            ],
+        },
+    )

@@ -1,0 +1,96 @@
+"""The help desk's triage queue of reporter submissions: accept, merge, reject."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from intake import services
+from intake.forms import TriageForm
+from intake.views.common import may_triage, role_required
+from registry.choices import AuditAction, SubmissionStatus
+from registry.models import AuditEvent, Registration
+
+SORTS = {"date": "registered_on", "-date": "-registered_on", "number": "number"}
+
+
+def _get_submission_for_user(request: HttpRequest, pk: Any) -> Registration:
+    queryset = (
+        Registration.objects.for_user(request.user)
+        .filter(status=SubmissionStatus.SUBMITTED)
+        .select_related("region", "organisation", "person", "submitted_by")
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@login_required
+@role_required(may_triage)
+def triage(request: HttpRequest) -> HttpResponse:
+    """Submissions awaiting triage; urgent ones (immediate danger, minors) first."""
+    sort = request.GET.get("sort", "date")
+    queue = (
+        Registration.objects.for_user(request.user)
+        .awaiting_triage()
+        .select_related("region", "organisation")
+        .order_by("-immediate_danger", "-is_minor", SORTS.get(sort, "registered_on"), "number")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        queue = queue.filter(number__icontains=query)
+    page = Paginator(queue, 25).get_page(request.GET.get("page"))
+    return render(request, "intake/triage_list.html", {"page": page, "q": query, "sort": sort})
+
+
+@login_required
+@role_required(may_triage)
+@require_http_methods(["GET", "POST"])
+def triage_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    """One submission with its possible duplicates and the decision form."""
+    registration = _get_submission_for_user(request, pk)
+    matches = services.submission_matches(request.user, registration)
+    choices = [(str(m.person.pk), m.person.reference) for m in matches]
+    form = TriageForm(request.POST or None, match_choices=choices)
+    if request.method == "POST" and form.is_valid():
+        action = form.cleaned_data["action"]
+        if action == TriageForm.Action.ACCEPT:
+            services.accept(request.user, registration)
+            text = _("Submission %(number)s accepted and routed.")
+        elif action == TriageForm.Action.MERGE:
+            target = next(
+                m.person for m in matches if str(m.person.pk) == form.cleaned_data["merge_with"]
+            )
+            services.merge(request.user, registration, target)
+            text = _("Submission %(number)s merged with person %(ref)s and routed.")
+        else:
+            services.reject(request.user, registration, form.cleaned_data["reason"])
+            text = _("Submission %(number)s rejected.")
+        messages.success(
+            request, text % {"number": registration.number, "ref": registration.person.reference}
+        )
+        return redirect("intake:triage")
+    if request.method == "GET":
+        # The help desk reads the submitted personal data here: that is a view to audit.
+        AuditEvent.record(
+            AuditAction.VIEW_PERSONAL,
+            user=request.user,
+            obj=registration.person,
+            details={"screen": "triage", "registration": registration.number},
+        )
+    return render(
+        request,
+        "intake/triage_detail.html",
+        {
+            "registration": registration,
+            "person": registration.person,
+            "matches": matches,
+            "form": form,
+            "forms": registration.exploitation_forms.all(),
+        },
+    )

@@ -1,0 +1,164 @@
+"""The interchange CSV of VOCABULARY.md: its columns and codes, defined once.
+
+Imports (intake) parse rows with :func:`parse_row`; exports (reports) write the same columns
+with :func:`format_value`. Nothing here touches the database: region codes are returned as
+codes, and callers resolve them. Errors name the column, so callers can add the row number.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django_countries import countries
+
+from registry.choices import ExploitationForm, FileType, Gender, ReporterType, Sector
+
+MULTI_SEPARATOR = ";"
+NUMBER_RE = re.compile(r"^\d{4}-\d{6}$")
+YES, NO = "yes", "no"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # text, date, int, code, codes, country, yesno, number
+    personal: bool = False
+    required: bool = False
+    codes: frozenset[str] = frozenset()
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("registration_number", "number"),
+    Column("registered_on", "date", required=True),
+    Column("reporter_type", "code", required=True, codes=frozenset(ReporterType.values)),
+    Column("region", "text", required=True),
+    Column("given_names", "text", personal=True),
+    Column("family_name", "text", personal=True),
+    Column("date_of_birth", "date", personal=True),
+    Column("age_at_registration", "int"),
+    Column("gender", "code", codes=frozenset(Gender.values)),
+    Column("nationality", "country"),
+    Column("exploitation_forms", "codes", codes=frozenset(ExploitationForm.values)),
+    Column("sector", "code", codes=frozenset(Sector.values)),
+    Column("exploitation_country", "country"),
+    Column("file_type", "code", codes=frozenset(FileType.values)),
+    Column("id_document_number", "text", personal=True),
+    Column("consent_registration", "yesno"),
+    Column("consent_care", "yesno"),
+)
+BY_NAME = {column.name: column for column in COLUMNS}
+COLUMN_NAMES = [column.name for column in COLUMNS]
+PERSONAL_COLUMNS = [column.name for column in COLUMNS if column.personal]
+ANONYMISED_COLUMNS = [
+    "registration_year"
+    if c.name == "registered_on"
+    else "age_band"
+    if c.name == "age_at_registration"
+    else c.name
+    for c in COLUMNS
+    if not c.personal
+]
+
+
+class CellError(ValueError):
+    """A bad value in one column; the message is safe to show (it never repeats the value)."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+def header_errors(headers: list[str]) -> list[CellError]:
+    """Unknown or missing columns in a header row."""
+    errors = [
+        CellError(h, f"unknown column '{h}'") for h in headers if h not in BY_NAME and h != ""
+    ]
+    errors += [
+        CellError(c.name, "required column is missing")
+        for c in COLUMNS
+        if c.required and c.name not in headers
+    ]
+    return errors
+
+
+def parse_value(column: Column, raw: Any) -> Any:
+    """The Python value of one cell; None for an empty cell. Raises CellError."""
+    text = "" if raw is None else str(raw).strip()
+    if text == "":
+        if column.required:
+            raise CellError(column.name, "a value is required")
+        return [] if column.kind == "codes" else None
+    kind = column.kind
+    if kind == "text":
+        return text
+    if kind == "number":
+        if not NUMBER_RE.match(text):
+            raise CellError(column.name, "expected a registration number like 2026-000123")
+        return text
+    if kind == "date":
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            raise CellError(column.name, "expected a date as YYYY-MM-DD") from None
+    if kind == "int":
+        if not text.isdigit():
+            raise CellError(column.name, "expected a whole number")
+        return int(text)
+    if kind == "yesno":
+        if text.lower() not in (YES, NO):
+            raise CellError(column.name, "expected 'yes' or 'no'")
+        return text.lower() == YES
+    if kind == "country":
+        code = text.upper()
+        if code not in dict(countries):
+            raise CellError(column.name, "expected an ISO 3166-1 alpha-2 country code")
+        return code
+    if kind == "code":
+        if text not in column.codes:
+            raise CellError(column.name, f"unknown code; expected one of {_list(column.codes)}")
+        return text
+    if kind == "codes":
+        values = [v.strip() for v in text.split(MULTI_SEPARATOR) if v.strip()]
+        bad = [v for v in values if v not in column.codes]
+        if bad:
+            raise CellError(
+                column.name, f"unknown code(s); expected codes from {_list(column.codes)}"
+            )
+        return values
+    raise CellError(column.name, f"unsupported column kind {kind}")  # pragma: no cover
+
+
+def parse_row(row: dict[str, Any]) -> tuple[dict[str, Any], list[CellError]]:
+    """Parse every known column of ``row``; returns (values, errors)."""
+    values: dict[str, Any] = {}
+    errors: list[CellError] = []
+    for column in COLUMNS:
+        if column.name not in row and not column.required:
+            values[column.name] = [] if column.kind == "codes" else None
+            continue
+        try:
+            values[column.name] = parse_value(column, row.get(column.name))
+        except CellError as error:
+            errors.append(error)
+    return values, errors
+
+
+def format_value(column: str, value: Any) -> str:
+    """One cell of an export, in the same format the import reads."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        return MULTI_SEPARATOR.join(sorted(str(v) for v in value))
+    return str(value)
+
+
+def _list(codes: frozenset[str]) -> str:
+    return ", ".join(sorted(codes))

@@ -1,0 +1,92 @@
+"""Fixtures for the intake tests: complete form data with unique, plantable personal values."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from registry.choices import ReporterType
+
+
+def planted(label: str) -> str:
+    """A value that cannot occur by chance, so finding it in a response proves a leak."""
+    return f"{label}{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def staff_data(region_a):
+    """``staff_data(**overrides)``: a complete, valid staff intake POST (police report)."""
+
+    def make(**overrides):
+        data = {
+            "immediate_danger": "",
+            "registered_on": timezone.localdate().isoformat(),
+            "reporter_type": ReporterType.POLICE,
+            "region": str(region_a.pk),
+            "given_names": "Ana Maria",
+            "family_name": "Popescu",
+            "aliases": "",
+            "date_of_birth": "1995-03-14",
+            "estimated_age": "",
+            "gender": "female",
+            "nationality": "RO",
+            "country_of_birth": "RO",
+            "languages": "Romanian",
+            "phone": "+40 700 000 001",
+            "email": "",
+            "address": "",
+            "id_document_country": "RO",
+            "id_document_number": "RX123456",
+            "exploitation_forms": ["sexual"],
+            "sector": "window",
+            "exploitation_country": "NL",
+            "exploitation_municipality": "Amsterdam",
+            "scope": "cross_border",
+            "means_of_control": ["debt_bondage", "threats"],
+            "residence_status": "reflection_period",
+            "file_type": "registration_shelter",
+            "shelter_requested": "cosm",
+            "consent_registration": "on",
+            "consent_signed_by": "victim",
+            "consent_care": "on",
+        }
+        data.update(overrides)
+        return {k: v for k, v in data.items() if v is not None}
+
+    return make
+
+
+@pytest.fixture
+def reporter_data(region_a):
+    def make(**overrides):
+        data = {
+            "region": str(region_a.pk),
+            "given_names": planted("Given"),
+            "family_name": planted("Family"),
+            "date_of_birth": "1990-01-02",
+            "gender": "female",
+            "nationality": "BG",
+            "phone": planted("+31"),
+            "email": f"{planted('mail')}@example.org",
+            "languages": planted("Lang"),
+            "exploitation_forms": ["labour"],
+            "sector": "agriculture",
+            "scope": "cross_border",
+            "residence_status": "unknown",
+            "file_type": "registration",
+            "consent_registration": "on",
+            "consent_signed_by": "victim",
+            "consent_care": "on",
+        }
+        data.update(overrides)
+        return {k: v for k, v in data.items() if v is not None}
+
+    return make
+
+
+def years_ago(years: int, days: int = 0) -> str:
+    today = timezone.localdate()
+    return (today.replace(year=today.year - years) - datetime.timedelta(days=days)).isoformat()

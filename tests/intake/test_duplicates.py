@@ -1,0 +1,146 @@
+"""Duplicate detection by blind index before saving; the user decides; the choice is audited."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from registry.models import AuditEvent, Person, Registration
+from tests.factories import PersonFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/intake/register/"
+
+
+def existing(region, **person):
+    values = {
+        "given_names": "Ana Maria",
+        "family_name": "Popescu",
+        "date_of_birth": datetime.date(1995, 3, 14),
+        "id_document_country": "RO",
+        "id_document_number": "ZZ999",
+        **person,
+    }
+    return RegistrationFactory(person=PersonFactory(**values), region=region).person
+
+
+def matches_on_review(client, data):
+    response = client.post(URL, {**data, "step": "review"})
+    assert response.status_code == 200, response.content
+    return {str(m.person.pk): m.reasons for m in response.context["matches"]}
+
+
+def test_same_names_and_date_of_birth_match(client_for, coordinator_a, region_a, staff_data):
+    person = existing(region_a, given_names="ANA-MARIA", family_name="popescu")
+    found = matches_on_review(client_for(coordinator_a), staff_data(id_document_number=""))
+    assert "name_dob" in found[str(person.pk)]
+
+
+def test_same_document_matches_across_spelling(client_for, coordinator_a, region_a, staff_data):
+    person = existing(region_a, family_name="Other", id_document_number="RX 12-3456")
+    found = matches_on_review(client_for(coordinator_a), staff_data())
+    assert found[str(person.pk)] == ["document"]
+
+
+def test_family_name_with_year_within_two_years_matches(
+    client_for, coordinator_a, region_a, staff_data
+):
+    near = existing(
+        region_a, given_names="X", date_of_birth=datetime.date(1997, 1, 1), id_document_number=""
+    )
+    far = existing(
+        region_a, given_names="Y", date_of_birth=datetime.date(1998, 1, 1), id_document_number=""
+    )
+    found = matches_on_review(client_for(coordinator_a), staff_data(id_document_number=""))
+    assert "family_year" in found[str(near.pk)]
+    assert str(far.pk) not in found
+
+
+def test_phonetic_match_is_shown_as_possible(client_for, coordinator_a, region_a, staff_data):
+    person = existing(
+        region_a,
+        given_names="Mohammed",
+        family_name="Mohammed",
+        date_of_birth=datetime.date(1990, 5, 5),
+        id_document_number="",
+    )
+    data = staff_data(
+        given_names="Ali",
+        family_name="Muhammad",
+        date_of_birth="1991-02-02",
+        id_document_number="",
+    )
+    response = client_for(coordinator_a).post(URL, {**data, "step": "review"})
+    (match,) = response.context["matches"]
+    assert match.person == person
+    assert match.reasons == ["phonetic"]
+    assert not match.strong
+    html = response.content.decode()
+    assert "possible" in html or "mogelijk" in html
+
+
+def test_matches_only_among_people_the_user_may_see(
+    client_for, coordinator_a, region_b, staff_data
+):
+    existing(region_b)  # another region: coordinator A may not see it
+    assert matches_on_review(client_for(coordinator_a), staff_data()) == {}
+
+
+def test_match_shows_no_personal_value_of_the_existing_person(
+    client_for, coordinator_a, region_a, staff_data
+):
+    existing(region_a, phone="+31 6 5555 0199", address="Secret street 1")
+    html = client_for(coordinator_a).post(URL, {**staff_data(), "step": "review"}).content
+    assert b"5555 0199" not in html
+    assert b"Secret street" not in html
+
+
+def test_save_requires_a_choice_when_there_are_matches(
+    client_for, coordinator_a, region_a, staff_data
+):
+    existing(region_a)
+    response = client_for(coordinator_a).post(URL, {**staff_data(), "step": "save"})
+    assert response.status_code == 200
+    assert response.context["choice_error"]
+    assert Registration.objects.count() == 1  # only the existing one
+
+
+def test_linking_to_a_match_adds_a_registration_and_audits_the_choice(
+    client_for, coordinator_a, region_a, staff_data
+):
+    person = existing(region_a)
+    client = client_for(coordinator_a)
+    response = client.post(URL, {**staff_data(), "step": "save", "person_choice": str(person.pk)})
+    assert response.status_code == 302
+    assert Person.objects.count() == 1
+    assert person.registrations.count() == 2
+    event = AuditEvent.objects.filter(action="link_person").get()
+    assert event.details["person_choice"] == "linked"
+    assert event.details["possible_matches_shown"] == 1
+
+
+def test_confirming_a_new_person_is_audited_with_the_matches_shown(
+    client_for, coordinator_a, region_a, staff_data
+):
+    existing(region_a)
+    client = client_for(coordinator_a)
+    client.post(URL, {**staff_data(), "step": "save", "person_choice": "new"})
+    assert Person.objects.count() == 2
+    event = AuditEvent.objects.filter(action="create").get()
+    assert event.details["person_choice"] == "new"
+    assert event.details["possible_matches_shown"] == 1
+
+
+def test_cannot_link_to_a_person_that_was_not_offered(
+    client_for, coordinator_a, region_b, staff_data
+):
+    hidden = existing(region_b)
+    response = client_for(coordinator_a).post(
+        URL, {**staff_data(), "step": "save", "person_choice": str(hidden.pk)}
+    )
+    assert hidden.registrations.count() == 1
+    # No match is visible, so the save goes ahead as a new person, never onto the hidden one.
+    assert response.status_code == 302
+    assert Person.objects.count() == 2

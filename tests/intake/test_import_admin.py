@@ -1,0 +1,56 @@
+"""The same import in the admin, through django-import-export on a Registration proxy."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from registry.models import Person, Registration
+from tests.intake.test_import import row, write_csv
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/intake/registrationimport/import/"
+
+
+def upload(client, path):
+    data = path.read_bytes()
+    return client.post(
+        URL,
+        {
+            "format": "0",
+            "import_file": SimpleUploadedFile("registrations.csv", data, "text/csv"),
+        },
+    )
+
+
+def test_administrator_imports_a_file_in_the_admin(client_for, administrator, region_a, tmp_path):
+    client = client_for(administrator)
+    assert client.get(URL).status_code == 200
+    response = upload(
+        client, write_csv(tmp_path, [row(1), row(2), row(1, registered_on="2024-07-01")])
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Registration.objects.count() == 3
+    assert Person.objects.count() == 2  # the third row is linked to the first person
+
+
+def test_admin_import_with_a_bad_row_saves_nothing_and_names_row_and_column(
+    client_for, administrator, region_a, tmp_path
+):
+    rows = [row(1), row(2, gender="x"), row(3)]
+    response = upload(client_for(administrator), write_csv(tmp_path, rows))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "row 2 (line 3), column &#x27;gender&#x27;" in html
+        or "row 2 (line 3), column 'gender'" in html
+    )
+    assert Registration.objects.count() == 0
+    assert "Given1" not in html  # personal columns are not echoed back
+
+
+def test_coordinator_may_not_import(client_for, coordinator_a):
+    coordinator_a.is_staff = True
+    coordinator_a.save()
+    assert client_for(coordinator_a).get(URL).status_code == 403

@@ -1,0 +1,135 @@
+"""Routing to the coordinator with the fewest open cases, or the help desk; the e-mail."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from intake import rules
+from intake.routing import pick_coordinator
+from intake.services import register
+from registry.choices import CaseStatus, Role
+from registry.models import AuditEvent, Case, Person, Registration
+from tests.factories import CaseFactory, UserFactory
+from tests.intake.conftest import planted
+
+pytestmark = pytest.mark.django_db
+
+
+def _adult_police_outcome() -> rules.Outcome:
+    return rules.decide(
+        registered_on=datetime.date.today(),
+        date_of_birth=None,
+        estimated_age=30,
+        believed_minor=False,
+        unaccompanied_minor=False,
+        residence_status="unknown",
+        reporter_type="police",
+        consent_registration=False,
+        immediate_danger=False,
+    )
+
+
+URL = "/intake/register/"
+
+
+def test_case_goes_to_the_coordinator_with_fewest_open_cases(region_a, coordinator_a):
+    other = UserFactory(username="coordinator-a2", role=Role.COORDINATOR, regions=[region_a])
+    CaseFactory(region=region_a, coordinator=coordinator_a)
+    CaseFactory(region=region_a, coordinator=other, status=CaseStatus.CLOSED, closed_reason="other")
+    assert pick_coordinator(region_a) == other
+
+
+def test_inactive_coordinator_gets_no_cases(region_a, coordinator_a):
+    coordinator_a.is_active = False
+    coordinator_a.save()
+    assert pick_coordinator(region_a) is None
+
+
+def test_region_without_coordinator_goes_to_the_help_desk(
+    client_for, helpdesk, region_c, staff_data, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(helpdesk).post(
+            URL, {**staff_data(region=str(region_c.pk)), "step": "save", "person_choice": "new"}
+        )
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.coordinator is None
+    assert mailoutbox == []
+    page = client_for(helpdesk).get(response["Location"]).content.decode()
+    assert "help desk" in page or "helpdesk" in page.lower()
+
+
+def test_coordinator_email_has_number_and_link_and_no_personal_data(
+    client_for, helpdesk, coordinator_a, staff_data, django_capture_on_commit_callbacks, mailoutbox
+):
+    values = {
+        "given_names": planted("Given"),
+        "family_name": planted("Family"),
+        "phone": planted("Phone"),
+        "id_document_number": planted("DOC"),
+        "languages": planted("Lang"),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(helpdesk).post(
+            URL, {**staff_data(**values), "step": "save", "person_choice": "new"}
+        )
+    registration = Registration.objects.get()
+    case = Case.objects.get()
+    (mail,) = mailoutbox
+    assert mail.to == [coordinator_a.email]
+    text = mail.subject + mail.body
+    assert registration.number in text
+    assert "http://" in mail.body and reverse("registry:case_detail", args=[case.pk]) in mail.body
+    for value in [*values.values(), "1995-03-14", "14-03-1995"]:
+        assert value not in text
+
+
+def test_no_email_when_the_transaction_rolls_back(
+    region_a, coordinator_a, django_capture_on_commit_callbacks, mailoutbox
+):
+    outcome = _adult_police_outcome()
+    data = {"reporter_type": "police", "region": region_a, "family_name": "X", "estimated_age": 30}
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        register(coordinator_a, data, outcome)
+        raise RuntimeError("simulated failure after the save")
+    assert callbacks == []
+    assert mailoutbox == []
+
+
+def test_a_failing_step_saves_nothing(region_a, coordinator_a, monkeypatch):
+    """Person, registration, case and audit event are saved together or not at all."""
+    outcome = _adult_police_outcome()
+    data = {"reporter_type": "police", "region": region_a, "family_name": "X", "estimated_age": 30}
+    events_before = AuditEvent.objects.count()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr(AuditEvent, "record", broken)
+    with pytest.raises(RuntimeError):
+        register(coordinator_a, data, outcome)
+    assert Person.objects.count() == 0
+    assert Registration.objects.count() == 0
+    assert Case.objects.count() == 0
+    monkeypatch.undo()
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_repeat_registration_joins_the_open_case_of_its_region(
+    client_for, coordinator_a, staff_data
+):
+    client = client_for(coordinator_a)
+    client.post(URL, {**staff_data(), "step": "save", "person_choice": "new"})
+    person = Person.objects.get()
+    client.post(URL, {**staff_data(), "step": "save", "person_choice": str(person.pk)})
+    assert Registration.objects.count() == 2
+    assert Case.objects.count() == 1
