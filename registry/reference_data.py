@@ -51,10 +51,23 @@ ORGANISATIONS: list[tuple[str, str]] = [
 ]
 
 
+def ensure_code_rows() -> None:
+    """The code tables of the multi-valued lists (a migration fills them; a flushed test
+    database or a restored partial dump may not have them)."""
+    from registry.choices import ControlMeans, ExploitationForm
+    from registry.models import FormOfExploitation, MeansOfControl
+
+    for code in ExploitationForm.values:
+        FormOfExploitation.objects.get_or_create(code=code)
+    for code in ControlMeans.values:
+        MeansOfControl.objects.get_or_create(code=code)
+
+
 def load() -> dict[str, int]:
     """Create the regions and organisations that are missing. Returns how many were created."""
     from registry.models import Region, ReportingOrganisation
 
+    ensure_code_rows()
     created = {"regions": 0, "organisations": 0}
     for code, name in REGIONS:
         _, was_created = Region.objects.get_or_create(code=code, defaults={"name": name})
