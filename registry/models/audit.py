@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -120,14 +120,28 @@ class AuditEvent(models.Model):
             case_id=getattr(case, "pk", case),
             details=details or {},
         )
-        with transaction.atomic():
-            AuditChainHead.objects.get_or_create(pk=1)
-            head = AuditChainHead.objects.select_for_update().get(pk=1)
-            event.prev_hash = head.last_hash
+        head_table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            # Lock the chain head and read it in one statement: appends queue here, so every
+            # event links to the one before it even under concurrent writers.
+            for _attempt in range(2):
+                cursor.execute(
+                    f"UPDATE {head_table} SET last_hash = last_hash WHERE id = 1 "  # noqa: S608
+                    "RETURNING last_hash"
+                )
+                row = cursor.fetchone()
+                if row is not None:
+                    break
+                AuditChainHead.objects.bulk_create([AuditChainHead(pk=1)], ignore_conflicts=True)
+            else:
+                raise AuditTrailError("the audit chain head is missing")
+            event.prev_hash = row[0]
             event.hash = event.compute_hash()
             event.save()
-            head.last_hash = event.hash
-            head.save(update_fields=["last_hash"])
+            cursor.execute(
+                f"UPDATE {head_table} SET last_hash = %s WHERE id = 1",  # noqa: S608
+                [event.hash],
+            )
         return event
 
 

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -41,16 +41,25 @@ class RegistrationNumberSequence(models.Model):
     def allocate(cls, year: int) -> str:
         """The next number of ``year`` as ``YYYY-NNNNNN``; unique under concurrent callers.
 
-        The row lock (``SELECT ... FOR UPDATE``) serialises writers on PostgreSQL; SQLite
-        serialises all writers anyway. Must run inside the caller's transaction so a rolled
-        back registration does not keep its number.
+        One ``UPDATE ... RETURNING`` takes the row lock and the new value at once (PostgreSQL
+        and SQLite >= 3.35), so concurrent writers queue on the row and none reads a stale
+        value. Runs in the caller's transaction, so a rolled-back registration does not keep
+        its number.
         """
-        with transaction.atomic():
-            cls.objects.get_or_create(year=year)
-            seq = cls.objects.select_for_update().get(year=year)
-            seq.last += 1
-            seq.save(update_fields=["last"])
-        return f"{year:04d}-{seq.last:06d}"
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            for _attempt in range(2):
+                cursor.execute(
+                    f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last",  # noqa: S608
+                    [year],
+                )
+                row = cursor.fetchone()
+                if row is not None:
+                    return f"{year:04d}-{row[0]:06d}"
+                # First number of the year: create the row (a concurrent creator wins the
+                # race harmlessly; the UPDATE above then runs again).
+                cls.objects.bulk_create([cls(year=year, last=0)], ignore_conflicts=True)
+        raise RuntimeError("could not allocate a registration number")
 
 
 class RegistrationQuerySet(EncryptedQuerySet):
