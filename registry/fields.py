@@ -43,6 +43,9 @@ class Ciphertext(str):
         return "<Ciphertext>"
 
 
+_new_str = str.__new__
+
+
 class EncryptedFieldDescriptor(DeferredAttribute):
     """Opens the token on first access and keeps the plaintext on the instance."""
 
@@ -84,6 +87,10 @@ class EncryptedMixin:
     def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
         super().contribute_to_class(cls, name, **kwargs)
         setattr(cls, self.attname, self.descriptor_class(self))
+        # The associated data names the model that defines the field, not the class of the
+        # instance at hand: a proxy model (an app's admin on Registration) reads the same rows
+        # and must open them. Computed once; only the primary key changes per value.
+        self._aad_prefix = associated_data(cls._meta.label_lower, self.name, "")
 
     # Serialisation of plaintext <-> bytes, overridden per type.
     def encode(self, value: Any) -> bytes:
@@ -93,9 +100,19 @@ class EncryptedMixin:
         return raw.decode("utf-8")
 
     def aad(self, instance: models.Model, pk: object = None) -> bytes:
-        return associated_data(
-            instance._meta.label_lower, self.name, instance.pk if pk is None else pk
-        )
+        if pk is None:
+            pk = instance.pk
+        # str(UUID) costs as much as the cipher itself; an instance seals and opens all its
+        # fields under one pk, so its text is kept on the instance, keyed by the pk object.
+        cached = instance.__dict__.get("_encrypted_pk_text")
+        if cached is None or cached[0] is not pk:
+            cached = (pk, str(pk).encode())
+            instance.__dict__["_encrypted_pk_text"] = cached
+        return self._aad_prefix + cached[1]
+
+    def aad_for_pk(self, pk: object) -> bytes:
+        """``associated_data(<model label>, <field name>, pk)``, for a row known by its pk."""
+        return self._aad_prefix + str(pk).encode()
 
     def seal(self, value: Any, instance: models.Model) -> Ciphertext:
         if instance.pk is None:
@@ -104,7 +121,10 @@ class EncryptedMixin:
                 "before saving"
             )
         token = get_keyring().encrypt(self.encode(value), self.aad(instance))
-        return Ciphertext(token, instance.pk)
+        # str.__new__ plus a slot, without the Python-level Ciphertext.__new__ call.
+        sealed = _new_str(Ciphertext, token)
+        sealed.bound_pk = instance.pk
+        return sealed
 
     def open(self, token: str, instance: models.Model, pk: object = None) -> Any:
         return self.decode(get_keyring().decrypt(token, self.aad(instance, pk)))
