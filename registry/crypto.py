@@ -123,17 +123,17 @@ class Keyring:
         return self._active_prefix + data.decode("ascii")  # type: ignore[attr-defined]
 
     def decrypt(self, token: str, aad: bytes) -> bytes:
-        parts = token.split(":", 2)
-        if len(parts) != 3 or parts[0] != TOKEN_VERSION:
-            raise DecryptionError("?", "the stored value is not a registry token")
-        key_id = parts[1]
+        try:
+            version, key_id, data = token.split(":", 2)
+        except ValueError:
+            raise DecryptionError("?", "the stored value is not a registry token") from None
         # Key ids were validated when the keyring was parsed, so a hit needs no regex; only a
         # miss is checked, to tell a foreign key id from a value that is no token at all.
         aead = self._aead.get(key_id)  # type: ignore[attr-defined]
-        if aead is None:
+        if aead is None or version != TOKEN_VERSION:
             raise MissingKeyError(token_key_id(token))
         try:
-            raw = binascii.a2b_base64(parts[2].encode("ascii").translate(_FROM_URLSAFE))
+            raw = binascii.a2b_base64(data.encode("ascii").translate(_FROM_URLSAFE))
         except (binascii.Error, ValueError):
             raise DecryptionError(key_id, "the token is not valid base64") from None
         if len(raw) < NONCE_BYTES + 16:

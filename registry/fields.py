@@ -21,6 +21,7 @@ from django import forms
 from django.core.exceptions import FieldError
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from registry.crypto import associated_data, get_keyring
@@ -90,7 +91,7 @@ class EncryptedMixin:
         # The associated data names the model that defines the field, not the class of the
         # instance at hand: a proxy model (an app's admin on Registration) reads the same rows
         # and must open them. Computed once; only the primary key changes per value.
-        self._aad_prefix = associated_data(cls._meta.label_lower, self.name, "")
+        self.aad_prefix = associated_data(cls._meta.label_lower, self.name, "")
 
     # Serialisation of plaintext <-> bytes, overridden per type.
     def encode(self, value: Any) -> bytes:
@@ -99,31 +100,39 @@ class EncryptedMixin:
     def decode(self, raw: bytes) -> Any:
         return raw.decode("utf-8")
 
+    @cached_property
+    def _pk_attname(self) -> str:
+        return self.model._meta.pk.attname
+
     def aad(self, instance: models.Model, pk: object = None) -> bytes:
+        # Read from __dict__ rather than through ``instance.pk`` (a property and a descriptor):
+        # this runs for every value sealed or opened. A pk is never deferred.
+        state = instance.__dict__
         if pk is None:
-            pk = instance.pk
+            pk = state.get(self._pk_attname)
         # str(UUID) costs as much as the cipher itself; an instance seals and opens all its
         # fields under one pk, so its text is kept on the instance, keyed by the pk object.
-        cached = instance.__dict__.get("_encrypted_pk_text")
+        cached = state.get("_encrypted_pk_text")
         if cached is None or cached[0] is not pk:
             cached = (pk, str(pk).encode())
-            instance.__dict__["_encrypted_pk_text"] = cached
-        return self._aad_prefix + cached[1]
+            state["_encrypted_pk_text"] = cached
+        return self.aad_prefix + cached[1]
 
     def aad_for_pk(self, pk: object) -> bytes:
         """``associated_data(<model label>, <field name>, pk)``, for a row known by its pk."""
-        return self._aad_prefix + str(pk).encode()
+        return self.aad_prefix + str(pk).encode()
 
     def seal(self, value: Any, instance: models.Model) -> Ciphertext:
-        if instance.pk is None:
+        pk = instance.__dict__.get(self._pk_attname)
+        if pk is None:
             raise FieldError(
                 f"{instance._meta.label}.{self.name} is encrypted and needs a primary key "
                 "before saving"
             )
-        token = get_keyring().encrypt(self.encode(value), self.aad(instance))
+        token = get_keyring().encrypt(self.encode(value), self.aad(instance, pk))
         # str.__new__ plus a slot, without the Python-level Ciphertext.__new__ call.
         sealed = _new_str(Ciphertext, token)
-        sealed.bound_pk = instance.pk
+        sealed.bound_pk = pk
         return sealed
 
     def open(self, token: str, instance: models.Model, pk: object = None) -> Any:

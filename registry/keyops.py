@@ -204,6 +204,10 @@ def _read_batch(
     return list(queryset.values_list("pk", *[f.attname for f in fields])[:size])
 
 
+# {(fields to rewrite, in model order): [(new tokens..., pk as stored, old tokens...), ...]}
+Updates = dict[tuple[EncryptedMixin, ...], list[tuple[Any, ...]]]
+
+
 def _reseal_batch(
     model: type[models.Model],
     fields: list[EncryptedMixin],
@@ -212,66 +216,85 @@ def _reseal_batch(
     report: RotationReport,
     db: str,
     writing: bool,
-) -> dict[EncryptedMixin, list[tuple[str, Any, str]]]:
-    """New tokens per field: {field: [(new token, pk as stored, old token), ...]}."""
+) -> Updates:
+    """Count the batch's values per key id and, when writing, re-seal the stale ones.
+
+    Rows are grouped by which of their fields are stale, so that each group is written by
+    one statement (in a rotation nearly every row has the same stale fields).
+    """
     active = keyring.active_id
     active_prefix = f"{TOKEN_VERSION}:{active}:"
     prep_pk = model._meta.pk.get_db_prep_value
     connection = connections[db]
-    labels = [_label(model, f) for f in fields]
-    updates: dict[EncryptedMixin, list[tuple[str, Any, str]]] = {}
+    columns = [(f, f.aad_prefix) for f in fields]
+    # Plain dicts in the loop, merged into the report's Counters once per batch.
+    current = dict.fromkeys(fields, 0)  # values already under the active key, per field
+    found: dict[tuple[EncryptedMixin, str], int] = {}  # other values, per field and key id
+    updates: Updates = {}
     for row in rows:
         pk = row[0]
-        db_pk = None
-        for f, label, token in zip(fields, labels, row[1:], strict=True):
+        pk_text = None
+        stale: list[EncryptedMixin] = []
+        new_tokens: list[str] = []
+        old_tokens: list[str] = []
+        for (f, aad_prefix), token in zip(columns, row[1:], strict=True):
             if token is None:
                 continue
             if token.startswith(active_prefix):
-                report.before[label][active] += 1
-                report.after[label][active] += 1
+                current[f] += 1
                 continue
             try:
                 key_id = token_key_id(token)
-                report.before[label][key_id] += 1
+                found[f, key_id] = found.get((f, key_id), 0) + 1
                 if not writing:
-                    report.after[label][key_id] += 1
                     continue
-                aad = f.aad_for_pk(pk)
-                sealed = keyring.encrypt(keyring.decrypt(token, aad), aad)
+                if pk_text is None:
+                    pk_text = str(pk).encode()  # the pk part of the associated data, once a row
+                aad = aad_prefix + pk_text
+                new_tokens.append(keyring.encrypt(keyring.decrypt(token, aad), aad))
             except DecryptionError as exc:
                 raise KeyOperationError(model._meta.label_lower, f.name, pk, exc) from None
-            if db_pk is None:
-                db_pk = prep_pk(pk, connection, prepared=False)
-            updates.setdefault(f, []).append((sealed, db_pk, str(token)))
+            stale.append(f)
+            old_tokens.append(str(token))
+        if stale:
+            params = (*new_tokens, prep_pk(pk, connection, prepared=False), *old_tokens)
+            updates.setdefault(tuple(stale), []).append(params)
+    for f, n in current.items():
+        report.before[_label(model, f)][active] += n
+        report.after[_label(model, f)][active] += n
+    for (f, key_id), n in found.items():
+        report.before[_label(model, f)][key_id] += n
+        if not writing:
+            report.after[_label(model, f)][key_id] += n
     return updates
 
 
 def _write_batch(
-    model: type[models.Model],
-    updates: dict[EncryptedMixin, list[tuple[str, Any, str]]],
-    db: str,
-    report: RotationReport,
+    model: type[models.Model], updates: Updates, db: str, report: RotationReport
 ) -> None:
     """The one place tokens are written around the field layer.
 
     ``QuerySet.update()`` and ``bulk_update()`` of encrypted fields are refused by design:
     they would let a plaintext skip ``pre_save``. Here every value is a token sealed a moment
-    ago for exactly this row and column, so it goes straight to the table, one statement per
-    column with the batch's rows as parameters. ``AND <column> = <old token>`` keeps a value
-    that the application saved since the read (that save sealed it afresh under the active
-    key; overwriting it would lose the change).
+    ago for exactly this row and column, so it goes straight to the table: one UPDATE per row
+    of all its stale columns, sent with ``executemany`` per group of rows. ``AND <column> =
+    <old token>`` for each of them skips a row that the application saved since the read
+    (that save sealed its values afresh; overwriting them would lose the change). Its
+    untouched values, if any are still stale, are picked up by the next run.
     """
     connection = connections[db]
     quote = connection.ops.quote_name
     table, pk_column = quote(model._meta.db_table), quote(model._meta.pk.column)
     with connection.cursor() as cursor:
-        for f, params in updates.items():
-            column = quote(f.column)
-            sql = f"UPDATE {table} SET {column} = %s WHERE {pk_column} = %s AND {column} = %s"  # noqa: S608 (names from model metadata; values are parameters)
+        for stale, params in updates.items():
+            columns = [quote(f.column) for f in stale]
+            assignments = ", ".join(f"{column} = %s" for column in columns)
+            guards = " AND ".join(f"{column} = %s" for column in columns)
+            sql = f"UPDATE {table} SET {assignments} WHERE {pk_column} = %s AND {guards}"  # noqa: S608 (names from model metadata; values are parameters)
             cursor.executemany(sql, params)
-            # Both sqlite3 and psycopg sum the rows of an executemany.
-            written = cursor.rowcount
-            label = _label(model, f)
-            report.after[label][report.active_key] += written
-            report.rewritten += written
-            report.changed_during_run += len(params) - written
+            # sqlite3 and psycopg both sum the rows of an executemany.
+            rows_written = cursor.rowcount
+            for f in stale:
+                report.after[_label(model, f)][report.active_key] += rows_written
+            report.rewritten += rows_written * len(stale)
+            report.changed_during_run += (len(params) - rows_written) * len(stale)
