@@ -2,9 +2,9 @@
 
 Both walk each model that has encrypted fields in batches by primary key (keyset pagination:
 ``pk > last seen``, so a batch costs the same at the end of a big table as at the start) and
-read the raw tokens with ``values_list``, never instances: no descriptor, no ``save()``, no
-per-row ORM overhead. Messages name the model, field, key id and row pk (a UUID, not personal),
-never a value.
+read the raw tokens with one plain SELECT per batch, never instances: no descriptor, no
+``save()``, no per-value converters (see :func:`_read_batch`). Messages name the model,
+field, key id and row pk (a UUID, not personal), never a value.
 """
 
 from __future__ import annotations
@@ -52,17 +52,40 @@ def encrypted_models() -> list[tuple[type[models.Model], list[EncryptedMixin]]]:
 def _batches(
     model: type[models.Model], fields: list[EncryptedMixin], batch_size: int
 ) -> Iterator[list[tuple[Any, ...]]]:
-    """Rows of (pk, token, token, ...) in pk order, ``batch_size`` at a time."""
-    names = [f.attname for f in fields]
-    queryset = model._base_manager.order_by("pk").values_list("pk", *names)
+    """Rows of (pk as stored, pk, token, token, ...) in pk order, ``batch_size`` at a time."""
+    db = router.db_for_read(model)
     last = None
-    while True:
-        page = queryset if last is None else queryset.filter(pk__gt=last)
-        rows = list(page[:batch_size])
-        if not rows:
-            return
+    while rows := _read_batch(model, fields, db, last, batch_size):
         yield rows
         last = rows[-1][0]
+
+
+def _read_batch(
+    model: type[models.Model], fields: list[EncryptedMixin], db: str, last: Any, size: int
+) -> list[tuple[Any, ...]]:
+    """One batch of rows after ``last`` (a pk as stored), as (pk as stored, pk, tokens...).
+
+    A plain SELECT rather than ``values_list``: the ORM would run a converter on every value
+    (wrapping each token as a Ciphertext, turning each pk into a UUID) at a cost comparable to
+    the decryption itself, and the UPDATE wants the pk in its stored form anyway. The pk as
+    Python sees it (``to_python``: a UUID) is what the associated data names.
+    """
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    pk_field = model._meta.pk
+    pk_column = quote(pk_field.column)
+    columns = ", ".join(quote(f.column) for f in fields)
+    where = f"WHERE {pk_column} > %s " if last is not None else ""
+    sql = (
+        f"SELECT {pk_column}, {columns} FROM {quote(model._meta.db_table)} "  # noqa: S608 (names from model metadata; values are parameters)
+        f"{where}ORDER BY {pk_column} LIMIT %s"
+    )
+    params = [last, size] if last is not None else [size]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    to_python = pk_field.to_python
+    return [(row[0], to_python(row[0]), *row[1:]) for row in rows]
 
 
 def format_counts(counts: Counter[str]) -> str:
@@ -105,8 +128,8 @@ def check_encryption(batch_size: int = DEFAULT_BATCH_SIZE, keep_failures: int = 
             report.counts[label] = Counter()
         for rows in _batches(model, fields, batch_size):
             for row in rows:
-                pk = row[0]
-                for f, label, token in zip(fields, labels, row[1:], strict=True):
+                pk = row[1]
+                for f, label, token in zip(fields, labels, row[2:], strict=True):
                     if token is None:
                         continue
                     try:
@@ -187,21 +210,12 @@ def rotate_keys(
                 if not rows:
                     break
                 last = rows[-1][0]
-                updates = _reseal_batch(model, fields, rows, keyring, report, db, writing)
+                updates = _reseal_batch(model, fields, rows, keyring, report, writing)
                 if updates:
                     _write_batch(model, updates, db, report)
                     report.batches += 1
     report.stopped_early = not dry_run and report.remaining > 0
     return report
-
-
-def _read_batch(
-    model: type[models.Model], fields: list[EncryptedMixin], db: str, last: Any, size: int
-) -> list[tuple[Any, ...]]:
-    queryset = model._base_manager.using(db).order_by("pk")
-    if last is not None:
-        queryset = queryset.filter(pk__gt=last)
-    return list(queryset.values_list("pk", *[f.attname for f in fields])[:size])
 
 
 # {(fields to rewrite, in model order): [(new tokens..., pk as stored, old tokens...), ...]}
@@ -214,7 +228,6 @@ def _reseal_batch(
     rows: list[tuple[Any, ...]],
     keyring: Keyring,
     report: RotationReport,
-    db: str,
     writing: bool,
 ) -> Updates:
     """Count the batch's values per key id and, when writing, re-seal the stale ones.
@@ -224,20 +237,18 @@ def _reseal_batch(
     """
     active = keyring.active_id
     active_prefix = f"{TOKEN_VERSION}:{active}:"
-    prep_pk = model._meta.pk.get_db_prep_value
-    connection = connections[db]
     columns = [(f, f.aad_prefix) for f in fields]
     # Plain dicts in the loop, merged into the report's Counters once per batch.
     current = dict.fromkeys(fields, 0)  # values already under the active key, per field
     found: dict[tuple[EncryptedMixin, str], int] = {}  # other values, per field and key id
     updates: Updates = {}
     for row in rows:
-        pk = row[0]
+        stored_pk, pk = row[0], row[1]
         pk_text = None
         stale: list[EncryptedMixin] = []
         new_tokens: list[str] = []
         old_tokens: list[str] = []
-        for (f, aad_prefix), token in zip(columns, row[1:], strict=True):
+        for (f, aad_prefix), token in zip(columns, row[2:], strict=True):
             if token is None:
                 continue
             if token.startswith(active_prefix):
@@ -255,9 +266,9 @@ def _reseal_batch(
             except DecryptionError as exc:
                 raise KeyOperationError(model._meta.label_lower, f.name, pk, exc) from None
             stale.append(f)
-            old_tokens.append(str(token))
+            old_tokens.append(token)
         if stale:
-            params = (*new_tokens, prep_pk(pk, connection, prepared=False), *old_tokens)
+            params = (*new_tokens, stored_pk, *old_tokens)
             updates.setdefault(tuple(stale), []).append(params)
     for f, n in current.items():
         report.before[_label(model, f)][active] += n
