@@ -271,8 +271,9 @@ def _reseal_batch(
             params = (*new_tokens, stored_pk, *old_tokens)
             updates.setdefault(tuple(stale), []).append(params)
     for f, n in current.items():
-        report.before[_label(model, f)][active] += n
-        report.after[_label(model, f)][active] += n
+        if n:
+            report.before[_label(model, f)][active] += n
+            report.after[_label(model, f)][active] += n
     for (f, key_id), n in found.items():
         report.before[_label(model, f)][key_id] += n
         if not writing:
@@ -306,6 +307,7 @@ def _write_batch(
             # sqlite3 and psycopg both sum the rows of an executemany.
             rows_written = cursor.rowcount
             for f in stale:
-                report.after[_label(model, f)][report.active_key] += rows_written
+                if rows_written:
+                    report.after[_label(model, f)][report.active_key] += rows_written
             report.rewritten += rows_written * len(stale)
             report.changed_during_run += (len(params) - rows_written) * len(stale)

@@ -194,3 +194,17 @@ def test_a_value_saved_by_the_application_during_rotation_is_not_overwritten(
 def test_a_bad_batch_size_is_a_clear_error(value):
     with pytest.raises(CommandError, match="batch-size"):
         run("rotate_keys", "--batch-size", value)
+
+
+@pytest.mark.django_db
+def test_rotation_lists_only_the_fields_that_hold_values(key_a, key_b):
+    with override_settings(REGISTRY_ENCRYPTION_KEYS=f"ka:{key_a}"):
+        PersonFactory(phone=None, email=None)
+    with override_settings(REGISTRY_ENCRYPTION_KEYS=f"kb:{key_b},ka:{key_a}"):
+        output = run("rotate_keys")
+
+    assert "registry.person.family_name: before ka=1; after kb=1" in output
+    assert "registry.person.phone" not in output
+    with override_settings(REGISTRY_ENCRYPTION_KEYS=f"kb:{key_b},ka:{key_a}"):
+        second = run("rotate_keys")
+    assert "registry.person.family_name: before kb=1; after kb=1" in second
