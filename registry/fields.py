@@ -21,6 +21,7 @@ from django import forms
 from django.core.exceptions import FieldError
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from registry.crypto import associated_data, get_keyring
@@ -41,6 +42,9 @@ class Ciphertext(str):
 
     def __repr__(self) -> str:  # never show even the token in tracebacks
         return "<Ciphertext>"
+
+
+_new_str = str.__new__
 
 
 class EncryptedFieldDescriptor(DeferredAttribute):
@@ -84,6 +88,10 @@ class EncryptedMixin:
     def contribute_to_class(self, cls: type[models.Model], name: str, **kwargs: Any) -> None:
         super().contribute_to_class(cls, name, **kwargs)
         setattr(cls, self.attname, self.descriptor_class(self))
+        # The associated data names the model that defines the field, not the class of the
+        # instance at hand: a proxy model (an app's admin on Registration) reads the same rows
+        # and must open them. Computed once; only the primary key changes per value.
+        self.aad_prefix = associated_data(cls._meta.label_lower, self.name, "")
 
     # Serialisation of plaintext <-> bytes, overridden per type.
     def encode(self, value: Any) -> bytes:
@@ -92,19 +100,40 @@ class EncryptedMixin:
     def decode(self, raw: bytes) -> Any:
         return raw.decode("utf-8")
 
+    @cached_property
+    def _pk_attname(self) -> str:
+        return self.model._meta.pk.attname
+
     def aad(self, instance: models.Model, pk: object = None) -> bytes:
-        return associated_data(
-            instance._meta.label_lower, self.name, instance.pk if pk is None else pk
-        )
+        # Read from __dict__ rather than through ``instance.pk`` (a property and a descriptor):
+        # this runs for every value sealed or opened. A pk is never deferred.
+        state = instance.__dict__
+        if pk is None:
+            pk = state.get(self._pk_attname)
+        # str(UUID) costs as much as the cipher itself; an instance seals and opens all its
+        # fields under one pk, so its text is kept on the instance, keyed by the pk object.
+        cached = state.get("_encrypted_pk_text")
+        if cached is None or cached[0] is not pk:
+            cached = (pk, str(pk).encode())
+            state["_encrypted_pk_text"] = cached
+        return self.aad_prefix + cached[1]
+
+    def aad_for_pk(self, pk: object) -> bytes:
+        """``associated_data(<model label>, <field name>, pk)``, for a row known by its pk."""
+        return self.aad_prefix + str(pk).encode()
 
     def seal(self, value: Any, instance: models.Model) -> Ciphertext:
-        if instance.pk is None:
+        pk = instance.__dict__.get(self._pk_attname)
+        if pk is None:
             raise FieldError(
                 f"{instance._meta.label}.{self.name} is encrypted and needs a primary key "
                 "before saving"
             )
-        token = get_keyring().encrypt(self.encode(value), self.aad(instance))
-        return Ciphertext(token, instance.pk)
+        token = get_keyring().encrypt(self.encode(value), self.aad(instance, pk))
+        # str.__new__ plus a slot, without the Python-level Ciphertext.__new__ call.
+        sealed = _new_str(Ciphertext, token)
+        sealed.bound_pk = pk
+        return sealed
 
     def open(self, token: str, instance: models.Model, pk: object = None) -> Any:
         return self.decode(get_keyring().decrypt(token, self.aad(instance, pk)))
