@@ -42,7 +42,23 @@ def _is_admin_user(request: HttpRequest) -> bool:
     return bool(user.is_active and user.is_staff and user.is_administrator)
 
 
-class ScopedAdmin(admin.ModelAdmin):
+class AuditedSaveMixin:
+    """Every add or change through the admin leaves an audit event with field names only."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        fields = sorted(form.changed_data)
+        if change and not fields:
+            return
+        AuditEvent.record(
+            AuditAction.CHANGE if change else AuditAction.CREATE,
+            user=request.user,
+            obj=obj,
+            details={"fields": fields, "screen": "admin"},
+        )
+
+
+class ScopedAdmin(AuditedSaveMixin, admin.ModelAdmin):
     """Records of victims: every queryset through ``for_user``; never deleted from here."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -72,7 +88,7 @@ class ScopedAdmin(admin.ModelAdmin):
         return False  # only the erasure and retention commands remove records
 
 
-class AdministratorOnlyAdmin(admin.ModelAdmin):
+class AdministratorOnlyAdmin(AuditedSaveMixin, admin.ModelAdmin):
     """Users, regions and organisations: administrators only."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
