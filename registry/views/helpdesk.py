@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -34,7 +34,8 @@ def helpdesk(request: HttpRequest) -> HttpResponse:
         .open()
         .filter(Q(region__in=uncovered.values("pk")) | Q(coordinator__isnull=True))
         .select_related("region", "registration")
-        .order_by("reflection_end", "opened_on", "pk")[:100]
+        # Deadlines first (the soonest reflection end), then the oldest cases.
+        .order_by(F("reflection_end").asc(nulls_last=True), "opened_on", "pk")[:100]
     )
     # Counts only, never a person: the help desk sees where the load lies across the country
     # (an aggregate, so it is not limited to the cases the help desk itself coordinates).
