@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.choices import AuditAction
+from registry import casework
+from registry.choices import AuditAction, CaseStatus, Role
 from registry.models import (
     AuditEvent,
     Case,
@@ -18,6 +25,7 @@ from registry.models import (
     Person,
     Region,
     Registration,
+    ReminderSent,
     ReportingOrganisation,
     User,
 )
@@ -34,11 +42,35 @@ def _is_admin_user(request: HttpRequest) -> bool:
     return bool(user.is_active and user.is_staff and user.is_administrator)
 
 
-class ScopedAdmin(admin.ModelAdmin):
+class AuditedSaveMixin:
+    """Every add or change through the admin leaves an audit event with field names only."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        fields = sorted(form.changed_data)
+        if change and not fields:
+            return
+        AuditEvent.record(
+            AuditAction.CHANGE if change else AuditAction.CREATE,
+            user=request.user,
+            obj=obj,
+            details={"fields": fields, "screen": "admin"},
+        )
+
+
+class ScopedAdmin(AuditedSaveMixin, admin.ModelAdmin):
     """Records of victims: every queryset through ``for_user``; never deleted from here."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return self.model.objects.for_user(request.user)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        # Django's admin redirects to the index with "... does not exist" for an object outside
+        # the queryset; the workspace answers 404, and so does the admin (same rule everywhere).
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_staff_user(request)
@@ -56,7 +88,7 @@ class ScopedAdmin(admin.ModelAdmin):
         return False  # only the erasure and retention commands remove records
 
 
-class AdministratorOnlyAdmin(admin.ModelAdmin):
+class AdministratorOnlyAdmin(AuditedSaveMixin, admin.ModelAdmin):
     """Users, regions and organisations: administrators only."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -136,13 +168,32 @@ class RegistrationInline(admin.TabularInline):
         return False
 
 
+class CaseInline(admin.TabularInline):
+    model = Case
+    fk_name = "person"
+    fields = ["region", "coordinator", "status", "reflection_end", "opened_on"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return Case.objects.for_user(request.user).select_related("region", "coordinator")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Person)
 class PersonAdmin(AuditedPersonalDataMixin, ScopedAdmin):
     list_display = ["__str__", "gender", "nationality", "year_of_birth", "created_at"]
     list_filter = ["gender", "is_anonymous"]
     search_fields = ["pk"]  # replaced by the blind-index search below
     search_help_text = _("Exact family name or identity document number.")
-    inlines = [RegistrationInline]
+    inlines = [RegistrationInline, CaseInline]
     readonly_fields = ["year_of_birth", "is_anonymous", "created_at", "updated_at"]
     fieldsets = (
         (
@@ -196,14 +247,250 @@ class RegistrationAdmin(ScopedAdmin):
     exclude = ["triage_note"]
 
 
+class UnassignedFilter(admin.SimpleListFilter):
+    title = _("coordinator")
+    parameter_name = "assigned"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("no", _("unassigned (help desk)")), ("yes", _("assigned"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "no":
+            return queryset.filter(coordinator__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(coordinator__isnull=False)
+        return queryset
+
+
+class ReflectionEndingFilter(admin.SimpleListFilter):
+    title = _("reflection period")
+    parameter_name = "reflection"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("soon", _("ends within 14 days"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "soon":
+            return casework.reflection_ending_soon(queryset, timezone.localdate())
+        return queryset
+
+
+class CaseAdminForm(forms.ModelForm):
+    """The admin applies the same workflow rules as the workspace."""
+
+    class Meta:
+        model = Case
+        fields = [
+            "person",
+            "registration",
+            "region",
+            "coordinator",
+            "status",
+            "closed_reason",
+            "victim_status",
+            "victim_status_decided_by",
+            "reflection_start",
+            "is_dublin",
+            "residence_status",
+            "shelter_requested",
+            "shelter_placed",
+            "care_received",
+            "care_location",
+            "notes",
+            "opened_on",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        previous = self.instance.status if self.instance.pk else CaseStatus.NEW
+        if data.get("status"):
+            for field, message in casework.transition_errors(
+                previous, data["status"], data.get("closed_reason") or ""
+            ).items():
+                self.add_error(field, message)
+        coordinator, region = data.get("coordinator"), data.get("region")
+        if (
+            coordinator is not None
+            and region is not None
+            and not casework.assignable_coordinators(region).filter(pk=coordinator.pk).exists()
+        ):
+            self.add_error("coordinator", _("Choose an active coordinator of the case's region."))
+        return data
+
+
+class HandoverInline(admin.TabularInline):
+    model = Handover
+    fk_name = "case"
+    fields = ["requested_at", "from_region", "to_region", "status", "reason", "decided_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AssignCoordinatorForm(forms.Form):
+    coordinator = forms.ModelChoiceField(
+        label=_("Coordinator"), queryset=User.objects.filter(role=Role.COORDINATOR, is_active=True)
+    )
+
+
+class HandOverForm(forms.Form):
+    to_region = forms.ModelChoiceField(label=_("To region"), queryset=Region.objects.active())
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("Why the cases move. No personal data."),
+    )
+
+
 @admin.register(Case)
 class CaseAdmin(AuditedPersonalDataMixin, ScopedAdmin):
-    list_display = ["__str__", "region", "coordinator", "status", "reflection_end", "opened_on"]
-    list_filter = ["status", "victim_status", "region", "residence_status"]
-    list_select_related = ["region", "coordinator"]
-    search_fields = ["registration__number"]
-    raw_id_fields = ["person", "registration", "coordinator"]
-    readonly_fields = ["reflection_end", "created_at", "updated_at"]
+    form = CaseAdminForm
+    list_display = [
+        "__str__",
+        "registration",
+        "region",
+        "coordinator",
+        "status",
+        "reflection_end",
+        "opened_on",
+    ]
+    list_filter = [
+        "status",
+        UnassignedFilter,
+        ReflectionEndingFilter,
+        "victim_status",
+        "region",
+        "residence_status",
+        "registration__is_minor",
+        "registration__immediate_danger",
+    ]
+    list_select_related = ["region", "coordinator", "registration"]
+    search_fields = ["registration__number"]  # extended by the blind-index search below
+    search_help_text = _("Registration number or exact family name.")
+    raw_id_fields = ["person", "registration"]
+    readonly_fields = ["reflection_end", "closed_on", "created_at", "updated_at"]
+    inlines = [HandoverInline]
+    actions = ["assign_coordinator", "hand_over"]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        conditions = Q(registration__number=term)
+        if family := family_name_index(term):
+            conditions |= Q(person__bi_family_name=family)
+        return queryset.filter(conditions), False
+
+    def save_model(self, request: HttpRequest, obj: Case, form: Any, change: bool) -> None:
+        previous = form.initial.get("status", obj.status) if change else CaseStatus.NEW
+        casework.apply_status(obj, previous)
+        casework.save_case_change(obj, list(form.changed_data), request.user, "admin")
+
+    def _chosen_cases(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        # The selection is re-read through for_user: a forged id outside scope is dropped.
+        return self.get_queryset(request).filter(pk__in=queryset.values("pk"))
+
+    @admin.action(description=_("Assign a coordinator"))
+    def assign_coordinator(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        cases = list(self._chosen_cases(request, queryset).select_related("region"))
+        form = AssignCoordinatorForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            coordinator = form.cleaned_data["coordinator"]
+            assigned, skipped = 0, 0
+            for case in cases:
+                if casework.assignable_coordinators(case.region).filter(pk=coordinator.pk).exists():
+                    case.coordinator = coordinator
+                    casework.save_case_change(case, ["coordinator"], request.user, "admin_action")
+                    assigned += 1
+                else:
+                    skipped += 1
+            self.message_user(
+                request,
+                _(
+                    "%(assigned)d case(s) assigned; %(skipped)d skipped (the coordinator does not "
+                    "work in their region)."
+                )
+                % {"assigned": assigned, "skipped": skipped},
+                messages.SUCCESS if not skipped else messages.WARNING,
+            )
+            return None
+        return self._action_page(
+            request, cases, form, "assign_coordinator", _("Assign a coordinator")
+        )
+
+    @admin.action(description=_("Hand over to another region"))
+    def hand_over(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        cases = list(self._chosen_cases(request, queryset).select_related("region"))
+        form = HandOverForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            requested, refused = 0, []
+            for case in cases:
+                try:
+                    casework.request_handover(
+                        case,
+                        form.cleaned_data["to_region"],
+                        form.cleaned_data["reason"],
+                        request.user,
+                    )
+                    requested += 1
+                except casework.HandoverError as error:
+                    refused.append(f"{case}: {error.messages[0]}")
+            self.message_user(request, _("%(count)d handover(s) requested.") % {"count": requested})
+            for line in refused:
+                self.message_user(request, line, messages.WARNING)
+            return None
+        return self._action_page(
+            request, cases, form, "hand_over", _("Hand over to another region")
+        )
+
+    def _action_page(
+        self, request: HttpRequest, cases: list[Case], form: forms.Form, action: str, title: Any
+    ) -> HttpResponse:
+        return TemplateResponse(
+            request,
+            "registry/admin/case_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "opts": self.model._meta,
+                "cases": cases,
+                "form": form,
+                "action": action,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(AdministratorOnlyAdmin, DjangoGroupAdmin):
+    """Groups carry extra permissions (e.g. the personal export): administrators only."""
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(AdministratorOnlyAdmin):
+    """What send_reminders has sent (kind, case reference, recipient, deadline)."""
+
+    list_display = ["sent_at", "kind", "case", "recipient", "due"]
+    list_filter = ["kind", "sent_at"]
+    list_select_related = ["case", "recipient"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Handover)
@@ -228,6 +515,15 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return AuditEvent.objects.for_user(request.user)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        # Staff who may not read the trail get 403 on every page of it, not a redirect.
+        if not _is_admin_user(request):
+            raise PermissionDenied
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_admin_user(request)

@@ -11,6 +11,7 @@ from registry.models.reference import (
     ReportingOrganisation,
 )
 from registry.models.registrations import Registration, RegistrationNumberSequence
+from registry.models.reminders import ReminderSent
 
 __all__ = [
     "AuditChainHead",
@@ -23,6 +24,7 @@ __all__ = [
     "Region",
     "Registration",
     "RegistrationNumberSequence",
+    "ReminderSent",
     "ReportingOrganisation",
     "User",
 ]

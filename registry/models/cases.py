@@ -138,6 +138,15 @@ class Case(models.Model):
             models.Index(fields=["region", "status"], name="case_region_status_idx"),
             models.Index(fields=["coordinator", "status"], name="case_coordinator_status_idx"),
             models.Index(fields=["reflection_end"], name="case_reflection_end_idx"),
+            # The workspace's default list (a region's cases, newest first) reads 50 rows in
+            # index order instead of sorting the whole region (bench/workspace.py).
+            models.Index(fields=["region", "-opened_on"], name="case_region_opened_idx"),
+            # The reminder "new and unassigned for too long": a small index of just those.
+            models.Index(
+                fields=["region", "opened_on"],
+                condition=models.Q(status=CaseStatus.NEW, coordinator__isnull=True),
+                name="case_unassigned_new_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

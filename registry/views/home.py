@@ -1,20 +1,18 @@
-"""Views of the registry app."""
+"""The home page: where each role goes next, and what needs attention today."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from registry import casework
 from registry.choices import Role
-from registry.models import Case
 
 
 @dataclass(frozen=True)
@@ -65,6 +63,20 @@ DESTINATIONS = [
         _("Open queue"),
     ),
     Destination(
+        "registry:helpdesk",
+        frozenset({Role.HELPDESK, Role.ADMINISTRATOR}),
+        _("Help desk"),
+        _("Cases of regions without a coordinator, and open cases per region."),
+        _("Open help desk"),
+    ),
+    Destination(
+        "registry:audit_trail",
+        frozenset({Role.ADMINISTRATOR}),
+        _("Audit trail"),
+        _("Who viewed, changed, handed over, exported or imported what, and when."),
+        _("Read the trail"),
+    ),
+    Destination(
         "reports:statistics",
         frozenset({Role.HELPDESK, Role.ADMINISTRATOR}),
         _("Statistics"),
@@ -98,25 +110,7 @@ def destinations_for(user: object) -> list[dict[str, object]]:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """After login: where each role goes next."""
-    return render(request, "registry/home.html", {"destinations": destinations_for(request.user)})
-
-
-def _get_case_for_user(request: HttpRequest, pk: object) -> Case:
-    return get_object_or_404(Case.objects.for_user(request.user), pk=pk)
-
-
-@login_required
-def case_list(request: HttpRequest) -> HttpResponse:
-    """The cases this user may work (a first version; the workspace extends it)."""
-    if not request.user.is_registry_staff:
-        raise PermissionDenied
-    cases = Case.objects.for_user(request.user).select_related("region", "coordinator")
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    return render(request, "registry/case_list.html", {"page": page})
-
-
-@login_required
-def case_detail(request: HttpRequest, pk: object) -> HttpResponse:
-    """One case (a first version; the workspace extends it)."""
-    case = _get_case_for_user(request, pk)
-    return render(request, "registry/case_detail.html", {"case": case})
+    context = {"destinations": destinations_for(request.user)}
+    if request.user.is_registry_staff:
+        context["reminders"] = casework.reminder_summary(request.user)
+    return render(request, "registry/home.html", context)

@@ -1,0 +1,179 @@
+"""Forms of the coordinators' and help desk's workspace."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from registry import casework
+from registry.choices import AuditAction, CaseStatus, VictimStatus
+from registry.models import Case, Region, User
+
+REGISTRATION_NUMBER = re.compile(r"^\d{4}-\d{1,6}$")
+
+SORTS = {
+    "opened": ("opened_on", _("Opened (oldest first)")),
+    "-opened": ("-opened_on", _("Opened (newest first)")),
+    "reflection": ("reflection_end", _("Reflection period ends (soonest first)")),
+    "status": ("status", _("Status")),
+    "region": ("region__name", _("Region")),
+    "-updated": ("-updated_at", _("Last changed")),
+}
+DEFAULT_SORT = "-opened"
+
+
+class CaseFilterForm(forms.Form):
+    """Filters, search and sorting of the case list. Everything is optional."""
+
+    ASSIGNED_CHOICES = [
+        ("", _("all")),
+        ("mine", _("assigned to me")),
+        ("unassigned", _("unassigned")),
+    ]
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_("A registration number (2026-000123) or an exact family name."),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("open cases")), ("all", _("all")), *CaseStatus.choices],
+    )
+    assigned = forms.ChoiceField(label=_("Coordinator"), required=False, choices=ASSIGNED_CHOICES)
+    urgent = forms.BooleanField(label=_("Immediate danger"), required=False)
+    minor = forms.BooleanField(label=_("Minors"), required=False)
+    reflection = forms.BooleanField(
+        label=_("Reflection period ends within 14 days"), required=False
+    )
+    overdue = forms.BooleanField(
+        label=_("New and unassigned for more than two working days"), required=False
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[(key, label) for key, (_field, label) in SORTS.items()],
+    )
+
+    def search_kind(self) -> str:
+        term = (self.cleaned_data.get("q") or "").strip()
+        if not term:
+            return ""
+        return "number" if REGISTRATION_NUMBER.match(term) else "name"
+
+
+class CaseForm(forms.ModelForm):
+    """Editing a case: the status workflow is checked against registry.casework.TRANSITIONS."""
+
+    class Meta:
+        model = Case
+        fields = [
+            "coordinator",
+            "status",
+            "closed_reason",
+            "victim_status",
+            "victim_status_decided_by",
+            "reflection_start",
+            "is_dublin",
+            "residence_status",
+            "shelter_requested",
+            "shelter_placed",
+            "care_received",
+            "care_location",
+            "notes",
+        ]
+        widgets = {
+            "reflection_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.previous_status = self.instance.status
+        self.fields["coordinator"].queryset = casework.assignable_coordinators(self.instance.region)
+        self.fields["coordinator"].empty_label = _("— help desk / unassigned —")
+        self.fields["status"].choices = [
+            (code, CaseStatus(code).label)
+            for code in casework.allowed_statuses(self.previous_status)
+        ]
+        self.fields["notes"].help_text = _("Encrypted. Only people who may see this case read it.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        status = data.get("status")
+        if status:
+            for field, message in casework.transition_errors(
+                self.previous_status, status, data.get("closed_reason") or ""
+            ).items():
+                self.add_error(field, message)
+        decided = data.get("victim_status") in {VictimStatus.CONFIRMED, VictimStatus.NOT_A_VICTIM}
+        if decided and not data.get("victim_status_decided_by"):
+            self.add_error("victim_status_decided_by", _("Say who decided on the victim status."))
+        if data.get("is_dublin") and not data.get("reflection_start"):
+            self.add_error(
+                "reflection_start", _("A Dublin case needs the start of its reflection period.")
+            )
+        return data
+
+
+class HandoverRequestForm(forms.Form):
+    to_region = forms.ModelChoiceField(
+        label=_("Hand over to region"), queryset=Region.objects.none(), empty_label=None
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why the case moves. No names or other personal data."),
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_region"].queryset = Region.objects.active().exclude(pk=case.region_id)
+
+
+class HandoverDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", _("Accept")), ("reject", _("Reject"))], widget=forms.HiddenInput
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=300,
+        required=False,
+        help_text=_("For the sending region. No personal data."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("note"):
+            self.add_error("note", _("Say why the handover is rejected."))
+        return data
+
+
+class AuditFilterForm(forms.Form):
+    case = forms.UUIDField(label=_("Case id"), required=False)
+    user = forms.ModelChoiceField(
+        label=_("User"), queryset=User.objects.order_by("username"), required=False
+    )
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("all")), *AuditAction.choices]
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date is before the start date."))
+        return data

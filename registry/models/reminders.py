@@ -1,0 +1,42 @@
+"""What the daily reminder command has sent, so running it twice sends nothing twice."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReminderSent(models.Model):
+    """One reminder of one kind about one case to one recipient, for one deadline."""
+
+    class Kind(models.TextChoices):
+        REFLECTION_ENDING = "reflection_ending", _("reflection period ends soon")
+        UNASSIGNED = "unassigned", _("new case unassigned")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    case = models.ForeignKey(
+        "registry.Case", on_delete=models.CASCADE, related_name="+", verbose_name=_("case")
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    # The deadline the reminder was about (the reflection end, or the day the case opened):
+    # when the deadline moves, a new reminder is due.
+    due = models.DateField(_("deadline"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "case", "recipient", "due"], name="reminder_sent_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.due}"

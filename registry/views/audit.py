@@ -1,0 +1,52 @@
+"""The audit trail for administrators: per case and per user, by action and date."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from registry.forms import AuditFilterForm
+from registry.models import AuditEvent
+
+PAGE_SIZE = 100
+
+
+@login_required
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    """Read-only: the trail has no screen that changes or deletes an event."""
+    if not request.user.is_administrator:
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET)
+    events = AuditEvent.objects.for_user(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["case"]:
+            events = events.filter(case_id=data["case"])
+        if data["user"]:
+            events = events.filter(actor_id=data["user"].pk)
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        tz = timezone.get_current_timezone()
+        if data["since"]:
+            events = events.filter(
+                at__gte=datetime.datetime.combine(data["since"], datetime.time.min, tz)
+            )
+        if data["until"]:
+            end = data["until"] + datetime.timedelta(days=1)
+            events = events.filter(at__lt=datetime.datetime.combine(end, datetime.time.min, tz))
+    else:
+        events = events.none()
+    page = Paginator(events.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "registry/audit_trail.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )

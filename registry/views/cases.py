@@ -1,0 +1,190 @@
+"""The coordinators' workspace: the case list, one case, editing it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from registry import casework
+from registry.choices import AuditAction
+from registry.forms import DEFAULT_SORT, SORTS, CaseFilterForm, CaseForm, HandoverRequestForm
+from registry.models import AuditEvent, Case, Handover, Registration
+from registry.models.people import family_name_index
+
+PAGE_SIZE = 50
+
+
+def require_registry_staff(request: HttpRequest) -> None:
+    """Coordinators, help desk and administrators only; a reporter gets 403."""
+    if not request.user.is_registry_staff:
+        raise PermissionDenied
+
+
+def _get_case_for_user(request: HttpRequest, pk: object) -> Case:
+    """The case if this user may see it, else 404 (never 403: existence is not revealed)."""
+    return get_object_or_404(
+        Case.objects.for_user(request.user).select_related(
+            "person", "region", "coordinator", "registration"
+        ),
+        pk=pk,
+    )
+
+
+def filter_cases(qs: QuerySet, form: CaseFilterForm, user: Any) -> QuerySet:
+    """Apply the list's filters and search to ``qs`` (already scoped through for_user)."""
+    data = form.cleaned_data if form.is_valid() else {}
+    today = timezone.localdate()
+    status = data.get("status") or ""
+    if status == "":
+        qs = qs.open()
+    elif status != "all":
+        qs = qs.filter(status=status)
+    if data.get("assigned") == "mine":
+        qs = qs.filter(coordinator=user)
+    elif data.get("assigned") == "unassigned":
+        qs = qs.filter(coordinator__isnull=True)
+    # Urgency and minority are read from the opening registration (the list shows the same).
+    if data.get("urgent"):
+        qs = qs.filter(registration__immediate_danger=True)
+    if data.get("minor"):
+        qs = qs.filter(registration__is_minor=True)
+    if data.get("reflection"):
+        qs = casework.reflection_ending_soon(qs, today)
+    if data.get("overdue"):
+        qs = casework.unassigned_too_long(qs, today)
+    kind = form.search_kind() if data else ""
+    term = (data.get("q") or "").strip()
+    if kind == "number":
+        numbers = Registration.objects.filter(person=OuterRef("person_id"), number=term)
+        qs = qs.filter(Exists(numbers))
+    elif kind == "name":
+        # Exact family name through the blind index: nothing is decrypted to search.
+        index = family_name_index(term)
+        qs = qs.filter(person__bi_family_name=index) if index else qs.none()
+    sort_field = SORTS[data.get("sort") or DEFAULT_SORT][0]
+    return qs.order_by(sort_field, "pk")
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The cases this user may work, with filters, search, sorting and the day's reminders."""
+    require_registry_staff(request)
+    form = CaseFilterForm(request.GET)
+    cases = filter_cases(
+        Case.objects.for_user(request.user).select_related("region", "coordinator", "registration"),
+        form,
+        request.user,
+    )
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "registry/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "reminders": casework.reminder_summary(request.user),
+        },
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: object) -> HttpResponse:
+    """One case with the person's data (an audited view) and their visible registrations."""
+    case = _get_case_for_user(request, pk)
+    user = request.user
+    registrations = (
+        Registration.objects.for_user(user)
+        .filter(person_id=case.person_id)
+        .select_related("region", "organisation")
+        .prefetch_related("exploitation_forms")
+        .order_by("-registered_on", "-number")
+    )
+    other_cases = (
+        Case.objects.for_user(user)
+        .filter(person_id=case.person_id)
+        .exclude(pk=case.pk)
+        .select_related("region")
+    )
+    # Whoever may see the case may see its whole handover history, including hops between
+    # regions that are not theirs: it explains how the case reached them.
+    handovers = Handover.objects.filter(case=case).select_related(
+        "from_region", "to_region", "requested_by", "decided_by"
+    )
+    pending = next((h for h in handovers if h.status == "pending"), None)
+    AuditEvent.record(
+        AuditAction.VIEW_PERSONAL,
+        user=user,
+        obj=case.person,
+        case=case,
+        details={"screen": "case_detail"},
+    )
+    return render(
+        request,
+        "registry/case_detail.html",
+        {
+            "case": case,
+            "person": case.person,
+            "age": case.person.age_on(timezone.localdate()),
+            "registrations": registrations,
+            "other_cases": other_cases,
+            "handovers": handovers,
+            "pending_handover": pending,
+            "may_decide": pending is not None and casework.may_decide(pending, user),
+            "handover_form": HandoverRequestForm(case=case) if case.is_open else None,
+            "may_take": casework.assignable_coordinators(case.region).filter(pk=user.pk).exists()
+            and case.coordinator_id != user.pk,
+        },
+    )
+
+
+@login_required
+def case_edit(request: HttpRequest, pk: object) -> HttpResponse:
+    """Edit the case: status workflow, victim status, reflection period, shelter and care."""
+    case = _get_case_for_user(request, pk)
+    if request.method == "POST":
+        form = CaseForm(request.POST, instance=case)
+        if form.is_valid():
+            case = form.save(commit=False)
+            casework.apply_status(case, form.previous_status)
+            casework.save_case_change(case, form.changed_data, request.user, "case_edit")
+            messages.success(request, _("The case has been saved."))
+            return redirect("registry:case_detail", pk=case.pk)
+        messages.error(request, _("The case was not saved: please correct the marked fields."))
+    else:
+        form = CaseForm(instance=case)
+        # The form shows the encrypted notes.
+        AuditEvent.record(
+            AuditAction.VIEW_PERSONAL,
+            user=request.user,
+            obj=case,
+            case=case,
+            details={"screen": "case_edit"},
+        )
+    return render(request, "registry/case_edit.html", {"case": case, "form": form})
+
+
+@login_required
+@require_POST
+def case_take(request: HttpRequest, pk: object) -> HttpResponse:
+    """A coordinator of the case's region assigns the case to themself."""
+    case = _get_case_for_user(request, pk)
+    if not casework.assignable_coordinators(case.region).filter(pk=request.user.pk).exists():
+        raise PermissionDenied
+    if case.coordinator_id != request.user.pk:
+        case.coordinator = request.user
+        casework.save_case_change(case, ["coordinator"], request.user, "case_take")
+    messages.success(request, _("You are now the coordinator of this case."))
+    return redirect("registry:case_detail", pk=case.pk)

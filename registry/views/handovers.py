@@ -1,0 +1,131 @@
+"""Handovers of cases between regions: request, accept or reject, withdraw."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from registry import casework
+from registry.choices import HandoverStatus
+from registry.forms import HandoverDecisionForm, HandoverRequestForm
+from registry.models import Case, Handover
+from registry.views.cases import _get_case_for_user, require_registry_staff
+
+
+def _get_handover_for_user(request: HttpRequest, pk: int) -> Handover:
+    return get_object_or_404(
+        Handover.objects.for_user(request.user).select_related(
+            "case", "from_region", "to_region", "requested_by", "decided_by"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def handover_request(request: HttpRequest, pk: object) -> HttpResponse:
+    """Ask another region to take over this case."""
+    case = _get_case_for_user(request, pk)
+    form = HandoverRequestForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            casework.request_handover(
+                case, form.cleaned_data["to_region"], form.cleaned_data["reason"], request.user
+            )
+        except casework.HandoverError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Handover to %(region)s requested; the case stays with you until it is accepted.")
+                % {"region": form.cleaned_data["to_region"]},
+            )
+            return redirect("registry:case_detail", pk=case.pk)
+    return render(request, "registry/handover_request.html", {"case": case, "form": form})
+
+
+@login_required
+def handover_list(request: HttpRequest) -> HttpResponse:
+    """Handovers waiting for this user's side, and the ones this user's side asked for."""
+    require_registry_staff(request)
+    user = request.user
+    incoming = casework.handovers_to_decide(user)
+    visible = Handover.objects.for_user(user).select_related("case", "from_region", "to_region")
+    outgoing = visible.filter(
+        status=HandoverStatus.PENDING, case__in=Case.objects.for_user(user).values("pk")
+    )
+    recent = visible.exclude(status=HandoverStatus.PENDING)[:20]
+    return render(
+        request,
+        "registry/handover_list.html",
+        {"incoming": incoming, "outgoing": outgoing, "recent": recent},
+    )
+
+
+@login_required
+def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the receiving side needs to decide: regions, reason, dates. No personal data."""
+    handover = _get_handover_for_user(request, pk)
+    return render(
+        request,
+        "registry/handover_detail.html",
+        {
+            "handover": handover,
+            "form": HandoverDecisionForm(),
+            "may_decide": casework.may_decide(handover, request.user),
+            "may_withdraw": casework.may_withdraw(handover, request.user),
+            "may_open_case": Case.objects.for_user(request.user)
+            .filter(pk=handover.case_id)
+            .exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    handover = _get_handover_for_user(request, pk)
+    form = HandoverDecisionForm(request.POST)
+    if form.is_valid():
+        accept = form.cleaned_data["decision"] == "accept"
+        try:
+            casework.decide_handover(handover, request.user, accept, form.cleaned_data["note"])
+        except casework.HandoverError as error:
+            form.add_error(None, error)
+        else:
+            if accept:
+                messages.success(
+                    request,
+                    _("Handover accepted: the case is now in %(region)s. Assign a coordinator.")
+                    % {"region": handover.to_region},
+                )
+                return redirect("registry:case_detail", pk=handover.case_id)
+            messages.success(request, _("Handover rejected; the sending region has been told."))
+            return redirect("registry:handover_list")
+    return render(
+        request,
+        "registry/handover_detail.html",
+        {
+            "handover": handover,
+            "form": form,
+            "may_decide": casework.may_decide(handover, request.user),
+            "may_withdraw": casework.may_withdraw(handover, request.user),
+            "may_open_case": False,
+        },
+    )
+
+
+@login_required
+@require_POST
+def handover_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    handover = _get_handover_for_user(request, pk)
+    try:
+        casework.withdraw_handover(handover, request.user)
+    except casework.HandoverError as error:
+        messages.error(request, error.messages[0])
+        return redirect("registry:handover_detail", pk=handover.pk)
+    messages.success(request, _("The handover request has been withdrawn."))
+    return redirect("registry:case_detail", pk=handover.case_id)

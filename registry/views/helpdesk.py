@@ -1,0 +1,59 @@
+"""The help desk's workspace: what it coordinates, and the load per region (counts only)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+
+from registry import casework
+from registry.choices import OPEN_CASE_STATUSES
+from registry.models import Case, Region
+
+
+def _triage_url() -> str | None:
+    # The intake app builds the triage queue; registry only links to it when it is installed.
+    try:
+        return reverse("intake:triage")
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def helpdesk(request: HttpRequest) -> HttpResponse:
+    """Triage link, cases of regions without an active coordinator, open cases per region."""
+    user = request.user
+    if not (user.is_helpdesk or user.is_administrator):
+        raise PermissionDenied
+    uncovered = Region.objects.without_active_coordinator().filter(is_active=True)
+    cases = (
+        Case.objects.for_user(user)
+        .open()
+        .filter(Q(region__in=uncovered.values("pk")) | Q(coordinator__isnull=True))
+        .select_related("region", "registration")
+        # Deadlines first (the soonest reflection end), then the oldest cases.
+        .order_by(F("reflection_end").asc(nulls_last=True), "opened_on", "pk")[:100]
+    )
+    # Counts only, never a person: the help desk sees where the load lies across the country
+    # (an aggregate, so it is not limited to the cases the help desk itself coordinates).
+    per_region = Region.objects.with_coordinator_flag().annotate(
+        open_cases=Count("cases", filter=Q(cases__status__in=OPEN_CASE_STATUSES)),
+        unassigned=Count(
+            "cases",
+            filter=Q(cases__status__in=OPEN_CASE_STATUSES, cases__coordinator__isnull=True),
+        ),
+    )
+    return render(
+        request,
+        "registry/helpdesk.html",
+        {
+            "triage_url": _triage_url(),
+            "uncovered": uncovered,
+            "cases": cases,
+            "per_region": per_region,
+            "reminders": casework.reminder_summary(user),
+        },
+    )

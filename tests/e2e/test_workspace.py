@@ -1,0 +1,66 @@
+"""A coordinator's morning in a real browser: log in, filter, open a case, edit it."""
+
+from __future__ import annotations
+
+import pytest
+
+from registry.choices import Role
+from registry.models import AuditEvent, Case
+from tests.factories import (
+    CaseFactory,
+    PersonFactory,
+    RegionFactory,
+    RegistrationFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_coordinator_filters_opens_and_edits_a_case(live_server, page, browser_login, password):
+    region = RegionFactory(code="e2e-region", name="E2E Region")
+    coordinator = UserFactory(username="coord-e2e", role=Role.COORDINATOR, regions=[region])
+    urgent_person = PersonFactory(family_name="Brouwersgracht")
+    urgent = CaseFactory(
+        person=urgent_person,
+        region=region,
+        registration=RegistrationFactory(
+            person=urgent_person, region=region, immediate_danger=True
+        ),
+    )
+    for _ in range(3):
+        person = PersonFactory()
+        CaseFactory(
+            person=person,
+            region=region,
+            registration=RegistrationFactory(person=person, region=region),
+        )
+
+    browser_login(page, live_server, "coord-e2e", password)
+    page.goto(live_server.url + "/cases/")
+    assert page.locator("#case-table tbody tr").count() == 4
+    page.check("#id_urgent")
+    page.locator("#case-filters button[type=submit]").click()
+    page.wait_for_url("**/cases/?*urgent=on*")
+    rows = page.locator("#case-table tbody tr")
+    assert rows.count() == 1
+    rows.first.locator("a").first.click()
+    page.wait_for_url(f"**/cases/{urgent.pk}/")
+    assert "Brouwersgracht" in page.locator("#person-data").inner_text()
+    assert page.locator(".alert-emergency").is_visible()
+
+    page.locator(f"a[href='/cases/{urgent.pk}/edit/']").click()
+    page.select_option("#id_coordinator", str(coordinator.pk))
+    page.select_option("#id_status", "in_care")
+    page.fill("#id_reflection_start", "2026-01-31")
+    page.fill("#id_notes", "Intake talk done; next visit Thursday")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**/cases/{urgent.pk}/")
+    assert page.locator(".alert-success").is_visible()
+    case_text = page.locator("#case-data").inner_text()
+    assert "2026-04-30" in case_text and "next visit Thursday" in case_text
+
+    urgent = Case.objects.get(pk=urgent.pk)
+    assert (urgent.status, urgent.coordinator_id) == ("in_care", coordinator.pk)
+    change = AuditEvent.objects.filter(action="change").latest("id")
+    assert change.details["fields"] == ["coordinator", "notes", "reflection_start", "status"]

@@ -1,0 +1,273 @@
+"""The access matrix: EVERY URL pattern of the project, requested by every role.
+
+The patterns are collected from the URL resolver (admin and i18n included), so a new URL
+without an entry in EXPECTED fails ``test_every_url_pattern_has_an_entry``. To add your URLs:
+add one line per URL name to EXPECTED with the status each role gets on a GET, and, if the
+pattern takes arguments this file does not know yet, a line to SAMPLE_ARGS.
+
+Objects in the URLs belong to region A (coordinator A's region): region B's coordinator must
+get 404 for them, in the workspace and in the admin.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from registry import casework
+from registry.choices import AuditAction
+from registry.models import AuditEvent, Case, ReminderSent
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "reporter", "coordinator_a", "coordinator_b", "helpdesk", "administrator")
+
+# GET status per role, in the order of ROLES. Keys are URL names ("namespace:name"); patterns
+# without a name are keyed by their full route. 302 for anonymous means "sent to log in";
+# 302 for reporter/help desk in the admin means "sent to the admin's login" (not staff).
+_LOGIN = 302
+_ADMIN_ONLY = (_LOGIN, _LOGIN, 403, 403, _LOGIN, 200)  # users, regions, organisations, groups
+_ADMIN_ONLY_READ = (_LOGIN, _LOGIN, 403, 403, _LOGIN, 200)
+_NO_ADD = (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403)  # records are created through intake
+_STAFF_LIST = (_LOGIN, _LOGIN, 200, 200, _LOGIN, 200)  # scoped admin lists
+_SCOPED_OBJECT = (_LOGIN, _LOGIN, 200, 404, _LOGIN, 200)  # region A's record in the admin
+_NO_DELETE = (_LOGIN, _LOGIN, 403, 404, _LOGIN, 403)  # nothing is deleted from the admin
+
+EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
+    # --- project ---
+    "home": (_LOGIN, 200, 200, 200, 200, 200),
+    "login": (200, 200, 200, 200, 200, 200),
+    "logout": (405, 405, 405, 405, 405, 405),  # POST only
+    "set_language": (302, 302, 302, 302, 302, 302),  # a GET changes nothing, just redirects
+    # --- the workspace (registry) ---
+    "registry:case_list": (_LOGIN, 403, 200, 200, 200, 200),
+    "registry:case_detail": (_LOGIN, 404, 200, 404, 404, 200),
+    "registry:case_edit": (_LOGIN, 404, 200, 404, 404, 200),
+    "registry:case_take": (_LOGIN, 405, 405, 405, 405, 405),  # POST only
+    "registry:handover_request": (_LOGIN, 404, 200, 404, 404, 200),
+    "registry:handover_list": (_LOGIN, 403, 200, 200, 200, 200),
+    # A pending handover from region A to region B: both sides see it, the help desk not.
+    "registry:handover_detail": (_LOGIN, 404, 200, 200, 404, 200),
+    "registry:handover_decide": (_LOGIN, 405, 405, 405, 405, 405),
+    "registry:handover_withdraw": (_LOGIN, 405, 405, 405, 405, 405),
+    "registry:helpdesk": (_LOGIN, 403, 403, 403, 200, 200),
+    "registry:audit_trail": (_LOGIN, 403, 403, 403, 403, 200),
+    # --- the admin: coordinators and administrators only (reporter and help desk not staff) ---
+    "admin:index": (_LOGIN, _LOGIN, 200, 200, _LOGIN, 200),
+    "admin:login": (200, 200, 302, 302, 200, 302),  # staff already logged in are sent on
+    "admin:logout": (_LOGIN, _LOGIN, 405, 405, _LOGIN, 405),  # POST only
+    "admin:password_change": (_LOGIN, _LOGIN, 200, 200, _LOGIN, 200),
+    "admin:password_change_done": (_LOGIN, _LOGIN, 200, 200, _LOGIN, 200),
+    "admin:autocomplete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),  # no autocomplete fields
+    "admin:jsi18n": (_LOGIN, _LOGIN, 200, 200, _LOGIN, 200),
+    "admin:view_on_site": (_LOGIN, _LOGIN, 404, 404, _LOGIN, 404),  # cases have no public page
+    "admin:app_list": (_LOGIN, _LOGIN, 200, 200, _LOGIN, 200),
+    "admin/(?P<url>.*)$": (_LOGIN, _LOGIN, 404, 404, _LOGIN, 404),  # the admin's catch-all
+    # regions, organisations, users, groups: administrators only
+    "admin:registry_region_changelist": _ADMIN_ONLY,
+    "admin:registry_region_add": _ADMIN_ONLY,
+    "admin:registry_region_history": _ADMIN_ONLY,
+    "admin:registry_region_delete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
+    "admin:registry_region_change": _ADMIN_ONLY,
+    "admin/registry/region/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
+    "admin:registry_reportingorganisation_changelist": _ADMIN_ONLY,
+    "admin:registry_reportingorganisation_add": _ADMIN_ONLY,
+    "admin:registry_reportingorganisation_history": _ADMIN_ONLY,
+    "admin:registry_reportingorganisation_delete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
+    "admin:registry_reportingorganisation_change": _ADMIN_ONLY,
+    "admin/registry/reportingorganisation/<path:object_id>/": (
+        _LOGIN,
+        _LOGIN,
+        302,
+        302,
+        _LOGIN,
+        302,
+    ),
+    "admin:auth_user_password_change": _ADMIN_ONLY,
+    "admin:registry_user_changelist": _ADMIN_ONLY,
+    "admin:registry_user_add": _ADMIN_ONLY,
+    "admin:registry_user_history": _ADMIN_ONLY,
+    "admin:registry_user_delete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
+    "admin:registry_user_change": _ADMIN_ONLY,
+    "admin/registry/user/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
+    "admin:auth_group_changelist": _ADMIN_ONLY,
+    "admin:auth_group_add": _ADMIN_ONLY,
+    "admin:auth_group_history": _ADMIN_ONLY,
+    "admin:auth_group_delete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
+    "admin:auth_group_change": _ADMIN_ONLY,
+    "admin/auth/group/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
+    "admin:registry_remindersent_changelist": _ADMIN_ONLY_READ,
+    "admin:registry_remindersent_add": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
+    "admin:registry_remindersent_history": _ADMIN_ONLY_READ,
+    "admin:registry_remindersent_delete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
+    "admin:registry_remindersent_change": _ADMIN_ONLY_READ,
+    "admin/registry/remindersent/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
+    # records of victims: scoped through for_user; region A's objects are 404 to coordinator B
+    "admin:registry_person_changelist": _STAFF_LIST,
+    "admin:registry_person_add": _NO_ADD,
+    "admin:registry_person_history": _SCOPED_OBJECT,
+    "admin:registry_person_delete": _NO_DELETE,
+    "admin:registry_person_change": _SCOPED_OBJECT,
+    "admin/registry/person/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
+    "admin:registry_registration_changelist": _STAFF_LIST,
+    "admin:registry_registration_add": _NO_ADD,
+    "admin:registry_registration_history": _SCOPED_OBJECT,
+    "admin:registry_registration_delete": _NO_DELETE,
+    "admin:registry_registration_change": _SCOPED_OBJECT,
+    "admin/registry/registration/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
+    "admin:registry_case_changelist": _STAFF_LIST,
+    "admin:registry_case_add": _NO_ADD,
+    "admin:registry_case_history": _SCOPED_OBJECT,
+    "admin:registry_case_delete": _NO_DELETE,
+    "admin:registry_case_change": _SCOPED_OBJECT,
+    "admin/registry/case/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
+    # a handover from A to B: both coordinators see it (read-only)
+    "admin:registry_handover_changelist": _STAFF_LIST,
+    "admin:registry_handover_add": _NO_ADD,
+    "admin:registry_handover_history": (_LOGIN, _LOGIN, 200, 200, _LOGIN, 200),
+    "admin:registry_handover_delete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
+    "admin:registry_handover_change": (_LOGIN, _LOGIN, 200, 200, _LOGIN, 200),
+    "admin/registry/handover/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
+    # the audit trail: administrators read it; nobody adds, changes or deletes
+    "admin:registry_auditevent_changelist": _ADMIN_ONLY_READ,
+    "admin:registry_auditevent_add": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
+    "admin:registry_auditevent_history": _ADMIN_ONLY_READ,
+    "admin:registry_auditevent_delete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
+    "admin:registry_auditevent_change": _ADMIN_ONLY_READ,
+    "admin/registry/auditevent/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
+}
+
+# URL arguments by converter name. Each maker gets the test's objects and the route.
+_ADMIN_MODEL = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/")
+
+
+def _admin_object(objects: dict[str, Any], route: str) -> Any:
+    match = _ADMIN_MODEL.match(route)
+    if match is None:
+        raise KeyError(route)
+    return objects[match["model"]]
+
+
+SAMPLE_ARGS: dict[str, Callable[[dict[str, Any], str], str]] = {
+    "pk": lambda objects, route: str(
+        objects["handover"].pk if route.startswith("handovers/") else objects["case"].pk
+    ),
+    "object_id": lambda objects, route: (
+        str(objects["case"].pk)
+        if route.startswith("admin/r/")
+        else str(_admin_object(objects, route).pk)
+    ),
+    "id": lambda objects, route: str(_admin_object(objects, route).pk),
+    "content_type_id": lambda objects, route: str(ContentType.objects.get_for_model(Case).pk),
+}
+# Regular-expression routes cannot be filled in generically.
+SAMPLE_URLS: dict[str, str] = {
+    "admin/^(?P<app_label>registry|auth)/$": "/admin/registry/",
+    "admin/(?P<url>.*)$": "/admin/no-such-page/",
+}
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            yield (f"{namespace}{pattern.name}" if pattern.name else route), route
+
+
+def all_url_patterns() -> list[tuple[str, str]]:
+    """(key, route) of every URL pattern the project serves."""
+    return list(_walk(get_resolver().url_patterns))
+
+
+def concrete_url(route: str, objects: dict[str, Any]) -> str:
+    if route in SAMPLE_URLS:
+        return SAMPLE_URLS[route]
+    if "(?P<" in route or "^" in route:
+        raise AssertionError(f"add a sample URL for the regular-expression route {route!r}")
+
+    def fill(match: re.Match[str]) -> str:
+        name = match["name"]
+        if name not in SAMPLE_ARGS:
+            raise AssertionError(f"add a SAMPLE_ARGS entry for <{name}> (route {route!r})")
+        return SAMPLE_ARGS[name](objects, route)
+
+    return "/" + re.sub(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>", fill, route)
+
+
+@pytest.fixture
+def matrix_objects(casework_world, coordinator_a, organisation, region_a, region_b):
+    """One object of each kind, all of region A (or involving it)."""
+    handover = casework.request_handover(
+        casework_world.case_a, region_b, "moved to a relative", coordinator_a
+    )
+    reminder = ReminderSent.objects.create(
+        kind=ReminderSent.Kind.UNASSIGNED,
+        case=casework_world.case_a,
+        recipient=coordinator_a,
+        due=casework_world.case_a.opened_on,
+    )
+    return {
+        "case": casework_world.case_a,
+        "person": casework_world.person_a,
+        "registration": casework_world.registration_a,
+        "handover": handover,
+        "region": region_a,
+        "reportingorganisation": organisation,
+        "user": coordinator_a,
+        "group": Group.objects.create(name="exporters"),
+        "remindersent": reminder,
+        "auditevent": AuditEvent.record(AuditAction.LOGIN, user=coordinator_a),
+    }
+
+
+def test_every_url_pattern_has_an_entry():
+    keys = {key for key, _route in all_url_patterns()}
+    missing = sorted(keys - EXPECTED.keys())
+    assert not missing, f"URL patterns without an entry in the access matrix: {missing}"
+    stale = sorted(EXPECTED.keys() - keys)
+    assert not stale, f"entries in the access matrix for URLs that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_on_every_url(role, roles, client_for, matrix_objects):
+    client = client_for(roles[role])
+    index = ROLES.index(role)
+    wrong = []
+    for key, route in all_url_patterns():
+        if key not in EXPECTED:
+            continue  # reported by test_every_url_pattern_has_an_entry
+        url = concrete_url(route, matrix_objects)
+        status = client.get(url).status_code
+        if status != EXPECTED[key][index]:
+            wrong.append(f"{key} {url}: expected {EXPECTED[key][index]}, got {status}")
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+def test_coordinator_b_gets_404_for_every_url_of_region_a_case(
+    client_for, coordinator_b, matrix_objects
+):
+    case = matrix_objects["case"]
+    client = client_for(coordinator_b)
+    for url in (
+        f"/cases/{case.pk}/",
+        f"/cases/{case.pk}/edit/",
+        f"/cases/{case.pk}/handover/",
+        f"/admin/registry/case/{case.pk}/change/",
+        f"/admin/registry/case/{case.pk}/history/",
+        f"/admin/registry/person/{case.person_id}/change/",
+        f"/admin/registry/registration/{case.registration_id}/change/",
+    ):
+        assert client.get(url).status_code == 404, url
+    for url in (f"/cases/{case.pk}/take/", f"/cases/{case.pk}/edit/"):
+        assert client.post(url, {"status": "closed"}).status_code == 404, url
+    case.refresh_from_db()
+    assert case.status == "new"

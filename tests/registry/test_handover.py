@@ -1,0 +1,111 @@
+"""Handing a case to another region: request, accept or reject by the receiver, history."""
+
+from __future__ import annotations
+
+import pytest
+
+from registry import casework
+from registry.choices import AuditAction, HandoverStatus
+from registry.models import AuditEvent, Handover
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def requested(casework_world, client_for, coordinator_a, region_b):
+    response = client_for(coordinator_a).post(
+        f"/cases/{casework_world.case_a.pk}/handover/",
+        {"to_region": region_b.pk, "reason": "moved to a relative"},
+    )
+    assert response.status_code == 302
+    return Handover.objects.get(case=casework_world.case_a)
+
+
+def test_request_keeps_the_case_with_the_sender_until_accepted(
+    casework_world, requested, client_for, coordinator_a, coordinator_b
+):
+    assert requested.status == HandoverStatus.PENDING
+    assert client_for(coordinator_a).get(f"/cases/{casework_world.case_a.pk}/").status_code == 200
+    assert client_for(coordinator_b).get(f"/cases/{casework_world.case_a.pk}/").status_code == 404
+    # The receiving side sees the request, without the person's data.
+    page = client_for(coordinator_b).get(f"/handovers/{requested.pk}/")
+    assert page.status_code == 200 and page.context["may_decide"]
+    assert b"Zwartekoppenstraat" not in page.content
+
+
+def test_receiving_coordinator_accepts_and_the_case_moves(
+    casework_world, requested, client_for, coordinator_a, coordinator_b, region_b
+):
+    response = client_for(coordinator_b).post(
+        f"/handovers/{requested.pk}/decide/", {"decision": "accept"}
+    )
+    assert response.status_code == 302
+    case = casework_world.case_a
+    case.refresh_from_db()
+    assert case.region == region_b and case.coordinator is None
+    requested.refresh_from_db()
+    assert (requested.status, requested.decided_by) == (HandoverStatus.ACCEPTED, coordinator_b)
+    assert client_for(coordinator_b).get(f"/cases/{case.pk}/").status_code == 200
+    assert client_for(coordinator_a).get(f"/cases/{case.pk}/").status_code == 404
+
+
+def test_reject_needs_a_reason_and_leaves_the_case_where_it_was(
+    casework_world, requested, client_for, coordinator_b, region_a
+):
+    client = client_for(coordinator_b)
+    response = client.post(f"/handovers/{requested.pk}/decide/", {"decision": "reject"})
+    assert response.status_code == 200 and "note" in response.context["form"].errors
+    client.post(
+        f"/handovers/{requested.pk}/decide/", {"decision": "reject", "note": "no shelter place"}
+    )
+    requested.refresh_from_db()
+    assert requested.status == HandoverStatus.REJECTED
+    casework_world.case_a.refresh_from_db()
+    assert casework_world.case_a.region == region_a
+
+
+def test_sending_side_cannot_decide_its_own_request(requested, client_for, coordinator_a):
+    client_for(coordinator_a).post(f"/handovers/{requested.pk}/decide/", {"decision": "accept"})
+    requested.refresh_from_db()
+    assert requested.status == HandoverStatus.PENDING
+
+
+def test_uninvolved_region_gets_404_for_the_handover(requested, client_for, helpdesk):
+    assert client_for(helpdesk).get(f"/handovers/{requested.pk}/").status_code == 404
+    assert (
+        client_for(helpdesk)
+        .post(f"/handovers/{requested.pk}/decide/", {"decision": "accept"})
+        .status_code
+        == 404
+    )
+
+
+def test_only_one_pending_handover_per_case(casework_world, requested, coordinator_a, region_c):
+    with pytest.raises(casework.HandoverError):
+        casework.request_handover(casework_world.case_a, region_c, "", coordinator_a)
+
+
+def test_sender_withdraws_a_pending_request(requested, client_for, coordinator_a):
+    client_for(coordinator_a).post(f"/handovers/{requested.pk}/withdraw/")
+    requested.refresh_from_db()
+    assert requested.status == HandoverStatus.WITHDRAWN
+
+
+def test_history_shows_every_hop_and_each_step_is_audited(
+    casework_world, requested, client_for, coordinator_a, coordinator_b, region_a, helpdesk
+):
+    client_for(coordinator_b).post(
+        f"/handovers/{requested.pk}/decide/", {"decision": "reject", "note": "full"}
+    )
+    second = casework.request_handover(
+        casework_world.case_a, requested.to_region, "", coordinator_a
+    )
+    casework.decide_handover(second, coordinator_b, accept=True)
+    # Region B now holds the case and sees both hops, including the rejected one.
+    page = client_for(coordinator_b).get(f"/cases/{casework_world.case_a.pk}/")
+    assert [h.status for h in page.context["handovers"]] == ["accepted", "rejected"]
+    steps = [
+        e.details["step"]
+        for e in AuditEvent.objects.filter(action=AuditAction.HANDOVER).order_by("id")
+    ]
+    assert steps == ["requested", "rejected", "requested", "accepted"]
