@@ -21,8 +21,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from registry import casework
-from registry.choices import AuditAction
+from registry.choices import AuditAction, SubmissionStatus
 from registry.models import AuditEvent, Case, ReminderSent
+from tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +142,24 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "admin:registry_auditevent_delete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
     "admin:registry_auditevent_change": _ADMIN_ONLY_READ,
     "admin/registry/auditevent/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
+    # --- intake ---
+    "intake:register": (_LOGIN, 403, 200, 200, 200, 200),
+    "intake:registered": (_LOGIN, 403, 200, 404, 404, 200),  # region A's registration
+    "intake:submit": (_LOGIN, 200, 403, 403, 403, 403),
+    "intake:my_submissions": (_LOGIN, 200, 403, 403, 403, 403),
+    "intake:submitted": (_LOGIN, 200, 403, 403, 403, 403),  # the reporter's own submission
+    "intake:triage": (_LOGIN, 403, 403, 403, 200, 200),
+    "intake:triage_detail": (_LOGIN, 403, 403, 403, 200, 200),
+    # the CSV import in the admin: a scoped list for staff; importing for administrators only
+    "admin:intake_registrationimport_changelist": _STAFF_LIST,
+    "admin:intake_registrationimport_add": _NO_ADD,
+    "admin:intake_registrationimport_history": _SCOPED_OBJECT,
+    "admin:intake_registrationimport_delete": _NO_DELETE,
+    "admin:intake_registrationimport_change": _SCOPED_OBJECT,
+    "admin/intake/registrationimport/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
+    "admin:intake_registrationimport_import": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 200),
+    # POST only: a GET is refused by method before any permission check
+    "admin:intake_registrationimport_process_import": (_LOGIN, _LOGIN, 405, 405, _LOGIN, 405),
 }
 
 # URL arguments by converter name. Each maker gets the test's objects and the route.
@@ -154,10 +173,18 @@ def _admin_object(objects: dict[str, Any], route: str) -> Any:
     return objects[match["model"]]
 
 
+def _pk(objects: dict[str, Any], route: str) -> str:
+    if route.startswith("handovers/"):
+        return str(objects["handover"].pk)
+    if route.startswith(("intake/submissions/", "intake/triage/")):
+        return str(objects["submission"].pk)
+    if route.startswith("intake/registrations/"):
+        return str(objects["registration"].pk)
+    return str(objects["case"].pk)
+
+
 SAMPLE_ARGS: dict[str, Callable[[dict[str, Any], str], str]] = {
-    "pk": lambda objects, route: str(
-        objects["handover"].pk if route.startswith("handovers/") else objects["case"].pk
-    ),
+    "pk": _pk,
     "object_id": lambda objects, route: (
         str(objects["case"].pk)
         if route.startswith("admin/r/")
@@ -168,9 +195,10 @@ SAMPLE_ARGS: dict[str, Callable[[dict[str, Any], str], str]] = {
 }
 # Regular-expression routes cannot be filled in generically.
 SAMPLE_URLS: dict[str, str] = {
-    "admin/^(?P<app_label>registry|auth)/$": "/admin/registry/",
     "admin/(?P<url>.*)$": "/admin/no-such-page/",
 }
+# The admin's app index route lists every app with models in the admin; it grows with them.
+_APP_INDEX = "admin/^(?P<app_label>"
 
 
 def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
@@ -191,6 +219,8 @@ def all_url_patterns() -> list[tuple[str, str]]:
 def concrete_url(route: str, objects: dict[str, Any]) -> str:
     if route in SAMPLE_URLS:
         return SAMPLE_URLS[route]
+    if route.startswith(_APP_INDEX):
+        return "/admin/registry/"
     if "(?P<" in route or "^" in route:
         raise AssertionError(f"add a sample URL for the regular-expression route {route!r}")
 
@@ -204,7 +234,7 @@ def concrete_url(route: str, objects: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def matrix_objects(casework_world, coordinator_a, organisation, region_a, region_b):
+def matrix_objects(casework_world, coordinator_a, organisation, region_a, region_b, reporter):
     """One object of each kind, all of region A (or involving it)."""
     handover = casework.request_handover(
         casework_world.case_a, region_b, "moved to a relative", coordinator_a
@@ -226,6 +256,11 @@ def matrix_objects(casework_world, coordinator_a, organisation, region_a, region
         "group": Group.objects.create(name="exporters"),
         "remindersent": reminder,
         "auditevent": AuditEvent.record(AuditAction.LOGIN, user=coordinator_a),
+        "registrationimport": casework_world.registration_a,
+        # A reporter's submission in region A, awaiting triage.
+        "submission": RegistrationFactory(
+            region=region_a, status=SubmissionStatus.SUBMITTED, submitted_by=reporter
+        ),
     }
 
 
