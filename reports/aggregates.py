@@ -23,6 +23,10 @@ from reports.dimensions import DIMENSIONS
 COUNTED_STATUSES = (SubmissionStatus.ACCEPTED, SubmissionStatus.MERGED)
 
 
+# Stands in for a user on the command line (shell access to the server): every registration.
+COMMAND_LINE = object()
+
+
 @dataclass(frozen=True)
 class Period:
     """Registration dates from ``start`` to ``end`` inclusive; None leaves that side open."""
@@ -39,8 +43,14 @@ class Period:
 
 
 def registrations_for_statistics(user: Any, period: Period) -> QuerySet:
-    """The registrations ``user`` may count (through ``for_user``) in ``period``."""
-    qs = Registration.objects.for_user(user).filter(status__in=COUNTED_STATUSES)
+    """The registrations ``user`` may count (through ``for_user``) in ``period``.
+
+    ``COMMAND_LINE`` instead of a user counts every registration (management commands).
+    """
+    base = Registration.objects.all()
+    if user is not COMMAND_LINE:
+        base = base.for_user(user)
+    qs = base.filter(status__in=COUNTED_STATUSES)
     if period.start:
         qs = qs.filter(registered_on__gte=period.start)
     if period.end:

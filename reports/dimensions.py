@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Expression, F, Q, Value
 from django.db.models import Case as SqlCase
+from django.db.models import CharField, Expression, F, Q, Value
 from django.db.models import When as SqlWhen
 from django.db.models.functions import Cast, ExtractYear
 from django.utils.functional import Promise
@@ -219,7 +219,9 @@ DIMENSIONS: dict[str, Dimension] = {
             _choices(Scope),
             order=tuple(Scope.values),
         ),
-        Dimension("reporter_type", _("Reporter type"), lambda: F("reporter_type"), _choices(ReporterType)),
+        Dimension(
+            "reporter_type", _("Reporter type"), lambda: F("reporter_type"), _choices(ReporterType)
+        ),
         Dimension("region", _("Region"), lambda: F("region__code"), _region_labels),
         Dimension(
             "file_type",

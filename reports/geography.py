@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 NETHERLANDS = "NL"
 
-EU_MEMBERS = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
-)
+_EU = "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE"
+EU_MEMBERS = frozenset(_EU.split(" "))
 
 _WORLD_REGIONS: dict[str, str] = {
     "europe_other": "AL AD AX BY BA FO GI GG IS IM JE XK LI MD MC ME MK NO RU SM RS CH UA GB VA SJ",
@@ -38,7 +37,7 @@ _WORLD_REGIONS: dict[str, str] = {
 WORLD_REGION_OF: dict[str, str] = {
     code: region for region, codes in _WORLD_REGIONS.items() for code in codes.split()
 }
-WORLD_REGION_OF.update({code: "eu" for code in EU_MEMBERS})
+WORLD_REGION_OF.update(dict.fromkeys(EU_MEMBERS, "eu"))
 
 WORLD_REGION_LABELS = {
     "eu": _("European Union"),

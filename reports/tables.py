@@ -43,6 +43,14 @@ class Breakdown:
 
 
 @dataclass
+class CrossLine:
+    value: str
+    label: str
+    cells: list[Cell]
+    total: Cell
+
+
+@dataclass
 class CrossTable:
     row_key: str
     col_key: str
@@ -53,6 +61,15 @@ class CrossTable:
     cells: list[list[Cell]]
     row_totals: list[Cell]
     col_totals: list[Cell]
+
+    @property
+    def lines(self) -> list[CrossLine]:
+        return [
+            CrossLine(value, label, cells, total)
+            for (value, label), cells, total in zip(
+                self.rows, self.cells, self.row_totals, strict=True
+            )
+        ]
 
 
 @dataclass
@@ -78,9 +95,7 @@ def _top(dim: Dimension, counts: dict[str, int]) -> dict[str, str]:
     """Value -> bucket: the ``dim.top`` largest values stay, the rest become 'other'."""
     if not dim.top:
         return {value: value for value in counts}
-    ranked = sorted(
-        (v for v in counts if v != UNKNOWN), key=lambda v: (-counts[v], v)
-    )
+    ranked = sorted((v for v in counts if v != UNKNOWN), key=lambda v: (-counts[v], v))
     keep = set(ranked[: dim.top]) | {UNKNOWN}
     return {value: value if value in keep else OTHER_VALUES for value in counts}
 
@@ -104,9 +119,7 @@ def _ordered_values(dim: Dimension, counts: dict[str, int], k: int) -> list[str]
         values += sorted(v for v in counts if v not in dim.order)
         return values
     present = [v for v in counts if v != OTHER_VALUES]
-    published = sorted(
-        (v for v in present if not 0 < counts[v] < k), key=lambda v: (-counts[v], v)
-    )
+    published = sorted((v for v in present if not 0 < counts[v] < k), key=lambda v: (-counts[v], v))
     small = sorted(v for v in present if 0 < counts[v] < k)
     tail = [OTHER_VALUES] if OTHER_VALUES in counts else []
     return published + small + tail

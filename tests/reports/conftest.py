@@ -2,10 +2,12 @@
 
 Three groups of registrations, sized k+1, k and k-1 for the default k = 10:
 
-| group | regs | persons | gender | nationality | age | forms | sector | scope | reporter | region | file type | year | case (shelter / care) |
-| A | 11 | 6 (5 twice) | female | RO | 20 | sexual | window | cross_border | police | north | registration | 2024 | cosm / outpatient |
-| B | 10 | 10 | male | NL | 35 | labour | agriculture | domestic | labour_inspectorate | south | registration_shelter | 2025 | none |
-| C | 9 | 9 | female | NG | 16 | sexual, criminal | (blank) | cross_border | ngo | north | registration_advice | 2025 | blank / blank |
+- A: 11 registrations of 6 persons (5 registered twice): female, RO, age 20, sexual, window,
+  cross_border, police, north, registration, 2024, a case with shelter cosm and care outpatient.
+- B: 10 registrations of 10 persons: male, NL, age 35, labour, agriculture, domestic,
+  labour_inspectorate, south, registration_shelter, 2025, no case.
+- C: 9 registrations of 9 persons: female, NG, age 16, sexual and criminal, sector blank,
+  cross_border, ngo, north, registration_advice, 2025, a case with shelter and care blank.
 
 Not counted: one submission awaiting triage and one rejected (both 2025, group B's shape).
 Outside the period 2024-2025: one registration of 2023 (group B's shape).
