@@ -132,7 +132,7 @@ POPULATE_SQL = [
        FROM generate_series(0, {REGISTRATIONS - 1}) g
        UNION ALL
        SELECT md5(g || 'r')::uuid, 'criminal' FROM generate_series(0, {REGISTRATIONS - 1}) g
-       WHERE g % 5 = 1""",
+       WHERE g % 5 = 1 AND g % 7 <> 2""",
     """INSERT INTO registry_case (id, status, closed_reason, victim_status,
            victim_status_decided_by, is_dublin, residence_status, shelter_requested,
            shelter_placed, care_received, care_location, opened_on, created_at, updated_at,
