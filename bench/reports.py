@@ -9,7 +9,7 @@ From one run:
    (goal: within 3x).
 
 Each export runs in its own subprocess, which reports its wall time and peak RSS
-(``resource.getrusage``; tracemalloc would slow the code it measures). The database is filled
+(VmHWM from /proc; tracemalloc would slow the code it measures). The database is filled
 once with generate_series INSERT ... SELECT (the 100,000 exported people get real
 ciphertexts) and reused by later runs; ``--rebuild`` fills it again.
 
@@ -72,8 +72,12 @@ def _ensure_database() -> None:
 
     cfg = parse(os.environ.get("DATABASE_URL", DEFAULT_URL))
     admin = psycopg.connect(
-        host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], dbname="postgres",
-        password=cfg["PASSWORD"] or None, autocommit=True,
+        host=cfg["HOST"],
+        port=cfg["PORT"] or 5432,
+        user=cfg["USER"],
+        dbname="postgres",
+        password=cfg["PASSWORD"] or None,
+        autocommit=True,
     )
     exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone()
     if not exists:
@@ -175,9 +179,7 @@ def populate() -> None:
                 for name, value in values.items()
             ]
             buffer.write("\t".join([str(pk), *tokens]) + "\n")
-        cursor.execute(
-            "CREATE TEMP TABLE bench_tokens (id uuid, g text, f text, d text, n text)"
-        )
+        cursor.execute("CREATE TEMP TABLE bench_tokens (id uuid, g text, f text, d text, n text)")
         buffer.seek(0)
         with cursor.copy("COPY bench_tokens FROM STDIN") as copy:
             copy.write(buffer.read())
@@ -244,6 +246,15 @@ def _export_queryset(rows: int):  # noqa: ANN202
     return qs
 
 
+def _peak_rss_mb() -> float:
+    """This process's peak RSS (VmHWM). ru_maxrss would carry the parent's peak over exec."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child(kind: str, rows: int, output: str) -> None:
     """Runs in a subprocess: one export, then prints its time and peak RSS as JSON."""
     _django()
@@ -253,7 +264,7 @@ def child(kind: str, rows: int, output: str) -> None:
     from reports.writers import write_csv
 
     qs = _export_queryset(rows)
-    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    base_rss = _peak_rss_mb()
     started = time.perf_counter()
     with open(output, "wb") as target:
         if kind == "streamed":
@@ -283,7 +294,7 @@ def child(kind: str, rows: int, output: str) -> None:
             text.flush()
             text.detach()
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _peak_rss_mb()
     print(json.dumps({"seconds": seconds, "peak_mb": peak, "base_mb": base_rss, "rows": written}))
 
 
