@@ -91,6 +91,7 @@ POPULATE_SQL = [
     """INSERT INTO registry_region (code, name, is_active)
        SELECT 'region-' || g, 'Region ' || g, true FROM generate_series(1, 21) g
        ON CONFLICT (code) DO NOTHING""",
+    # Constants only are formatted in (no input): S608 does not apply.
     f"""INSERT INTO registry_person (id, gender, nationality, country_of_birth, year_of_birth,
            year_of_birth_estimated, is_anonymous, created_at, updated_at)
        SELECT md5(g || 'p')::uuid,
@@ -98,7 +99,7 @@ POPULATE_SQL = [
               (ARRAY['NL','NL','NL','RO','BG','PL','HU','NG','UG','CN','VN','BR','UA','SY','ER',
                      'IN','MA','TR','DE',''])[1 + (g * 7) % 20],
               '', 1950 + g % 60, false, false, now(), now()
-       FROM generate_series(0, {PERSONS - 1}) g""",
+       FROM generate_series(0, {PERSONS - 1}) g""",  # noqa: S608
     f"""INSERT INTO registry_registration (id, number, registered_on, reporter_type, sector,
            exploitation_country, exploitation_municipality, scope, is_minor, unaccompanied_minor,
            immediate_danger, file_type, shelter_requested, consent_registration, consent_care,
@@ -128,7 +129,7 @@ POPULATE_SQL = [
               CASE WHEN g < {EXPORTED} THEN md5(g || 'p')::uuid
                    ELSE md5(({EXPORTED} + g % {PERSONS - EXPORTED}) || 'p')::uuid END,
               (SELECT min(id) FROM registry_region) + g % 21
-       FROM generate_series(0, {REGISTRATIONS - 1}) g""",
+       FROM generate_series(0, {REGISTRATIONS - 1}) g""",  # noqa: S608
     f"""INSERT INTO registry_registration_exploitation_forms
            (registration_id, formofexploitation_id)
        SELECT md5(g || 'r')::uuid,
@@ -136,7 +137,7 @@ POPULATE_SQL = [
        FROM generate_series(0, {REGISTRATIONS - 1}) g
        UNION ALL
        SELECT md5(g || 'r')::uuid, 'criminal' FROM generate_series(0, {REGISTRATIONS - 1}) g
-       WHERE g % 5 = 1 AND g % 7 <> 2""",
+       WHERE g % 5 = 1 AND g % 7 <> 2""",  # noqa: S608
     """INSERT INTO registry_case (id, status, closed_reason, victim_status,
            victim_status_decided_by, is_dublin, residence_status, shelter_requested,
            shelter_placed, care_received, care_location, opened_on, created_at, updated_at,
