@@ -14,4 +14,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("registry.urls")),
     path("intake/", include("intake.urls")),
+    path("statistics/", include("reports.urls")),
 ]

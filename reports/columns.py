@@ -1,0 +1,244 @@
+"""The columns of the interchange format (VOCABULARY.md) as the exports write them.
+
+Defined here, in one place, for both exports. registry/interchange.py (the column
+definitions shared with the import) did not exist when this was written; when it lands, the
+names below should come from there.
+
+Rows are read with ``values_list`` and ``.iterator(chunk_size=...)``, so memory stays flat;
+the forms of exploitation of each chunk come from one query on the M2M table. The personal
+columns are opened with the encrypted field's own ``open`` (same key, same associated data)
+without building model instances.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.db.models import CharField, QuerySet
+from django.db.models.functions import Cast, ExtractYear
+
+from registry.models import Person, Registration
+from reports.dimensions import AGE_SCHEMES, age_band_expression
+
+CHUNK_SIZE = 2000
+MULTI_VALUE_SEPARATOR = ";"
+
+PERSONAL_COLUMNS = [
+    "registration_number",
+    "registered_on",
+    "reporter_type",
+    "region",
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "age_at_registration",
+    "gender",
+    "nationality",
+    "exploitation_forms",
+    "sector",
+    "exploitation_country",
+    "file_type",
+    "id_document_number",
+    "consent_registration",
+    "consent_care",
+]
+# Columns that hold personal data: only in the personal export.
+PERSONAL_ONLY = {"given_names", "family_name", "date_of_birth", "id_document_number"}
+
+# The anonymised dataset: no personal column, no registration number (it leads back to the
+# record), the year instead of the date and an age band instead of the age.
+ANONYMISED_COLUMNS = [
+    "registration_year",
+    "reporter_type",
+    "region",
+    "age_band",
+    "gender",
+    "nationality",
+    "exploitation_forms",
+    "sector",
+    "exploitation_country",
+    "file_type",
+    "consent_registration",
+    "consent_care",
+]
+# The quasi-identifiers the anonymised dataset is made k-anonymous over.
+QUASI_IDENTIFIERS = ("registration_year", "age_band", "gender", "nationality", "region")
+
+_ENCRYPTED = ("given_names", "family_name", "date_of_birth", "id_document_number")
+
+
+def yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _forms_of(ids: Sequence[Any]) -> dict[Any, list[str]]:
+    through = Registration.exploitation_forms.through
+    found: dict[Any, list[str]] = {}
+    rows = (
+        through.objects.filter(registration_id__in=ids)
+        .order_by("formofexploitation_id")
+        .values_list("registration_id", "formofexploitation_id")
+    )
+    for registration_id, code in rows:
+        found.setdefault(registration_id, []).append(code)
+    return found
+
+
+def _chunks(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
+    chunk: list[tuple] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _opener(name: str) -> Any:
+    field = Person._meta.get_field(name)
+
+    def open_value(token: str | None, person_pk: Any) -> Any:
+        # The model class stands in for an instance: the associated data only needs its
+        # label and the primary key, which is passed explicitly.
+        return None if token is None else field.open(token, Person, person_pk)
+
+    return open_value
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def personal_rows(qs: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[list[str]]:
+    """Rows of PERSONAL_COLUMNS for the registrations of ``qs``, decrypted, in number order."""
+    openers = {name: _opener(name) for name in _ENCRYPTED}
+    rows = (
+        qs.order_by("number")
+        .values_list(
+            "id",
+            "number",
+            "registered_on",
+            "reporter_type",
+            "region__code",
+            "person_id",
+            "person__given_names",
+            "person__family_name",
+            "person__date_of_birth",
+            "age_at_registration",
+            "person__gender",
+            "person__nationality",
+            "sector",
+            "exploitation_country",
+            "file_type",
+            "person__id_document_number",
+            "consent_registration",
+            "consent_care",
+        )
+        .iterator(chunk_size=chunk_size)
+    )
+    for chunk in _chunks(rows, chunk_size):
+        forms = _forms_of([row[0] for row in chunk])
+        for (
+            pk,
+            number,
+            registered_on,
+            reporter_type,
+            region,
+            person_pk,
+            given,
+            family,
+            dob,
+            age,
+            gender,
+            nationality,
+            sector,
+            country,
+            file_type,
+            document,
+            consent_registration,
+            consent_care,
+        ) in chunk:
+            yield [
+                number,
+                registered_on.isoformat(),
+                reporter_type,
+                region,
+                _text(openers["given_names"](given, person_pk)),
+                _text(openers["family_name"](family, person_pk)),
+                _text(openers["date_of_birth"](dob, person_pk)),
+                _text(age),
+                gender,
+                str(nationality or ""),
+                MULTI_VALUE_SEPARATOR.join(forms.get(pk, [])),
+                sector,
+                str(country or ""),
+                file_type,
+                _text(openers["id_document_number"](document, person_pk)),
+                yes_no(consent_registration),
+                yes_no(consent_care),
+            ]
+
+
+def anonymised_source(
+    qs: QuerySet, age_scheme: str = "monitor", chunk_size: int = CHUNK_SIZE
+) -> Iterator[list[str]]:
+    """Rows of ANONYMISED_COLUMNS before k-anonymisation; nothing encrypted is read."""
+    rows = (
+        qs.order_by("registered_on", "number")
+        .annotate(
+            _year=Cast(ExtractYear("registered_on"), CharField()),
+            _age_band=age_band_expression(AGE_SCHEMES[age_scheme], "age_at_registration"),
+        )
+        .values_list(
+            "id",
+            "_year",
+            "reporter_type",
+            "region__code",
+            "_age_band",
+            "person__gender",
+            "person__nationality",
+            "sector",
+            "exploitation_country",
+            "file_type",
+            "consent_registration",
+            "consent_care",
+        )
+        .iterator(chunk_size=chunk_size)
+    )
+    for chunk in _chunks(rows, chunk_size):
+        forms = _forms_of([row[0] for row in chunk])
+        for (
+            pk,
+            year,
+            reporter,
+            region,
+            band,
+            gender,
+            nationality,
+            sector,
+            country,
+            ft,
+            cr,
+            cc,
+        ) in chunk:
+            yield [
+                str(year),
+                reporter,
+                region,
+                band,
+                gender,
+                str(nationality or ""),
+                MULTI_VALUE_SEPARATOR.join(forms.get(pk, [])),
+                sector,
+                str(country or ""),
+                ft,
+                yes_no(cr),
+                yes_no(cc),
+            ]

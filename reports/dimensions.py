@@ -1,0 +1,257 @@
+"""The dimensions statistics are broken down by, each a database expression over clear fields.
+
+Every dimension is an annotation on ``Registration`` that the database groups by; nothing is
+read from an encrypted column. ``multiplies`` marks dimensions reached through a many-valued
+relation (forms of exploitation, cases): a registration can fall in several of their values,
+so they are counted with ``COUNT(DISTINCT registration)`` and their percentages can add up to
+more than 100.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Case as SqlCase
+from django.db.models import CharField, Expression, F, Q, Value
+from django.db.models import When as SqlWhen
+from django.db.models.functions import Cast, ExtractYear
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from registry.choices import ExploitationForm, FileType, Gender, ReporterType, Scope, Sector
+from registry.choices import Shelter as ShelterChoice
+from reports.geography import EU_MEMBERS, NETHERLANDS
+
+UNKNOWN = "unknown"
+
+# (code, lowest age, highest age or None); codes double as labels.
+MONITOR_BANDS: list[tuple[str, int, int | None]] = [
+    ("0-17", 0, 17),
+    ("18-22", 18, 22),
+    ("23-29", 23, 29),
+    ("30-39", 30, 39),
+    ("40+", 40, None),
+]
+CTDC_BANDS: list[tuple[str, int, int | None]] = [
+    ("0-8", 0, 8),
+    ("9-17", 9, 17),
+    ("18-20", 18, 20),
+    ("21-23", 21, 23),
+    ("24-26", 24, 26),
+    ("27-29", 27, 29),
+    ("30-38", 30, 38),
+    ("39-47", 39, 47),
+    ("48+", 48, None),
+]
+AGE_SCHEMES = {"monitor": MONITOR_BANDS, "ctdc": CTDC_BANDS}
+
+
+def _text(value: str) -> Value:
+    return Value(value, output_field=CharField())
+
+
+def age_band_expression(bands: list[tuple[str, int, int | None]], field_name: str) -> Expression:
+    """CASE WHEN age <= 17 THEN '0-17' ... over ``field_name``; NULL ages give 'unknown'."""
+    whens = [SqlWhen(**{f"{field_name}__isnull": True}, then=_text(UNKNOWN))]
+    for code, _low, high in bands:
+        if high is not None:
+            whens.append(SqlWhen(**{f"{field_name}__lte": high}, then=_text(code)))
+    return SqlCase(*whens, default=_text(bands[-1][0]), output_field=CharField())
+
+
+def age_band(age: int | None, scheme: str = "monitor") -> str:
+    """The band of one age in Python (for labels and tests), same rule as the SQL."""
+    if age is None:
+        return UNKNOWN
+    for code, _low, high in AGE_SCHEMES[scheme]:
+        if high is None or age <= high:
+            return code
+    return UNKNOWN  # pragma: no cover
+
+
+def _blank_as_unknown(path: str) -> Expression:
+    return SqlCase(
+        SqlWhen(Q(**{f"{path}__isnull": True}) | Q(**{path: ""}), then=_text(UNKNOWN)),
+        default=F(path),
+        output_field=CharField(),
+    )
+
+
+def _case_field(path: str) -> Expression:
+    """A field of the registration's case: 'no_case' without one, 'unknown' when blank."""
+    return SqlCase(
+        SqlWhen(**{"cases__id__isnull": True}, then=_text("no_case")),
+        SqlWhen(**{path: ""}, then=_text(UNKNOWN)),
+        default=F(path),
+        output_field=CharField(),
+    )
+
+
+def _nationality_group() -> Expression:
+    return SqlCase(
+        SqlWhen(person__nationality=NETHERLANDS, then=_text("dutch")),
+        SqlWhen(person__nationality__in=sorted(EU_MEMBERS - {NETHERLANDS}), then=_text("other_eu")),
+        SqlWhen(person__nationality="", then=_text(UNKNOWN)),
+        default=_text("outside_eu"),
+        output_field=CharField(),
+    )
+
+
+def _choices(choices: type) -> Callable[[], dict[str, str]]:
+    def labels() -> dict[str, str]:
+        found = {code: str(label) for code, label in choices.choices}
+        found.setdefault(UNKNOWN, str(_("unknown")))
+        return found
+
+    return labels
+
+
+def _bands(bands: list[tuple[str, int, int | None]]) -> Callable[[], dict[str, str]]:
+    def labels() -> dict[str, str]:
+        found = {code: str(_("under 18")) if code == "0-17" else code for code, _l, _h in bands}
+        found[UNKNOWN] = str(_("unknown"))
+        return found
+
+    return labels
+
+
+def _nationality_group_labels() -> dict[str, str]:
+    return {
+        "dutch": str(_("Dutch")),
+        "other_eu": str(_("other EU")),
+        "outside_eu": str(_("outside the EU")),
+        UNKNOWN: str(_("unknown")),
+    }
+
+
+def _country_labels() -> dict[str, str]:
+    found = {code: str(name) for code, name in countries}
+    found[UNKNOWN] = str(_("unknown"))
+    found["_other"] = str(_("other countries"))
+    return found
+
+
+def _region_labels() -> dict[str, str]:
+    from registry.models import Region
+
+    return dict(Region.objects.values_list("code", "name"))
+
+
+def _shelter_labels() -> dict[str, str]:
+    found = _choices(ShelterChoice)()
+    found["no_case"] = str(_("no case opened"))
+    return found
+
+
+def _year_labels() -> dict[str, str]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    label: Promise
+    expression: Callable[[], Expression] = field(repr=False)
+    labels: Callable[[], dict[str, str]] = field(repr=False)
+    # Values in display order; others follow by count. Empty: by count.
+    order: tuple[str, ...] = ()
+    multiplies: bool = False
+    # Show only the largest N values, the rest together as "other countries".
+    top: int = 0
+
+    def value_label(self, value: str, labels: dict[str, str]) -> str:
+        return labels.get(value, value)
+
+
+DIMENSIONS: dict[str, Dimension] = {
+    dim.key: dim
+    for dim in [
+        Dimension(
+            "gender",
+            _("Gender"),
+            lambda: F("person__gender"),
+            _choices(Gender),
+            order=tuple(Gender.values),
+        ),
+        Dimension(
+            "age_monitor",
+            _("Age (Dutch monitor bands)"),
+            lambda: age_band_expression(MONITOR_BANDS, "age_at_registration"),
+            _bands(MONITOR_BANDS),
+            order=(*(code for code, _l, _h in MONITOR_BANDS), UNKNOWN),
+        ),
+        Dimension(
+            "age_ctdc",
+            _("Age (CTDC bands)"),
+            lambda: age_band_expression(CTDC_BANDS, "age_at_registration"),
+            _bands(CTDC_BANDS),
+            order=(*(code for code, _l, _h in CTDC_BANDS), UNKNOWN),
+        ),
+        Dimension(
+            "nationality_group",
+            _("Nationality"),
+            _nationality_group,
+            _nationality_group_labels,
+            order=("dutch", "other_eu", "outside_eu", UNKNOWN),
+        ),
+        Dimension(
+            "nationality",
+            _("Nationality (top countries)"),
+            lambda: _blank_as_unknown("person__nationality"),
+            _country_labels,
+            top=10,
+        ),
+        Dimension(
+            "exploitation_form",
+            _("Form of exploitation"),
+            lambda: _blank_as_unknown("exploitation_forms__code"),
+            _choices(ExploitationForm),
+            order=tuple(ExploitationForm.values),
+            multiplies=True,
+        ),
+        Dimension("sector", _("Sector"), lambda: _blank_as_unknown("sector"), _choices(Sector)),
+        Dimension(
+            "scope",
+            _("Domestic or cross-border"),
+            lambda: F("scope"),
+            _choices(Scope),
+            order=tuple(Scope.values),
+        ),
+        Dimension(
+            "reporter_type", _("Reporter type"), lambda: F("reporter_type"), _choices(ReporterType)
+        ),
+        Dimension("region", _("Region"), lambda: F("region__code"), _region_labels),
+        Dimension(
+            "file_type",
+            _("Type of file"),
+            lambda: F("file_type"),
+            _choices(FileType),
+            order=tuple(FileType.values),
+        ),
+        Dimension(
+            "shelter",
+            _("Shelter placed"),
+            lambda: _case_field("cases__shelter_placed"),
+            _shelter_labels,
+            multiplies=True,
+        ),
+        Dimension(
+            "care",
+            _("Care received"),
+            lambda: _case_field("cases__care_received"),
+            _shelter_labels,
+            multiplies=True,
+        ),
+        Dimension(
+            "year",
+            _("Year of registration"),
+            lambda: Cast(ExtractYear("registered_on"), CharField()),
+            _year_labels,
+        ),
+    ]
+}
+
+# The breakdowns on the statistics page, in order (year has its own year-on-year table).
+BREAKDOWNS = [key for key in DIMENSIONS if key != "year"]

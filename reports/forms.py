@@ -1,0 +1,85 @@
+"""The statistics page's choices: the period and the two dimensions to cross."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reports.aggregates import Period
+from reports.dimensions import AGE_SCHEMES, DIMENSIONS
+
+DEFAULT_CROSS = ("gender", "age_monitor")
+
+
+def _dimension_choices() -> list[tuple[str, Any]]:
+    return [(key, dim.label) for key, dim in DIMENSIONS.items()]
+
+
+class StatisticsForm(forms.Form):
+    start = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("First registration date; empty for no limit."),
+    )
+    end = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Last registration date; empty for no limit."),
+    )
+    rows = forms.ChoiceField(
+        label=_("Cross: rows"), choices=_dimension_choices, initial=DEFAULT_CROSS[0]
+    )
+    cols = forms.ChoiceField(
+        label=_("Cross: columns"), choices=_dimension_choices, initial=DEFAULT_CROSS[1]
+    )
+    age_bands = forms.ChoiceField(
+        label=_("Age bands of the anonymised dataset"),
+        choices=[("monitor", _("Dutch monitor")), ("ctdc", _("CTDC"))],
+        initial="monitor",
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start of the period must not be after its end."))
+        if data.get("rows") and data.get("rows") == data.get("cols"):
+            self.add_error("cols", _("Choose two different dimensions to cross."))
+        if data.get("age_bands") not in AGE_SCHEMES:
+            data["age_bands"] = "monitor"
+        return data
+
+    @property
+    def period(self) -> Period:
+        return Period(self.cleaned_data.get("start"), self.cleaned_data.get("end"))
+
+    @property
+    def cross(self) -> tuple[str, str]:
+        return (self.cleaned_data["rows"], self.cleaned_data["cols"])
+
+    def query(self) -> dict[str, str]:
+        """The chosen values as query parameters for the download links."""
+
+        def iso(day: datetime.date | None) -> str:
+            return day.isoformat() if day else ""
+
+        return {
+            "start": iso(self.cleaned_data.get("start")),
+            "end": iso(self.cleaned_data.get("end")),
+            "rows": self.cleaned_data["rows"],
+            "cols": self.cleaned_data["cols"],
+            "age_bands": self.cleaned_data.get("age_bands") or "monitor",
+        }
+
+
+def bound_form(data: Any) -> StatisticsForm:
+    """The form bound to the query string, with the defaults filled in where missing."""
+    values = {"rows": DEFAULT_CROSS[0], "cols": DEFAULT_CROSS[1], "age_bands": "monitor"}
+    values.update({key: value for key, value in data.items() if value != ""})
+    return StatisticsForm(values)

@@ -1,0 +1,70 @@
+"""Argument handling shared by the reports commands."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import tempfile
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+
+from reports.aggregates import Period
+
+
+def parse_date(value: str | None, option: str) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"{option} must be a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def parse_period(options: dict[str, Any]) -> Period:
+    period = Period(
+        parse_date(options.get("from"), "--from"), parse_date(options.get("to"), "--to")
+    )
+    if period.start and period.end and period.start > period.end:
+        raise CommandError("--from must not be after --to")
+    return period
+
+
+def find_user(username: str | None) -> Any:
+    if not username:
+        return None
+    try:
+        return get_user_model().objects.get(username=username)
+    except get_user_model().DoesNotExist:
+        raise CommandError(f"no user named {username!r}") from None
+
+
+def check_output(path: str) -> Path:
+    target = Path(path)
+    if target.is_dir():
+        raise CommandError(f"--output {path!r} is a directory; give a file name")
+    if not target.parent.exists():
+        raise CommandError(f"the folder of --output {path!r} does not exist")
+    return target
+
+
+@contextmanager
+def atomic_file(target: Path) -> Any:
+    """A temporary file beside ``target``, renamed onto it only when the block succeeds."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    os.close(handle)
+    try:
+        yield temporary
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def write_binary(path: str, writer: Callable[[IO[bytes]], Any]) -> Any:
+    with open(path, "wb") as handle:
+        return writer(handle)

@@ -1,0 +1,139 @@
+"""The personal export: permission, audit trail and streaming (DESIGN.md, "Who uses it").
+
+Only an active administrator holding ``reports.export_personal`` may export personal data.
+Each export writes two audit events: one when it starts (so even an export cut off by a
+crash leaves a trace) and one when it finishes or is aborted, with the user, the filters,
+the number of rows and the SHA-256 of the file. Never a value.
+"""
+
+from __future__ import annotations
+
+import datetime
+import tempfile
+from collections.abc import Iterator
+from typing import IO, Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse, StreamingHttpResponse
+
+from registry.choices import AuditAction
+from registry.models import AuditEvent, Registration
+from reports.aggregates import COUNTED_STATUSES, Period
+from reports.columns import PERSONAL_COLUMNS, personal_rows
+from reports.writers import ExportResult, csv_chunks, write_xlsx
+
+PERMISSION = "reports.export_personal"
+FORMATS = ("csv", "xlsx")
+
+
+def may_export_personal(user: Any) -> bool:
+    """An active administrator with the explicit permission (no role grants it by itself)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_administrator
+        and user.has_perm(PERMISSION)
+    )
+
+
+def personal_queryset(user: Any | None, period: Period | None = None) -> QuerySet:
+    """Registrations to export: those ``user`` may see (all for the command line without one)."""
+    qs = Registration.objects.all() if user is None else Registration.objects.for_user(user)
+    qs = qs.filter(status__in=COUNTED_STATUSES)
+    if period and period.start:
+        qs = qs.filter(registered_on__gte=period.start)
+    if period and period.end:
+        qs = qs.filter(registered_on__lte=period.end)
+    return qs
+
+
+def record_export(
+    kind: str,
+    stage: str,
+    *,
+    user: Any = None,
+    actor_name: str = "",
+    file_format: str,
+    filters: dict[str, Any],
+    result: ExportResult | None = None,
+    extra: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An EXPORT audit event. ``filters`` must hold parameter names and codes, never values."""
+    details: dict[str, Any] = {
+        "export": kind,
+        "stage": stage,
+        "format": file_format,
+        "filters": filters,
+    }
+    if result is not None:
+        details["rows"] = result.rows
+        details["sha256"] = result.sha256
+    details.update(extra or {})
+    return AuditEvent.record(AuditAction.EXPORT, user=user, actor_name=actor_name, details=details)
+
+
+def filename(kind: str, file_format: str) -> str:
+    return f"registrations-{kind}-{datetime.date.today():%Y%m%d}.{file_format}"
+
+
+def streaming_csv_response(
+    kind: str,
+    header: list[str],
+    rows: Iterator[list[Any]],
+    *,
+    user: Any,
+    filters: dict[str, Any],
+    extra: dict[str, Any] | None = None,
+) -> StreamingHttpResponse:
+    """Stream a CSV; the closing audit event is written when the last byte has gone out."""
+    record_export(kind, "started", user=user, file_format="csv", filters=filters, extra=extra)
+    result = ExportResult()
+
+    def body() -> Iterator[bytes]:
+        try:
+            yield from csv_chunks(header, rows, result)
+        finally:
+            stage = "finished" if result.completed else "aborted"
+            record_export(kind, stage, user=user, file_format="csv", filters=filters, result=result)
+
+    response = StreamingHttpResponse(body(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename(kind, "csv")}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def xlsx_response(
+    kind: str,
+    header: list[str],
+    rows: Iterator[list[Any]],
+    *,
+    user: Any,
+    filters: dict[str, Any],
+    extra: dict[str, Any] | None = None,
+) -> FileResponse:
+    """Write a workbook to an anonymous temporary file (deleted when sent) and send it."""
+    record_export(kind, "started", user=user, file_format="xlsx", filters=filters, extra=extra)
+    target: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    result = ExportResult()
+    try:
+        result = write_xlsx(target, header, rows, title=kind)
+    finally:
+        stage = "finished" if result.completed else "aborted"
+        record_export(kind, stage, user=user, file_format="xlsx", filters=filters, result=result)
+    response = FileResponse(
+        target,
+        as_attachment=True,
+        filename=filename(kind, "xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def personal_response(
+    user: Any, qs: QuerySet, file_format: str, filters: dict[str, Any]
+) -> StreamingHttpResponse | FileResponse:
+    """The personal export of ``qs`` as a download (the caller has checked the permission)."""
+    make = streaming_csv_response if file_format == "csv" else xlsx_response
+    return make("personal", PERSONAL_COLUMNS, personal_rows(qs), user=user, filters=filters)

@@ -1,0 +1,241 @@
+"""Statistics tables built from exact counts, with small-cell suppression applied.
+
+The same tables feed the statistics page, its charts, the CSV/XLSX downloads and the
+``export_statistics`` command, so every published figure passes the same rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from reports.aggregates import Counts, Period, count_registrations, registrations_for_statistics
+from reports.dimensions import BREAKDOWNS, DIMENSIONS, UNKNOWN, Dimension
+from reports.suppression import (
+    Cell,
+    cell,
+    small_cell_k,
+    suppress_grid,
+    suppress_series,
+    with_percentages,
+)
+
+OTHER_VALUES = "_other"
+
+
+@dataclass
+class Row:
+    value: str
+    label: str
+    cell: Cell
+
+
+@dataclass
+class Breakdown:
+    key: str
+    title: str | Promise
+    rows: list[Row]
+    total: Cell
+    multivalued: bool = False
+
+
+@dataclass
+class CrossLine:
+    value: str
+    label: str
+    cells: list[Cell]
+    total: Cell
+
+
+@dataclass
+class CrossTable:
+    row_key: str
+    col_key: str
+    row_title: str | Promise
+    col_title: str | Promise
+    rows: list[tuple[str, str]]  # (value, label)
+    cols: list[tuple[str, str]]
+    cells: list[list[Cell]]
+    row_totals: list[Cell]
+    col_totals: list[Cell]
+
+    @property
+    def lines(self) -> list[CrossLine]:
+        return [
+            CrossLine(value, label, cells, total)
+            for (value, label), cells, total in zip(
+                self.rows, self.cells, self.row_totals, strict=True
+            )
+        ]
+
+
+@dataclass
+class YearRow:
+    year: str
+    cell: Cell
+    change: int | None = None
+    change_percent: float | None = None
+
+
+@dataclass
+class Statistics:
+    period: Period
+    k: int
+    total: Cell
+    persons: Cell
+    breakdowns: list[Breakdown] = field(default_factory=list)
+    cross: CrossTable | None = None
+    years: list[YearRow] = field(default_factory=list)
+
+
+def _top(dim: Dimension, counts: dict[str, int]) -> dict[str, str]:
+    """Value -> bucket: the ``dim.top`` largest values stay, the rest become 'other'."""
+    if not dim.top:
+        return {value: value for value in counts}
+    ranked = sorted((v for v in counts if v != UNKNOWN), key=lambda v: (-counts[v], v))
+    keep = set(ranked[: dim.top]) | {UNKNOWN}
+    return {value: value if value in keep else OTHER_VALUES for value in counts}
+
+
+def _bucketed(dim: Dimension, counts: dict[str, int]) -> dict[str, int]:
+    mapping = _top(dim, counts)
+    result: dict[str, int] = {}
+    for value, n in counts.items():
+        result[mapping[value]] = result.get(mapping[value], 0) + n
+    return result
+
+
+def _ordered_values(dim: Dimension, counts: dict[str, int], k: int) -> list[str]:
+    """Known codes in their fixed order (zeros shown), others by published count.
+
+    Suppressed values go last in alphabetical order: ordering them by their exact counts
+    would tell which small cell is larger.
+    """
+    if dim.order:
+        values = list(dim.order)
+        values += sorted(v for v in counts if v not in dim.order)
+        return values
+    present = [v for v in counts if v != OTHER_VALUES]
+    published = sorted((v for v in present if not 0 < counts[v] < k), key=lambda v: (-counts[v], v))
+    small = sorted(v for v in present if 0 < counts[v] < k)
+    tail = [OTHER_VALUES] if OTHER_VALUES in counts else []
+    return published + small + tail
+
+
+def breakdown(dim: Dimension, counts: dict[str, int], total: int, k: int) -> Breakdown:
+    counts = _bucketed(dim, counts)
+    labels = dim.labels()
+    values = _ordered_values(dim, counts, k)
+    total_cell = cell(total, k)
+    cells = suppress_series([counts.get(v, 0) for v in values], k, not total_cell.suppressed)
+    with_percentages(cells, total)
+    rows = [Row(v, labels.get(v, v), c) for v, c in zip(values, cells, strict=True)]
+    return Breakdown(dim.key, dim.label, rows, total_cell, dim.multiplies)
+
+
+def cross_table(
+    row_dim: Dimension,
+    col_dim: Dimension,
+    grid_counts: dict[tuple[str, str], int],
+    row_counts: dict[str, int],
+    col_counts: dict[str, int],
+    k: int,
+) -> CrossTable:
+    row_map, col_map = _top(row_dim, row_counts), _top(col_dim, col_counts)
+    merged: dict[tuple[str, str], int] = {}
+    for (a, b), n in grid_counts.items():
+        key = (row_map.get(a, a), col_map.get(b, b))
+        merged[key] = merged.get(key, 0) + n
+    row_totals_exact = _bucketed(row_dim, row_counts)
+    col_totals_exact = _bucketed(col_dim, col_counts)
+    rows = _ordered_values(row_dim, row_totals_exact, k)
+    cols = _ordered_values(col_dim, col_totals_exact, k)
+    row_totals = [cell(row_totals_exact.get(v, 0), k) for v in rows]
+    col_totals = [cell(col_totals_exact.get(v, 0), k) for v in cols]
+    cells = suppress_grid(
+        [[merged.get((a, b), 0) for b in cols] for a in rows],
+        k,
+        [not c.suppressed for c in row_totals],
+        [not c.suppressed for c in col_totals],
+    )
+    row_labels, col_labels = row_dim.labels(), col_dim.labels()
+    return CrossTable(
+        row_dim.key,
+        col_dim.key,
+        row_dim.label,
+        col_dim.label,
+        [(v, row_labels.get(v, v)) for v in rows],
+        [(v, col_labels.get(v, v)) for v in cols],
+        cells,
+        row_totals,
+        col_totals,
+    )
+
+
+def year_on_year(counts: dict[str, int], k: int, total_published: bool = True) -> list[YearRow]:
+    """Registrations per year with the change against the year before (both published)."""
+    years = sorted(counts)
+    rows: list[YearRow] = []
+    cells = suppress_series([counts[y] for y in years], k, total_published)
+    for year, this in zip(years, cells, strict=True):
+        row = YearRow(year, this)
+        previous = rows[-1].cell if rows else None
+        if previous is not None and not previous.suppressed and not this.suppressed:
+            row.change = this.exact - previous.exact
+            if previous.exact:
+                row.change_percent = 100.0 * row.change / previous.exact
+        rows.append(row)
+    return rows
+
+
+def build_statistics(
+    user: Any,
+    period: Period,
+    cross: tuple[str, str] | None = None,
+    dimensions: list[str] | None = None,
+    k: int | None = None,
+) -> Statistics:
+    """Every table of the statistics page, suppressed with ``k`` (default from settings)."""
+    k = small_cell_k() if k is None else k
+    keys = list(dimensions or BREAKDOWNS)
+    wanted = [*keys, "year"]
+    if cross:
+        wanted += [key for key in cross if key not in wanted]
+    qs = registrations_for_statistics(user, period)
+    counts: Counts = count_registrations(qs, wanted, [cross] if cross else [])
+    stats = Statistics(period, k, cell(counts.total, k), cell(counts.persons, k))
+    for key in keys:
+        stats.breakdowns.append(breakdown(DIMENSIONS[key], counts.by[key], counts.total, k))
+    # The years of the period add up to its published total, so rule 2 applies to them too.
+    stats.years = year_on_year(counts.by["year"], k, not stats.total.suppressed)
+    if cross:
+        a, b = cross
+        stats.cross = cross_table(
+            DIMENSIONS[a], DIMENSIONS[b], counts.cross[cross], counts.by[a], counts.by[b], k
+        )
+    return stats
+
+
+def statistics_rows(stats: Statistics) -> list[tuple[str, str, str, str]]:
+    """(dimension, value, count, percent) rows for the CSV download and the command."""
+    rows: list[tuple[str, str, str, str]] = [
+        ("total", "registrations", stats.total.text, ""),
+        ("total", "persons", stats.persons.text, ""),
+    ]
+    for table in stats.breakdowns:
+        rows += [(table.key, row.value, row.cell.text, row.cell.percent_text) for row in table.rows]
+    rows += [("year", row.year, row.cell.text, "") for row in stats.years]
+    if stats.cross:
+        ct = stats.cross
+        name = f"{ct.row_key}x{ct.col_key}"
+        for (a, _label), line in zip(ct.rows, ct.cells, strict=True):
+            for (b, _col_label), c in zip(ct.cols, line, strict=True):
+                rows.append((name, f"{a}|{b}", c.text, ""))
+    return rows
+
+
+STATISTICS_HEADER = ("dimension", "value", "count", "percent")
+SUMMARY_LABELS = {"registrations": _("registrations"), "persons": _("unique persons")}

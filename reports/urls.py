@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.statistics, name="statistics"),
+    path("download.<str:file_format>", views.statistics_download, name="statistics_download"),
+    path("anonymised/", views.anonymised, name="anonymised"),
+    path(
+        "anonymised/download.<str:file_format>",
+        views.anonymised_download,
+        name="anonymised_download",
+    ),
+]

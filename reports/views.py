@@ -1,0 +1,159 @@
+"""Statistics for administrators and the help desk, their downloads and the anonymised dataset.
+
+Everything here is computed by database aggregates over clear fields (reports.aggregates) and
+published through the small-cell rules (reports.suppression). Only an administrator may ask
+for the exact counts, shown marked as not for publication; downloads are always suppressed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from reports import charts
+from reports.aggregates import registrations_for_statistics
+from reports.anonymise import anonymised_rows, plan_for
+from reports.columns import ANONYMISED_COLUMNS
+from reports.forms import bound_form
+from reports.personal import record_export, streaming_csv_response, xlsx_response
+from reports.suppression import SUPPRESSED, small_cell_k
+from reports.tables import STATISTICS_HEADER, build_statistics, statistics_rows
+from reports.writers import neutralise, write_xlsx_sheets
+
+DOWNLOAD_FORMATS = ("csv", "xlsx")
+
+
+def statistics_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Administrators and the help desk; reporters and coordinators get 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not (user.is_active and (user.is_administrator or user.is_helpdesk)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _valid_form(request: HttpRequest) -> Any:
+    form = bound_form(request.GET)
+    if not form.is_valid():
+        return form, False
+    return form, True
+
+
+@require_GET
+@login_required
+@statistics_staff_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    """The statistics page: headline figures, year on year, a crossing and every breakdown."""
+    form, valid = _valid_form(request)
+    exact = request.GET.get("exact") == "1" and request.user.is_administrator
+    context: dict[str, Any] = {
+        "form": form,
+        "exact": exact,
+        "k": small_cell_k(),
+        "mark": SUPPRESSED,
+    }
+    if valid:
+        stats = build_statistics(request.user, form.period, cross=form.cross)
+        context.update(
+            stats=stats,
+            query=urlencode(form.query()),
+            breakdown_charts=[(table, charts.breakdown_chart(table)) for table in stats.breakdowns],
+            years_chart=charts.years_chart(stats.years, _("Registrations per year")),
+            cross_chart=charts.cross_chart(stats.cross) if stats.cross else "",
+            scope_note=not request.user.is_administrator,
+        )
+    return render(request, "reports/statistics.html", context, status=200 if valid else 400)
+
+
+@require_GET
+@login_required
+@statistics_staff_required
+def statistics_download(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The statistics tables, suppressed, as CSV (dimension,value,count,percent) or XLSX."""
+    if file_format not in DOWNLOAD_FORMATS:
+        raise Http404
+    form, valid = _valid_form(request)
+    if not valid:
+        return render(request, "reports/statistics.html", {"form": form}, status=400)
+    stats = build_statistics(request.user, form.period, cross=form.cross)
+    rows = statistics_rows(stats)
+    filters = {**form.period.as_filters(), "cross": "x".join(form.cross)}
+    record_export(
+        "statistics", "finished", user=request.user, file_format=file_format, filters=filters
+    )
+    bounds = form.period.as_filters()
+    name = f"statistics-{bounds['from'] or 'all'}-{bounds['to'] or 'all'}"
+    if file_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(STATISTICS_HEADER)
+        writer.writerows([neutralise(v) for v in row] for row in rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    sheets: dict[str, list[list[str]]] = {}
+    for dimension, value, count, percent in rows:
+        sheets.setdefault(dimension, []).append([value, count, percent])
+    target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    write_xlsx_sheets(
+        target,
+        [(dimension, ["value", "count", "percent"], lines) for dimension, lines in sheets.items()],
+    )
+    target.seek(0)
+    return FileResponse(target, as_attachment=True, filename=f"{name}.xlsx")
+
+
+@require_GET
+@login_required
+@statistics_staff_required
+def anonymised(request: HttpRequest) -> HttpResponse:
+    """What the anonymised dataset of the period will hold: rows generalised or suppressed."""
+    form, valid = _valid_form(request)
+    context: dict[str, Any] = {"form": form, "k": small_cell_k()}
+    if valid:
+        qs = registrations_for_statistics(request.user, form.period)
+        plan = plan_for(qs, small_cell_k(), form.cleaned_data["age_bands"])
+        context.update(
+            summary=plan.summary, query=urlencode(form.query()), columns=ANONYMISED_COLUMNS
+        )
+    return render(request, "reports/anonymised.html", context, status=200 if valid else 400)
+
+
+@require_GET
+@login_required
+@statistics_staff_required
+def anonymised_download(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The k-anonymous dataset of the period as CSV (streamed) or XLSX; audited."""
+    if file_format not in DOWNLOAD_FORMATS:
+        raise Http404
+    form, valid = _valid_form(request)
+    if not valid:
+        return render(request, "reports/anonymised.html", {"form": form}, status=400)
+    qs = registrations_for_statistics(request.user, form.period)
+    summary, rows = anonymised_rows(qs, small_cell_k(), form.cleaned_data["age_bands"])
+    filters = {**form.period.as_filters(), "age_bands": form.cleaned_data["age_bands"]}
+    make = streaming_csv_response if file_format == "csv" else xlsx_response
+    return make(
+        "anonymised",
+        ANONYMISED_COLUMNS,
+        rows,
+        user=request.user,
+        filters=filters,
+        extra={"summary": summary.as_dict()},
+    )

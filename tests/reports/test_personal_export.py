@@ -1,0 +1,249 @@
+"""The personal export: permission, audit events, neutralisation, and no export for others."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory
+from django.urls import reverse
+from import_export.admin import ExportMixin
+from openpyxl import load_workbook
+
+from registry.choices import AuditAction, Role
+from registry.models import AuditEvent
+from reports.columns import PERSONAL_COLUMNS
+from reports.writers import FORMULA_PREFIXES, neutralise
+from tests.factories import PersonFactory, RegistrationFactory, UserFactory
+from tests.reports.conftest import PLANTED_SECRET
+
+pytestmark = pytest.mark.django_db
+
+
+def _grant(user):
+    user.user_permissions.add(Permission.objects.get(codename="export_personal"))
+    # has_perm caches per instance; callers reload.
+    return type(user).objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def exporter(administrator):
+    return _grant(administrator)
+
+
+@pytest.mark.parametrize("prefix", FORMULA_PREFIXES, ids=repr)
+def test_each_formula_prefix_is_neutralised_with_a_quote(prefix):
+    assert neutralise(f"{prefix}SUM(A1)") == f"'{prefix}SUM(A1)"
+
+
+def test_harmless_values_are_left_alone():
+    assert [neutralise(v) for v in ["Jansen", "2024-01-01", "", 42, "a=b"]] == [
+        "Jansen",
+        "2024-01-01",
+        "",
+        42,
+        "a=b",
+    ]
+
+
+@pytest.fixture
+def hostile(db):
+    """One registration per formula prefix, the prefix leading the family name."""
+    made = []
+    for i, prefix in enumerate(FORMULA_PREFIXES):
+        person = PersonFactory(
+            family_name=f"{prefix}HYPERLINK(x{i})",
+            given_names=f"Given{i}",
+            date_of_birth=datetime.date(1990, 1, 1 + i),
+            id_document_number=f"DOC{i}",
+        )
+        made.append(RegistrationFactory(person=person, age_at_registration=30, forms=["labour"]))
+    return made
+
+
+def test_command_export_neutralises_every_leading_formula_character(hostile, exporter, tmp_path):
+    target = tmp_path / "personal.csv"
+    call_command(
+        "export_registrations", "--personal", "--output", str(target), "--user", exporter.username
+    )
+    rows = list(csv.DictReader(io.StringIO(target.read_bytes().decode("utf-8"), newline="")))
+    assert list(rows[0]) == PERSONAL_COLUMNS
+    names = sorted(row["family_name"] for row in rows)
+    assert names == sorted(f"'{p}HYPERLINK(x{i})" for i, p in enumerate(FORMULA_PREFIXES))
+    assert {row["exploitation_forms"] for row in rows} == {"labour"}
+    assert {row["date_of_birth"][:7] for row in rows} == {"1990-01"}
+
+
+def test_xlsx_export_neutralises_too(hostile, exporter, tmp_path):
+    target = tmp_path / "personal.xlsx"
+    call_command(
+        "export_registrations",
+        "--personal",
+        "--format",
+        "xlsx",
+        "--output",
+        str(target),
+        "--user",
+        exporter.username,
+    )
+    sheet = load_workbook(target, read_only=True).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == PERSONAL_COLUMNS
+    family = {row[PERSONAL_COLUMNS.index("family_name")] for row in values[1:]}
+    assert all(name.startswith("'") for name in family)
+    assert all(isinstance(v, str) or v is None for row in values[1:] for v in row)
+
+
+def test_command_export_is_audited_with_rows_and_the_files_sha256_never_values(
+    hostile, exporter, tmp_path
+):
+    target = tmp_path / "personal.csv"
+    call_command(
+        "export_registrations",
+        "--personal",
+        "--output",
+        str(target),
+        "--user",
+        exporter.username,
+        "--from",
+        "2000-01-01",
+    )
+    events = list(AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("id"))
+    assert [e.details["stage"] for e in events] == ["started", "finished"]
+    done = events[-1]
+    assert done.actor == exporter.username
+    assert done.details["rows"] == len(FORMULA_PREFIXES)
+    assert done.details["sha256"] == hashlib.sha256(target.read_bytes()).hexdigest()
+    assert done.details["filters"]["from"] == "2000-01-01"
+    assert "HYPERLINK" not in str([e.details for e in events])
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.HELPDESK, Role.ADMINISTRATOR])
+def test_command_refuses_a_user_without_the_permission(role, tmp_path, db):
+    user = UserFactory(username=f"no-perm-{role}", role=role)
+    target = tmp_path / "x.csv"
+    with pytest.raises(CommandError, match="export_personal"):
+        call_command(
+            "export_registrations", "--personal", "--output", str(target), "--user", user.username
+        )
+    assert not target.exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_command_refuses_a_coordinator_even_with_the_permission(tmp_path, coordinator_a):
+    user = _grant(coordinator_a)
+    with pytest.raises(CommandError):
+        call_command(
+            "export_registrations",
+            "--personal",
+            "--output",
+            str(tmp_path / "x.csv"),
+            "--user",
+            user.username,
+        )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "yesterday"], "YYYY-MM-DD"),
+        (["--from", "2025-02-01", "--to", "2025-01-01"], "after"),
+        (["--user", "nobody"], "no user"),
+    ],
+)
+def test_command_bad_arguments_give_a_clear_error(args, message, tmp_path, db):
+    with pytest.raises(CommandError, match=message):
+        call_command(
+            "export_registrations", "--personal", "--output", str(tmp_path / "x.csv"), *args
+        )
+
+
+def test_command_refuses_an_output_folder_that_does_not_exist(db, tmp_path):
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command(
+            "export_registrations", "--anonymised", "--output", str(tmp_path / "no" / "x.csv")
+        )
+
+
+# The admin --------------------------------------------------------------------------------
+
+
+def _export_url():
+    return reverse("admin:reports_personalexport_export")
+
+
+def test_admin_without_the_permission_cannot_open_or_post_the_export(administrator, client_for):
+    client = client_for(administrator)
+    assert client.get(_export_url()).status_code == 403
+    assert client.post(_export_url(), {"format": "0"}).status_code == 403
+    assert client.get(reverse("admin:reports_personalexport_changelist")).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["helpdesk", "coordinator_a", "reporter"])
+def test_other_roles_cannot_export_even_as_staff_with_the_permission(roles, client_for, role):
+    user = roles[role]
+    user.is_staff = True
+    user.save()
+    user = _grant(user)
+    assert client_for(user).post(_export_url(), {"format": "0"}).status_code in (302, 403)
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_admin_with_the_permission_gets_a_streamed_neutralised_audited_csv(
+    hostile, exporter, client_for
+):
+    response = client_for(exporter).post(_export_url(), {"format": "0"})
+    assert response.status_code == 200
+    assert response.streaming
+    content = b"".join(response.streaming_content)
+    rows = list(csv.DictReader(io.StringIO(content.decode(), newline="")))
+    assert len(rows) == len(FORMULA_PREFIXES)
+    assert all(row["family_name"].startswith("'") for row in rows)
+    assert {row["id_document_number"] for row in rows} == {f"DOC{i}" for i in range(6)}
+    done = AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("-id").first()
+    assert done.details["stage"] == "finished"
+    assert done.details["rows"] == len(FORMULA_PREFIXES)
+    assert done.details["sha256"] == hashlib.sha256(content).hexdigest()
+    assert done.details["filters"]["screen"] == "admin"
+
+
+def test_admin_xlsx_export_is_audited(hostile, exporter, client_for):
+    response = client_for(exporter).post(_export_url(), {"format": "1"})
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    done = AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("-id").first()
+    assert done.details["format"] == "xlsx"
+    assert done.details["sha256"] == hashlib.sha256(content).hexdigest()
+
+
+def test_a_search_term_is_not_written_to_the_audit_trail(hostile, exporter, client_for):
+    response = client_for(exporter).post(
+        _export_url() + f"?q={PLANTED_SECRET}&reporter_type__exact=police", {"format": "0"}
+    )
+    b"".join(response.streaming_content)
+    details = str([e.details for e in AuditEvent.objects.all()])
+    assert PLANTED_SECRET not in details
+    assert "police" in details
+
+
+def test_import_export_permission_code_is_set_so_exports_are_closed_by_default(settings):
+    assert settings.IMPORT_EXPORT_EXPORT_PERMISSION_CODE == "export"
+
+
+def test_no_model_admin_lets_an_administrator_export_without_a_permission(administrator):
+    request = RequestFactory().get("/admin/")
+    request.user = administrator
+    exporting = [
+        model_admin
+        for model_admin in admin.site._registry.values()
+        if isinstance(model_admin, ExportMixin)
+    ]
+    assert exporting, "the personal export admin is registered"
+    for model_admin in exporting:
+        assert not model_admin.has_export_permission(request), type(model_admin).__name__
