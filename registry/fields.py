@@ -135,6 +135,10 @@ class EncryptedMixin:
         sealed.bound_pk = pk
         return sealed
 
+    def open_for_pk(self, token: str, pk: object) -> Any:
+        """The value of a token read without its model instance (exports, key operations)."""
+        return self.decode(get_keyring().decrypt(token, self.aad_for_pk(pk)))
+
     def open(self, token: str, instance: models.Model, pk: object = None) -> Any:
         return self.decode(get_keyring().decrypt(token, self.aad(instance, pk)))
 

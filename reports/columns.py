@@ -101,9 +101,7 @@ def _opener(name: str) -> Any:
     field = Person._meta.get_field(name)
 
     def open_value(token: str | None, person_pk: Any) -> Any:
-        # The model class stands in for an instance: the associated data only needs its
-        # label and the primary key, which is passed explicitly.
-        return None if token is None else field.open(token, Person, person_pk)
+        return None if token is None else field.open_for_pk(token, person_pk)
 
     return open_value
 
