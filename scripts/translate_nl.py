@@ -438,9 +438,9 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "Encrypted text": "Versleutelde tekst",
     "Encrypted date": "Versleutelde datum",
     # Case list filters and case forms
-    "Opened (oldest first)": "Geopend (oudste eerst)",
-    "Opened (newest first)": "Geopend (nieuwste eerst)",
-    "Reflection period ends (soonest first)": "Einde bedenktijd (eerstvolgende eerst)",
+    "Opened (oldest first)": "Oudste eerst",
+    "Opened (newest first)": "Nieuwste eerst",
+    "Reflection period ends (soonest first)": "Einde bedenktijd",
     "Status": "Status",
     "Last changed": "Laatst gewijzigd",
     "all": "alle",
@@ -726,7 +726,7 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "First registration date; empty for no limit.": (
         "Eerste registratiedatum; leeg voor geen grens."
     ),
-    "To": "Tot en met",
+    "To": "Naar",
     "Last registration date; empty for no limit.": (
         "Laatste registratiedatum; leeg voor geen grens."
     ),
