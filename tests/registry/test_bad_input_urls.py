@@ -1,0 +1,33 @@
+"""Bad query strings on every URL give a page or a clear refusal, never a server error."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.registry.test_access_matrix import (  # noqa: F401 (a fixture)
+    ROLES,
+    all_url_patterns,
+    concrete_url,
+    matrix_objects,
+)
+
+pytestmark = pytest.mark.django_db
+
+GARBAGE = (
+    "?page=-1&sort=%00drop&order=sideways&from=not-a-date&to=2026-13-45&q=%27%22%3C"
+    "&status=bogus&region=999999&action=nothing&user=abc&format=pdf&rows=gender&columns=x"
+    "&k=-5&age_bands=none&o=99&p=zz"
+)
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_no_url_gives_a_server_error_on_garbage_parameters(role, roles, client_for, matrix_objects):
+    client = client_for(roles[role])
+    client.raise_request_exception = False
+    errors = []
+    for key, route in all_url_patterns():
+        url = concrete_url(route, matrix_objects) + GARBAGE
+        status = client.get(url).status_code
+        if status >= 500:
+            errors.append(f"{key} {url}: {status}")
+    assert not errors, "\n".join(errors)
