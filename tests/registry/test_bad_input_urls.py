@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.registry.test_access_matrix import (  # noqa: F401 (a fixture)
-    ROLES,
-    all_url_patterns,
-    concrete_url,
-    matrix_objects,
-)
+from tests.registry import test_access_matrix as matrix
+
+# The access matrix's objects (all of region A) and its list of every URL pattern.
+matrix_objects = matrix.matrix_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +18,13 @@ GARBAGE = (
 )
 
 
-@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+@pytest.mark.parametrize("role", [r for r in matrix.ROLES if r != "anonymous"])
 def test_no_url_gives_a_server_error_on_garbage_parameters(role, roles, client_for, matrix_objects):
     client = client_for(roles[role])
     client.raise_request_exception = False
     errors = []
-    for key, route in all_url_patterns():
-        url = concrete_url(route, matrix_objects) + GARBAGE
+    for key, route in matrix.all_url_patterns():
+        url = matrix.concrete_url(route, matrix_objects) + GARBAGE
         status = client.get(url).status_code
         if status >= 500:
             errors.append(f"{key} {url}: {status}")
