@@ -56,7 +56,7 @@ test: devdeps
 lint: $(DEV_STAMP)
 	$(RUFF) format --check .
 	$(RUFF) check .
-	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///:memory: $(PY) manage.py makemigrations --check --dry-run
 
 format: $(DEV_STAMP)
 	$(RUFF) format .
