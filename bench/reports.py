@@ -14,7 +14,7 @@ once with generate_series INSERT ... SELECT (the 100,000 exported people get rea
 ciphertexts) and reused by later runs; ``--rebuild`` fills it again.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_reports \
-        .venv/bin/python bench/reports.py
+        .venv/bin/python bench/reports.py [--only statistics|exports]
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ POPULATE_SQL = [
            exploitation_country, exploitation_municipality, scope, is_minor, unaccompanied_minor,
            immediate_danger, file_type, shelter_requested, consent_registration, consent_care,
            consent_signed_by, age_at_registration, status, created_at, updated_at, person_id,
-           region_id)
+           region_id, person_gender, person_nationality)
        SELECT md5(g || 'r')::uuid,
               CASE WHEN g < {EXPORTED} THEN '{EXPORT_YEAR}-' || lpad(g::text, 6, '0')
                    ELSE (2021 + g % 5) || '-' || lpad((g / 5)::text, 6, '0') END,
@@ -125,11 +125,15 @@ POPULATE_SQL = [
               CASE WHEN g % 50 = 0 THEN NULL ELSE 8 + (g * 31) % 55 END,
               CASE WHEN g % 40 = 0 THEN 'submitted' WHEN g % 41 = 0 THEN 'merged'
                    ELSE 'accepted' END,
-              now(), now(),
-              CASE WHEN g < {EXPORTED} THEN md5(g || 'p')::uuid
-                   ELSE md5(({EXPORTED} + g % {PERSONS - EXPORTED}) || 'p')::uuid END,
-              (SELECT min(id) FROM registry_region) + g % 21
-       FROM generate_series(0, {REGISTRATIONS - 1}) g""",  # noqa: S608
+              now(), now(), s.person_id,
+              (SELECT min(id) FROM registry_region) + g % 21,
+              -- The person's gender and nationality, copied as Registration.save() does.
+              p.gender, p.nationality
+       FROM (SELECT g, CASE WHEN g < {EXPORTED} THEN md5(g || 'p')::uuid
+                            ELSE md5(({EXPORTED} + g % {PERSONS - EXPORTED}) || 'p')::uuid
+                       END AS person_id
+             FROM generate_series(0, {REGISTRATIONS - 1}) g) AS s
+       JOIN registry_person p ON p.id = s.person_id""",  # noqa: S608
     f"""INSERT INTO registry_registration_exploitation_forms
            (registration_id, formofexploitation_id)
        SELECT md5(g || 'r')::uuid,
