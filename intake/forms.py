@@ -6,13 +6,17 @@ plain-language help text, since the people typing are often in a hurry.
 
 from __future__ import annotations
 
+import copy
 import datetime
+import functools
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -51,8 +55,52 @@ def _date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _country_choices() -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=8)
+def _country_choices_in(language: str) -> list[tuple[str, str]]:
     return [("", "---------"), *list(countries)]
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    # Sorting ~250 translated country names costs about a millisecond per field; the list only
+    # changes with the language, so it is built once per language.
+    return _country_choices_in(get_language() or "")
+
+
+class _SharedChoicesMixin:
+    """Controlled lists never change per form instance, so instances share them.
+
+    Django's ChoiceField deep-copies its choices for every form instance; for this form's ~600
+    lazily translated labels that was a quarter of the intake's server time (bench/intake.py).
+    Everything else is copied as Field.__deepcopy__ does.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        result = copy.copy(self)
+        memo[id(self)] = result
+        result.widget = copy.deepcopy(self.widget, memo)
+        result.error_messages = self.error_messages.copy()
+        result.validators = self.validators[:]
+        return result
+
+
+class ListChoiceField(_SharedChoicesMixin, forms.ChoiceField):
+    pass
+
+
+class ListMultipleChoiceField(_SharedChoicesMixin, forms.MultipleChoiceField):
+    pass
+
+
+class CountryChoiceField(ListChoiceField):
+    """An ISO 3166 country; checked against the set of codes, not the sorted label list."""
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in _country_codes()
+
+
+@functools.lru_cache(maxsize=1)
+def _country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in countries)
 
 
 def _today() -> datetime.date:
@@ -93,7 +141,7 @@ class RegistrationForm(forms.Form):
         widget=_date_widget(),
         help_text=_("The day the report came in. Not in the future."),
     )
-    reporter_type = forms.ChoiceField(
+    reporter_type = ListChoiceField(
         label=_("Who reported the person?"),
         choices=_blank(ReporterType.choices),
         help_text=_(
@@ -145,19 +193,19 @@ class RegistrationForm(forms.Form):
         required=False,
         help_text=_("Only when neither the date of birth nor an age is known."),
     )
-    gender = forms.ChoiceField(
+    gender = ListChoiceField(
         label=_("Gender"),
         choices=Gender.choices,
         initial=Gender.UNKNOWN,
         help_text=_("As the person describes themself."),
     )
-    nationality = forms.ChoiceField(
+    nationality = CountryChoiceField(
         label=_("Nationality"),
         choices=_country_choices,
         required=False,
         help_text=_("Leave empty when unknown."),
     )
-    country_of_birth = forms.ChoiceField(
+    country_of_birth = CountryChoiceField(
         label=_("Country of birth"),
         choices=_country_choices,
         required=False,
@@ -184,7 +232,7 @@ class RegistrationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Where the person stays now, if it is safe to write down."),
     )
-    id_document_country = forms.ChoiceField(
+    id_document_country = CountryChoiceField(
         label=_("Identity document issued by"),
         choices=_country_choices,
         required=False,
@@ -198,20 +246,20 @@ class RegistrationForm(forms.Form):
     )
 
     # Exploitation
-    exploitation_forms = forms.MultipleChoiceField(
+    exploitation_forms = ListMultipleChoiceField(
         label=_("Forms of exploitation"),
         choices=ExploitationForm.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Tick every form that applies."),
     )
-    sector = forms.ChoiceField(
+    sector = ListChoiceField(
         label=_("Sector"),
         choices=_blank(Sector.choices),
         required=False,
         help_text=_("Where the exploitation took place; it must fit the forms ticked above."),
     )
-    exploitation_country = forms.ChoiceField(
+    exploitation_country = CountryChoiceField(
         label=_("Country of exploitation"),
         choices=_country_choices,
         required=False,
@@ -235,13 +283,13 @@ class RegistrationForm(forms.Form):
         widget=_date_widget(),
         help_text=_("Leave empty when it is still going on."),
     )
-    scope = forms.ChoiceField(
+    scope = ListChoiceField(
         label=_("Domestic or cross-border"),
         choices=Scope.choices,
         initial=Scope.UNKNOWN,
         help_text=_("Cross-border when the person was brought across a border."),
     )
-    means_of_control = forms.MultipleChoiceField(
+    means_of_control = ListMultipleChoiceField(
         label=_("Means of control"),
         choices=ControlMeans.choices,
         required=False,
@@ -255,7 +303,7 @@ class RegistrationForm(forms.Form):
         required=False,
         help_text=_("A person under 18 without a parent or guardian in the Netherlands."),
     )
-    residence_status = forms.ChoiceField(
+    residence_status = ListChoiceField(
         label=_("Residence status"),
         choices=ResidenceStatus.choices,
         initial=ResidenceStatus.UNKNOWN,
@@ -263,13 +311,13 @@ class RegistrationForm(forms.Form):
     )
 
     # File and consent
-    file_type = forms.ChoiceField(
+    file_type = ListChoiceField(
         label=_("Type of file"),
         choices=FileType.choices,
         initial=FileType.REGISTRATION,
         help_text=_("Registration only, or also shelter, or also information and advice."),
     )
-    shelter_requested = forms.ChoiceField(
+    shelter_requested = ListChoiceField(
         label=_("Shelter requested"),
         choices=_blank(Shelter.choices),
         required=False,
@@ -283,7 +331,7 @@ class RegistrationForm(forms.Form):
             "Without it the registration is anonymous."
         ),
     )
-    consent_signed_by = forms.ChoiceField(
+    consent_signed_by = ListChoiceField(
         label=_("Consent signed by"),
         choices=ConsentSigner.choices,
         required=False,
@@ -297,11 +345,16 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = self.build_layout()
         self.outcome: rules.Outcome | None = None
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        # Built when the form is rendered: a save that passes validation never needs it.
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = self.build_layout()
+        return helper
 
     def build_layout(self) -> Layout:
         raise NotImplementedError

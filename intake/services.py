@@ -133,16 +133,25 @@ def _set_lists(registration: Registration, data: dict[str, Any]) -> None:
             )
 
 
-def open_case(registration: Registration, residence_status: str = ResidenceStatus.UNKNOWN) -> Case:
+def open_case(
+    registration: Registration,
+    residence_status: str = ResidenceStatus.UNKNOWN,
+    *,
+    new_person: bool = False,
+) -> Case:
     """The person's open case in the registration's region, or a new one, routed.
 
-    A repeat registration joins the open case of its region instead of opening a second one.
+    A repeat registration joins the open case of its region instead of opening a second one;
+    a person created with this registration has no case yet, so nothing is looked up.
     """
-    existing = (
-        Case.objects.open().filter(person=registration.person, region=registration.region).first()
-    )
-    if existing is not None:
-        return existing
+    if not new_person:
+        existing = (
+            Case.objects.open()
+            .filter(person=registration.person, region=registration.region)
+            .first()
+        )
+        if existing is not None:
+            return existing
     case = Case.objects.create(
         person=registration.person,
         registration=registration,
@@ -212,7 +221,7 @@ def register(
     )
     registration.save()
     _set_lists(registration, data)
-    case = open_case(registration, data.get("residence_status", ""))
+    case = open_case(registration, data.get("residence_status", ""), new_person=created)
     _audit_save(
         user,
         registration,

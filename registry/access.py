@@ -88,17 +88,25 @@ def people_for_user(qs: QuerySet, user: User | None) -> QuerySet:
 
 
 def handovers_for_user(qs: QuerySet, user: User | None) -> QuerySet:
+    """Handovers from or to the user's regions, and the whole history of a case they may see."""
     if _is_anonymous(user):
         return qs.none()
     if user.is_administrator:
         return qs
+    from registry.models import Case
+
+    visible_cases = cases_for_user(Case.objects.all(), user).values("pk")
     if user.is_coordinator:
         return qs.filter(
-            Q(from_region_id__in=user.region_ids) | Q(to_region_id__in=user.region_ids)
+            Q(from_region_id__in=user.region_ids)
+            | Q(to_region_id__in=user.region_ids)
+            | Q(case__in=visible_cases)
         )
     if user.is_helpdesk:
         regions = _helpdesk_regions()
-        return qs.filter(Q(from_region__in=regions) | Q(to_region__in=regions))
+        return qs.filter(
+            Q(from_region__in=regions) | Q(to_region__in=regions) | Q(case__in=visible_cases)
+        )
     return qs.none()
 
 

@@ -58,19 +58,22 @@ class AuditedSaveMixin:
         )
 
 
-class ScopedAdmin(AuditedSaveMixin, admin.ModelAdmin):
-    """Records of victims: every queryset through ``for_user``; never deleted from here."""
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return self.model.objects.for_user(request.user)
+class NotFoundOutsideScopeMixin:
+    """Django's admin redirects to the index with "... does not exist" for an object outside
+    the queryset; the workspace answers 404, and so does the admin (same rule everywhere)."""
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
-        # Django's admin redirects to the index with "... does not exist" for an object outside
-        # the queryset; the workspace answers 404, and so does the admin (same rule everywhere).
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             raise Http404
         return obj
+
+
+class ScopedAdmin(NotFoundOutsideScopeMixin, AuditedSaveMixin, admin.ModelAdmin):
+    """Records of victims: every queryset through ``for_user``; never deleted from here."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return self.model.objects.for_user(request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_staff_user(request)

@@ -298,8 +298,16 @@ def _new_case(rng: random.Random, registration: Registration, coordinator: User 
         shelter_requested=rng.choice(["", Shelter.COSM, Shelter.SOCIAL_SHELTER]),
     )
     if case.residence_status == ResidenceStatus.REFLECTION_PERIOD:
-        case.reflection_start = registration.registered_on
         case.is_dublin = rng.random() < 0.1
+        case.reflection_start = registration.registered_on
+        if case.is_open and registration.registered_on > datetime.date.today() - datetime.timedelta(
+            days=400
+        ):
+            # Recent open cases are mid-reflection, so the deadlines on the dashboard show.
+            case.reflection_start = max(
+                registration.registered_on,
+                datetime.date.today() - datetime.timedelta(days=rng.randint(60, 95)),
+            )
     if status in {CaseStatus.IN_CARE, CaseStatus.CLOSED}:
         case.shelter_placed = case.shelter_requested
         case.care_received = rng.choice([Shelter.OUTPATIENT, Shelter.COSM, Shelter.OMM])

@@ -52,6 +52,8 @@ COLUMNS: tuple[Column, ...] = (
 BY_NAME = {column.name: column for column in COLUMNS}
 COLUMN_NAMES = [column.name for column in COLUMNS]
 PERSONAL_COLUMNS = [column.name for column in COLUMNS if column.personal]
+# The anonymised dataset: no personal column, no registration number (it leads back to the
+# record), the year instead of the date and an age band instead of the age.
 ANONYMISED_COLUMNS = [
     "registration_year"
     if c.name == "registered_on"
@@ -59,7 +61,7 @@ ANONYMISED_COLUMNS = [
     if c.name == "age_at_registration"
     else c.name
     for c in COLUMNS
-    if not c.personal
+    if not c.personal and c.name != "registration_number"
 ]
 
 

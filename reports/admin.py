@@ -18,6 +18,7 @@ from import_export.admin import ExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ExportForm
 
+from registry.admin import NotFoundOutsideScopeMixin
 from reports.models import PersonalExport
 from reports.personal import may_export_personal, personal_response
 from reports.resources import PersonalExportResource
@@ -46,7 +47,7 @@ def admin_filters(request: HttpRequest) -> dict[str, Any]:
 
 
 @admin.register(PersonalExport)
-class PersonalExportAdmin(ExportMixin, admin.ModelAdmin):
+class PersonalExportAdmin(NotFoundOutsideScopeMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [PersonalExportResource]
     export_form_class = ExportForm
     list_display = ["number", "registered_on", "reporter_type", "region", "file_type", "status"]

@@ -1,8 +1,6 @@
 """The columns of the interchange format (VOCABULARY.md) as the exports write them.
 
-Defined here, in one place, for both exports. registry/interchange.py (the column
-definitions shared with the import) did not exist when this was written; when it lands, the
-names below should come from there.
+The column names come from registry.interchange, shared with the import.
 
 Rows are read with ``values_list`` and ``.iterator(chunk_size=...)``, so memory stays flat;
 the forms of exploitation of each chunk come from one query on the M2M table. The personal
@@ -19,50 +17,19 @@ from typing import Any
 from django.db.models import CharField, QuerySet
 from django.db.models.functions import Cast, ExtractYear
 
+from registry import interchange
 from registry.models import Person, Registration
 from reports.dimensions import AGE_SCHEMES, age_band_expression
 
 CHUNK_SIZE = 2000
 MULTI_VALUE_SEPARATOR = ";"
 
-PERSONAL_COLUMNS = [
-    "registration_number",
-    "registered_on",
-    "reporter_type",
-    "region",
-    "given_names",
-    "family_name",
-    "date_of_birth",
-    "age_at_registration",
-    "gender",
-    "nationality",
-    "exploitation_forms",
-    "sector",
-    "exploitation_country",
-    "file_type",
-    "id_document_number",
-    "consent_registration",
-    "consent_care",
-]
+# The columns are those of the interchange format, defined once in registry.interchange
+# (the import reads the same ones). The personal export writes every column.
+PERSONAL_COLUMNS = list(interchange.COLUMN_NAMES)
 # Columns that hold personal data: only in the personal export.
-PERSONAL_ONLY = {"given_names", "family_name", "date_of_birth", "id_document_number"}
-
-# The anonymised dataset: no personal column, no registration number (it leads back to the
-# record), the year instead of the date and an age band instead of the age.
-ANONYMISED_COLUMNS = [
-    "registration_year",
-    "reporter_type",
-    "region",
-    "age_band",
-    "gender",
-    "nationality",
-    "exploitation_forms",
-    "sector",
-    "exploitation_country",
-    "file_type",
-    "consent_registration",
-    "consent_care",
-]
+PERSONAL_ONLY = set(interchange.PERSONAL_COLUMNS)
+ANONYMISED_COLUMNS = list(interchange.ANONYMISED_COLUMNS)
 # The quasi-identifiers the anonymised dataset is made k-anonymous over.
 QUASI_IDENTIFIERS = ("registration_year", "age_band", "gender", "nationality", "region")
 

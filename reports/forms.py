@@ -26,7 +26,7 @@ class StatisticsForm(forms.Form):
         help_text=_("First registration date; empty for no limit."),
     )
     end = forms.DateField(
-        label=_("To"),
+        label=_("Until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Last registration date; empty for no limit."),

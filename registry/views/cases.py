@@ -118,10 +118,12 @@ def case_detail(request: HttpRequest, pk: object) -> HttpResponse:
         .exclude(pk=case.pk)
         .select_related("region")
     )
-    # Whoever may see the case may see its whole handover history, including hops between
-    # regions that are not theirs: it explains how the case reached them.
-    handovers = Handover.objects.filter(case=case).select_related(
-        "from_region", "to_region", "requested_by", "decided_by"
+    # Whoever may see the case may see its whole handover history (for_user allows it),
+    # including hops between regions that are not theirs: it explains how the case got here.
+    handovers = (
+        Handover.objects.for_user(request.user)
+        .filter(case=case)
+        .select_related("from_region", "to_region", "requested_by", "decided_by")
     )
     pending = next((h for h in handovers if h.status == "pending"), None)
     AuditEvent.record(

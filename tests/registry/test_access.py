@@ -149,3 +149,27 @@ def test_reporter_and_helpdesk_have_no_admin(world, client_for, reporter, helpde
     for user in (reporter, helpdesk):
         response = client_for(user).get("/admin/registry/person/")
         assert response.status_code in (302, 403)
+
+
+def test_whoever_sees_a_case_sees_its_whole_handover_history(world, roles, region_b, region_c):
+    """A case that came from region C to region A, and then to region B: B sees both hops."""
+    case = world["a"]["case"]
+    earlier = Handover.objects.create(
+        case=case,
+        from_region=region_c,
+        to_region=case.region,
+        requested_by=roles["helpdesk"],
+        status="accepted",
+    )
+    later = Handover.objects.create(
+        case=case,
+        from_region=case.region,
+        to_region=region_b,
+        requested_by=roles["coordinator_a"],
+        status="accepted",
+    )
+    case.region = region_b
+    case.save()
+    assert _ids(Handover.objects.for_user(roles["coordinator_b"])) >= {earlier.pk, later.pk}
+    # Coordinator A keeps seeing both hops: each touches region A.
+    assert _ids(Handover.objects.for_user(roles["coordinator_a"])) == {earlier.pk, later.pk}

@@ -158,6 +158,19 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "admin:intake_registrationimport_change": _SCOPED_OBJECT,
     "admin/intake/registrationimport/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
     "admin:intake_registrationimport_import": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 200),
+    # --- reports: statistics for the help desk and administrators ---
+    "reports:statistics": (_LOGIN, 403, 403, 403, 200, 200),
+    "reports:statistics_download": (_LOGIN, 403, 403, 403, 200, 200),
+    "reports:anonymised": (_LOGIN, 403, 403, 403, 200, 200),
+    "reports:anonymised_download": (_LOGIN, 403, 403, 403, 200, 200),
+    # the personal export: only with reports.export_personal, which no role here holds
+    "admin:reports_personalexport_changelist": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
+    "admin:reports_personalexport_add": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
+    "admin:reports_personalexport_history": (_LOGIN, _LOGIN, 403, 404, _LOGIN, 403),
+    "admin:reports_personalexport_delete": (_LOGIN, _LOGIN, 403, 404, _LOGIN, 403),
+    "admin:reports_personalexport_change": (_LOGIN, _LOGIN, 403, 404, _LOGIN, 403),
+    "admin/reports/personalexport/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
+    "admin:reports_personalexport_export": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
     # POST only: a GET is refused by method before any permission check
     "admin:intake_registrationimport_process_import": (_LOGIN, _LOGIN, 405, 405, _LOGIN, 405),
 }
@@ -191,6 +204,7 @@ SAMPLE_ARGS: dict[str, Callable[[dict[str, Any], str], str]] = {
         else str(_admin_object(objects, route).pk)
     ),
     "id": lambda objects, route: str(_admin_object(objects, route).pk),
+    "file_format": lambda objects, route: "csv",
     "content_type_id": lambda objects, route: str(ContentType.objects.get_for_model(Case).pk),
 }
 # Regular-expression routes cannot be filled in generically.
@@ -257,6 +271,7 @@ def matrix_objects(casework_world, coordinator_a, organisation, region_a, region
         "remindersent": reminder,
         "auditevent": AuditEvent.record(AuditAction.LOGIN, user=coordinator_a),
         "registrationimport": casework_world.registration_a,
+        "personalexport": casework_world.registration_a,
         # A reporter's submission in region A, awaiting triage.
         "submission": RegistrationFactory(
             region=region_a, status=SubmissionStatus.SUBMITTED, submitted_by=reporter

@@ -62,7 +62,8 @@ class Command(BaseCommand):
                     self._send(user, new)
                 mails += 1
                 reminders += len(new)
-        verb = _("Would send") if dry_run else _("Sent")
+        # Operator output stays English like every other command's; only the e-mails are Dutch.
+        verb = "Would send" if dry_run else "Sent"
         self.stdout.write(
             f"{verb} {mails} e-mail(s) with {reminders} reminder(s); "
             f"{already} reminder(s) had been sent before; "

@@ -1,0 +1,1119 @@
+"""Fill the Dutch catalogue (locale/nl/LC_MESSAGES/django.po) from the translations below.
+
+Source strings are English; the interface ships in Dutch first. After `makemessages` picks up new
+strings, run this script: it refills every known msgid, drops the fuzzy flags that makemessages
+guesses (a guess is never shipped), removes obsolete entries and lists the msgids still missing,
+with a non-zero exit status while any are. Add those to TRANSLATIONS, run again, then
+`manage.py compilemessages`.
+
+    DJANGO_DEBUG=1 .venv/bin/python manage.py makemessages -l nl -l en \
+        --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles
+    .venv/bin/python scripts/translate_nl.py
+    DJANGO_DEBUG=1 .venv/bin/python manage.py compilemessages
+
+Word choice follows the Dutch labels of /work/shared/VOCABULARY.md and the words CoMensha and
+care coordinators use: casus (not "zaak"), melding/melder, zorgcoördinator, bedenktijd,
+overdracht, helpdesk, logboek. A plural msgid maps to a (singular, plural) tuple.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import polib
+
+PO_PATH = Path(__file__).resolve().parent.parent / "locale" / "nl" / "LC_MESSAGES" / "django.po"
+
+TRANSLATIONS: dict[str, str | tuple[str, str]] = {
+    # Settings and app names
+    "Dutch": "Nederlands",
+    "English": "Engels",
+    "Intake": "Aanmelding",
+    "Registry": "Register",
+    "Reports": "Rapportages",
+    # Intake form: fields and help texts
+    "Is the person in immediate danger?": "Is de persoon in acuut gevaar?",
+    "Tick when the person is not safe right now. Call 112 first.": (
+        "Aanvinken als de persoon nu niet veilig is. Bel eerst 112."
+    ),
+    "Date of registration": "Datum van registratie",
+    "The day the report came in. Not in the future.": (
+        "De dag waarop de melding binnenkwam. Niet in de toekomst."
+    ),
+    "Who reported the person?": "Wie heeft de persoon gemeld?",
+    "Police, Royal Marechaussee and the Labour Authority report under a legal duty; every other "
+    "reporter needs the person's written consent for personal data.": (
+        "Politie, Koninklijke Marechaussee en Arbeidsinspectie melden op grond van een wettelijke "
+        "plicht; elke andere melder heeft voor persoonsgegevens de schriftelijke toestemming van "
+        "de persoon nodig."
+    ),
+    "Reporting organisation": "Meldende organisatie",
+    "The organisation the reporter works for, if it is in the list.": (
+        "De organisatie waarvoor de melder werkt, als die in de lijst staat."
+    ),
+    "Region": "Regio",
+    "The care-coordination region where the person is or will stay.": (
+        "De zorgcoördinatieregio waar de persoon verblijft of gaat verblijven."
+    ),
+    "Given names": "Voornamen",
+    "All given names.": "Alle voornamen.",
+    "Family name": "Achternaam",
+    "As written in the identity document, if there is one.": (
+        "Zoals in het identiteitsbewijs staat, als dat er is."
+    ),
+    "Other names": "Andere namen",
+    "Nicknames or other names the person uses, one per line.": (
+        "Bijnamen of andere namen die de persoon gebruikt, één per regel."
+    ),
+    "Date of birth": "Geboortedatum",
+    "Leave empty when unknown and give an estimated age instead.": (
+        "Leeg laten als die onbekend is; geef dan een geschatte leeftijd."
+    ),
+    "Estimated age": "Geschatte leeftijd",
+    "In whole years (0 to 120), when the date of birth is unknown.": (
+        "In hele jaren (0 tot 120), als de geboortedatum onbekend is."
+    ),
+    "Probably under 18": "Waarschijnlijk jonger dan 18",
+    "Only when neither the date of birth nor an age is known.": (
+        "Alleen als geboortedatum en leeftijd allebei onbekend zijn."
+    ),
+    "Gender": "Gender",
+    "As the person describes themself.": "Zoals de persoon zichzelf omschrijft.",
+    "Nationality": "Nationaliteit",
+    "Leave empty when unknown.": "Leeg laten als dit onbekend is.",
+    "Country of birth": "Geboorteland",
+    "Languages spoken": "Gesproken talen",
+    "So the coordinator can arrange an interpreter.": (
+        "Zodat de coördinator een tolk kan regelen."
+    ),
+    "Phone": "Telefoon",
+    "A number where the person can be reached safely.": (
+        "Een nummer waarop de persoon veilig bereikbaar is."
+    ),
+    "E-mail": "E-mail",
+    "Only an address that is safe to use.": "Alleen een adres dat veilig te gebruiken is.",
+    "Address": "Adres",
+    "Where the person stays now, if it is safe to write down.": (
+        "Waar de persoon nu verblijft, als het veilig is om dat op te schrijven."
+    ),
+    "Identity document issued by": "Identiteitsbewijs afgegeven door",
+    "The country that issued the passport or identity card.": (
+        "Het land dat het paspoort of de identiteitskaart heeft afgegeven."
+    ),
+    "Identity document number": "Nummer identiteitsbewijs",
+    "Used to find earlier registrations of the same person.": (
+        "Wordt gebruikt om eerdere registraties van dezelfde persoon te vinden."
+    ),
+    "Forms of exploitation": "Vormen van uitbuiting",
+    "Tick every form that applies.": "Vink elke vorm aan die van toepassing is.",
+    "Sector": "Sector",
+    "Where the exploitation took place; it must fit the forms ticked above.": (
+        "Waar de uitbuiting plaatsvond; de sector moet passen bij de vormen die hierboven "
+        "zijn aangevinkt."
+    ),
+    "Country of exploitation": "Land van uitbuiting",
+    "Where the exploitation took place.": "Waar de uitbuiting plaatsvond.",
+    "Municipality of exploitation": "Gemeente van uitbuiting",
+    "For exploitation in the Netherlands.": "Bij uitbuiting in Nederland.",
+    "Exploitation began": "Begin van de uitbuiting",
+    "An approximate date is fine.": "Een datum bij benadering is goed.",
+    "Exploitation ended": "Einde van de uitbuiting",
+    "Leave empty when it is still going on.": "Leeg laten als de uitbuiting nog doorgaat.",
+    "Domestic or cross-border": "Binnenlands of grensoverschrijdend",
+    "Cross-border when the person was brought across a border.": (
+        "Grensoverschrijdend als de persoon over een grens is gebracht."
+    ),
+    "Means of control": "Dwangmiddelen",
+    "How the person was controlled; tick every one that applies.": (
+        "Hoe de persoon onder controle werd gehouden; vink alles aan wat van toepassing is."
+    ),
+    "Unaccompanied minor": "Alleenstaande minderjarige",
+    "A person under 18 without a parent or guardian in the Netherlands.": (
+        "Iemand jonger dan 18 zonder ouder of voogd in Nederland."
+    ),
+    "Residence status": "Verblijfsstatus",
+    "Decides, with age, whether Nidos must be involved.": (
+        "Bepaalt samen met de leeftijd of Nidos betrokken moet worden."
+    ),
+    "Type of file": "Soort dossier",
+    "Registration only, or also shelter, or also information and advice.": (
+        "Alleen registratie, of ook opvang, of ook informatie en advies."
+    ),
+    "Shelter requested": "Opvang aangevraagd",
+    "COSM places are arranged through the registry's help desk.": (
+        "COSM-plaatsen worden geregeld via de helpdesk van het register."
+    ),
+    "Written consent to registration": "Schriftelijke toestemming voor registratie",
+    "Needed for personal data unless the reporter has a legal duty to report. Without it the "
+    "registration is anonymous.": (
+        "Nodig voor persoonsgegevens, tenzij de melder een wettelijke meldplicht heeft. Zonder "
+        "toestemming is de registratie anoniem."
+    ),
+    "Consent signed by": "Toestemming ondertekend door",
+    "From 16 the person signs; under 16 a parent or guardian signs.": (
+        "Vanaf 16 jaar tekent de persoon zelf; onder de 16 tekent een ouder of voogd."
+    ),
+    "Consent to care coordination": "Toestemming voor zorgcoördinatie",
+    "The person agrees that a care coordinator contacts them.": (
+        "De persoon gaat ermee akkoord dat een zorgcoördinator contact opneemt."
+    ),
+    "Step %(n)s of %(total)s: %(title)s": "Stap %(n)s van %(total)s: %(title)s",
+    "Urgency and reporter": "Urgentie en melder",
+    "The person": "De persoon",
+    "The exploitation": "De uitbuiting",
+    "Minors and residence": "Minderjarigen en verblijf",
+    "Type of file and consent": "Soort dossier en toestemming",
+    "Urgency": "Urgentie",
+    # Triage
+    "Decision": "Besluit",
+    "Accept as a new person": "Accepteren als nieuwe persoon",
+    "Merge with a possible match": "Samenvoegen met een mogelijke match",
+    "Reject": "Afwijzen",
+    "Accepting or merging opens a case and routes it to a coordinator.": (
+        "Accepteren of samenvoegen opent een casus en stuurt die door naar een coördinator."
+    ),
+    "Merge with": "Samenvoegen met",
+    "Only the possible matches shown above can be chosen.": (
+        "Alleen de mogelijke matches hierboven kunnen worden gekozen."
+    ),
+    "Reason for rejecting": "Reden van afwijzing",
+    "Required when rejecting; the reporter does not see it.": (
+        "Verplicht bij afwijzen; de melder ziet dit niet."
+    ),
+    "Choose the person to merge with.": "Kies de persoon om mee samen te voegen.",
+    "Give a reason for rejecting.": "Geef een reden voor de afwijzing.",
+    "same names and date of birth": "zelfde namen en geboortedatum",
+    "same identity document": "zelfde identiteitsbewijs",
+    "same family name, born within two years": "zelfde achternaam, binnen twee jaar geboren",
+    "family name sounds alike, born within two years": (
+        "achternaam klinkt hetzelfde, binnen twee jaar geboren"
+    ),
+    "registration import": "import van registraties",
+    "registration imports": "imports van registraties",
+    "New registration %(number)s": "Nieuwe registratie %(number)s",
+    "A new registration, %(number)s, has been routed to you in region %(region)s.\n\n"
+    "Open the case (log in first): %(url)s\n\n"
+    "This message holds no personal data on purpose.": (
+        "Een nieuwe registratie, %(number)s, is aan u doorgestuurd in regio %(region)s.\n\n"
+        "Open de casus (eerst inloggen): %(url)s\n\n"
+        "Dit bericht bevat bewust geen persoonsgegevens."
+    ),
+    "The date of birth cannot be in the future.": (
+        "De geboortedatum kan niet in de toekomst liggen."
+    ),
+    "The age must be between 0 and 120 years.": "De leeftijd moet tussen 0 en 120 jaar liggen.",
+    "The registration date cannot be in the future.": (
+        "De registratiedatum kan niet in de toekomst liggen."
+    ),
+    "This sector does not fit the forms of exploitation chosen. Choose a sector of one of those "
+    "forms, or 'other' or 'unknown'.": (
+        "Deze sector past niet bij de gekozen vormen van uitbuiting. Kies een sector van een van "
+        "die vormen, of 'overig' of 'onbekend'."
+    ),
+    "The end of the exploitation cannot be before its start.": (
+        "Het einde van de uitbuiting kan niet vóór het begin liggen."
+    ),
+    "Say who signed the written consent.": "Geef aan wie de schriftelijke toestemming tekende.",
+    "Under 16, the consent is signed by a parent or guardian.": (
+        "Onder de 16 jaar tekent een ouder of voogd de toestemming."
+    ),
+    "Your report has been received under number %(number)s.": (
+        "Uw melding is ontvangen onder nummer %(number)s."
+    ),
+    "yes": "ja",
+    "Choose one of the possible matches, or confirm that this is a new person.": (
+        "Kies een van de mogelijke matches, of bevestig dat dit een nieuwe persoon is."
+    ),
+    "Registration %(number)s has been saved.": "Registratie %(number)s is opgeslagen.",
+    "Submission %(number)s accepted and routed.": (
+        "Melding %(number)s is geaccepteerd en doorgestuurd."
+    ),
+    "Submission %(number)s merged with person %(ref)s and routed.": (
+        "Melding %(number)s is samengevoegd met persoon %(ref)s en doorgestuurd."
+    ),
+    "Submission %(number)s rejected.": "Melding %(number)s is afgewezen.",
+    # Registry admin and forms
+    "Registry role": "Rol in het register",
+    "Exact family name or identity document number.": (
+        "Exacte achternaam of nummer van het identiteitsbewijs."
+    ),
+    "Personal data (encrypted)": "Persoonsgegevens (versleuteld)",
+    "Statistical data": "Statistische gegevens",
+    "Record": "Gegeven",
+    "coordinator": "coördinator",
+    "unassigned (help desk)": "niet toegewezen (helpdesk)",
+    "assigned": "toegewezen",
+    "reflection period": "bedenktijd",
+    "ends within 14 days": "eindigt binnen 14 dagen",
+    "Choose an active coordinator of the case's region.": (
+        "Kies een actieve coördinator van de regio van de casus."
+    ),
+    "Coordinator": "Coördinator",
+    "To region": "Naar regio",
+    "Reason": "Reden",
+    "Why the cases move. No personal data.": (
+        "Waarom de casussen overgaan. Geen persoonsgegevens."
+    ),
+    "Registration number or exact family name.": "Registratienummer of exacte achternaam.",
+    "Assign a coordinator": "Coördinator toewijzen",
+    "%(assigned)d case(s) assigned; %(skipped)d skipped (the coordinator does not work in their "
+    "region).": (
+        "%(assigned)d casus(sen) toegewezen; %(skipped)d overgeslagen (de coördinator werkt niet "
+        "in die regio)."
+    ),
+    "Hand over to another region": "Overdragen aan een andere regio",
+    "%(count)d handover(s) requested.": "%(count)d overdracht(en) aangevraagd.",
+    "A case that is %(current)s cannot become %(new)s.": (
+        "Een casus met status '%(current)s' kan niet naar '%(new)s'."
+    ),
+    "Give the reason for closing the case.": "Geef de reden voor het afsluiten van de casus.",
+    "A reason for closing only applies to a closed case.": (
+        "Een reden van afsluiten hoort alleen bij een afgesloten casus."
+    ),
+    "Only an open case can be handed over.": "Alleen een open casus kan worden overgedragen.",
+    "The case is already in that region.": "De casus is al in die regio.",
+    "That region is inactive and receives no cases.": (
+        "Die regio is niet actief en ontvangt geen casussen."
+    ),
+    "This case already has a handover waiting for a decision.": (
+        "Voor deze casus wacht al een overdracht op een besluit."
+    ),
+    "This handover has already been decided.": "Over deze overdracht is al besloten.",
+    "Only the receiving region decides on a handover.": (
+        "Alleen de ontvangende regio besluit over een overdracht."
+    ),
+    "Only a pending handover can be withdrawn, by the sending side.": (
+        "Alleen een lopende overdracht kan worden ingetrokken, door de verzendende regio."
+    ),
+    # Roles
+    "Reporter": "Melder",
+    "Care coordinator": "Zorgcoördinator",
+    "Help desk": "Helpdesk",
+    "Administrator": "Beheerder",
+    # Forms of exploitation
+    "sexual exploitation": "seksuele uitbuiting",
+    "labour exploitation": "arbeidsuitbuiting",
+    "criminal exploitation (incl. forced begging)": (
+        "criminele uitbuiting (incl. gedwongen bedelarij)"
+    ),
+    "forced organ removal": "gedwongen orgaanverwijdering",
+    "forced marriage": "gedwongen huwelijk",
+    "illegal adoption": "illegale adoptie",
+    "exploitation of surrogacy": "uitbuiting bij draagmoederschap",
+    "other": "overig",
+    "unknown": "onbekend",
+    # Sectors
+    "window prostitution": "raamprostitutie",
+    "brothel, club or private house": "bordeel, club of privéhuis",
+    "home prostitution": "thuisprostitutie",
+    "escort": "escort",
+    "hotel": "hotel",
+    "street": "straat",
+    "webcam or online": "webcam of online",
+    "agriculture, horticulture, forestry, fishing": "land-, tuin- en bosbouw, visserij",
+    "domestic work (incl. au pair)": "huishoudelijk werk (incl. au pair)",
+    "hospitality": "horeca",
+    "manufacturing": "industrie",
+    "construction": "bouw",
+    "transport and storage, ports, shipping": "vervoer en opslag, havens, scheepvaart",
+    "wholesale and retail": "groot- en detailhandel",
+    "cleaning": "schoonmaak",
+    "temporary employment agency": "uitzendbureau",
+    "drugs": "drugs",
+    "theft, pickpocketing, shoplifting": "diefstal, zakkenrollen, winkeldiefstal",
+    "begging": "bedelarij",
+    "misuse of bank accounts or subscriptions": "misbruik van bankrekeningen of abonnementen",
+    # Reporter types
+    "National Police": "Nationale Politie",
+    "Royal Netherlands Marechaussee": "Koninklijke Marechaussee",
+    "Netherlands Labour Authority": "Nederlandse Arbeidsinspectie",
+    "care coordination": "zorgcoördinatie",
+    "FairWork": "FairWork",
+    "lawyer": "advocatuur",
+    "shelter (incl. asylum seekers' centre)": "opvanginstelling (incl. azc)",
+    "outpatient care": "ambulante hulpverlening",
+    "youth care": "jeugdzorg",
+    "medical care": "medische zorg",
+    "civil-society organisation": "maatschappelijke organisatie",
+    "municipality": "gemeente",
+    "Immigration and Naturalisation Service": "IND",
+    "COA": "COA",
+    "Nidos": "Nidos",
+    "the client themself": "cliënt zelf",
+    # Gender
+    "female": "vrouw",
+    "male": "man",
+    "other (trans or non-conforming)": "anders (trans of non-conform)",
+    # Type of file
+    "registration only": "registratie",
+    "registration and shelter": "registratie en opvang",
+    "registration, information and advice": "registratie, informatie en advies",
+    # Shelter and care
+    "COSM (categorical shelter for victims of trafficking)": (
+        "COSM (categorale opvang slachtoffers mensenhandel)"
+    ),
+    "OMM (shelter for victims with multiple problems)": (
+        "OMM (opvang voor slachtoffers met meervoudige problematiek)"
+    ),
+    "women's shelter": "vrouwenopvang",
+    "men's shelter": "mannenopvang",
+    "social shelter": "maatschappelijke opvang",
+    "protected shelter for unaccompanied minors (Nidos)": "beschermde opvang amv (Nidos)",
+    "asylum seekers' centre (COA)": "azc (COA)",
+    "none": "geen",
+    # Residence status
+    "not applicable (Dutch or EU citizen)": "niet van toepassing (Nederlander of EU-burger)",
+    "residence permit, victim of trafficking": "verblijfsvergunning slachtoffer mensenhandel",
+    "residence permit, witness who reported": "verblijfsvergunning getuige-aangever",
+    "continued residence": "voortgezet verblijf",
+    "asylum procedure": "asielprocedure",
+    "no lawful residence": "geen rechtmatig verblijf",
+    # Victim status and deciding body
+    "possible victim": "mogelijk slachtoffer",
+    "confirmed victim": "bevestigd slachtoffer",
+    "not a victim": "geen slachtoffer",
+    "police": "politie",
+    "public prosecution": "Openbaar Ministerie",
+    "court": "rechter",
+    "government": "overheid",
+    # Case status and reasons for closing
+    "new": "nieuw",
+    "in care": "in zorg",
+    "closed": "afgesloten",
+    "reopened": "heropend",
+    "care completed": "zorg afgerond",
+    "left the Netherlands": "vertrokken uit Nederland",
+    "no contact": "geen contact",
+    "referred": "doorverwezen",
+    # Means of control
+    "debt bondage": "schuldslavernij",
+    "takes earnings": "neemt verdiensten af",
+    "restricts financial access": "beperkt toegang tot geld",
+    "threats": "bedreiging",
+    "psychological abuse": "psychisch geweld",
+    "physical abuse": "fysiek geweld",
+    "sexual abuse": "seksueel geweld",
+    "false promises": "valse beloften",
+    "psychoactive substances": "drugs of andere middelen",
+    "restricts movement": "beperkt bewegingsvrijheid",
+    "restricts medical care": "beperkt toegang tot medische zorg",
+    "excessive working hours": "buitensporig lange werktijden",
+    "uses children": "zet kinderen in als drukmiddel",
+    "threat of law enforcement": "dreigen met politie of justitie",
+    "withholds necessities": "onthoudt eerste levensbehoeften",
+    "withholds documents": "houdt documenten in",
+    # Domestic or cross-border
+    "domestic": "binnenlands",
+    "cross-border": "grensoverschrijdend",
+    # Consent
+    "no written consent": "geen schriftelijke toestemming",
+    "signed by the victim (16 or older)": "ondertekend door het slachtoffer (16 jaar of ouder)",
+    "signed by a parent or guardian (under 16)": (
+        "ondertekend door ouder of voogd (jonger dan 16)"
+    ),
+    # Submission and handover status
+    "awaiting triage": "wacht op triage",
+    "accepted": "geaccepteerd",
+    "merged with an existing person": "samengevoegd met een bestaande persoon",
+    "rejected": "afgewezen",
+    "pending": "wacht op besluit",
+    "withdrawn": "ingetrokken",
+    # Audit actions
+    "viewed personal data": "persoonsgegevens bekeken",
+    "created": "aangemaakt",
+    "changed": "gewijzigd",
+    "handover": "overdracht",
+    "exported": "geëxporteerd",
+    "imported": "geïmporteerd",
+    "erased": "gewist",
+    "logged in": "ingelogd",
+    "logged out": "uitgelogd",
+    "failed login": "mislukte inlogpoging",
+    "linked to an existing person": "gekoppeld aan een bestaande persoon",
+    "triaged a submission": "melding beoordeeld",
+    "rotated encryption keys": "versleutelingssleutels vervangen",
+    # Encrypted fields
+    "Encrypted text (single line)": "Versleutelde tekst (één regel)",
+    "Encrypted text": "Versleutelde tekst",
+    "Encrypted date": "Versleutelde datum",
+    # Case list filters and case forms
+    "Opened (oldest first)": "Oudste eerst",
+    "Opened (newest first)": "Nieuwste eerst",
+    "Reflection period ends (soonest first)": "Einde bedenktijd",
+    "Status": "Status",
+    "Last changed": "Laatst gewijzigd",
+    "all": "alle",
+    "assigned to me": "aan mij toegewezen",
+    "unassigned": "niet toegewezen",
+    "Search": "Zoeken",
+    "A registration number (2026-000123) or an exact family name.": (
+        "Een registratienummer (2026-000123) of een exacte achternaam."
+    ),
+    "open cases": "open casussen",
+    "Immediate danger": "Acuut gevaar",
+    "Minors": "Minderjarigen",
+    "Reflection period ends within 14 days": "Bedenktijd eindigt binnen 14 dagen",
+    "New and unassigned for more than two working days": (
+        "Nieuw en langer dan twee werkdagen niet toegewezen"
+    ),
+    "Sort by": "Sorteren op",
+    "— help desk / unassigned —": "— helpdesk / niet toegewezen —",
+    "Encrypted. Only people who may see this case read it.": (
+        "Versleuteld. Alleen wie deze casus mag zien, kan dit lezen."
+    ),
+    "Say who decided on the victim status.": "Geef aan wie over de slachtofferstatus besliste.",
+    "A Dublin case needs the start of its reflection period.": (
+        "Bij een Dublinzaak is de begindatum van de bedenktijd nodig."
+    ),
+    "Hand over to region": "Overdragen aan regio",
+    "Why the case moves. No names or other personal data.": (
+        "Waarom de casus overgaat. Geen namen of andere persoonsgegevens."
+    ),
+    "Accept": "Accepteren",
+    "Note": "Toelichting",
+    "For the sending region. No personal data.": (
+        "Voor de verzendende regio. Geen persoonsgegevens."
+    ),
+    "Say why the handover is rejected.": "Geef aan waarom de overdracht wordt afgewezen.",
+    "Case id": "Casus-id",
+    "User": "Gebruiker",
+    "Action": "Actie",
+    "From": "Van",
+    "Until": "Tot en met",
+    "The end date is before the start date.": "De einddatum ligt vóór de begindatum.",
+    # Reminders
+    "Would send": "Zou versturen",
+    "Sent": "Verstuurd",
+    "reflection period ends on %(date)s": "bedenktijd eindigt op %(date)s",
+    "new since %(date)s and still unassigned": "nieuw sinds %(date)s en nog niet toegewezen",
+    "Registry: %(count)d case needs attention": (
+        "Register: %(count)d casus vraagt aandacht",
+        "Register: %(count)d casussen vragen aandacht",
+    ),
+    "Good morning,": "Goedemorgen,",
+    "These cases need your attention:": "Deze casussen vragen uw aandacht:",
+    "This message holds no personal data; open the links to see the cases.": (
+        "Dit bericht bevat geen persoonsgegevens; open de links om de casussen te zien."
+    ),
+    # Model fields: users and audit
+    "role": "rol",
+    "Decides what this user may see and do.": "Bepaalt wat deze gebruiker mag zien en doen.",
+    "regions": "regio's",
+    "For care coordinators: the regions whose cases they work.": (
+        "Voor zorgcoördinatoren: de regio's waarvan zij de casussen behandelen."
+    ),
+    "organisation": "organisatie",
+    "For reporters: the organisation they report for.": (
+        "Voor melders: de organisatie namens wie zij melden."
+    ),
+    "user": "gebruiker",
+    "users": "gebruikers",
+    "A reporter must belong to an organisation.": "Een melder moet bij een organisatie horen.",
+    "audit chain head": "laatste schakel van het logboek",
+    "when": "wanneer",
+    "user id": "gebruikers-id",
+    "action": "actie",
+    "record type": "soort gegeven",
+    "record id": "id van het gegeven",
+    "case": "casus",
+    "details": "details",
+    "audit event": "logboekregel",
+    "audit events": "logboekregels",
+    # Model fields: cases and handovers
+    "person": "persoon",
+    "opening registration": "eerste registratie",
+    "region": "regio",
+    "Empty means the help desk coordinates the case.": (
+        "Leeg betekent dat de helpdesk de casus coördineert."
+    ),
+    "status": "status",
+    "reason for closing": "reden van afsluiten",
+    "closed on": "afgesloten op",
+    "victim status": "slachtofferstatus",
+    "victim status decided by": "slachtofferstatus vastgesteld door",
+    "reflection period start": "begin bedenktijd",
+    "Dublin case": "Dublinzaak",
+    "Dublin cases have 30 days of reflection.": "Dublinzaken hebben 30 dagen bedenktijd.",
+    "reflection period end": "einde bedenktijd",
+    "residence status": "verblijfsstatus",
+    "shelter requested": "opvang aangevraagd",
+    "shelter placed": "opvang geplaatst",
+    "care received": "ontvangen zorg",
+    "where care was received": "waar zorg is ontvangen",
+    "The organisation or place, never the person's address.": (
+        "De organisatie of plaats, nooit het adres van de persoon."
+    ),
+    "notes": "aantekeningen",
+    "opened on": "geopend op",
+    "updated": "bijgewerkt",
+    "cases": "casussen",
+    "Case %(ref)s": "Casus %(ref)s",
+    "from": "van",
+    "to": "naar",
+    "reason": "reden",
+    "Why the case moves. No personal data.": "Waarom de casus overgaat. Geen persoonsgegevens.",
+    "requested": "aangevraagd",
+    "decided": "besloten",
+    "decision note": "toelichting bij besluit",
+    "handovers": "overdrachten",
+    # Model fields: people
+    "given names": "voornamen",
+    "family name": "achternaam",
+    "aliases": "andere namen",
+    "Other names the person is known by, one per line.": (
+        "Andere namen waaronder de persoon bekend is, één per regel."
+    ),
+    "date of birth": "geboortedatum",
+    "phone": "telefoon",
+    "e-mail": "e-mail",
+    "address": "adres",
+    "identity document country": "land van het identiteitsbewijs",
+    "ISO 3166 code of the country that issued the document, e.g. RO.": (
+        "ISO 3166-code van het land dat het document afgaf, bijv. RO."
+    ),
+    "identity document number": "nummer identiteitsbewijs",
+    "languages spoken": "gesproken talen",
+    "gender": "gender",
+    "nationality": "nationaliteit",
+    "country of birth": "geboorteland",
+    "year of birth": "geboortejaar",
+    "From the date of birth, or estimated from the age given.": (
+        "Uit de geboortedatum, of geschat op basis van de opgegeven leeftijd."
+    ),
+    "year of birth estimated": "geboortejaar geschat",
+    "anonymous": "anoniem",
+    "Registered without consent: no personal data may be stored.": (
+        "Geregistreerd zonder toestemming: er mogen geen persoonsgegevens worden opgeslagen."
+    ),
+    "people": "personen",
+    "Person %(ref)s": "Persoon %(ref)s",
+    # Model fields: code tables and registrations
+    "code": "code",
+    "Stable code used in exports and imports, e.g. 'amsterdam'.": (
+        "Vaste code voor exports en imports, bijv. 'amsterdam'."
+    ),
+    "name": "naam",
+    "active": "actief",
+    "Inactive regions receive no new cases.": (
+        "Niet-actieve regio's ontvangen geen nieuwe casussen."
+    ),
+    "reporter type": "soort melder",
+    "reporting organisation": "meldende organisatie",
+    "reporting organisations": "meldende organisaties",
+    "form of exploitation": "vorm van uitbuiting",
+    "forms of exploitation": "vormen van uitbuiting",
+    "means of control": "dwangmiddelen",
+    "registration number sequence": "nummerreeks van registraties",
+    "registration number": "registratienummer",
+    "Assigned by the registry: year and a sequence, e.g. 2026-000123.": (
+        "Toegekend door het register: jaar en volgnummer, bijv. 2026-000123."
+    ),
+    "registration date": "registratiedatum",
+    "Not in the future.": "Niet in de toekomst.",
+    "Who found and reported the person.": "Wie de persoon heeft aangetroffen en gemeld.",
+    "The care-coordination region where the person is or will be.": (
+        "De zorgcoördinatieregio waar de persoon is of komt te verblijven."
+    ),
+    "Several may apply.": "Meer dan één kan van toepassing zijn.",
+    "sector": "sector",
+    "country of exploitation": "land van uitbuiting",
+    "municipality of exploitation": "gemeente van uitbuiting",
+    "exploitation began": "begin uitbuiting",
+    "exploitation ended": "einde uitbuiting",
+    "domestic or cross-border": "binnenlands of grensoverschrijdend",
+    "minor": "minderjarig",
+    "unaccompanied minor": "alleenstaande minderjarige",
+    "immediate danger": "acuut gevaar",
+    "type of file": "soort dossier",
+    "written consent to registration": "schriftelijke toestemming voor registratie",
+    "consent to care coordination": "toestemming voor zorgcoördinatie",
+    "consent signed by": "toestemming ondertekend door",
+    "age at registration": "leeftijd bij registratie",
+    "triage note": "triagetoelichting",
+    "Reason for a rejection or merge, for the help desk.": (
+        "Reden van afwijzing of samenvoeging, voor de helpdesk."
+    ),
+    "submitted by": "ingediend door",
+    "registration": "registratie",
+    "registrations": "registraties",
+    # Reminders model
+    "new registration": "nieuwe registratie",
+    "reflection period ends soon": "bedenktijd eindigt binnenkort",
+    "new case unassigned": "nieuwe casus niet toegewezen",
+    "kind": "soort",
+    "recipient": "ontvanger",
+    "deadline": "termijn",
+    "sent": "verstuurd",
+    "reminder sent": "verstuurde herinnering",
+    "reminders sent": "verstuurde herinneringen",
+    # Case views: messages
+    "The case has been saved.": "De casus is opgeslagen.",
+    "The case was not saved: please correct the marked fields.": (
+        "De casus is niet opgeslagen: verbeter de gemarkeerde velden."
+    ),
+    "You are now the coordinator of this case.": "U bent nu de coördinator van deze casus.",
+    "Handover to %(region)s requested; the case stays with you until it is accepted.": (
+        "Overdracht aan %(region)s aangevraagd; de casus blijft bij u tot die is geaccepteerd."
+    ),
+    "Handover accepted: the case is now in %(region)s. Assign a coordinator.": (
+        "Overdracht geaccepteerd: de casus is nu in %(region)s. Wijs een coördinator toe."
+    ),
+    "Handover rejected; the sending region has been told.": (
+        "Overdracht afgewezen; de verzendende regio is op de hoogte gebracht."
+    ),
+    "The handover request has been withdrawn.": "Het verzoek tot overdracht is ingetrokken.",
+    # Home page destinations
+    "Report a possible victim": "Een mogelijk slachtoffer melden",
+    "Submit a registration. You will get a reference number to follow its status.": (
+        "Dien een melding in. U krijgt een referentienummer om de status te volgen."
+    ),
+    "New report": "Nieuwe melding",
+    "My reports": "Mijn meldingen",
+    "The reference numbers and status of what you reported.": (
+        "De referentienummers en de status van uw meldingen."
+    ),
+    "View status": "Status bekijken",
+    "Register a victim": "Een slachtoffer registreren",
+    "Record a new registration, with duplicate check and routing to a coordinator.": (
+        "Leg een nieuwe registratie vast, met controle op dubbele registraties en doorsturen "
+        "naar een coördinator."
+    ),
+    "New registration": "Nieuwe registratie",
+    "Cases": "Casussen",
+    "Your cases, deadlines of reflection periods and handovers.": (
+        "Uw casussen, de einddata van bedenktijden en overdrachten."
+    ),
+    "Open workspace": "Naar werkoverzicht",
+    "Triage queue": "Triagelijst",
+    "Reporter submissions waiting to be accepted, merged or rejected.": (
+        "Meldingen die wachten op accepteren, samenvoegen of afwijzen."
+    ),
+    "Open queue": "Naar de lijst",
+    "Cases of regions without a coordinator, and open cases per region.": (
+        "Casussen van regio's zonder coördinator, en open casussen per regio."
+    ),
+    "Open help desk": "Naar de helpdesk",
+    "Audit trail": "Logboek",
+    "Who viewed, changed, handed over, exported or imported what, and when.": (
+        "Wie wat heeft bekeken, gewijzigd, overgedragen, geëxporteerd of geïmporteerd, en wanneer."
+    ),
+    "Read the trail": "Logboek bekijken",
+    "Statistics": "Statistiek",
+    "Anonymised figures, charts and downloads for the National Rapporteur.": (
+        "Geanonimiseerde cijfers, grafieken en downloads voor de Nationaal Rapporteur."
+    ),
+    "View statistics": "Statistiek bekijken",
+    "Administration": "Beheer",
+    "Users, regions, organisations, the audit trail and exports.": (
+        "Gebruikers, regio's, organisaties, het logboek en exports."
+    ),
+    "Open admin": "Naar beheer",
+    # Statistics dimensions
+    "under 18": "jonger dan 18",
+    "other EU": "overig EU",
+    "outside the EU": "buiten de EU",
+    "other countries": "overige landen",
+    "no case opened": "geen casus geopend",
+    "Age (Dutch monitor bands)": "Leeftijd (Nationaal Rapporteur)",
+    "Age (CTDC bands)": "Leeftijd (CTDC)",
+    "Nationality (top countries)": "Nationaliteit (meest voorkomende landen)",
+    "Form of exploitation": "Vorm van uitbuiting",
+    "Reporter type": "Soort melder",
+    "Shelter placed": "Opvang geplaatst",
+    "Care received": "Ontvangen zorg",
+    "Year of registration": "Jaar van registratie",
+    "First registration date; empty for no limit.": (
+        "Eerste registratiedatum; leeg voor geen grens."
+    ),
+    "To": "Naar",
+    "Last registration date; empty for no limit.": (
+        "Laatste registratiedatum; leeg voor geen grens."
+    ),
+    "Cross: rows": "Kruistabel: rijen",
+    "Cross: columns": "Kruistabel: kolommen",
+    "Age bands of the anonymised dataset": "Leeftijdsgroepen van de geanonimiseerde dataset",
+    "Dutch monitor": "Nationaal Rapporteur",
+    "CTDC": "CTDC",
+    "The start of the period must not be after its end.": (
+        "Het begin van de periode mag niet na het einde liggen."
+    ),
+    "Choose two different dimensions to cross.": "Kies twee verschillende kenmerken om te kruisen.",
+    "European Union": "Europese Unie",
+    "Europe outside the EU": "Europa buiten de EU",
+    "Africa": "Afrika",
+    "the Americas": "Amerika",
+    "Asia": "Azië",
+    "Oceania": "Oceanië",
+    "other or stateless": "overig of staatloos",
+    "Can export registrations with personal data": (
+        "Mag registraties met persoonsgegevens exporteren"
+    ),
+    "personal export of registrations": "export van registraties met persoonsgegevens",
+    "unique persons": "unieke personen",
+    "Registrations per year": "Registraties per jaar",
+    # Base template and shared includes
+    "Victim registry": "Slachtofferregister",
+    "Menu": "Menu",
+    "Log out": "Uitloggen",
+    "Language": "Taal",
+    "Immediate danger: call 112 now.": "Acuut gevaar: bel nu 112.",
+    "When someone is not safe right now, call the emergency number 112 before you continue with "
+    "this registration.": (
+        "Is iemand op dit moment niet veilig? Bel dan eerst het alarmnummer 112 voordat u "
+        "verdergaat met deze registratie."
+    ),
+    "Nidos route": "Route via Nidos",
+    "This is an unaccompanied minor without lawful residence. Refer the person to Nidos, who "
+    "arranges guardianship and protected shelter for unaccompanied minors (protected shelter "
+    "AMV).": (
+        "Dit is een alleenstaande minderjarige zonder rechtmatig verblijf. Verwijs de persoon "
+        "door naar Nidos; Nidos regelt de voogdij en beschermde opvang voor alleenstaande "
+        "minderjarige vreemdelingen (beschermde opvang amv)."
+    ),
+    "Pages": "Pagina's",
+    "Previous": "Vorige",
+    "Page %(n)s of %(total)s": "Pagina %(n)s van %(total)s",
+    "Next": "Volgende",
+    # Intake templates
+    "Reference number": "Referentienummer",
+    "Search by reference number": "Zoeken op referentienummer",
+    "Date": "Datum",
+    "No reports yet.": "Nog geen meldingen.",
+    "Fill in what you know; empty fields mean unknown. You check everything, and possible earlier "
+    "registrations of the same person, before anything is saved.": (
+        "Vul in wat u weet; een leeg veld betekent onbekend. Voordat er iets wordt opgeslagen, "
+        "controleert u alles en ziet u mogelijke eerdere registraties van dezelfde persoon."
+    ),
+    "Please correct the fields marked in red. Everything you typed is still there.": (
+        "Verbeter de rood gemarkeerde velden. Alles wat u hebt ingevuld, staat er nog."
+    ),
+    "Steps": "Stappen",
+    "Check and save": "Controleren en opslaan",
+    "Back": "Terug",
+    "Check before saving": "Controleer voor het opslaan",
+    "Registration saved": "Registratie opgeslagen",
+    "Registration number": "Registratienummer",
+    "Registration date": "Registratiedatum",
+    "Minor": "Minderjarig",
+    "no": "nee",
+    "Personal data": "Persoonsgegevens",
+    "none: anonymous registration (no legal duty, no written consent)": (
+        "geen: anonieme registratie (geen meldplicht, geen schriftelijke toestemming)"
+    ),
+    "stored encrypted": "versleuteld opgeslagen",
+    "Coordinated by": "Gecoördineerd door",
+    "the help desk (no active coordinator in this region)": (
+        "de helpdesk (geen actieve coördinator in deze regio)"
+    ),
+    "Open the case": "Casus openen",
+    "Register another": "Nog een registratie",
+    "Step 6 of 6: check before saving": "Stap 6 van 6: controleer voor het opslaan",
+    "The person is %(age)s years old on the registration date and is flagged as a minor.": (
+        "De persoon is op de registratiedatum %(age)s jaar oud en is gemarkeerd als minderjarig."
+    ),
+    "The person is probably under 18 and is flagged as a minor.": (
+        "De persoon is waarschijnlijk jonger dan 18 en is gemarkeerd als minderjarig."
+    ),
+    "Anonymous registration": "Anonieme registratie",
+    "The reporter has no legal duty to report and there is no written consent. Only the "
+    "statistical fields are saved; the personal fields below (struck through) are not stored.": (
+        "De melder heeft geen wettelijke meldplicht en er is geen schriftelijke toestemming. "
+        "Alleen de statistische gegevens worden opgeslagen; de doorgestreepte persoonsgegevens "
+        "hieronder worden niet bewaard."
+    ),
+    "What will be saved": "Wat wordt opgeslagen",
+    "not stored": "niet opgeslagen",
+    "Possible earlier registrations of this person": (
+        "Mogelijke eerdere registraties van deze persoon"
+    ),
+    "These people already in the registry may be the same person. The registry never merges on "
+    "its own: you decide. Your choice is recorded in the audit trail.": (
+        "Deze personen staan al in het register en zijn mogelijk dezelfde persoon. Het register "
+        "voegt nooit zelf samen: u beslist. Uw keuze wordt vastgelegd in het logboek."
+    ),
+    "Person": "Persoon",
+    "Why it may match": "Waarom het een match kan zijn",
+    "Year of birth": "Geboortejaar",
+    "Latest registration": "Laatste registratie",
+    "likely": "waarschijnlijk",
+    "possible": "mogelijk",
+    "None of these: this is a new person": "Geen van deze: dit is een nieuwe persoon",
+    "No earlier registration of this person was found among the people you may see.": (
+        "Er is geen eerdere registratie van deze persoon gevonden onder de personen die u mag zien."
+    ),
+    "Back to the form": "Terug naar het formulier",
+    "Save registration": "Registratie opslaan",
+    "You report for %(org)s. After sending you get a reference number; the help desk checks the "
+    "report and routes it to a care coordinator. For privacy you cannot read the details back "
+    "after sending.": (
+        "U meldt namens %(org)s. Na het versturen krijgt u een referentienummer; de helpdesk "
+        "controleert de melding en stuurt die door naar een zorgcoördinator. Vanwege de privacy "
+        "kunt u de gegevens na het versturen niet meer inzien."
+    ),
+    "Send report": "Melding versturen",
+    "Report received": "Melding ontvangen",
+    "Keep the reference number: use it when you contact the help desk. For the person's privacy "
+    "the details you sent are not shown again.": (
+        "Bewaar het referentienummer: noem het als u contact opneemt met de helpdesk. Vanwege "
+        "de privacy van de persoon worden de verstuurde gegevens niet opnieuw getoond."
+    ),
+    "Triage": "Triage",
+    "The submission": "De melding",
+    "Organisation": "Organisatie",
+    "Received": "Ontvangen",
+    "unaccompanied": "alleenstaand",
+    "Consent": "Toestemming",
+    "care": "zorg",
+    "anonymous (no personal data)": "anoniem (geen persoonsgegevens)",
+    "Name": "Naam",
+    "Possible matches": "Mogelijke matches",
+    "born": "geboren",
+    "No possible match among the people you may see.": (
+        "Geen mogelijke match onder de personen die u mag zien."
+    ),
+    "Record decision": "Besluit vastleggen",
+    "Reports sent by reporting organisations. Urgent ones are listed first. Open one to accept "
+    "it, merge it with a person already registered, or reject it.": (
+        "Meldingen van meldende organisaties. Urgente meldingen staan bovenaan. Open een melding "
+        "om die te accepteren, samen te voegen met een al geregistreerde persoon of af te wijzen."
+    ),
+    "Nothing is waiting for triage.": "Er wacht niets op triage.",
+    # Login
+    "Log in": "Inloggen",
+    "Log in to the registry": "Inloggen bij het register",
+    "Your user name and password did not match. Please try again.": (
+        "Uw gebruikersnaam en wachtwoord komen niet overeen. Probeer het opnieuw."
+    ),
+    "User name": "Gebruikersnaam",
+    "Password": "Wachtwoord",
+    "This registry holds data about possible victims of human trafficking. Log out when you leave "
+    "your computer.": (
+        "Dit register bevat gegevens over mogelijke slachtoffers van mensenhandel. Log uit als u "
+        "bij uw computer weggaat."
+    ),
+    # Registry templates
+    "Case": "Casus",
+    "Requested": "Aangevraagd",
+    "None.": "Geen.",
+    "Home": "Start",
+    "Register": "Registreren",
+    "Admin": "Beheer",
+    "Page %(number)s of %(total)s": "Pagina %(number)s van %(total)s",
+    "reflection periods end within 14 days": "bedenktijden eindigen binnen 14 dagen",
+    "new cases unassigned for more than two working days": (
+        "nieuwe casussen langer dan twee werkdagen niet toegewezen"
+    ),
+    "handovers waiting for your decision": "overdrachten wachten op uw besluit",
+    "Selected cases:": "Geselecteerde casussen:",
+    "Apply": "Toepassen",
+    "Cancel": "Annuleren",
+    "Append-only: events cannot be changed or deleted. Details hold field names, never values.": (
+        "Alleen aanvullen: regels kunnen niet worden gewijzigd of verwijderd. Details bevatten "
+        "veldnamen, nooit waarden."
+    ),
+    "Filter": "Filteren",
+    "%(counter)s event": ("%(counter)s regel", "%(counter)s regels"),
+    "When": "Wanneer",
+    "Details": "Details",
+    "No events match.": "Geen regels gevonden.",
+    "Immediate danger was reported. In an emergency call 112 first.": (
+        "Er is acuut gevaar gemeld. Bel in een noodsituatie eerst 112."
+    ),
+    "coordinator %(name)s": "coördinator %(name)s",
+    "Assign to me": "Aan mij toewijzen",
+    "Edit case": "Casus bewerken",
+    "A handover from %(from)s to %(to)s is waiting for a decision.": (
+        "Een overdracht van %(from)s naar %(to)s wacht op een besluit."
+    ),
+    "Accept or reject": "Accepteren of afwijzen",
+    "View or withdraw": "Bekijken of intrekken",
+    "personal data; your viewing is recorded": "persoonsgegevens; uw inzage wordt vastgelegd",
+    "Registered anonymously (no consent): no personal data is stored.": (
+        "Anoniem geregistreerd (geen toestemming): er zijn geen persoonsgegevens opgeslagen."
+    ),
+    "Aliases": "Andere namen",
+    "Identity document": "Identiteitsbewijs",
+    "Languages": "Talen",
+    "Notes on the person": "Aantekeningen over de persoon",
+    "Age": "Leeftijd",
+    "estimated": "geschat",
+    "Care coordination": "Zorgcoördinatie",
+    "Victim status": "Slachtofferstatus",
+    "decided by": "vastgesteld door",
+    "Reflection period": "Bedenktijd",
+    "Dublin, 30 days": "Dublin, 30 dagen",
+    "Opened on": "Geopend op",
+    "Notes": "Aantekeningen",
+    "Registrations of this person": "Registraties van deze persoon",
+    "Number": "Nummer",
+    "Reported by": "Gemeld door",
+    "No registrations you may see.": "Geen registraties die u mag zien.",
+    "Other cases of this person": "Andere casussen van deze persoon",
+    "Handovers": "Overdrachten",
+    "Decided": "Besloten",
+    "This case has not been handed over.": "Deze casus is niet overgedragen.",
+    "Edit": "Bewerken",
+    "Edit %(case)s": "%(case)s bewerken",
+    "A closed case needs a reason; a closed case can be reopened. The reflection period ends "
+    "three months after its start, or 30 days for Dublin cases.": (
+        "Een afgesloten casus heeft een reden nodig en kan worden heropend. De bedenktijd eindigt "
+        "drie maanden na de start, of na 30 dagen bij Dublinzaken."
+    ),
+    "Coordination": "Coördinatie",
+    "Reflection period and residence": "Bedenktijd en verblijf",
+    "Currently ends on": "Eindigt nu op",
+    "Shelter and care": "Opvang en zorg",
+    "Save": "Opslaan",
+    "Some filters were not understood; they were left out.": (
+        "Sommige filters werden niet herkend en zijn weggelaten."
+    ),
+    "Clear filters": "Filters wissen",
+    "%(counter)s case": ("%(counter)s casus", "%(counter)s casussen"),
+    "Registration": "Registratie",
+    "Opened": "Geopend",
+    "Reflection period ends": "Einde bedenktijd",
+    "No cases match these filters.": "Geen casussen gevonden met deze filters.",
+    "Handover": "Overdracht",
+    "Handover of %(case)s": "Overdracht van %(case)s",
+    "You see the person's data once you accept the case.": (
+        "U ziet de gegevens van de persoon zodra u de casus accepteert."
+    ),
+    "Accept the case": "Casus accepteren",
+    "Withdraw the request": "Verzoek intrekken",
+    "Waiting for your decision": "Wacht op uw besluit",
+    "Requested by your side, waiting for the other region": (
+        "Door u aangevraagd, wacht op de andere regio"
+    ),
+    "Recently decided": "Recent besloten",
+    "Hand over": "Overdragen",
+    "Hand over %(case)s": "%(case)s overdragen",
+    "The case stays in %(region)s until the receiving region accepts it.": (
+        "De casus blijft in %(region)s totdat de ontvangende regio die accepteert."
+    ),
+    "Request handover": "Overdracht aanvragen",
+    "Open the triage queue": "Naar de triagelijst",
+    "The triage queue is not installed.": "De triagelijst is niet geïnstalleerd.",
+    "All unassigned cases": "Alle niet-toegewezen casussen",
+    "Cases the help desk coordinates": "Casussen die de helpdesk coördineert",
+    "Open cases of regions without an active coordinator, and open cases no coordinator has taken "
+    "yet.": (
+        "Open casussen van regio's zonder actieve coördinator, en open casussen die nog geen "
+        "coördinator heeft opgepakt."
+    ),
+    "Regions without an active coordinator:": "Regio's zonder actieve coördinator:",
+    "Open cases per region": "Open casussen per regio",
+    "Open cases": "Open casussen",
+    "Unassigned": "Niet toegewezen",
+    "none: help desk": "geen: helpdesk",
+    "Welcome, %(name)s": "Welkom, %(name)s",
+    "You are signed in as: %(role)s.": "U bent ingelogd als: %(role)s.",
+    "Your account has no role yet. Ask an administrator to give you one.": (
+        "Uw account heeft nog geen rol. Vraag een beheerder om u een rol te geven."
+    ),
+    # Reports templates
+    "Suppressed when published": "Afgeschermd bij publicatie",
+    "Show": "Tonen",
+    "Anonymised dataset": "Geanonimiseerde dataset",
+    "One row per registration, without personal data or registration number; the year instead of "
+    "the date and an age band instead of the age. Every combination of year, age band, gender, "
+    "nationality and region occurs at least %(k)s times: rarer rows get their nationality "
+    "replaced by a world region, then lose their region, and are left out when that is still not "
+    "enough.": (
+        "Eén rij per registratie, zonder persoonsgegevens of registratienummer; het jaar in "
+        "plaats van de datum en een leeftijdsgroep in plaats van de leeftijd. Elke combinatie van "
+        "jaar, leeftijdsgroep, gender, nationaliteit en regio komt minstens %(k)s keer voor: bij "
+        "zeldzamere rijen wordt de nationaliteit vervangen door een werelddeel, daarna vervalt de "
+        "regio, en als dat nog niet genoeg is, blijft de rij weg."
+    ),
+    "What the download will hold": "Wat de download bevat",
+    "Registrations in the period": "Registraties in de periode",
+    "Published unchanged": "Ongewijzigd gepubliceerd",
+    "Nationality generalised to world region": "Nationaliteit vervangen door werelddeel",
+    "Also region left out": "Ook regio weggelaten",
+    "Rows suppressed": "Rijen weggelaten",
+    "Rows in the download": "Rijen in de download",
+    "Columns": "Kolommen",
+    "Download CSV": "CSV downloaden",
+    "Download XLSX": "XLSX downloaden",
+    "Downloads are recorded in the audit trail.": "Downloads worden vastgelegd in het logboek.",
+    "Downloads": "Downloads",
+    "Tables as CSV": "Tabellen als CSV",
+    "Tables as XLSX": "Tabellen als XLSX",
+    "Exact counts: not for publication.": "Exacte aantallen: niet voor publicatie.",
+    "Cells marked %(mark)s are suppressed in every published figure and download.": (
+        "Cellen met %(mark)s worden afgeschermd in elk gepubliceerd cijfer en elke download."
+    ),
+    "Show the published figures": "Gepubliceerde cijfers tonen",
+    "Published figures: counts from 1 to %(highest)s are shown as %(mark)s, and so is one more "
+    "cell where a suppressed count could otherwise be worked out from the total. Percentages are "
+    "of all registrations in the period.": (
+        "Gepubliceerde cijfers: aantallen van 1 tot en met %(highest)s worden getoond als "
+        "%(mark)s, net als één extra cel wanneer een afgeschermd aantal anders uit het totaal "
+        "terug te rekenen is. Percentages gaan uit van alle registraties in de periode."
+    ),
+    "Show exact counts (not for publication)": "Exacte aantallen tonen (niet voor publicatie)",
+    "The figures cover the registrations your role gives you access to.": (
+        "De cijfers gaan over de registraties waartoe uw rol toegang geeft."
+    ),
+    "Registrations": "Registraties",
+    "Unique persons": "Unieke personen",
+    "Year on year": "Per jaar vergeleken",
+    "Year": "Jaar",
+    "Change": "Verandering",
+    "No registrations in this period.": "Geen registraties in deze periode.",
+    "Total": "Totaal",
+    "Several values may apply to one registration: percentages can add up to more than 100.": (
+        "Bij één registratie kunnen meerdere waarden horen: percentages kunnen samen meer dan "
+        "100 zijn."
+    ),
+}
+
+
+def fill(po: polib.POFile) -> list[str]:
+    """Write every known translation into `po`; return the msgids that are still missing."""
+    po.metadata["Project-Id-Version"] = "victim-registry"
+    po.metadata["Language-Team"] = "Dutch"
+    po.metadata["Language"] = "nl"
+    po.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
+    # makemessages marks the header fuzzy; msgfmt would then skip it (and the plural rule).
+    po.metadata_is_fuzzy = []
+    for obsolete in po.obsolete_entries():
+        po.remove(obsolete)
+    missing = []
+    for entry in po:
+        known = TRANSLATIONS.get(entry.msgid)
+        if entry.msgid_plural:
+            if isinstance(known, tuple):
+                entry.msgstr_plural = {0: known[0], 1: known[1]}
+            elif not all(entry.msgstr_plural.get(i) for i in (0, 1)):
+                missing.append(entry.msgid)
+                continue
+        elif isinstance(known, str):
+            entry.msgstr = known
+        elif not entry.msgstr:
+            missing.append(entry.msgid)
+            continue
+        if "fuzzy" in entry.flags:
+            # A guess kept from an earlier msgid: only trusted when the dict says so.
+            if known is None:
+                missing.append(entry.msgid)
+                continue
+            entry.flags.remove("fuzzy")
+        entry.previous_msgid = None
+        entry.previous_msgid_plural = None
+    return missing
+
+
+def main() -> int:
+    po = polib.pofile(str(PO_PATH), wrapwidth=79)
+    missing = fill(po)
+    po.save()
+    for msgid in missing:
+        print(f"missing: {msgid!r}")
+    print(f"{len(po) - len(missing)} translated, {len(missing)} missing in {PO_PATH}")
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
