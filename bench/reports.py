@@ -193,7 +193,9 @@ def populate() -> None:
             "date_of_birth = t.d, id_document_number = t.n FROM bench_tokens t WHERE p.id = t.id"
         )
         cursor.execute("DROP TABLE bench_tokens")
-        cursor.execute("ANALYZE")
+        # As autovacuum would: statistics for the planner and the visibility map that lets
+        # index-only scans skip the table.
+        cursor.execute("VACUUM ANALYZE")
     print(f"  database filled in {time.perf_counter() - started:.1f} s", flush=True)
 
 

@@ -151,6 +151,9 @@ def _one_pass(
     Groups by raw columns (no CASE per row, no join) and folds them into values here.
     """
     raw = {key: _raw_name(DIMENSIONS[key]) for key in {*keys, *(k for p in crosses for k in p)}}
+    if not raw:
+        counts.total = qs.count()
+        return
     needed = set(raw.values())
     sets: list[tuple[str, ...]] = [()]
     for pack in PACKS:

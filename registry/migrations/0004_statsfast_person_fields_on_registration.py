@@ -1,4 +1,4 @@
-"""Gender and nationality of the person copied onto registrations, and indexes for statistics."""
+"""Gender and nationality of the person copied onto registrations."""
 
 
 import django_countries.fields
@@ -35,16 +35,4 @@ class Migration(migrations.Migration):
             field=django_countries.fields.CountryField(blank=True, editable=False, max_length=2, verbose_name='nationality of the person'),
         ),
         migrations.RunPython(copy_person_fields, migrations.RunPython.noop, elidable=True),
-        migrations.AddIndex(
-            model_name="registration",
-            index=models.Index(
-                fields=["person", "status", "registered_on"], name="registration_person_stats_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="registration",
-            index=models.Index(
-                fields=["id", "status", "registered_on"], name="registration_id_stats_idx"
-            ),
-        ),
     ]

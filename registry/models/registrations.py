@@ -198,14 +198,6 @@ class Registration(models.Model):
         indexes = [
             models.Index(fields=["registered_on"], name="registration_date_idx"),
             models.Index(fields=["status"], name="registration_status_idx"),
-            # National statistics (reports): unique persons by an index-only scan in person
-            # order, and cases matched to counted registrations without reading the table.
-            models.Index(
-                fields=["person", "status", "registered_on"], name="registration_person_stats_idx"
-            ),
-            models.Index(
-                fields=["id", "status", "registered_on"], name="registration_id_stats_idx"
-            ),
         ]
         constraints = [
             models.CheckConstraint(
