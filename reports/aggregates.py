@@ -110,49 +110,67 @@ def _raw_name(dim: Dimension) -> str:
     return "registered_on__year"
 
 
-def _raw_sets(qs: QuerySet, sets: list[tuple[str, ...]]) -> dict[tuple[str, ...], list]:
-    """PostgreSQL: ``(values, count)`` rows of every set of raw columns, in one scan."""
+PERSON = "person_id"
+
+
+def _raw_sets(qs: QuerySet, sets: list[tuple[str, ...]]) -> tuple[dict[tuple[str, ...], list], int]:
+    """PostgreSQL: ``(values, count)`` rows of every set of raw columns, and the number of
+    distinct persons, in one scan.
+
+    The persons are one more grouping set, (person_id); the outer query folds its rows into
+    one, whose COUNT(*) is the number of persons (cheaper than a second scan and hash).
+    """
     names = sorted({name for group in sets for name in group})
-    alias = {name: f"raw_{i}" for i, name in enumerate(names)}
+    alias = {name: f"raw_{i}" for i, name in enumerate([*names, PERSON])}
     expressions = {}
-    for name in names:
+    for name in [*names, PERSON]:
         expressions[alias[name]] = (
             ExtractYear("registered_on") if name == "registered_on__year" else F(name)
         )
     inner = qs.annotate(**expressions).values(*alias.values())
     sql, params = inner.query.sql_with_params()
     columns = [alias[name] for name in names]
-    sets_sql = ", ".join("(" + ", ".join(alias[n] for n in group) + ")" for group in sets)
+    all_sets = [*sets, (PERSON,)]
+    sets_sql = ", ".join("(" + ", ".join(alias[n] for n in group) + ")" for group in all_sets)
     # GROUPING(a, b, c) has a bit set (leftmost = a) for each column NOT in the row's set.
     mask_of = {}
-    for group in sets:
+    for group in all_sets:
         mask = 0
-        for name in names:
+        for name in [*names, PERSON]:
             mask = (mask << 1) | (0 if name in group else 1)
         mask_of[mask] = group
+    listed = ", ".join(columns)
     query = (
-        f"SELECT GROUPING({', '.join(columns)}), {', '.join(columns)}, COUNT(*) "  # noqa: S608
+        f"SELECT grouped, {listed}, SUM(n)::bigint, COUNT(*) FROM ("  # noqa: S608
+        f"SELECT GROUPING({listed}, {alias[PERSON]}) AS grouped, {listed}, COUNT(*) AS n "
         f"FROM ({sql}) AS registrations GROUP BY GROUPING SETS ({sets_sql})"
+        f") AS counted GROUP BY grouped, {listed}"
     )
     result: dict[tuple[str, ...], list] = {group: [] for group in sets}
+    persons = 0
     with connections[qs.db].cursor() as cursor:
         cursor.execute(query, params)
-        for mask, *values, count in cursor.fetchall():
+        for mask, *values, count, rows in cursor.fetchall():
             group = mask_of[mask]
+            if group == (PERSON,):
+                persons = rows
+                continue
             result[group].append(({name: values[names.index(name)] for name in group}, count))
-    return result
+    return result, persons
 
 
 def _one_pass(
     qs: QuerySet, keys: list[str], crosses: list[tuple[str, str]], counts: Counts
 ) -> None:
-    """The single-valued dimensions, their crossings and the total in one GROUPING SETS pass.
+    """The single-valued dimensions, their crossings, the total and the unique persons in one
+    GROUPING SETS pass.
 
     Groups by raw columns (no CASE per row, no join) and folds them into values here.
     """
     raw = {key: _raw_name(DIMENSIONS[key]) for key in {*keys, *(k for p in crosses for k in p)}}
     if not raw:
         counts.total = qs.count()
+        counts.persons = qs.values("person_id").distinct().count()
         return
     needed = set(raw.values())
     sets: list[tuple[str, ...]] = [()]
@@ -164,7 +182,7 @@ def _one_pass(
     sets += [(name,) for name in sorted(needed)]
     cross_sets = {pair: tuple(sorted({raw[pair[0]], raw[pair[1]]})) for pair in crosses}
     sets += [group for group in dict.fromkeys(cross_sets.values()) if group not in sets]
-    found = _raw_sets(qs, sets)
+    found, counts.persons = _raw_sets(qs, sets)
     counts.total = sum(n for _values, n in found[()])
     folds = {key: DIMENSIONS[key].fold() for key in raw}
     for key in keys:
@@ -292,12 +310,12 @@ def _count(qs: QuerySet, dimensions: list[str], crosses: list[tuple[str, str]]) 
             done_dims.update(case_keys)
     else:
         counts.total = qs.count()
+        # Unique persons: SELECT COUNT(*) FROM (SELECT DISTINCT person_id ...).
+        counts.persons = qs.values("person_id").distinct().count()
     for key in dimensions:
         if key not in done_dims:
             counts.by[key] = {value[0]: n for value, n in _group(qs, (key,)).items()}
     for pair in crosses:
         if pair not in done_crosses:
             counts.cross[pair] = dict(_group(qs, pair))  # type: ignore[arg-type]
-    # Unique persons: SELECT COUNT(*) FROM (SELECT DISTINCT person_id ...), a hash aggregate.
-    counts.persons = qs.values("person_id").distinct().count()
     return counts
