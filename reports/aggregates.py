@@ -236,33 +236,45 @@ def _case_values(qs: QuerySet, keys: list[str], total: int) -> dict[str, dict[st
     """PostgreSQL: registrations by fields of their cases, all ``keys`` in one query.
 
     Starts from the cases (a third as many rows) and keeps those of the registrations in
-    ``qs``; COUNT(DISTINCT registration) per value, and over all of them (the empty set) the
-    registrations with a case: the rest of ``total`` has none.
+    ``qs``; per value, and over all of them (the empty set: the registrations with a case; the
+    rest of ``total`` has none). While no registration has two cases, COUNT(*) counts
+    registrations (hashed); the same statement says whether one has, and then the query runs
+    again with COUNT(DISTINCT registration) (sorted, slower).
     """
+    # Only constants are formatted in (model table and column names); values are parameters.
     columns = [CASE_COLUMNS[key] for key in keys]
+    table = Case._meta.db_table
     sql, params = qs.values("pk").query.sql_with_params()
     values_sql = ", ".join(
         f"CASE WHEN {column} = '' THEN %s ELSE {column} END AS {column}" for column in columns
     )
     sets_sql = ", ".join(f"({column})" for column in columns)
-    query = (
-        f"SELECT GROUPING({', '.join(columns)}), {', '.join(columns)}, "  # noqa: S608
-        f"COUNT(DISTINCT registration_id) FROM (SELECT registration_id, {values_sql} "
-        f"FROM {Case._meta.db_table} WHERE registration_id IN ({sql})) AS cases "
-        f"GROUP BY GROUPING SETS ({sets_sql}, ())"
+    shared = (
+        f"(SELECT EXISTS (SELECT 1 FROM {table} WHERE registration_id IS NOT NULL "  # noqa: S608
+        "GROUP BY registration_id HAVING COUNT(*) > 1))"
     )
     result: dict[str, dict[str, int]] = {key: {} for key in keys}
     with_case = 0
     full = (1 << len(columns)) - 1
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(query, [UNKNOWN] * len(columns) + list(params))
-        for mask, *values, n in cursor.fetchall():
-            if mask == full:
-                with_case = n
-                continue
-            # Exactly one column is grouped: its bit (leftmost = first) is clear.
-            index = next(i for i in range(len(columns)) if not mask >> (len(columns) - 1 - i) & 1)
-            result[keys[index]][values[index]] = n
+    for count in ("COUNT(*)", "COUNT(DISTINCT registration_id)"):
+        query = (
+            f"SELECT GROUPING({', '.join(columns)}), {', '.join(columns)}, "  # noqa: S608
+            f"{count}, {shared} FROM (SELECT registration_id, {values_sql} "
+            f"FROM {table} WHERE registration_id IN ({sql})) AS cases "
+            f"GROUP BY GROUPING SETS ({sets_sql}, ())"
+        )
+        with connections[qs.db].cursor() as cursor:
+            cursor.execute(query, [UNKNOWN] * len(columns) + list(params))
+            rows = cursor.fetchall()
+        if not any(row[-1] for row in rows):
+            break
+    for mask, *values, n, _shared in rows:
+        if mask == full:
+            with_case = n
+            continue
+        # Exactly one column is grouped: its bit (leftmost = first) is clear.
+        index = next(i for i in range(len(columns)) if not mask >> (len(columns) - 1 - i) & 1)
+        result[keys[index]][values[index]] = n
     for key in keys:
         if total - with_case:
             result[key]["no_case"] = total - with_case
