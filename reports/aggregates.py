@@ -94,7 +94,9 @@ def _group(qs: QuerySet, keys: tuple[str, ...]) -> dict[tuple[str, ...], int]:
 
 
 # Raw columns of bounded cardinality (controlled lists, regions, years) grouped together in
-# one GROUPING SET: hashing each row into four tables instead of ten is the cheaper pass.
+# one GROUPING SET; each dimension is then summed out of its set in Python. Measured at 1M rows
+# it costs about the same as one set per column (hashing the columns is the cost), and sends
+# back a few thousand rows at most.
 PACKS: tuple[tuple[str, ...], ...] = (
     ("person_gender", "file_type", "scope", "registered_on__year"),
     ("age_at_registration", "sector"),
@@ -103,7 +105,7 @@ PACKS: tuple[tuple[str, ...], ...] = (
 
 
 def _raw_name(dim: Dimension) -> str:
-    """The raw column's name: a plain field name, or the year of registration."""
+    """The raw column's name: a plain field name, or (the one expression) the year."""
     expression = dim.raw()  # type: ignore[misc]
     if isinstance(expression, F):
         return expression.name
