@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Case as SqlCase
 from django.db.models import CharField, Expression, F, Q, Value
@@ -91,9 +92,9 @@ def _case_field(path: str) -> Expression:
 
 def _nationality_group() -> Expression:
     return SqlCase(
-        SqlWhen(person__nationality=NETHERLANDS, then=_text("dutch")),
-        SqlWhen(person__nationality__in=sorted(EU_MEMBERS - {NETHERLANDS}), then=_text("other_eu")),
-        SqlWhen(person__nationality="", then=_text(UNKNOWN)),
+        SqlWhen(person_nationality=NETHERLANDS, then=_text("dutch")),
+        SqlWhen(person_nationality__in=sorted(EU_MEMBERS - {NETHERLANDS}), then=_text("other_eu")),
+        SqlWhen(person_nationality="", then=_text(UNKNOWN)),
         default=_text("outside_eu"),
         output_field=CharField(),
     )
@@ -149,6 +150,43 @@ def _year_labels() -> dict[str, str]:
     return {}
 
 
+def _as_text(value: Any) -> str:
+    return str(value)
+
+
+def _blank_to_unknown(value: Any) -> str:
+    return UNKNOWN if value in (None, "") else str(value)
+
+
+def _fold_age(scheme: str) -> Callable[[], Callable[[Any], str]]:
+    return lambda: lambda age: age_band(age, scheme)
+
+
+def _fold_nationality_group(value: Any) -> str:
+    if value == NETHERLANDS:
+        return "dutch"
+    if value in EU_MEMBERS:
+        return "other_eu"
+    if value == "":
+        return UNKNOWN
+    return "outside_eu"
+
+
+def _fold_region() -> Callable[[Any], str]:
+    from registry.models import Region
+
+    codes = dict(Region.objects.values_list("pk", "code"))
+    return lambda pk: codes[pk]
+
+
+def _fold_year(value: Any) -> str:
+    return str(int(value))
+
+
+def _column(name: str) -> Callable[[], Expression]:
+    return lambda: F(name)
+
+
 @dataclass(frozen=True)
 class Dimension:
     key: str
@@ -160,6 +198,11 @@ class Dimension:
     multiplies: bool = False
     # Show only the largest N values, the rest together as "other countries".
     top: int = 0
+    # PostgreSQL's one-pass count groups by a plain column (``raw``, cheap to hash) and folds
+    # each raw value into the dimension's value in Python with ``fold()`` (same rule as
+    # ``expression``). None: the dimension is counted by its own query.
+    raw: Callable[[], Expression] | None = field(default=None, repr=False)
+    fold: Callable[[], Callable[[Any], str]] = field(default=lambda: _as_text, repr=False)
 
     def value_label(self, value: str, labels: dict[str, str]) -> str:
         return labels.get(value, value)
@@ -171,9 +214,10 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension(
             "gender",
             _("Gender"),
-            lambda: F("person__gender"),
+            lambda: F("person_gender"),
             _choices(Gender),
             order=tuple(Gender.values),
+            raw=_column("person_gender"),
         ),
         Dimension(
             "age_monitor",
@@ -181,6 +225,8 @@ DIMENSIONS: dict[str, Dimension] = {
             lambda: age_band_expression(MONITOR_BANDS, "age_at_registration"),
             _bands(MONITOR_BANDS),
             order=(*(code for code, _l, _h in MONITOR_BANDS), UNKNOWN),
+            raw=_column("age_at_registration"),
+            fold=_fold_age("monitor"),
         ),
         Dimension(
             "age_ctdc",
@@ -188,6 +234,8 @@ DIMENSIONS: dict[str, Dimension] = {
             lambda: age_band_expression(CTDC_BANDS, "age_at_registration"),
             _bands(CTDC_BANDS),
             order=(*(code for code, _l, _h in CTDC_BANDS), UNKNOWN),
+            raw=_column("age_at_registration"),
+            fold=_fold_age("ctdc"),
         ),
         Dimension(
             "nationality_group",
@@ -195,13 +243,17 @@ DIMENSIONS: dict[str, Dimension] = {
             _nationality_group,
             _nationality_group_labels,
             order=("dutch", "other_eu", "outside_eu", UNKNOWN),
+            raw=_column("person_nationality"),
+            fold=lambda: _fold_nationality_group,
         ),
         Dimension(
             "nationality",
             _("Nationality (top countries)"),
-            lambda: _blank_as_unknown("person__nationality"),
+            lambda: _blank_as_unknown("person_nationality"),
             _country_labels,
             top=10,
+            raw=_column("person_nationality"),
+            fold=lambda: _blank_to_unknown,
         ),
         Dimension(
             "exploitation_form",
@@ -210,25 +262,46 @@ DIMENSIONS: dict[str, Dimension] = {
             _choices(ExploitationForm),
             order=tuple(ExploitationForm.values),
             multiplies=True,
+            fold=lambda: _blank_to_unknown,
         ),
-        Dimension("sector", _("Sector"), lambda: _blank_as_unknown("sector"), _choices(Sector)),
+        Dimension(
+            "sector",
+            _("Sector"),
+            lambda: _blank_as_unknown("sector"),
+            _choices(Sector),
+            raw=_column("sector"),
+            fold=lambda: _blank_to_unknown,
+        ),
         Dimension(
             "scope",
             _("Domestic or cross-border"),
             lambda: F("scope"),
             _choices(Scope),
             order=tuple(Scope.values),
+            raw=_column("scope"),
         ),
         Dimension(
-            "reporter_type", _("Reporter type"), lambda: F("reporter_type"), _choices(ReporterType)
+            "reporter_type",
+            _("Reporter type"),
+            lambda: F("reporter_type"),
+            _choices(ReporterType),
+            raw=_column("reporter_type"),
         ),
-        Dimension("region", _("Region"), lambda: F("region__code"), _region_labels),
+        Dimension(
+            "region",
+            _("Region"),
+            lambda: F("region__code"),
+            _region_labels,
+            raw=_column("region_id"),
+            fold=_fold_region,
+        ),
         Dimension(
             "file_type",
             _("Type of file"),
             lambda: F("file_type"),
             _choices(FileType),
             order=tuple(FileType.values),
+            raw=_column("file_type"),
         ),
         Dimension(
             "shelter",
@@ -249,6 +322,8 @@ DIMENSIONS: dict[str, Dimension] = {
             _("Year of registration"),
             lambda: Cast(ExtractYear("registered_on"), CharField()),
             _year_labels,
+            raw=lambda: ExtractYear("registered_on"),
+            fold=lambda: _fold_year,
         ),
     ]
 }

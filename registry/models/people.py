@@ -157,8 +157,21 @@ class Person(models.Model):
             self.year_of_birth = dob.year
             self.year_of_birth_estimated = False
         self._refresh_blind_indexes()
+        adding = self._state.adding
         super().save(*args, **kwargs)
         self._loaded_year_of_birth = self.year_of_birth
+        if not adding:
+            self._copy_statistics_to_registrations()
+
+    def _copy_statistics_to_registrations(self) -> None:
+        """Keep the copies of gender and nationality on this person's registrations right.
+
+        Clear statistical fields only, so a queryset update is allowed (reports group by them).
+        """
+        gender, nationality = self.gender, str(self.nationality or "")
+        self.registrations.exclude(person_gender=gender, person_nationality=nationality).update(
+            person_gender=gender, person_nationality=nationality
+        )
 
     @classmethod
     def from_db(cls, db: str, field_names: Any, values: Any) -> Person:

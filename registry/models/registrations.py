@@ -15,6 +15,7 @@ from registry import access
 from registry.choices import (
     ConsentSigner,
     FileType,
+    Gender,
     ReporterType,
     Scope,
     Sector,
@@ -173,6 +174,17 @@ class Registration(models.Model):
         related_name="registrations_submitted",
         verbose_name=_("submitted by"),
     )
+    # Copies of the person's clear statistical fields, so national statistics group a million
+    # registrations without joining people (reports). Kept right by save() here and by
+    # Person.save(); never personal data.
+    person_gender = models.CharField(
+        _("gender of the person"),
+        max_length=10,
+        choices=Gender.choices,
+        default=Gender.UNKNOWN,
+        editable=False,
+    )
+    person_nationality = CountryField(_("nationality of the person"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -201,7 +213,27 @@ class Registration(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.number:
             self.number = RegistrationNumberSequence.allocate(self.registered_on.year)
+        self._copy_person_statistics(kwargs)
         super().save(*args, **kwargs)
+
+    def _copy_person_statistics(self, kwargs: dict[str, Any]) -> None:
+        """Copy the person's gender and nationality (clear fields) onto this registration."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            if not {"person", "person_id"} & set(update_fields):
+                return
+            kwargs["update_fields"] = [*update_fields, "person_gender", "person_nationality"]
+        if self.person_id is None:
+            return
+        person = self._state.fields_cache.get("person")
+        if person is None or person.pk != self.person_id:
+            from registry.models.people import Person
+
+            found = Person.objects.filter(pk=self.person_id).values_list("gender", "nationality")
+            gender, nationality = found.get()
+        else:
+            gender, nationality = person.gender, person.nationality
+        self.person_gender, self.person_nationality = gender, str(nationality or "")
 
     @property
     def reported_under_legal_duty(self) -> bool:
