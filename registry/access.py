@@ -13,6 +13,9 @@ DESIGN.md ("Who uses it"):
 - a reporter sees the registrations they submitted (number and status only, enforced by the
   views) and no person, case or audit event;
 - anonymous or inactive users see nothing.
+
+Counting is a separate rule (``registrations_for_statistics``): administrators and the help
+desk count every registration for the national figures, which hold no record.
 """
 
 from __future__ import annotations
@@ -108,6 +111,18 @@ def handovers_for_user(qs: QuerySet, user: User | None) -> QuerySet:
             Q(from_region__in=regions) | Q(to_region__in=regions) | Q(case__in=visible_cases)
         )
     return qs.none()
+
+
+def registrations_for_statistics(qs: QuerySet, user: User | None) -> QuerySet:
+    """What a user may *count*: administrators and the help desk count every registration.
+
+    National figures are the help desk's task (DESIGN.md), and counting exposes no record:
+    the reports app aggregates clear statistical columns only and suppresses small cells.
+    Row-level access stays with ``registrations_for_user``.
+    """
+    if _is_anonymous(user) or not (user.is_administrator or user.is_helpdesk):
+        return qs.none()
+    return qs
 
 
 def audit_events_for_user(qs: QuerySet, user: User | None) -> QuerySet:

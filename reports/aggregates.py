@@ -47,13 +47,13 @@ class Period:
 
 
 def registrations_for_statistics(user: Any, period: Period) -> QuerySet:
-    """The registrations ``user`` may count (through ``for_user``) in ``period``.
+    """The registrations ``user`` may count (through ``for_statistics``) in ``period``.
 
     ``COMMAND_LINE`` instead of a user counts every registration (management commands).
     """
     base = Registration.objects.all()
     if user is not COMMAND_LINE:
-        base = base.for_user(user)
+        base = base.for_statistics(user)
     qs = base.filter(status__in=COUNTED_STATUSES)
     if period.start:
         qs = qs.filter(registered_on__gte=period.start)

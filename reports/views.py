@@ -76,7 +76,6 @@ def statistics(request: HttpRequest) -> HttpResponse:
             breakdown_charts=[(table, charts.breakdown_chart(table)) for table in stats.breakdowns],
             years_chart=charts.years_chart(stats.years, _("Registrations per year")),
             cross_chart=charts.cross_chart(stats.cross) if stats.cross else "",
-            scope_note=not request.user.is_administrator,
         )
     return render(request, "reports/statistics.html", context, status=200 if valid else 400)
 

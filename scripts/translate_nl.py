@@ -576,6 +576,8 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "languages spoken": "gesproken talen",
     "gender": "gender",
     "nationality": "nationaliteit",
+    "gender of the person": "gender van de persoon",
+    "nationality of the person": "nationaliteit van de persoon",
     "country of birth": "geboorteland",
     "year of birth": "geboortejaar",
     "From the date of birth, or estimated from the age given.": (

@@ -67,6 +67,10 @@ class RegistrationQuerySet(EncryptedQuerySet):
     def for_user(self, user: Any) -> RegistrationQuerySet:
         return access.registrations_for_user(self, user)
 
+    def for_statistics(self, user: Any) -> RegistrationQuerySet:
+        """The registrations ``user`` may count in aggregate figures (never row access)."""
+        return access.registrations_for_statistics(self, user)
+
     def awaiting_triage(self) -> RegistrationQuerySet:
         return self.filter(status=SubmissionStatus.SUBMITTED)
 

@@ -252,3 +252,19 @@ def test_statistics_csv_download_is_suppressed(planted, administrator, client_fo
     assert "reporter_type,police,11,36.7" in lines
     assert "year,2024,11," in lines
     assert "genderxage_monitor,female|0-17,x," in lines
+
+
+def test_help_desk_counts_the_national_figures_like_an_administrator(
+    client_for, helpdesk, administrator, region_a, coordinator_a
+):
+    """The help desk coordinates only some cases, but produces the national figures."""
+    from tests.factories import RegistrationFactory
+
+    for _ in range(12):
+        RegistrationFactory(region=region_a)  # region A has its own coordinator
+    figures = {}
+    for user in (helpdesk, administrator):
+        response = client_for(user).get("/statistics/")
+        assert response.status_code == 200
+        figures[user.username] = response.context["stats"].total.exact
+    assert figures["helpdesk"] == figures["admin"] == 12
