@@ -13,7 +13,8 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO, Any
 
-from django.db.models import QuerySet
+from django.contrib.auth.models import Permission
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 
 from registry.choices import AuditAction
@@ -27,13 +28,20 @@ FORMATS = ("csv", "xlsx")
 
 
 def may_export_personal(user: Any) -> bool:
-    """An active administrator with the explicit permission (no role grants it by itself)."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.is_administrator
-        and user.has_perm(PERMISSION)
+    """An active administrator granted the permission explicitly, to them or their group.
+
+    Not ``has_perm``: Django gives a superuser every permission implicitly, and this one must
+    be granted on purpose (DESIGN.md), superuser or not.
+    """
+    if not (
+        user is not None and user.is_authenticated and user.is_active and user.is_administrator
+    ):
+        return False
+    app_label, codename = PERMISSION.split(".")
+    return (
+        Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        .filter(Q(user=user) | Q(group__user=user))
+        .exists()
     )
 
 

@@ -247,3 +247,21 @@ def test_no_model_admin_lets_an_administrator_export_without_a_permission(admini
     assert exporting, "the personal export admin is registered"
     for model_admin in exporting:
         assert not model_admin.has_export_permission(request), type(model_admin).__name__
+
+
+def test_a_superuser_needs_the_permission_granted_explicitly_too(tmp_path, db):
+    superuser = UserFactory(username="root", role=Role.ADMINISTRATOR, is_superuser=True)
+    target = tmp_path / "x.csv"
+    with pytest.raises(CommandError, match="export_personal"):
+        call_command(
+            "export_registrations", "--personal", "--output", str(target), "--user", "root"
+        )
+    assert not target.exists()
+    # Granted through a group, it is allowed.
+    from django.contrib.auth.models import Group
+
+    exporters = Group.objects.create(name="personal exporters")
+    exporters.permissions.add(Permission.objects.get(codename="export_personal"))
+    superuser.groups.add(exporters)
+    call_command("export_registrations", "--personal", "--output", str(target), "--user", "root")
+    assert target.exists()
