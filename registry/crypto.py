@@ -113,6 +113,7 @@ class Keyring:
         object.__setattr__(self, "_aead", aead)
         object.__setattr__(self, "_active_aead", aead[self.active_id])
         object.__setattr__(self, "_active_prefix", f"{TOKEN_VERSION}:{self.active_id}:")
+        object.__setattr__(self, "_active_prefix_len", len(self._active_prefix))  # type: ignore[attr-defined]
 
     def encrypt(self, plaintext: bytes, aad: bytes) -> str:
         nonce = os.urandom(NONCE_BYTES)
@@ -123,11 +124,10 @@ class Keyring:
         return self._active_prefix + (nonce + sealed).hex()  # type: ignore[attr-defined]
 
     def decrypt(self, token: str, aad: bytes) -> bytes:
-        prefix = self._active_prefix  # type: ignore[attr-defined]
-        if token.startswith(prefix):
+        if token.startswith(self._active_prefix):  # type: ignore[attr-defined]
             # Nearly every token is under the active key: no split, no lookup.
-            key_id, aead = self.active_id, self._active_aead  # type: ignore[attr-defined]
-            data = token[len(prefix) :]
+            aead = self._active_aead  # type: ignore[attr-defined]
+            data = token[self._active_prefix_len :]  # type: ignore[attr-defined]
         else:
             try:
                 version, key_id, data = token.split(":", 2)
@@ -143,11 +143,14 @@ class Keyring:
             return aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad)
         except InvalidTag:
             raise DecryptionError(
-                key_id, "authentication failed (wrong key, altered data, or a value of another row)"
+                token_key_id(token),
+                "authentication failed (wrong key, altered data, or a value of another row)",
             ) from None
         except ValueError:
             # Not hexadecimal, or shorter than a 96-bit nonce.
-            raise DecryptionError(key_id, "the token is malformed or too short") from None
+            raise DecryptionError(
+                token_key_id(token), "the token is malformed or too short"
+            ) from None
 
 
 def token_key_id(token: str) -> str:

@@ -45,6 +45,7 @@ class Ciphertext(str):
 
 
 _new_str = str.__new__
+_date_from_iso = datetime.date.fromisoformat
 
 
 class EncryptedFieldDescriptor(DeferredAttribute):
@@ -100,7 +101,8 @@ class EncryptedMixin:
     def decode(self, raw: bytes) -> Any:
         return raw.decode("utf-8")
 
-    # The plaintext is UTF-8 text as it is (open() decodes it without a method call).
+    # The plaintext is UTF-8 text as it is; otherwise an ISO date (open() decodes either without
+    # a method call; a new value type needs its own branch there).
     text_value = True
 
     @cached_property
@@ -152,7 +154,9 @@ class EncryptedMixin:
         if cached is None or cached[0] is not pk:
             cached = state["_encrypted_pk_text"] = (pk, str(pk).encode())
         raw = get_keyring().decrypt(token, self.aad_prefix + cached[1])
-        return raw.decode() if self.text_value else self.decode(raw)
+        if self.text_value:
+            return raw.decode()
+        return _date_from_iso(raw.decode())
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if value is None:
