@@ -171,7 +171,9 @@ def create_registrations(count: int, seed: int = 2026) -> dict[str, int]:
 
     for _ in range(count):
         with transaction.atomic():
-            registered_on = today - datetime.timedelta(days=rng.randrange(0, 3 * 365))
+            # Three years of history, a fifth of it from the last two months (open casework).
+            days_ago = rng.randrange(0, 60) if rng.random() < 0.2 else rng.randrange(0, 3 * 365)
+            registered_on = today - datetime.timedelta(days=days_ago)
             reporter_type = _weighted(rng, REPORTERS)
             consent = has_legal_duty(reporter_type) or rng.random() < 0.8
             repeat = seen and rng.random() < 0.15 and consent
@@ -275,6 +277,7 @@ def _new_case(rng: random.Random, registration: Registration, coordinator: User 
         ],
     )
     non_eu = registration.person.nationality not in EU
+    recent = registration.registered_on > datetime.date.today() - datetime.timedelta(days=120)
     case = Case(
         person=registration.person,
         registration=registration,
@@ -291,7 +294,10 @@ def _new_case(rng: random.Random, registration: Registration, coordinator: User 
             ],
         ),
         residence_status=(
-            rng.choice([ResidenceStatus.REFLECTION_PERIOD, ResidenceStatus.B8_VICTIM])
+            # Newly reported people from outside the EU are in their reflection period.
+            ResidenceStatus.REFLECTION_PERIOD
+            if non_eu and recent
+            else rng.choice([ResidenceStatus.REFLECTION_PERIOD, ResidenceStatus.B8_VICTIM])
             if non_eu
             else ResidenceStatus.NOT_APPLICABLE
         ),
@@ -300,9 +306,7 @@ def _new_case(rng: random.Random, registration: Registration, coordinator: User 
     if case.residence_status == ResidenceStatus.REFLECTION_PERIOD:
         case.is_dublin = rng.random() < 0.1
         case.reflection_start = registration.registered_on
-        if case.is_open and registration.registered_on > datetime.date.today() - datetime.timedelta(
-            days=400
-        ):
+        if case.is_open and recent:
             # Recent open cases are mid-reflection, so the deadlines on the dashboard show.
             case.reflection_start = max(
                 registration.registered_on,
