@@ -10,7 +10,6 @@ without building model instances.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -22,7 +21,7 @@ from registry.models import Person, Registration
 from reports.dimensions import AGE_SCHEMES, age_band_expression
 
 CHUNK_SIZE = 2000
-MULTI_VALUE_SEPARATOR = ";"
+MULTI_VALUE_SEPARATOR = interchange.MULTI_SEPARATOR
 
 # The columns are those of the interchange format, defined once in registry.interchange
 # (the import reads the same ones). The personal export writes every column.
@@ -37,7 +36,7 @@ _ENCRYPTED = ("given_names", "family_name", "date_of_birth", "id_document_number
 
 
 def yes_no(value: bool) -> str:
-    return "yes" if value else "no"
+    return interchange.YES if value else interchange.NO
 
 
 def _forms_of(ids: Sequence[Any]) -> dict[Any, list[str]]:
@@ -74,11 +73,8 @@ def _opener(name: str) -> Any:
 
 
 def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
+    # The cell as the import reads it (dates ISO, empty for unknown).
+    return interchange.format_value("", value)
 
 
 def personal_rows(qs: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[list[str]]:
