@@ -120,9 +120,14 @@ def registrations_for_statistics(qs: QuerySet, user: User | None) -> QuerySet:
     the reports app aggregates clear statistical columns only and suppresses small cells.
     Row-level access stays with ``registrations_for_user``.
     """
-    if _is_anonymous(user) or not (user.is_administrator or user.is_helpdesk):
+    if not counts_every_registration(user):
         return qs.none()
     return qs
+
+
+def counts_every_registration(user: User | None) -> bool:
+    """Whether ``user`` counts every registration (then the statistics tally answers)."""
+    return not _is_anonymous(user) and (user.is_administrator or user.is_helpdesk)
 
 
 def audit_events_for_user(qs: QuerySet, user: User | None) -> QuerySet:

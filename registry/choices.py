@@ -234,6 +234,11 @@ class SubmissionStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
+# Registrations of a victim, counted in the statistics: submissions awaiting triage and
+# rejected ones are not.
+COUNTED_STATUSES = (SubmissionStatus.ACCEPTED, SubmissionStatus.MERGED)
+
+
 class HandoverStatus(models.TextChoices):
     PENDING = "pending", _("pending")
     ACCEPTED = "accepted", _("accepted")

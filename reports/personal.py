@@ -17,9 +17,9 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 
-from registry.choices import AuditAction
+from registry.choices import COUNTED_STATUSES, AuditAction
 from registry.models import AuditEvent, Registration
-from reports.aggregates import COUNTED_STATUSES, Period
+from reports.aggregates import Period
 from reports.columns import PERSONAL_COLUMNS, personal_rows
 from reports.writers import ExportResult, csv_chunks, write_xlsx
 

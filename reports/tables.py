@@ -12,7 +12,13 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from reports.aggregates import Counts, Period, count_registrations, registrations_for_statistics
+from reports.aggregates import (
+    Counts,
+    Period,
+    count_registrations,
+    counts_everything,
+    registrations_for_statistics,
+)
 from reports.dimensions import BREAKDOWNS, DIMENSIONS, UNKNOWN, Dimension
 from reports.suppression import (
     Cell,
@@ -205,7 +211,8 @@ def build_statistics(
     if cross:
         wanted += [key for key in cross if key not in wanted]
     qs = registrations_for_statistics(user, period)
-    counts: Counts = count_registrations(qs, wanted, [cross] if cross else [])
+    everything_in = period if counts_everything(user) else None
+    counts: Counts = count_registrations(qs, wanted, [cross] if cross else [], everything_in)
     stats = Statistics(period, k, cell(counts.total, k), cell(counts.persons, k))
     for key in keys:
         stats.breakdowns.append(breakdown(DIMENSIONS[key], counts.by[key], counts.total, k))
