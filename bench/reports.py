@@ -268,6 +268,58 @@ def bench_counting() -> tuple[float, float, bool, int]:
     return times["tally"], times["live"], agree, TallyChange.objects.count()
 
 
+TALLY_TRIGGERS = {
+    "registry_registration": ["reports_tally_registration", "reports_tally_registration_update"],
+    "registry_registration_exploitation_forms": ["reports_tally_form"],
+    "registry_case": ["reports_tally_case", "reports_tally_case_update"],
+}
+
+
+def bench_writes(rounds: int = 5, per_round: int = 200) -> tuple[float, float]:
+    """What the tally's triggers add to writing registrations: milliseconds per registration
+    (created with two forms of exploitation and a case, then accepted after triage) with the
+    triggers, against the same writes with them disabled, taking turns; rolled back."""
+    import datetime
+
+    from django.db import connection, transaction
+
+    from registry.choices import SubmissionStatus
+    from registry.models import Case, FormOfExploitation, Person, Region, Registration
+
+    region = Region.objects.order_by("pk").first()
+    person = Person.objects.filter(registrations__isnull=False).first()
+    forms = list(FormOfExploitation.objects.filter(code__in=["labour", "criminal"]))
+    day = datetime.date(2024, 6, 1)
+    best = {"on": float("inf"), "off": float("inf")}
+    for _ in range(rounds):
+        for mode in ("on", "off"):
+            with transaction.atomic():
+                if mode == "off":
+                    with connection.cursor() as cursor:
+                        for table, names in TALLY_TRIGGERS.items():
+                            for name in names:
+                                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {name}")
+                started = time.perf_counter()
+                for _ in range(per_round):
+                    registration = Registration.objects.create(
+                        person=person,
+                        region=region,
+                        registered_on=day,
+                        reporter_type="police",
+                        status=SubmissionStatus.SUBMITTED,
+                    )
+                    registration.exploitation_forms.set(forms)
+                    registration.status = SubmissionStatus.ACCEPTED
+                    registration.save(update_fields=["status", "updated_at"])
+                    Case.objects.create(
+                        person=person, registration=registration, region=region, opened_on=day
+                    )
+                elapsed = (time.perf_counter() - started) * 1000 / per_round
+                best[mode] = min(best[mode], elapsed)
+                transaction.set_rollback(True)
+    return best["on"], best["off"]
+
+
 def _export_queryset(rows: int):  # noqa: ANN202
     import datetime
 
@@ -350,6 +402,9 @@ def run_child(kind: str, rows: int) -> dict:
 
 def bench_exports() -> str:
     """The exports, each in a subprocess; returns their part of the RESULT line."""
+    # Warm-up, not reported: the first export after a pause reads the rows from disk (this
+    # machine reclaims idle page cache), which would count against whichever runs first.
+    run_child("bare", EXPORTED)
     results = {}
     for kind, rows in [
         ("streamed", EXPORTED // 4),
@@ -426,10 +481,19 @@ def main() -> None:
             f"{'yes' if agree else 'NO'}; tally changes not yet compacted: {pending:,}",
             flush=True,
         )
+        with_triggers, without = bench_writes()
+        print(
+            f"writing a registration (two forms, accepted, a case), best of 5 rounds of 200: "
+            f"{with_triggers:.2f} ms with the tally's triggers, {without:.2f} ms without "
+            f"({with_triggers / without:.2f}x)",
+            flush=True,
+        )
         parts.append(
             f"statistics_s={best:.3f} statistics_first_s={first:.3f} decryptions={decryptions} "
             f"counting_tally_s={tally_s:.3f} counting_live_s={live_s:.3f} "
-            f"counting_speedup={live_s / tally_s:.1f} same_figures={agree}"
+            f"counting_speedup={live_s / tally_s:.1f} same_figures={agree} "
+            f"write_ms={with_triggers:.2f} write_without_tally_ms={without:.2f} "
+            f"write_ratio={with_triggers / without:.2f}"
         )
     if args.only != "statistics":
         parts.append(bench_exports())
