@@ -72,11 +72,21 @@ def years_chart(years: list[YearRow], title: str = "") -> SafeString:
 
 
 def cross_chart(table: CrossTable, title: str = "") -> SafeString:
-    chart = pygal.StackedBar(
-        **_config(height=360, title=title, show_legend=True, print_values=False)
-    )
     used_rows = [i for i, total in enumerate(table.row_totals) if total.exact]
-    chart.x_labels = [table.rows[i][1] for i in used_rows]
+    labels = [table.rows[i][1] for i in used_rows]
+    # A label wider than its bar's slot would run into the next one: shortened with an
+    # ellipsis (the table above the chart gives it in full). The plot is about 60 characters
+    # of label wide.
+    chart = pygal.StackedBar(
+        **_config(
+            height=360,
+            title=title,
+            show_legend=True,
+            print_values=False,
+            truncate_label=max(8, 60 // max(1, len(labels))),
+        )
+    )
+    chart.x_labels = labels
     for j, (_value, label) in enumerate(table.cols):
         if not table.col_totals[j].exact:
             continue
