@@ -21,9 +21,12 @@ from django.db import migrations
 COUNTED = "('accepted', 'merged')"
 
 FUNCTIONS = f"""
+-- PL/pgSQL rather than SQL: a SQL function called on its own is planned again at every call
+-- (about 1.5 ms), a PL/pgSQL statement once per session.
 CREATE OR REPLACE FUNCTION reports_registration_items(reg uuid) RETURNS text
-LANGUAGE sql STABLE AS $$
-    SELECT string_agg(item, chr(30) ORDER BY item) FROM (
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT string_agg(item, chr(30) ORDER BY item) FROM (
         SELECT unnest(ARRAY[
             'total' || chr(31),
             'person_gender' || chr(31) || coalesce(r.person_gender, ''),
@@ -51,7 +54,8 @@ LANGUAGE sql STABLE AS $$
             WHEN c.care_received = '' THEN 'unknown' ELSE c.care_received END
         FROM registry_registration r LEFT JOIN registry_case c ON c.registration_id = r.id
         WHERE r.id = reg
-    ) AS items
+    ) AS items);
+END
 $$;
 
 CREATE OR REPLACE FUNCTION reports_tally_refresh(reg uuid) RETURNS void
