@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from intake import rules
@@ -115,13 +116,24 @@ def test_a_failing_step_saves_nothing(region_a, coordinator_a, monkeypatch):
         raise RuntimeError("audit store unavailable")
 
     monkeypatch.setattr(AuditEvent, "record", broken)
-    with pytest.raises(RuntimeError):
+    # register() makes no savepoint of its own: the caller's transaction rolls back whole,
+    # as a request's does. This test carries on afterwards, so it brings its own.
+    with pytest.raises(RuntimeError), transaction.atomic():
         register(coordinator_a, data, outcome)
     assert Person.objects.count() == 0
     assert Registration.objects.count() == 0
     assert Case.objects.count() == 0
     monkeypatch.undo()
     assert AuditEvent.objects.count() == events_before
+
+
+def test_register_joins_the_callers_transaction_without_a_savepoint(region_a, coordinator_a):
+    outcome = _adult_police_outcome()
+    data = {"reporter_type": "police", "region": region_a, "family_name": "X", "estimated_age": 30}
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        register(coordinator_a, data, outcome)
+    assert not [q["sql"] for q in queries if "SAVEPOINT" in q["sql"].upper()]
+    assert Registration.objects.count() == 1
 
 
 def test_repeat_registration_joins_the_open_case_of_its_region(
