@@ -124,19 +124,8 @@ def _registration(
 
 
 def _set_lists(registration: Registration, data: dict[str, Any]) -> None:
-    # The codes are the primary keys of the code tables, and the registration is new: one
-    # INSERT per list instead of a lookup, a diff and an insert.
-    for field, codes in (
-        ("exploitation_forms", data.get("exploitation_forms") or []),
-        ("means_of_control", data.get("means_of_control") or []),
-    ):
-        if codes:
-            manager = getattr(registration, field)
-            through = manager.through
-            target = manager.target_field_name + "_id"
-            through.objects.bulk_create(
-                [through(registration_id=registration.pk, **{target: code}) for code in codes]
-            )
+    for name in ("exploitation_forms", "means_of_control"):
+        registration.insert_codes(name, data.get(name) or [])
 
 
 def open_case(
