@@ -77,7 +77,13 @@ class _SharedChoicesMixin:
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
         result = copy.copy(self)
         memo[id(self)] = result
-        result.widget = copy.deepcopy(self.widget, memo)
+        # The widget too: ChoiceWidget.__deepcopy__ copies and normalises the choices again
+        # (a third of this form's set-up). Its attributes are copied as Widget.__deepcopy__
+        # does; the choices are shared, since nothing changes a list in place.
+        widget = copy.copy(self.widget)
+        widget.attrs = self.widget.attrs.copy()
+        memo[id(self.widget)] = widget
+        result.widget = widget
         result.error_messages = self.error_messages.copy()
         result.validators = self.validators[:]
         return result
