@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from intake import rules
-from intake.routing import pick_coordinator
+from intake.routing import first_coordinators, pick_coordinator
 from intake.services import register
 from registry.choices import CaseStatus, Role
-from registry.models import AuditEvent, Case, Person, Registration
+from registry.models import AuditEvent, Case, Person, Registration, User
 from tests.factories import CaseFactory, UserFactory
 from tests.intake.conftest import planted
 
@@ -42,6 +42,27 @@ def test_case_goes_to_the_coordinator_with_fewest_open_cases(region_a, coordinat
     CaseFactory(region=region_a, coordinator=coordinator_a)
     CaseFactory(region=region_a, coordinator=other, status=CaseStatus.CLOSED, closed_reason="other")
     assert pick_coordinator(region_a) == other
+
+
+def test_first_coordinators_are_those_the_orm_finds(
+    region_a, region_b, region_c, coordinator_a, coordinator_b
+):
+    UserFactory(username="a2", role=Role.COORDINATOR, regions=[region_a, region_b])
+    UserFactory(username="a3-inactive", role=Role.COORDINATOR, regions=[region_a], is_active=False)
+    UserFactory(username="a4-helpdesk", role=Role.HELPDESK, regions=[region_a])
+    UserFactory(username="a5-admin", role=Role.ADMINISTRATOR, regions=[region_a])
+    UserFactory(username="a6", role=Role.COORDINATOR, regions=[region_a])
+    for region in (region_a, region_b, region_c):
+        expected = list(
+            User.objects.filter(role=Role.COORDINATOR, is_active=True, regions=region).order_by(
+                "pk"
+            )
+        )
+        for limit in (1, 2, 5):
+            found = first_coordinators(region, limit)
+            assert found == expected[:limit]
+            assert [u.email for u in found] == [u.email for u in expected[:limit]]
+    assert [u.username for u in first_coordinators(region_a, 5)] == ["coordinator-a", "a2", "a6"]
 
 
 def test_inactive_coordinator_gets_no_cases(region_a, coordinator_a):
