@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime
 import functools
+import re
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -55,6 +56,27 @@ def _date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class PickedDateField(forms.DateField):
+    """A date from the browser's date picker, which sends ISO 8601 (``2026-03-14``).
+
+    An ISO date is read directly; anything else goes through the language's input formats as
+    before. No Dutch format can read an ISO date differently (they start with the day), so
+    the result is the same; only the five or six failed ``strptime`` tries of the Dutch
+    formats before the ISO one are saved.
+    """
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if isinstance(value, str) and _ISO_DATE.fullmatch(text := value.strip()):
+            try:
+                return datetime.date.fromisoformat(text)
+            except ValueError:
+                pass  # 2026-02-30: the formats below give the usual error
+        return super().to_python(value)
+
+
 @functools.lru_cache(maxsize=8)
 def _country_choices_in(language: str) -> list[tuple[str, str]]:
     return [("", "---------"), *list(countries)]
@@ -77,7 +99,13 @@ class _SharedChoicesMixin:
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
         result = copy.copy(self)
         memo[id(self)] = result
-        result.widget = copy.deepcopy(self.widget, memo)
+        # The widget too: ChoiceWidget.__deepcopy__ copies and normalises the choices again
+        # (a third of this form's set-up). Its attributes are copied as Widget.__deepcopy__
+        # does; the choices are shared, since nothing changes a list in place.
+        widget = copy.copy(self.widget)
+        widget.attrs = self.widget.attrs.copy()
+        memo[id(self.widget)] = widget
+        result.widget = widget
         result.error_messages = self.error_messages.copy()
         result.validators = self.validators[:]
         return result
@@ -135,7 +163,7 @@ class RegistrationForm(forms.Form):
     )
 
     # Reporter
-    registered_on = forms.DateField(
+    registered_on = PickedDateField(
         label=_("Date of registration"),
         initial=_today,
         widget=_date_widget(),
@@ -177,7 +205,7 @@ class RegistrationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Nicknames or other names the person uses, one per line."),
     )
-    date_of_birth = forms.DateField(
+    date_of_birth = PickedDateField(
         label=_("Date of birth"),
         required=False,
         widget=_date_widget(),
@@ -271,13 +299,13 @@ class RegistrationForm(forms.Form):
         required=False,
         help_text=_("For exploitation in the Netherlands."),
     )
-    exploitation_start = forms.DateField(
+    exploitation_start = PickedDateField(
         label=_("Exploitation began"),
         required=False,
         widget=_date_widget(),
         help_text=_("An approximate date is fine."),
     )
-    exploitation_end = forms.DateField(
+    exploitation_end = PickedDateField(
         label=_("Exploitation ended"),
         required=False,
         widget=_date_widget(),

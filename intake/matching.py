@@ -20,7 +20,7 @@ from registry.models.people import (
     document_index,
     family_name_index,
     name_dob_index,
-    phonetic_index,
+    phonetic_indexes,
 )
 
 YEAR_TOLERANCE = 2
@@ -80,7 +80,7 @@ def indexes_for(
     family = family_name or ""
     year = date_of_birth.year if date_of_birth else year_of_birth
     years = range(year - YEAR_TOLERANCE, year + YEAR_TOLERANCE + 1) if year else range(0)
-    phonetic = tuple(p for y in years if (p := phonetic_index(family, y))) if family else ()
+    phonetic = phonetic_indexes(family, years) if family else ()
     return Indexes(
         name_dob=name_dob_index(family, given_names, date_of_birth)
         if family and given_names and date_of_birth

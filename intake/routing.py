@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +21,7 @@ def pick_coordinator(region: Region) -> User | None:
     Ties go to the coordinator who joined first (lowest id), so routing is predictable.
     """
     coordinators = User.objects.filter(role=Role.COORDINATOR, is_active=True, regions=region)
-    first_two = list(coordinators.order_by("pk")[:2])
+    first_two = first_coordinators(region, 2)
     if len(first_two) < 2:
         # Most regions have one coordinator (or none): no need to count anybody's cases.
         return first_two[0] if first_two else None
@@ -30,6 +32,28 @@ def pick_coordinator(region: Region) -> User | None:
         .order_by("open_cases", "pk")
         .first()
     )
+
+
+def first_coordinators(region: Region, limit: int) -> list[User]:
+    """The first ``limit`` active coordinators of ``region`` by primary key.
+
+    ``User.objects.filter(role=COORDINATOR, is_active=True, regions=region).order_by("pk")``
+    written out: the ORM took four times as long to build that join as the database took to
+    answer it, on every intake save (bench/intake.py). Tested against the ORM's answer.
+    """
+    quote = connection.ops.quote_name
+    user, link = User._meta, User.regions.through._meta
+
+    def column(meta: Any, name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    sql = (
+        f"SELECT u.* FROM {quote(user.db_table)} u "  # noqa: S608 - names from the models
+        f"JOIN {quote(link.db_table)} r ON r.{column(link, 'user')} = u.{column(user, 'id')} "
+        f"WHERE r.{column(link, 'region')} = %s AND u.{column(user, 'role')} = %s "
+        f"AND u.{column(user, 'is_active')} ORDER BY u.{column(user, 'id')} LIMIT %s"
+    )
+    return list(User.objects.raw(sql, [region.pk, Role.COORDINATOR, limit]))
 
 
 def case_url(case: Case) -> str:

@@ -47,6 +47,12 @@ REGISTRATION_FIELDS = (
 )
 NEW_PERSON = "new"
 
+# The saves below are all-or-nothing. Called from a view they join the request's transaction
+# (ATOMIC_REQUESTS) without a savepoint of their own: nobody catches their errors to carry on,
+# so an error rolls back the whole request, and a SAVEPOINT/RELEASE pair would only cost two
+# statements. Outside a transaction they open one. A caller that wants to continue after a
+# failure wraps the call in its own ``transaction.atomic()``.
+
 
 @dataclass
 class Saved:
@@ -118,19 +124,8 @@ def _registration(
 
 
 def _set_lists(registration: Registration, data: dict[str, Any]) -> None:
-    # The codes are the primary keys of the code tables, and the registration is new: one
-    # INSERT per list instead of a lookup, a diff and an insert.
-    for field, codes in (
-        ("exploitation_forms", data.get("exploitation_forms") or []),
-        ("means_of_control", data.get("means_of_control") or []),
-    ):
-        if codes:
-            manager = getattr(registration, field)
-            through = manager.through
-            target = manager.target_field_name + "_id"
-            through.objects.bulk_create(
-                [through(registration_id=registration.pk, **{target: code}) for code in codes]
-            )
+    for name in ("exploitation_forms", "means_of_control"):
+        registration.insert_codes(name, data.get(name) or [])
 
 
 def open_case(
@@ -197,7 +192,7 @@ def _audit_save(
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def register(
     user: Any,
     data: dict[str, Any],
@@ -234,7 +229,7 @@ def register(
     return Saved(registration, person, case, created)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def submit(user: Any, data: dict[str, Any], outcome: rules.Outcome) -> Registration:
     """A reporter's submission: waits for triage, so no case and no routing yet."""
     organisation = user.organisation
@@ -278,7 +273,7 @@ def submission_matches(user: Any, registration: Registration) -> list:
     return find_matches(user, ix, exclude=person.pk)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def accept(user: Any, registration: Registration) -> Case:
     registration.status = SubmissionStatus.ACCEPTED
     registration.save(update_fields=["status", "updated_at"])
@@ -289,7 +284,7 @@ def accept(user: Any, registration: Registration) -> Case:
     return case
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def merge(user: Any, registration: Registration, into: Person) -> Case:
     """Link the submission to an existing person; the submitted copy of the person goes.
 
@@ -316,7 +311,7 @@ def merge(user: Any, registration: Registration, into: Person) -> Case:
     return case
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def reject(user: Any, registration: Registration, reason: str) -> None:
     registration.status = SubmissionStatus.REJECTED
     registration.triage_note = reason

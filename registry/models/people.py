@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -57,10 +58,20 @@ def document_index(country: str, number: str) -> str | None:
 
 
 def phonetic_index(family_name: str, year_of_birth: int) -> str | None:
+    found = phonetic_indexes(family_name, [year_of_birth])
+    return found[0] if found else None
+
+
+def phonetic_indexes(family_name: str, years: Iterable[int]) -> tuple[str, ...]:
+    """``phonetic_index`` for each of ``years``, the phonetic key worked out once.
+
+    Duplicate matching asks for five years around the one typed; the key (transliteration and
+    metaphone) cost more than the five HMACs together.
+    """
     key = phonetic_key(family_name)
     if not key:
-        return None
-    return blind_index("phonetic", key, str(year_of_birth))
+        return ()
+    return tuple(i for year in years if (i := blind_index("phonetic", key, str(year))))
 
 
 class PersonQuerySet(EncryptedQuerySet):

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from intake import rules
-from intake.routing import pick_coordinator
+from intake.routing import first_coordinators, pick_coordinator
 from intake.services import register
 from registry.choices import CaseStatus, Role
-from registry.models import AuditEvent, Case, Person, Registration
+from registry.models import AuditEvent, Case, Person, Registration, User
 from tests.factories import CaseFactory, UserFactory
 from tests.intake.conftest import planted
 
@@ -41,6 +42,27 @@ def test_case_goes_to_the_coordinator_with_fewest_open_cases(region_a, coordinat
     CaseFactory(region=region_a, coordinator=coordinator_a)
     CaseFactory(region=region_a, coordinator=other, status=CaseStatus.CLOSED, closed_reason="other")
     assert pick_coordinator(region_a) == other
+
+
+def test_first_coordinators_are_those_the_orm_finds(
+    region_a, region_b, region_c, coordinator_a, coordinator_b
+):
+    UserFactory(username="a2", role=Role.COORDINATOR, regions=[region_a, region_b])
+    UserFactory(username="a3-inactive", role=Role.COORDINATOR, regions=[region_a], is_active=False)
+    UserFactory(username="a4-helpdesk", role=Role.HELPDESK, regions=[region_a])
+    UserFactory(username="a5-admin", role=Role.ADMINISTRATOR, regions=[region_a])
+    UserFactory(username="a6", role=Role.COORDINATOR, regions=[region_a])
+    for region in (region_a, region_b, region_c):
+        expected = list(
+            User.objects.filter(role=Role.COORDINATOR, is_active=True, regions=region).order_by(
+                "pk"
+            )
+        )
+        for limit in (1, 2, 5):
+            found = first_coordinators(region, limit)
+            assert found == expected[:limit]
+            assert [u.email for u in found] == [u.email for u in expected[:limit]]
+    assert [u.username for u in first_coordinators(region_a, 5)] == ["coordinator-a", "a2", "a6"]
 
 
 def test_inactive_coordinator_gets_no_cases(region_a, coordinator_a):
@@ -115,13 +137,24 @@ def test_a_failing_step_saves_nothing(region_a, coordinator_a, monkeypatch):
         raise RuntimeError("audit store unavailable")
 
     monkeypatch.setattr(AuditEvent, "record", broken)
-    with pytest.raises(RuntimeError):
+    # register() makes no savepoint of its own: the caller's transaction rolls back whole,
+    # as a request's does. This test carries on afterwards, so it brings its own.
+    with pytest.raises(RuntimeError), transaction.atomic():
         register(coordinator_a, data, outcome)
     assert Person.objects.count() == 0
     assert Registration.objects.count() == 0
     assert Case.objects.count() == 0
     monkeypatch.undo()
     assert AuditEvent.objects.count() == events_before
+
+
+def test_register_joins_the_callers_transaction_without_a_savepoint(region_a, coordinator_a):
+    outcome = _adult_police_outcome()
+    data = {"reporter_type": "police", "region": region_a, "family_name": "X", "estimated_age": 30}
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        register(coordinator_a, data, outcome)
+    assert not [q["sql"] for q in queries if "SAVEPOINT" in q["sql"].upper()]
+    assert Registration.objects.count() == 1
 
 
 def test_repeat_registration_joins_the_open_case_of_its_region(

@@ -14,6 +14,7 @@ from registry.models.people import (
     family_name_index,
     name_dob_index,
     phonetic_index,
+    phonetic_indexes,
 )
 from tests.factories import PersonFactory
 
@@ -63,6 +64,16 @@ def test_the_phonetic_index_meets_spelling_variants_of_the_same_year():
     assert phonetic_index("Kowalska", 1990) == phonetic_index("Kowalski", 1990)
     assert phonetic_index("Mohammed", 1990) != phonetic_index("Mohammed", 1991)
     assert phonetic_index("Mohammed", 1990) != phonetic_index("Popescu", 1990)
+
+
+def test_phonetic_indexes_of_several_years_are_those_of_each_year():
+    years = range(1988, 1993)
+    assert phonetic_indexes("Mohammed", years) == tuple(
+        phonetic_index("Mohammed", year) for year in years
+    )
+    assert phonetic_indexes("Mohammed", []) == ()
+    assert phonetic_indexes("!!", years) == ()
+    assert phonetic_index("!!", 1990) is None
 
 
 @pytest.mark.django_db

@@ -1,0 +1,41 @@
+"""Code lists of a new registration written in one INSERT (Registration.insert_codes)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from registry.models import Registration
+from tests.factories import RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_insert_codes_adds_every_code_to_a_new_registration():
+    registration = RegistrationFactory()
+    registration.insert_codes("exploitation_forms", ["sexual", "labour"])
+    registration.insert_codes(
+        "means_of_control", ["debt_bondage", "threats", "withholds_documents"]
+    )
+    fresh = Registration.objects.get(pk=registration.pk)
+    assert set(fresh.exploitation_forms.values_list("code", flat=True)) == {"sexual", "labour"}
+    assert set(fresh.means_of_control.values_list("code", flat=True)) == {
+        "debt_bondage",
+        "threats",
+        "withholds_documents",
+    }
+    assert Registration.objects.filter(exploitation_forms__code="labour").get() == registration
+
+
+def test_insert_codes_of_an_empty_list_writes_nothing(django_assert_num_queries):
+    registration = RegistrationFactory()
+    with django_assert_num_queries(0):
+        registration.insert_codes("exploitation_forms", [])
+    assert not registration.exploitation_forms.exists()
+
+
+def test_insert_codes_refuses_a_code_missing_from_its_table():
+    registration = RegistrationFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        registration.insert_codes("means_of_control", ["no_such_code"])
+        connection.check_constraints()
