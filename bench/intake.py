@@ -72,44 +72,17 @@ def ms(seconds: float) -> float:
 # 1. Intake POST against a plain ModelForm save ----------------------------------------------
 
 
-# The intake's fields and the models they are stored on (residence status goes on the case;
-# the estimated age becomes the registration's age).
-INTAKE_FIELDS = {
-    "Registration": [
-        "immediate_danger",
-        "registered_on",
-        "reporter_type",
-        "region",
-        "exploitation_forms",
-        "sector",
-        "exploitation_country",
-        "exploitation_municipality",
-        "scope",
-        "means_of_control",
-        "unaccompanied_minor",
-        "file_type",
-        "shelter_requested",
-        "consent_registration",
-        "consent_signed_by",
-        "consent_care",
-    ],
-    "Person": [
-        "given_names",
-        "family_name",
-        "aliases",
-        "date_of_birth",
-        "gender",
-        "nationality",
-        "country_of_birth",
-        "languages",
-        "phone",
-        "email",
-        "address",
-        "id_document_country",
-        "id_document_number",
-    ],
-    "Case": ["residence_status"],
-}
+def intake_fields() -> dict[str, list[str]]:
+    """The intake's fields by the model they are stored on, as intake.services saves them
+    (the residence status goes on the case; the estimated age becomes the registration's age)."""
+    from intake.forms import PERSONAL_FORM_FIELDS
+    from intake.services import PERSON_STAT_FIELDS, REGISTRATION_FIELDS
+
+    return {
+        "Registration": [*REGISTRATION_FIELDS, "exploitation_forms", "means_of_control"],
+        "Person": [*PERSONAL_FORM_FIELDS, *PERSON_STAT_FIELDS],
+        "Case": ["residence_status"],
+    }
 
 
 def _same_field(field):  # noqa: ANN001, ANN202
@@ -135,7 +108,13 @@ def _same_field(field):  # noqa: ANN001, ANN202
     if field.many_to_many:
         return models.ManyToManyField(field.related_model, blank=True, related_name="+")
     if field.is_relation:
-        return models.ForeignKey(field.related_model, on_delete=models.PROTECT, related_name="+")
+        return models.ForeignKey(
+            field.related_model,
+            on_delete=models.PROTECT,
+            related_name="+",
+            null=field.null,
+            blank=field.blank,
+        )
     _name, _path, args, kwargs = field.deconstruct()
     return type(field)(*args, **kwargs)
 
@@ -156,7 +135,7 @@ def plain_models_and_views():
     from django.http import HttpResponseRedirect
 
     same_attrs = {"__module__": __name__}
-    for model_name, names in INTAKE_FIELDS.items():
+    for model_name, names in intake_fields().items():
         model = apps.get_model("registry", model_name)
         for name in names:
             same_attrs[name] = _same_field(model._meta.get_field(name))

@@ -20,11 +20,11 @@ def pick_coordinator(region: Region) -> User | None:
 
     Ties go to the coordinator who joined first (lowest id), so routing is predictable.
     """
-    coordinators = User.objects.filter(role=Role.COORDINATOR, is_active=True, regions=region)
     first_two = first_coordinators(region, 2)
     if len(first_two) < 2:
         # Most regions have one coordinator (or none): no need to count anybody's cases.
         return first_two[0] if first_two else None
+    coordinators = User.objects.filter(role=Role.COORDINATOR, is_active=True, regions=region)
     return (
         coordinators.annotate(
             open_cases=Count("cases", filter=Q(cases__status__in=OPEN_CASE_STATUSES), distinct=True)

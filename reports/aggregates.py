@@ -4,12 +4,12 @@
 ``reports.suppression``. On PostgreSQL, when the registrations asked for are every counted
 registration of a period (administrators, the help desk, the command line), the breakdowns and
 the year come from the statistics tally (``reports.models.Tally``, kept by triggers in the same
-transaction as every change), and only the crossing is counted live, in
-one ``GROUPING SETS`` pass over plain columns (the person's gender and nationality are copied
-onto the registration, so no join), folded into values in Python. A narrower set of
-registrations is counted live: the single-valued dimensions in that pass, the forms of
-exploitation and the case fields each in one join without ``COUNT(DISTINCT)``. Elsewhere
-(SQLite) one ``GROUP BY`` query per dimension gives the same figures.
+transaction as every change); only the crossing is counted live, in one ``GROUPING SETS`` pass
+over plain columns (the person's gender and nationality are copied onto the registration, so
+no join), folded into values in Python, and the unique persons by an index-only scan. A
+narrower set of registrations is counted live: the single-valued dimensions in that pass, the
+forms of exploitation and the case fields each in one join without ``COUNT(DISTINCT)``.
+Elsewhere (SQLite) one ``GROUP BY`` query per dimension gives the same figures.
 """
 
 from __future__ import annotations
@@ -165,8 +165,7 @@ def _persons(qs: QuerySet) -> int:
 def _one_pass(
     qs: QuerySet, keys: list[str], crosses: list[tuple[str, str]], counts: Counts
 ) -> None:
-    """The single-valued dimensions, their crossings and the total in one
-    GROUPING SETS pass.
+    """The single-valued dimensions, their crossings and the total in one GROUPING SETS pass.
 
     Groups by raw columns (no CASE per row, no join) and folds them into values here.
     """
@@ -381,12 +380,13 @@ def _count(
     postgres = connections[qs.db].vendor == "postgresql"
     done_dims: set[str] = set()
     done_crosses: set[tuple[str, str]] = set()
+    # Crossings of two single-valued dimensions: one GROUPING SETS pass on PostgreSQL.
+    single_crosses = [
+        pair for pair in crosses if all(DIMENSIONS[key].raw is not None for key in pair)
+    ]
     if postgres and everything_in is not None:
         done_dims = set(_from_tally(qs.db, everything_in, dimensions, counts))
         # The crossing and the unique persons are not in the tally: counted live.
-        single_crosses = [
-            pair for pair in crosses if all(DIMENSIONS[key].raw is not None for key in pair)
-        ]
         if single_crosses:
             crossed = Counts()
             _one_pass(qs, [], single_crosses, crossed)
@@ -395,9 +395,6 @@ def _count(
         counts.persons = _persons(qs)
     elif postgres:
         single = [key for key in dimensions if DIMENSIONS[key].raw is not None]
-        single_crosses = [
-            pair for pair in crosses if all(DIMENSIONS[key].raw is not None for key in pair)
-        ]
         _one_pass(qs, single, single_crosses, counts)
         counts.persons = _persons(qs)
         done_dims, done_crosses = set(single), set(single_crosses)

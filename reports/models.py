@@ -28,8 +28,8 @@ class PersonalExport(Registration):
         verbose_name_plural = _("personal export of registrations")
 
 
-class Tally(models.Model):
-    """Counted registrations of one day with one raw value of one dimension (compacted).
+class TallyRow(models.Model):
+    """Counted registrations of one day with one raw value of one dimension.
 
     ``dimension`` is a raw column (``person_gender``, ``age_at_registration``, ``region_id``,
     ...), ``form``, ``shelter_placed``, ``care_received`` or ``total``; ``value`` is the raw
@@ -42,7 +42,14 @@ class Tally(models.Model):
     n = models.IntegerField()
 
     class Meta:
+        abstract = True
         default_permissions = ()
+
+
+class Tally(TallyRow):
+    """The compacted tally: one row per day, dimension and value."""
+
+    class Meta(TallyRow.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["day", "dimension", "value"], name="reports_tally_day_dimension_value"
@@ -53,20 +60,15 @@ class Tally(models.Model):
         return f"{self.day} {self.dimension}={self.value}: {self.n}"
 
 
-class TallyChange(models.Model):
+class TallyChange(TallyRow):
     """A change to the tally written by a trigger, until ``compact_statistics`` folds it in.
 
     Triggers append here instead of updating ``Tally`` rows, so concurrent registrations never
     wait for each other on a shared counter (nor deadlock on two of them).
     """
 
-    day = models.DateField()
-    dimension = models.CharField(max_length=32)
-    value = models.CharField(max_length=64, blank=True)
-    n = models.IntegerField()
-
-    class Meta:
-        default_permissions = ()
+    class Meta(TallyRow.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.day} {self.dimension}={self.value}: {self.n:+d}"

@@ -224,7 +224,7 @@ def test_no_personal_value_reaches_the_tally():
 
 
 @pytest.mark.django_db
-def test_compact_statistics_on_a_database_without_a_tally_says_so(settings):
+def test_compact_statistics_on_a_database_without_a_tally_says_so():
     if connection.vendor == "postgresql":
         pytest.skip("the message is for databases without the tally (SQLite)")
     out = io.StringIO()
