@@ -67,12 +67,20 @@ class Case(models.Model):
         related_name="cases",
         verbose_name=_("opening registration"),
     )
+    # No index of their own for region and coordinator: the composite indexes in Meta begin
+    # with them and serve every lookup by either alone, so a second index would only be
+    # written on every new or moved case.
     region = models.ForeignKey(
-        "registry.Region", on_delete=models.PROTECT, related_name="cases", verbose_name=_("region")
+        "registry.Region",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("region"),
+        db_index=False,
     )
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        db_index=False,
         null=True,
         blank=True,
         related_name="cases",
