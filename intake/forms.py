@@ -116,7 +116,11 @@ class ListChoiceField(_SharedChoicesMixin, forms.ChoiceField):
 
 
 class ListMultipleChoiceField(_SharedChoicesMixin, forms.MultipleChoiceField):
-    pass
+    """A set of codes: a code sent twice (a tampered or replayed form) counts once, since
+    each code is one row of the registration's code list."""
+
+    def clean(self, value: Any) -> list[str]:
+        return list(dict.fromkeys(super().clean(value)))
 
 
 class CountryChoiceField(ListChoiceField):

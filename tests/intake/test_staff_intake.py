@@ -310,3 +310,20 @@ def test_legal_duty_without_consent_keeps_personal_data(client_for, coordinator_
     person = Person.objects.get()
     assert not person.is_anonymous
     assert person.family_name == "Popescu"
+
+
+def test_a_code_sent_twice_is_saved_once(client_for, coordinator_a, staff_data):
+    # A tampered or replayed form may repeat a checkbox; the code list holds each code once
+    # (it used to fail the list's unique pair with a server error).
+    data = staff_data(
+        exploitation_forms=["sexual", "sexual"],
+        means_of_control=["threats", "debt_bondage", "threats"],
+    )
+    response = save(client_for(coordinator_a), data)
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert list(registration.exploitation_forms.values_list("code", flat=True)) == ["sexual"]
+    assert sorted(registration.means_of_control.values_list("code", flat=True)) == [
+        "debt_bondage",
+        "threats",
+    ]
