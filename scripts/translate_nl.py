@@ -1069,6 +1069,13 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
         "Bij één registratie kunnen meerdere waarden horen: percentages kunnen samen meer dan "
         "100 zijn."
     ),
+    # Audit actions of issue 10 (trust)
+    "searched": "gezocht",
+    "login locked after failed attempts": "inloggen geblokkeerd na mislukte pogingen",
+    "unlocked a login": "inloggen gedeblokkeerd",
+    "second factor": "tweede factor",
+    "personal-export permission": "toestemming voor export met persoonsgegevens",
+    "changed an account's powers": "bevoegdheden van een account gewijzigd",
 }
 
 
