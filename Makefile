@@ -9,13 +9,14 @@ DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv devdeps keys run test lint format clean
+.PHONY: help venv devdeps keys run demo-code test lint format clean
 
 help:
 	@echo "make venv     create .venv and install requirements.txt"
 	@echo "make devdeps  also install requirements-dev.txt and make sure Chromium is there"
 	@echo "make keys     write development keys to var/dev-keys.env (once)"
 	@echo "make run      migrate, seed demo data and serve on http://127.0.0.1:8000 (DEBUG on)"
+	@echo "make demo-code   the demo users' current login codes (DEMO_USER=admin for one)"
 	@echo "make test     run the tests (PYTEST_ARGS=... passes options; DATABASE_URL picks the database)"
 	@echo "make lint     ruff format --check, ruff check, makemigrations --check"
 	@echo "make format   ruff format and ruff check --fix"
@@ -49,6 +50,10 @@ run: keys
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+demo-code: export DJANGO_DEBUG = 1
+demo-code: venv
+	@$(PY) manage.py demo_code $(DEMO_USER)
 
 test: devdeps
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -33,7 +34,9 @@ REGISTRY_SMALL_CELL_K = env_int("REGISTRY_SMALL_CELL_K", 10)
 REGISTRY_BASE_URL = env_str("REGISTRY_BASE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site requires a verified second factor and logs in through the site's login
+    # (registry.admin_site); it replaces "django.contrib.admin".
+    "registry.apps.RegistryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,6 +46,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "import_export",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "two_factor",
+    "axes",
     "registry",
     "intake",
     "reports",
@@ -55,9 +63,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "registry.middleware.SessionLifetimeMiddleware",
+    "registry.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "registry.middleware.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -94,17 +107,28 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# django-axes refuses a locked-out login before any other backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 # Sessions live in the database so app servers stay stateless; they end with the browser and
-# after an idle hour, since a forgotten session on a shared computer exposes victims.
+# after an idle hour, since a forgotten session on a shared computer exposes victims, and 12
+# hours after the login whatever happens (registry.middleware.SessionLifetimeMiddleware).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_AGE", 60 * 60)
+SESSION_ABSOLUTE_AGE = env_int("DJANGO_SESSION_ABSOLUTE_AGE", 12 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
@@ -114,11 +138,51 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY", False) else None
-)
-SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
+# Production runs behind a TLS proxy (docs/deployment.md): plain HTTP is redirected and browsers
+# are told to use HTTPS only, for a year, on every subdomain.
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", False)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+# Joining the browsers' preload list is a decision an operator takes with hstspreload.org, not
+# a default; `check --deploy` would warn about it (security.W021), so that one is silenced.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Two-factor login (django-otp, django-two-factor-auth): TOTP apps and single-use backup codes.
+# Coordinators, the help desk and administrators need it before any page
+# (registry.middleware.SecondFactorRequiredMiddleware); the personal export asks for a code
+# again when the last one is older than this.
+SECOND_FACTOR_FRESH_SECONDS = env_int("REGISTRY_SECOND_FACTOR_FRESH_SECONDS", 15 * 60)
+TWO_FACTOR_LOGIN_TIMEOUT = 10 * 60  # seconds between the password and the code
+TWO_FACTOR_REMEMBER_COOKIE_AGE = None  # never "remember this browser": computers are shared
+
+# Lockout (django-axes): 5 failures for one user name from one address lock that pair for 30
+# minutes, the right password included. django-axes counts failures as long as each comes
+# within the cool-off of the one before, so 5 failures within 15 minutes always lock (and a
+# slower series can too). The user name is stored as a keyed hash (registry.lockout), never
+# as typed: a failed login may carry anything, even a victim's name typed in the wrong box.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # 30 minutes, not extended by retries
+AXES_USERNAME_CALLABLE = "registry.lockout.username_key"
+AXES_CLIENT_IP_CALLABLE = "registry.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "registry.lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the registry's own audit trail
+AXES_ENABLE_ADMIN = False  # administrators unlock from the user admin (registry.admin)
+AXES_VERBOSE = False
+# The login wizard's field names: never stored in the attempt's record of the posted form.
+AXES_PASSWORD_FORM_FIELD = "auth-password"  # noqa: S105 (a field name)
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "auth-username",
+    "token-otp_token",
+    "backup-otp_token",
+    "ip_address",
+]
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -161,4 +225,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes logs every login at INFO; its warnings (failures, lockouts) are enough.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -3,13 +3,30 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from two_factor.views import BackupTokensView, QRGeneratorView
 
 from registry import views as registry_views
+from registry.views import account
+
+# django-two-factor-auth's pages the registry uses, in its namespace (its views reverse
+# "two_factor:..."). Not its profile or "disable" pages: a second factor is not optional for
+# staff, so only an administrator resets one (registry.admin).
+two_factor_patterns = (
+    [
+        path("setup/", account.SetupView.as_view(), name="setup"),
+        path("qrcode/", QRGeneratorView.as_view(), name="qr"),
+        path("setup/complete/", account.SetupCompleteView.as_view(), name="setup_complete"),
+        path("backup-codes/", BackupTokensView.as_view(), name="backup_tokens"),
+    ],
+    "two_factor",
+)
 
 urlpatterns = [
     path("", registry_views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", account.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/verify/", account.reverify, name="reverify"),
+    path("accounts/two-factor/", include(two_factor_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("registry.urls")),

@@ -130,6 +130,29 @@ def counts_every_registration(user: User | None) -> bool:
     return not _is_anonymous(user) and (user.is_administrator or user.is_helpdesk)
 
 
+def needs_second_factor(user: User | None) -> bool:
+    """Whether ``user`` must have verified a second factor before any page (issue 10).
+
+    Everyone who may read personal data: coordinators, the help desk and administrators
+    (superusers included). Reporters never read personal data back and log in with a password.
+    """
+    return not _is_anonymous(user) and (
+        user.is_superuser or user.is_administrator or user.is_coordinator or user.is_helpdesk
+    )
+
+
+def may_reset_second_factor(user: User | None, target: User) -> bool:
+    """An administrator resets someone else's second factor; an administrator's only a superuser.
+
+    With a password reset on top, a reset lets the one who does it log in as the target, so it
+    never reaches above the resetter's own power, and never their own account (a stolen
+    session must not swap the owner's phone for the thief's).
+    """
+    if _is_anonymous(user) or not user.is_administrator or target.pk == user.pk:
+        return False
+    return user.is_superuser or not target.is_administrator
+
+
 def audit_events_for_user(qs: QuerySet, user: User | None) -> QuerySet:
     if _is_anonymous(user) or not user.is_administrator:
         return qs.none()

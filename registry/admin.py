@@ -15,8 +15,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from registry import casework
+from registry import access, casework, lockout
 from registry.choices import AuditAction, CaseStatus, Role
 from registry.models import (
     AuditEvent,
@@ -138,6 +141,43 @@ class UserAdmin(AdministratorOnlyAdmin, DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("Registry role"), {"fields": ("role", "organisation")}),
     )
+    actions = ["unlock_login", "reset_second_factor"]
+
+    @admin.action(description=_("Unlock the login (after too many failed attempts)"))
+    def unlock_login(self, request: HttpRequest, queryset: QuerySet) -> None:
+        cleared = sum(lockout.unlock(user, by=request.user) for user in queryset)
+        self.message_user(
+            request,
+            _("%(users)d account(s) unlocked; %(attempts)d failed attempt(s) cleared.")
+            % {"users": queryset.count(), "attempts": cleared},
+        )
+
+    @admin.action(description=_("Reset the second factor (the user sets up a new one)"))
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet) -> None:
+        done, refused = 0, 0
+        for user in queryset:
+            if not access.may_reset_second_factor(request.user, user):
+                refused += 1
+                continue
+            for device in devices_for_user(user, confirmed=None):
+                device.delete()
+            AuditEvent.record(
+                AuditAction.SECOND_FACTOR,
+                user=request.user,
+                obj=user,
+                details={"step": "reset", "screen": "admin"},
+            )
+            done += 1
+        self.message_user(
+            request,
+            _(
+                "%(done)d second factor(s) reset: they set up a new one at their next login. "
+                "%(refused)d refused (your own, or an administrator's when you are not a "
+                "superuser)."
+            )
+            % {"done": done, "refused": refused},
+            messages.SUCCESS if not refused else messages.WARNING,
+        )
 
 
 class AuditedPersonalDataMixin:
@@ -474,6 +514,10 @@ class CaseAdmin(AuditedPersonalDataMixin, ScopedAdmin):
 
 
 admin.site.unregister(Group)
+# django-otp's device admins show every user's TOTP secret and QR code: whoever opens them can
+# log in as anyone whose password they know. Second factors are enrolled by their owner only.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 
 @admin.register(Group)

@@ -1,12 +1,21 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class RegistryConfig(AppConfig):
+    default = True
     name = "registry"
     verbose_name = _("Registry")
 
     def ready(self) -> None:
         from registry import checks, signals  # noqa: F401
+
+
+class RegistryAdminConfig(admin_apps.AdminConfig):
+    """The admin, served by a site that needs a verified second factor (registry.admin_site)."""
+
+    default = False
+    default_site = "registry.admin_site.RegistryAdminSite"

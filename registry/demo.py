@@ -13,8 +13,10 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
+from registry.access import needs_second_factor
 from registry.choices import (
     SECTORS_BY_FORM,
     CaseStatus,
@@ -121,27 +123,33 @@ def _weighted(rng: random.Random, pairs: list[tuple[object, int]]) -> object:
 
 
 def ensure_users(password: str | None) -> list[tuple[DemoUser, bool]]:
-    """Create the demo users that are missing; set ``password`` on all when given."""
+    """Create the demo users that are missing, with ``password`` (or the demo password).
+
+    An existing account is never changed, whatever its name: not its password, role, regions
+    or second factor. Each new staff user gets an authenticator (a TOTP device) whose current
+    code ``manage.py demo_code`` prints, so a newcomer can log in without a phone.
+    """
     results = []
     for spec in DEMO_USERS:
+        if User.objects.filter(username=spec.username).exists():
+            results.append((spec, False))
+            continue
         organisation = (
             ReportingOrganisation.objects.get(name=spec.organisation) if spec.organisation else None
         )
-        user, created = User.objects.get_or_create(
+        user = User(
             username=spec.username,
-            defaults={
-                "role": spec.role,
-                "organisation": organisation,
-                "is_staff": spec.role in {Role.ADMINISTRATOR, Role.COORDINATOR},
-                "email": f"{spec.username}@registry.example",
-            },
+            role=spec.role,
+            organisation=organisation,
+            email=f"{spec.username}@registry.example",
         )
-        if created or password:
-            user.set_password(password or DEMO_PASSWORD)
-            user.save()
+        user.set_password(password or DEMO_PASSWORD)
+        user.save()
         if spec.region_code:
             user.regions.add(Region.objects.get(code=spec.region_code))
-        results.append((spec, created))
+        if needs_second_factor(user):
+            TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+        results.append((spec, True))
     return results
 
 

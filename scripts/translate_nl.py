@@ -1076,6 +1076,111 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "second factor": "tweede factor",
     "personal-export permission": "toestemming voor export met persoonsgegevens",
     "changed an account's powers": "bevoegdheden van een account gewijzigd",
+    # Issue 10: two-factor login, lockout, sessions
+    "Unlock the login (after too many failed attempts)": (
+        "Inloggen deblokkeren (na te veel mislukte pogingen)"
+    ),
+    "%(users)d account(s) unlocked; %(attempts)d failed attempt(s) cleared.": (
+        "%(users)d account(s) gedeblokkeerd; %(attempts)d mislukte poging(en) gewist."
+    ),
+    "Reset the second factor (the user sets up a new one)": (
+        "Tweede factor opnieuw instellen (de gebruiker stelt een nieuwe in)"
+    ),
+    "%(done)d second factor(s) reset: they set up a new one at their next login. "
+    "%(refused)d refused (your own, or an administrator's when you are not a superuser).": (
+        "%(done)d tweede factor(en) gewist: bij de volgende keer inloggen stellen zij een "
+        "nieuwe in. %(refused)d geweigerd (die van uzelf, of van een beheerder als u geen "
+        "superuser bent)."
+    ),
+    "Victim registry administration": "Beheer van het slachtofferregister",
+    "Log in again with the code from your authenticator app.": (
+        "Log opnieuw in met de code uit uw authenticator-app."
+    ),
+    "Your session has ended: sessions last at most %(hours)d hours. Log in again.": (
+        "Uw sessie is beëindigd: een sessie duurt hoogstens %(hours)d uur. Log opnieuw in."
+    ),
+    "Code": "Code",
+    "The 6 digits your authenticator app shows now, or an unused backup code.": (
+        "De 6 cijfers die uw authenticator-app nu toont, of een ongebruikte reservecode."
+    ),
+    "That code is not valid. Wait for a new one and try again.": (
+        "Die code is niet geldig. Wacht op een nieuwe code en probeer het opnieuw."
+    ),
+    "Logging in is paused": "Inloggen is tijdelijk geblokkeerd",
+    "Too many attempts to log in with this user name from this computer. Try again in "
+    "%(minutes)s minutes.": (
+        "Te veel pogingen om met deze gebruikersnaam vanaf deze computer in te loggen. "
+        "Probeer het over %(minutes)s minuten opnieuw."
+    ),
+    "If you need to log in sooner, ask an administrator of the registry.": (
+        "Moet u eerder inloggen, vraag het dan aan een beheerder van het register."
+    ),
+    "Back to the login page": "Terug naar de inlogpagina",
+    "Step 2 of 2: enter the 6-digit code your authenticator app shows for the registry.": (
+        "Stap 2 van 2: vul de 6-cijferige code in die uw authenticator-app voor het register toont."
+    ),
+    "Enter one of your backup codes. Each code works once.": (
+        "Vul een van uw reservecodes in. Elke code werkt één keer."
+    ),
+    "Backup code": "Reservecode",
+    "The code changes every 30 seconds.": "De code verandert elke 30 seconden.",
+    "Verify": "Controleren",
+    "Use a backup code instead": "Een reservecode gebruiken",
+    "Start again": "Opnieuw beginnen",
+    "Confirm with your code": "Bevestigen met uw code",
+    "This action needs a code from your authenticator app entered in the last %(minutes)s "
+    "minutes.": (
+        "Voor deze handeling is een code uit uw authenticator-app nodig, ingevuld in de "
+        "afgelopen %(minutes)s minuten."
+    ),
+    "Confirm": "Bevestigen",
+    "Backup codes": "Reservecodes",
+    "Each backup code logs you in once when you do not have your phone. Making new codes "
+    "makes the old ones invalid.": (
+        "Met elke reservecode logt u één keer in als u uw telefoon niet bij u hebt. Nieuwe "
+        "codes maken de oude ongeldig."
+    ),
+    "Write them down or print them, and keep them away from your phone.": (
+        "Schrijf ze op of print ze, en bewaar ze niet bij uw telefoon."
+    ),
+    "You have no backup codes left.": "U hebt geen reservecodes meer.",
+    "Make new backup codes": "Nieuwe reservecodes maken",
+    "Go to the registry": "Naar het register",
+    "Set up your second factor": "Uw tweede factor instellen",
+    "The registry holds the identities of victims of human trafficking. Before you can open "
+    "any of it, you log in with your password and a code from an authenticator app on your "
+    "phone (for example FreeOTP, Google Authenticator or Microsoft Authenticator).": (
+        "Het register bevat de identiteit van slachtoffers van mensenhandel. Voordat u iets "
+        "ervan kunt openen, logt u in met uw wachtwoord en een code uit een authenticator-app "
+        "op uw telefoon (bijvoorbeeld FreeOTP, Google Authenticator of Microsoft "
+        "Authenticator)."
+    ),
+    "This takes a minute. You will need your phone.": (
+        "Dit duurt een minuut. U hebt uw telefoon nodig."
+    ),
+    "Open your authenticator app and add an account by scanning this QR code:": (
+        "Open uw authenticator-app en voeg een account toe door deze QR-code te scannen:"
+    ),
+    "QR code for your authenticator app": "QR-code voor uw authenticator-app",
+    "Cannot scan? Type this key into the app instead:": (
+        "Lukt scannen niet? Typ dan deze sleutel in de app:"
+    ),
+    "Enter the 6-digit code the app now shows.": (
+        "Vul de 6-cijferige code in die de app nu toont."
+    ),
+    "Verify and finish": "Controleren en afronden",
+    "Start": "Beginnen",
+    "Second factor set up": "Tweede factor ingesteld",
+    "From now on you log in with your password and a code from your authenticator app.": (
+        "Vanaf nu logt u in met uw wachtwoord en een code uit uw authenticator-app."
+    ),
+    "If you lose your phone, backup codes let you log in. Make them now and keep them "
+    "somewhere safe, away from your phone.": (
+        "Raakt u uw telefoon kwijt, dan kunt u met reservecodes inloggen. Maak ze nu en bewaar "
+        "ze op een veilige plek, niet bij uw telefoon."
+    ),
+    "Make backup codes": "Reservecodes maken",
+    "Continue where you were going": "Verder naar waar u heen wilde",
 }
 
 

@@ -76,17 +76,28 @@ def page(browser: Browser) -> Iterator[Page]:
 def browser_login() -> Callable[[Page, Any, str, str], None]:
     """Return ``login(page, live_server, username, password)``, which logs in through the form.
 
-    Fails the test with the page's error messages if the login page is still shown afterwards.
+    Step 1 is the user name and password; staff then get step 2, where this types the code
+    their authenticator would show (their TOTP device, made if they have none, as if they had
+    enrolled). Fails the test with the page's messages if the login page is still shown.
     """
 
     def login(page: Page, live_server: Any, username: str, password: str) -> None:
+        from registry.access import needs_second_factor
+        from registry.models import User
+        from tests.logins import current_code, device_for
+
+        user = User.objects.get(username=username)
+        device = device_for(user) if needs_second_factor(user) else None
         base_url = getattr(live_server, "url", str(live_server)).rstrip("/")
         page.goto(base_url + LOGIN_PATH)
-        page.fill("#id_username", username)
-        page.fill("#id_password", password)
-        form = page.locator("form", has=page.locator("#id_username"))
+        page.fill("#id_auth-username", username)
+        page.fill("#id_auth-password", password)
         with page.expect_navigation():
-            form.locator("button[type=submit], input[type=submit]").first.click()
+            page.locator("main form button[type=submit]").first.click()
+        if device is not None and page.locator("#id_token-otp_token").count():
+            page.fill("#id_token-otp_token", current_code(device))
+            with page.expect_navigation():
+                page.locator("main form button[type=submit]").first.click()
         if urlsplit(page.url).path == LOGIN_PATH:
             errors = page.locator(".errorlist, .alert, .invalid-feedback").all_inner_texts()
             pytest.fail(f"login as {username!r} failed: {errors}", pytrace=False)

@@ -15,12 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import models
 
+from registry import casework
+from registry.choices import AuditAction, SubmissionStatus
 from registry.crypto import generate_key
 from registry.fields import EncryptedDateField, EncryptedMixin
 from registry.keyops import encrypted_models
-from registry.models import Case, Handover, Person, Registration
+from registry.models import AuditEvent, Case, Handover, Person, Registration, ReminderSent
 from tests.factories import CaseFactory, PersonFactory, RegistrationFactory
 
 FACTORIES: dict[str, Any] = {
@@ -147,3 +150,35 @@ def casework_world(roles, region_a, region_b, region_c, coordinator_a) -> Casewo
         registration=RegistrationFactory(person=person_c, region=region_c),
     )
     return CaseworkWorld(person_a, registration_a, case_a, person_b, case_b, case_c)
+
+
+@pytest.fixture
+def matrix_objects(casework_world, coordinator_a, organisation, region_a, region_b, reporter):
+    """One object of each kind, all of region A (or involving it)."""
+    handover = casework.request_handover(
+        casework_world.case_a, region_b, "moved to a relative", coordinator_a
+    )
+    reminder = ReminderSent.objects.create(
+        kind=ReminderSent.Kind.UNASSIGNED,
+        case=casework_world.case_a,
+        recipient=coordinator_a,
+        due=casework_world.case_a.opened_on,
+    )
+    return {
+        "case": casework_world.case_a,
+        "person": casework_world.person_a,
+        "registration": casework_world.registration_a,
+        "handover": handover,
+        "region": region_a,
+        "reportingorganisation": organisation,
+        "user": coordinator_a,
+        "group": Group.objects.create(name="exporters"),
+        "remindersent": reminder,
+        "auditevent": AuditEvent.record(AuditAction.LOGIN, user=coordinator_a),
+        "registrationimport": casework_world.registration_a,
+        "personalexport": casework_world.registration_a,
+        # A reporter's submission in region A, awaiting triage.
+        "submission": RegistrationFactory(
+            region=region_a, status=SubmissionStatus.SUBMITTED, submitted_by=reporter
+        ),
+    }

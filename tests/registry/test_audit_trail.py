@@ -12,6 +12,7 @@ from registry import casework
 from registry.choices import AuditAction
 from registry.models import AuditEvent
 from registry.models.audit import AuditTrailError, verify_chain
+from tests.logins import after_throttle, current_code, device_for, post_code, post_password
 from tests.registry.conftest import PLANTED
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +31,20 @@ def _all_audit_text() -> str:
 def test_login_logout_and_failed_login_are_recorded_without_the_typed_name(
     client, coordinator_a, password
 ):
-    client.post("/accounts/login/", {"username": PLANTED["family_name"], "password": "x"})
-    client.post("/accounts/login/", {"username": "coordinator-a", "password": "wrong"})
-    client.post("/accounts/login/", {"username": "coordinator-a", "password": password})
+    device = device_for(coordinator_a)
+    post_password(client, PLANTED["family_name"], "x")
+    post_password(client, "coordinator-a", "wrong")
+    post_password(client, "coordinator-a", password)
+    post_code(client, "000000" if current_code(device) != "000000" else "111111")
+    after_throttle(device)
+    post_code(client, current_code(device))
     client.post("/accounts/logout/")
-    assert _actions() == ["login_failed", "login_failed", "login", "logout"]
+    assert _actions() == ["login_failed", "login_failed", "second_factor", "login", "logout"]
     failed = AuditEvent.objects.filter(action="login_failed").order_by("id")
     assert [e.details["known_account"] for e in failed] == [False, True]
+    wrong_code = AuditEvent.objects.get(action="second_factor")
+    assert wrong_code.details == {"step": "failed", "screen": "login"}
+    assert AuditEvent.objects.get(action="login").details == {"second_factor": True}
     assert PLANTED["family_name"] not in _all_audit_text()
 
 

@@ -6,9 +6,8 @@ import pytest
 
 from tests.registry import test_access_matrix as matrix
 
-# The access matrix's objects (all of region A) and its list of every URL pattern.
-matrix_objects = matrix.matrix_objects
-
+# The access matrix's list of every URL pattern; its objects (all of region A) are the
+# matrix_objects fixture of tests/registry/conftest.py.
 pytestmark = pytest.mark.django_db
 
 GARBAGE = (

@@ -6,9 +6,13 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry import reference_data
+from registry.choices import Role
 from registry.models import Case, Person, Region, Registration, ReportingOrganisation, User
+from tests.factories import UserFactory
+from tests.logins import device_for, post_code, post_password
 
 pytestmark = pytest.mark.django_db
 
@@ -52,37 +56,98 @@ def test_load_reference_data_is_safe_to_run_twice_and_keeps_edits():
     assert Region.objects.get(code="amsterdam").name == "Amsterdam-Amstelland"
 
 
-def test_seed_demo_creates_users_per_role_and_tops_up_registrations():
+def test_seed_demo_creates_users_per_role_and_tops_up_registrations(settings):
+    settings.DEBUG = True
     out = io.StringIO()
     call_command("seed_demo", "--registrations", "40", stdout=out)
     text = out.getvalue()
     for username in ("admin", "helpdesk", "coordinator-a", "coordinator-b", "reporter"):
         assert username in text
         assert User.objects.filter(username=username).exists()
+    assert "demo_code" in text  # how to get the second factor's code
     assert Registration.objects.count() == 40
     # Repeat registrations of the same person exist, and cases were routed.
     assert Person.objects.count() < 40
     assert Case.objects.exists()
     assert User.objects.get(username="coordinator-a").regions.get().code == "amsterdam"
     assert User.objects.get(username="reporter").organisation is not None
+    # Staff get an authenticator; the reporter logs in with a password only.
+    with_device = set(
+        TOTPDevice.objects.filter(confirmed=True).values_list("user__username", flat=True)
+    )
+    assert with_device == {"admin", "helpdesk", "coordinator-a", "coordinator-b"}
 
     call_command("seed_demo", "--registrations", "40", stdout=io.StringIO())
     assert Registration.objects.count() == 40
     assert User.objects.filter(username="admin").count() == 1
 
 
-def test_seed_demo_rejects_bad_arguments():
+def test_seed_demo_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=1"):
+        call_command("seed_demo", "--registrations", "0", stdout=io.StringIO())
+    assert not User.objects.exists()
+
+
+def test_seed_demo_never_changes_an_existing_account(settings, client, password):
+    """An account named like a demo user keeps its password, role and (lack of) device."""
+    settings.DEBUG = True
+    existing = UserFactory(username="admin", role=Role.COORDINATOR)
+    before = existing.password
+    out = io.StringIO()
+    call_command("seed_demo", "--registrations", "0", "--password", "a-good-password", stdout=out)
+    existing.refresh_from_db()
+    assert (existing.password, existing.role) == (before, Role.COORDINATOR)
+    assert not TOTPDevice.objects.filter(user=existing).exists()
+    assert "existing account: left unchanged" in out.getvalue()
+    response = post_password(client, "admin", "a-good-password")
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_seed_demo_rejects_bad_arguments(settings):
+    settings.DEBUG = True
     with pytest.raises(CommandError, match="--registrations"):
         call_command("seed_demo", "--registrations", "-1", stdout=io.StringIO())
     with pytest.raises(CommandError, match="--password"):
-        call_command("seed_demo", "--password", "short", stdout=io.StringIO())
+        call_command("seed_demo", "--password", "short-pass", stdout=io.StringIO())
 
 
-def test_seeded_demo_users_can_log_in(client):
+def test_seeded_demo_staff_log_in_with_the_code_demo_code_prints(settings, client):
+    settings.DEBUG = True
     call_command(
         "seed_demo", "--registrations", "0", "--password", "a-good-password", stdout=io.StringIO()
     )
-    assert client.login(username="coordinator-a", password="a-good-password")
+    out = io.StringIO()
+    call_command("demo_code", "coordinator-a", stdout=out)
+    code = out.getvalue().split()[0]
+    assert code.isdigit() and len(code) == 6
+    post_password(client, "coordinator-a", "a-good-password")
+    response = post_code(client, code)
+    assert response.status_code == 302
+    assert client.get("/cases/").status_code == 200
+    everyone = io.StringIO()
+    call_command("demo_code", stdout=everyone)
+    assert {line.split()[0] for line in everyone.getvalue().splitlines()} == {
+        "admin",
+        "coordinator-a",
+        "coordinator-b",
+        "helpdesk",
+    }
+
+
+def test_demo_code_refuses_without_debug(settings, coordinator_a):
+    device_for(coordinator_a)
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=1"):
+        call_command("demo_code", "coordinator-a", stdout=io.StringIO())
+
+
+def test_demo_code_names_a_user_without_an_authenticator(settings, reporter):
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match="no authenticator"):
+        call_command("demo_code", "reporter", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="no user named"):
+        call_command("demo_code", "nobody", stdout=io.StringIO())
 
 
 def test_make_dev_keys_writes_once_and_never_overwrites(tmp_path, settings):

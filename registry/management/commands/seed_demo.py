@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -11,10 +14,12 @@ from registry.models import Registration
 
 class Command(BaseCommand):
     help = (
-        "Prepare a demo registry: reference data, one demo user per role (admin, helpdesk, "
-        "coordinator-a, coordinator-b, reporter) and synthetic registrations with Faker names, "
-        "including repeat registrations of the same persons. Safe to run twice: users are "
-        "created once and registrations are topped up to N, not added again. Prints the logins."
+        "Prepare a demo registry for a local run (DJANGO_DEBUG=1 only): reference data, one "
+        "demo user per role (admin, helpdesk, coordinator-a, coordinator-b, reporter), each "
+        "staff user with an authenticator whose code `manage.py demo_code USER` prints, and "
+        "synthetic registrations with Faker names, including repeat registrations of the same "
+        "persons. Safe to run twice: existing accounts are never changed and registrations are "
+        "topped up to N, not added again. Prints the logins."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,17 +34,25 @@ class Command(BaseCommand):
             "--password",
             default=None,
             metavar="P",
-            help=f"Password of every demo user (default on creation: {demo.DEMO_PASSWORD}).",
+            help=f"Password of the demo users it creates (default {demo.DEMO_PASSWORD}).",
         )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo creates accounts with a published password, so it runs only for a "
+                "local demo (DJANGO_DEBUG=1), never in production."
+            )
         wanted = options["registrations"]
         if wanted < 0 or wanted > 1_000_000:
             raise CommandError("--registrations must be between 0 and 1000000")
         password = options["password"]
-        if password is not None and len(password) < 8:
-            raise CommandError("--password must be at least 8 characters")
+        if password is not None:
+            try:
+                validate_password(password)
+            except ValidationError as error:
+                raise CommandError("--password: " + " ".join(error.messages)) from None
         with transaction.atomic():
             reference_data.load()
             users = demo.ensure_users(password)
@@ -55,6 +68,10 @@ class Command(BaseCommand):
         shown = password or demo.DEMO_PASSWORD
         self.stdout.write("\nDemo logins (user name / password):")
         for spec, created in users:
-            note = "" if created or password else "  (existing user: password unchanged)"
-            self.stdout.write(f"  {spec.username:<14} {shown}   {spec.description}{note}")
-        self.stdout.write("")
+            secret = shown if created else "(existing account: left unchanged)"
+            self.stdout.write(f"  {spec.username:<14} {secret:<20} {spec.description}")
+        self.stdout.write(
+            "\nStaff log in with a second factor. The demo users' authenticator codes:\n"
+            "  make demo-code USER=coordinator-a\n"
+            "  (or: DJANGO_DEBUG=1 .venv/bin/python manage.py demo_code coordinator-a)\n"
+        )
