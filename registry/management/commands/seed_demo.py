@@ -71,7 +71,9 @@ class Command(BaseCommand):
             secret = shown if created else "(existing account: left unchanged)"
             self.stdout.write(f"  {spec.username:<14} {secret:<20} {spec.description}")
         self.stdout.write(
-            "\nStaff log in with a second factor. The demo users' authenticator codes:\n"
-            "  make demo-code USER=coordinator-a\n"
-            "  (or: DJANGO_DEBUG=1 .venv/bin/python manage.py demo_code coordinator-a)\n"
+            "\nStaff log in with a second factor: after the password, the login asks for a code."
+            "\nThe demo users' current codes, in a second terminal:\n"
+            "  make demo-code                  (every demo user)\n"
+            "  make demo-code DEMO_USER=admin  (one user; or: DJANGO_DEBUG=1 "
+            ".venv/bin/python manage.py demo_code admin)\n"
         )
