@@ -5,14 +5,22 @@ matching function here; views, the admin, exports and reports go through it. The
 DESIGN.md ("Who uses it"):
 
 - administrators see everything;
-- a care coordinator sees the cases and registrations of their own regions, and the people of
-  those cases and registrations;
+- a care coordinator sees the cases now in their own regions, and a person only through such
+  a case (or a registration of their region awaiting their action: accepted, and its person
+  has no case anywhere yet). After a handover is accepted, the sending region sees nothing
+  more of the person: not the case, not the person, not the registrations;
 - the help desk sees the cases it coordinates (no coordinator assigned, or a region without an
-  active coordinator), the submissions awaiting triage, what it registered itself, and the
-  people of those;
+  active coordinator), the submissions awaiting triage (theirs alone: coordinators never see
+  an untriaged submission) and, likewise, registrations of regions without an active
+  coordinator awaiting action, and the people of those;
 - a reporter sees the registrations they submitted (number and status only, enforced by the
   views) and no person, case or audit event;
 - anonymous or inactive users see nothing.
+
+The registrations a coordinator or the help desk may see are those of the people they may
+see, so a person and their registrations always go together. Staff may also see the
+confirmation of a registration they saved themselves (``confirmations_for_user``): number,
+routing and flags, never the person.
 
 Counting is a separate rule (``registrations_for_statistics``): administrators and the help
 desk count every registration for the national figures, which hold no record.
@@ -24,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from registry.choices import SubmissionStatus
+from registry.choices import COUNTED_STATUSES, SubmissionStatus
 
 if TYPE_CHECKING:
     from registry.models import User
@@ -52,26 +60,43 @@ def cases_for_user(qs: QuerySet, user: User | None) -> QuerySet:
     return qs.none()
 
 
+def _awaiting_action(user: User) -> Q:
+    """Registrations of the user's regions whose person has no case anywhere yet."""
+    from registry.models import Case
+
+    if user.is_coordinator:
+        regions = Q(region_id__in=user.region_ids)
+    else:
+        regions = Q(region__in=_helpdesk_regions())
+    any_case = Case.objects.filter(person=OuterRef("person"))
+    return regions & Q(status__in=COUNTED_STATUSES) & ~Exists(any_case)
+
+
 def registrations_for_user(qs: QuerySet, user: User | None) -> QuerySet:
     if _is_anonymous(user):
         return qs.none()
     if user.is_administrator:
         return qs
-    if user.is_coordinator:
-        return qs.filter(region_id__in=user.region_ids)
-    if user.is_helpdesk:
+    if user.is_coordinator or user.is_helpdesk:
         from registry.models import Case
 
         visible_cases = cases_for_user(Case.objects.all(), user).filter(person=OuterRef("person"))
-        return qs.filter(
-            Q(status=SubmissionStatus.SUBMITTED)
-            | Q(submitted_by=user)
-            | Q(region__in=_helpdesk_regions())
-            | Exists(visible_cases)
-        )
+        through_case = Q(status__in=COUNTED_STATUSES) & Exists(visible_cases)
+        found = through_case | _awaiting_action(user)
+        if user.is_helpdesk:
+            found |= Q(status=SubmissionStatus.SUBMITTED)
+        return qs.filter(found)
     if user.is_reporter:
         return qs.filter(submitted_by=user)
     return qs.none()
+
+
+def confirmations_for_user(qs: QuerySet, user: User | None) -> QuerySet:
+    """Registrations whose confirmation page ``user`` may open: those they may see, and those
+    they saved themselves (the page shows number, routing and flags, never the person)."""
+    if _is_anonymous(user):
+        return qs.none()
+    return registrations_for_user(qs, user) | qs.filter(submitted_by=user)
 
 
 def people_for_user(qs: QuerySet, user: User | None) -> QuerySet:
@@ -83,10 +108,14 @@ def people_for_user(qs: QuerySet, user: User | None) -> QuerySet:
         from registry.models import Case, Registration
 
         cases = cases_for_user(Case.objects.all(), user).filter(person=OuterRef("pk"))
-        registrations = registrations_for_user(Registration.objects.all(), user).filter(
-            person=OuterRef("pk")
-        )
-        return qs.filter(Exists(cases) | Exists(registrations))
+        waiting = Registration.objects.filter(_awaiting_action(user), person=OuterRef("pk"))
+        found = Exists(cases) | Exists(waiting)
+        if user.is_helpdesk:
+            submitted = Registration.objects.filter(
+                status=SubmissionStatus.SUBMITTED, person=OuterRef("pk")
+            )
+            found |= Exists(submitted)
+        return qs.filter(found)
     return qs.none()
 
 

@@ -8,9 +8,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
-
-from registry.models import Registration
 
 
 def role_required(check: Callable[[Any], bool]) -> Callable:
@@ -38,9 +35,3 @@ def is_reporter(user: Any) -> bool:
 
 def may_triage(user: Any) -> bool:
     return bool(user.is_active and (user.is_helpdesk or user.is_administrator))
-
-
-def _get_registration_for_user(request: HttpRequest, pk: Any) -> Registration:
-    return get_object_or_404(
-        Registration.objects.for_user(request.user).select_related("region", "person"), pk=pk
-    )

@@ -11,14 +11,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from intake import rules, services
 from intake.forms import PERSONAL_FORM_FIELDS, StaffRegistrationForm, legal_duty_codes
-from intake.views.common import _get_registration_for_user, is_staff, role_required
+from intake.views.common import is_staff, role_required
 from registry.choices import ExploitationForm
+from registry.models import Case, Registration
 
 STEP_REVIEW = "review"
 STEP_EDIT = "edit"
@@ -120,7 +121,10 @@ def register(request: HttpRequest) -> HttpResponse:
 @role_required(is_staff)
 def registered(request: HttpRequest, pk: Any) -> HttpResponse:
     """The confirmation after saving: number, urgency, routing. No personal value."""
-    registration = _get_registration_for_user(request, pk)
+    registration = get_object_or_404(
+        Registration.objects.for_confirmation(request.user).select_related("region", "person"),
+        pk=pk,
+    )
     case = registration.cases.select_related("coordinator").first()
     if case is None:
         case = (
@@ -139,6 +143,9 @@ def registered(request: HttpRequest, pk: Any) -> HttpResponse:
             "case": case,
             "nidos": nidos,
             "anonymous": registration.person.is_anonymous,
+            # Saved into a region with its own coordinator, the case is theirs, not ours.
+            "may_open_case": case is not None
+            and Case.objects.for_user(request.user).filter(pk=case.pk).exists(),
             "forms": [
                 ExploitationForm(c).label
                 for c in registration.exploitation_forms.values_list("code", flat=True)

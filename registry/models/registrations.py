@@ -69,6 +69,10 @@ class RegistrationQuerySet(EncryptedQuerySet):
     def for_user(self, user: Any) -> RegistrationQuerySet:
         return access.registrations_for_user(self, user)
 
+    def for_confirmation(self, user: Any) -> RegistrationQuerySet:
+        """The registrations whose confirmation page ``user`` may open (no person shown)."""
+        return access.confirmations_for_user(self, user)
+
     def for_statistics(self, user: Any) -> RegistrationQuerySet:
         """The registrations ``user`` may count in aggregate figures (never row access)."""
         return access.registrations_for_statistics(self, user)

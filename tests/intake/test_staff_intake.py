@@ -327,3 +327,23 @@ def test_a_code_sent_twice_is_saved_once(client_for, coordinator_a, staff_data):
         "debt_bondage",
         "threats",
     ]
+
+
+def test_help_desk_sees_the_confirmation_of_a_registration_routed_to_a_coordinator(
+    client_for, helpdesk, coordinator_a, staff_data
+):
+    """The case is coordinator A's: the help desk gets its number and routing, no case link
+    (it would be a 404) and no personal value."""
+    client = client_for(helpdesk)
+    data = staff_data(family_name="Zwartkruisweg", phone="+31 6 5555 0199")
+    response = save(client, data)
+    assert response.status_code == 302
+    page = client.get(response.url)
+    assert page.status_code == 200
+    registration = Registration.objects.get()
+    assert registration.number in page.text
+    assert "coordinator-a" in page.text  # routed to region A's coordinator
+    assert f"/cases/{registration.cases.get().pk}/" not in page.text
+    assert "Zwartkruisweg" not in page.text and "5555 0199" not in page.text
+    # And the help desk may not open that case or its person.
+    assert client.get(f"/cases/{registration.cases.get().pk}/").status_code == 404

@@ -35,16 +35,48 @@ def _ids(qs):
 
 
 def test_coordinator_sees_only_people_cases_and_registrations_of_own_region(world, coordinator_a):
+    """And never an untriaged submission, not even one reported in their own region."""
     a = world["a"]
     assert _ids(Case.objects.for_user(coordinator_a)) == {a["case"].pk}
-    assert _ids(Person.objects.for_user(coordinator_a)) == {
-        a["person"].pk,
-        world["submitted"].person_id,
-    }
-    assert _ids(Registration.objects.for_user(coordinator_a)) == {
-        a["registration"].pk,
-        world["submitted"].pk,
-    }
+    assert _ids(Person.objects.for_user(coordinator_a)) == {a["person"].pk}
+    assert _ids(Registration.objects.for_user(coordinator_a)) == {a["registration"].pk}
+
+
+def test_untriaged_submissions_are_the_help_desks_alone(world, coordinator_a, helpdesk):
+    submitted = world["submitted"]
+    assert submitted.region_id in coordinator_a.region_ids
+    assert not Registration.objects.for_user(coordinator_a).filter(pk=submitted.pk).exists()
+    assert not Person.objects.for_user(coordinator_a).filter(pk=submitted.person_id).exists()
+    assert Registration.objects.for_user(helpdesk).filter(pk=submitted.pk).exists()
+    assert Person.objects.for_user(helpdesk).filter(pk=submitted.person_id).exists()
+
+
+def test_a_person_follows_their_case_to_another_region(world, coordinator_a, coordinator_b):
+    """Moved A -> B: B sees the person and every registration; A sees nothing of them."""
+    a = world["a"]
+    later = RegistrationFactory(person=a["person"], region=a["case"].region)
+    case = a["case"]
+    case.region = world["b"]["case"].region
+    case.save()
+    for model, pks in (
+        (Case, {case.pk}),
+        (Person, {a["person"].pk}),
+        (Registration, {a["registration"].pk, later.pk}),
+    ):
+        assert not (_ids(model.objects.for_user(coordinator_a)) & pks), model
+        assert pks <= _ids(model.objects.for_user(coordinator_b)), model
+
+
+def test_a_registration_without_a_case_waits_for_its_regions_coordinator(
+    region_a, coordinator_a, coordinator_b, helpdesk
+):
+    """Accepted, routed to region A, no case (yet): region A's coordinator must act on it."""
+    waiting = RegistrationFactory(region=region_a)
+    assert Registration.objects.for_user(coordinator_a).filter(pk=waiting.pk).exists()
+    assert Person.objects.for_user(coordinator_a).filter(pk=waiting.person_id).exists()
+    for other in (coordinator_b, helpdesk):
+        assert not Registration.objects.for_user(other).filter(pk=waiting.pk).exists()
+        assert not Person.objects.for_user(other).filter(pk=waiting.person_id).exists()
 
 
 def test_coordinator_b_sees_nothing_of_region_a(world, coordinator_b):
@@ -130,8 +162,8 @@ def test_admin_changelist_shows_a_coordinator_only_their_region(
     shown = {obj.pk for obj in response.context["cl"].result_list}
     expected = {
         "case": {world["a"]["case"].pk},
-        "person": {world["a"]["person"].pk, world["submitted"].person_id},
-        "registration": {world["a"]["registration"].pk, world["submitted"].pk},
+        "person": {world["a"]["person"].pk},
+        "registration": {world["a"]["registration"].pk},
     }[model]
     assert shown == expected
 

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from registry.choices import AuditAction, CaseStatus, VictimStatus
+from registry.choices import AuditAction, CaseStatus, SubmissionStatus, VictimStatus
 from registry.models import AuditEvent, Case
 from tests.factories import CaseFactory, PersonFactory, RegistrationFactory
 from tests.registry.conftest import PLANTED
@@ -105,11 +105,22 @@ def test_case_detail_shows_person_and_registrations_and_records_the_view(
 
 
 def test_case_detail_lists_only_registrations_the_user_may_see(
-    casework_world, client_for, coordinator_a, region_b
+    casework_world, client_for, coordinator_a, region_b, reporter
 ):
+    """Every counted registration of the person, wherever reported; no untriaged submission
+    and nobody else's."""
     elsewhere = RegistrationFactory(person=casework_world.person_a, region=region_b)
+    untriaged = RegistrationFactory(
+        person=casework_world.person_a,
+        region=casework_world.case_a.region,
+        status=SubmissionStatus.SUBMITTED,
+        submitted_by=reporter,
+    )
+    other_person = casework_world.case_b.registration
     content = client_for(coordinator_a).get(f"/cases/{casework_world.case_a.pk}/").content
-    assert elsewhere.number.encode() not in content
+    assert elsewhere.number.encode() in content
+    assert untriaged.number.encode() not in content
+    assert other_person.number.encode() not in content
 
 
 def _edit_data(case: Case, **changes: object) -> dict[str, object]:
