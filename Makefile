@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make venv     create .venv and install requirements.txt"
 	@echo "make devdeps  also install requirements-dev.txt and make sure Chromium is there"
-	@echo "make keys     write development keys to var/dev-keys.env (once)"
+	@echo "make keys     write development keys to var/dev-keys.env (once; adds a key it lacks)"
 	@echo "make run      migrate, seed demo data and serve on http://127.0.0.1:8000 (DEBUG on)"
 	@echo "make demo-code   the demo users' current login codes (DEMO_USER=admin for one)"
 	@echo "make test     run the tests (PYTEST_ARGS=... passes options; DATABASE_URL picks the database)"

@@ -29,6 +29,9 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if D
 REGISTRY_ENCRYPTION_KEYS = env_str("REGISTRY_ENCRYPTION_KEYS")
 # A separate 32-byte key from which the blind-index subkeys are derived.
 REGISTRY_BLIND_INDEX_KEY = env_str("REGISTRY_BLIND_INDEX_KEY")
+# A third 32-byte key, for the audit chain's HMAC: kept outside the database, so that write
+# access to the database is not enough to rewrite the trail unnoticed.
+REGISTRY_AUDIT_KEY = env_str("REGISTRY_AUDIT_KEY")
 # Published figures suppress counts below this threshold.
 REGISTRY_SMALL_CELL_K = env_int("REGISTRY_SMALL_CELL_K", 10)
 REGISTRY_BASE_URL = env_str("REGISTRY_BASE_URL", "http://127.0.0.1:8000")

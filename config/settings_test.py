@@ -16,6 +16,7 @@ def _key() -> str:
 # fixed key and never touch a developer's keyring.
 os.environ.setdefault("REGISTRY_ENCRYPTION_KEYS", f"ktest1:{_key()}")
 os.environ.setdefault("REGISTRY_BLIND_INDEX_KEY", _key())
+os.environ.setdefault("REGISTRY_AUDIT_KEY", _key())
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 

@@ -1,4 +1,5 @@
-"""WSGI entry point. Refuses to start when the keyring is missing or malformed."""
+"""WSGI entry point. Refuses to start when a key (the keyring, the blind-index key or the audit
+key) is missing or malformed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Start-up checks: no server or ``manage.py check`` without a valid keyring in production."""
+"""Start-up checks: no server or ``manage.py check`` without valid keys in production
+(the keyring, the blind-index key and the audit key)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ def check_encryption_keys(app_configs: Any = None, **kwargs: Any) -> list[checks
             level(
                 str(exc),
                 hint=(
-                    "Set REGISTRY_ENCRYPTION_KEYS ('id:key,...', 32-byte URL-safe base64 keys) "
-                    "and REGISTRY_BLIND_INDEX_KEY; 'make keys' writes a development keyring."
+                    "Set REGISTRY_ENCRYPTION_KEYS ('id:key,...', 32-byte URL-safe base64 keys), "
+                    "REGISTRY_BLIND_INDEX_KEY and REGISTRY_AUDIT_KEY (each a key of its own); "
+                    "'make keys' writes development keys."
                 ),
                 id="registry.W001" if settings.DEBUG else "registry.E001",
             )

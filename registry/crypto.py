@@ -8,6 +8,9 @@ names its key: ``v1:<key id>:<hex(nonce || ciphertext || tag)>``.
 Blind indexes are HMAC-SHA256 over normalised values, with one subkey per index derived by
 HKDF from ``REGISTRY_BLIND_INDEX_KEY``, a key separate from the keyring.
 
+The audit chain is HMAC-SHA256 under a subkey derived by HKDF from ``REGISTRY_AUDIT_KEY``, a
+third key, so that nobody who can only write to the database can recompute it.
+
 Why not a field-encryption package: see docs/security.md.
 """
 
@@ -243,22 +246,74 @@ def blind_index(index: str, *parts: object) -> str | None:
     return get_blind_indexer().compute(index, *parts)
 
 
+# The audit chain -------------------------------------------------------------------------------
+
+AUDIT_CHAIN_INFO = b"registry audit chain"
+
+
+class AuditSealer:
+    """HMAC-SHA256 of the audit chain, under a subkey HKDF derives from the audit key.
+
+    The subkey (rather than the key itself) keeps the audit key usable for other purposes later
+    without two uses ever sharing a MAC key, as the blind indexes do with their own key.
+    """
+
+    def __init__(self, root_key: bytes) -> None:
+        subkey = HKDF(
+            algorithm=hashes.SHA256(), length=32, salt=None, info=AUDIT_CHAIN_INFO
+        ).derive(root_key)
+        # Keyed once; each seal copies the keyed state instead of hashing the key again.
+        self._mac = hmac.new(subkey, digestmod=hashlib.sha256)
+
+    def seal(self, message: bytes) -> str:
+        """The hex HMAC of ``message``: 64 characters, like the SHA-256 it replaced."""
+        mac = self._mac.copy()
+        mac.update(message)
+        return mac.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def get_audit_sealer() -> AuditSealer:
+    return AuditSealer(_decode_key("REGISTRY_AUDIT_KEY", _require_audit_key()))
+
+
+def _require_audit_key() -> str:
+    value = settings.REGISTRY_AUDIT_KEY
+    if not value:
+        raise ImproperlyConfigured(
+            "REGISTRY_AUDIT_KEY is not set; the audit trail cannot be sealed or verified without it"
+        )
+    return value
+
+
+def audit_seal(message: bytes) -> str:
+    """The audit chain's keyed hash of ``message`` (see registry/models/audit.py)."""
+    return get_audit_sealer().seal(message)
+
+
 def validate_configuration() -> None:
     """Raise ImproperlyConfigured naming the variable when a key is missing or malformed."""
-    Keyring.parse(settings.REGISTRY_ENCRYPTION_KEYS)
-    _decode_key("REGISTRY_BLIND_INDEX_KEY", _require_index_key())
-    if settings.REGISTRY_BLIND_INDEX_KEY.strip() in settings.REGISTRY_ENCRYPTION_KEYS:
+    keyring = Keyring.parse(settings.REGISTRY_ENCRYPTION_KEYS)
+    index_key = _decode_key("REGISTRY_BLIND_INDEX_KEY", _require_index_key())
+    if index_key in keyring.keys.values():
         raise ImproperlyConfigured(
             "REGISTRY_BLIND_INDEX_KEY must differ from every key in REGISTRY_ENCRYPTION_KEYS"
+        )
+    audit_key = _decode_key("REGISTRY_AUDIT_KEY", _require_audit_key())
+    if audit_key in keyring.keys.values() or audit_key == index_key:
+        raise ImproperlyConfigured(
+            "REGISTRY_AUDIT_KEY must differ from every key in REGISTRY_ENCRYPTION_KEYS and "
+            "from REGISTRY_BLIND_INDEX_KEY"
         )
 
 
 def reset_caches() -> None:
     get_keyring.cache_clear()
     get_blind_indexer.cache_clear()
+    get_audit_sealer.cache_clear()
 
 
 @receiver(setting_changed)
 def _reset_on_setting_change(*, setting: str, **kwargs: object) -> None:
-    if setting in {"REGISTRY_ENCRYPTION_KEYS", "REGISTRY_BLIND_INDEX_KEY"}:
+    if setting in {"REGISTRY_ENCRYPTION_KEYS", "REGISTRY_BLIND_INDEX_KEY", "REGISTRY_AUDIT_KEY"}:
         reset_caches()

@@ -1,4 +1,13 @@
-"""The audit trail: append-only and tamper-evident (a SHA-256 hash chain)."""
+"""The audit trail: append-only and tamper-evident.
+
+Each event carries ``prev_hash``, the hash of the event before it, and ``hash``, an HMAC-SHA256
+under a key kept outside the database (``REGISTRY_AUDIT_KEY``, registry/crypto.py) over its
+canonical content and ``prev_hash``. Write access to the database is not enough to rewrite
+the chain: an edited, deleted or re-chained event no longer verifies. The database itself
+refuses UPDATE, DELETE and TRUNCATE on the table (triggers of migration 0009); only the chain
+head, one row outside it, changes on every append. docs/security.md says what this does not
+cover.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +15,7 @@ import datetime
 import hashlib
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -14,8 +23,13 @@ from django.utils.translation import gettext_lazy as _
 
 from registry import access
 from registry.choices import AuditAction
+from registry.crypto import audit_seal
 
 GENESIS_HASH = "0" * 64
+
+# Names of the append-only triggers that migration 0009 installs on the event table.
+PG_GUARD_TRIGGER = "registry_auditevent_append_only"
+SQLITE_GUARD_TRIGGERS = ("registry_auditevent_no_update", "registry_auditevent_no_delete")
 
 
 class AuditTrailError(Exception):
@@ -82,7 +96,12 @@ class AuditEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AuditTrailError("audit events are append-only and cannot be deleted")
 
-    def compute_hash(self) -> str:
+    def canonical_content(self) -> bytes:
+        """The bytes the chain seals: the event's content and the link to the one before.
+
+        Sorted-key, compact JSON with the time in UTC, so the same event always gives the same
+        bytes on either database. Changing this form needs a migration that re-seals the chain.
+        """
         content = {
             "at": self.at.astimezone(datetime.UTC).isoformat(),
             "actor_id": self.actor_id,
@@ -95,7 +114,11 @@ class AuditEvent(models.Model):
             "prev": self.prev_hash,
         }
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return canonical.encode("utf-8")
+
+    def compute_hash(self) -> str:
+        """The keyed hash this event must carry: HMAC-SHA256 under the audit key."""
+        return audit_seal(self.canonical_content())
 
     @classmethod
     def record(
@@ -145,21 +168,92 @@ class AuditEvent(models.Model):
         return event
 
 
-def verify_chain(batch_size: int = 2000) -> tuple[int, AuditEvent | None, str]:
-    """Walk the chain oldest first. Returns (events checked, first broken event, reason)."""
+class ChainVerdict(NamedTuple):
+    """What ``verify_chain`` found. ``reason`` is empty when the chain is intact."""
+
+    checked: int
+    broken: AuditEvent | None
+    reason: str
+    last: AuditEvent | None
+    anchor: AuditEvent | None = None
+
+
+LINK_BROKEN = (
+    "its link to the previous event does not match (an event before it was deleted, or its "
+    "link was changed)"
+)
+CONTENT_BROKEN = (
+    "its content does not match its hash under the audit key (the event was changed, or the "
+    "chain was recomputed with another key)"
+)
+UNKEYED = (
+    "its content does not match its hash under the audit key: the hash is a plain SHA-256 of "
+    "the content, so the chain was recomputed from here on without the audit key"
+)
+HEAD_AHEAD = "the newest event is missing (the chain head points to a hash no event has)"
+
+
+def verify_chain(batch_size: int = 2000, expect_head: str | None = None) -> ChainVerdict:
+    """Walk the chain oldest first and return what it found, naming the first bad link.
+
+    With ``expect_head`` (a hash kept outside the database, for instance last night's head),
+    the chain must also still contain the event that had that hash: truncating the newest
+    events and rewinding the chain head cannot be seen from inside the database alone.
+    """
+    if expect_head is not None:
+        expect_head = expect_head.lower()
     previous = GENESIS_HASH
     checked = 0
+    last: AuditEvent | None = None
+    anchor: AuditEvent | None = None
     for event in _iterate(batch_size):
         if event.prev_hash != previous:
-            return checked, event, "its link to the previous event does not match"
+            return ChainVerdict(checked, event, LINK_BROKEN, last)
         if event.compute_hash() != event.hash:
-            return checked, event, "its content does not match its hash"
+            unkeyed = hashlib.sha256(event.canonical_content()).hexdigest() == event.hash
+            return ChainVerdict(checked, event, UNKEYED if unkeyed else CONTENT_BROKEN, last)
+        if event.hash == expect_head:
+            anchor = event
         previous = event.hash
+        last = event
         checked += 1
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and checked and head.last_hash != previous:
-        return checked, None, "the newest event is missing (the chain head points elsewhere)"
-    return checked, None, ""
+    head_hash = head.last_hash if head is not None else GENESIS_HASH
+    if head_hash != previous:
+        return ChainVerdict(checked, None, HEAD_AHEAD, last)
+    if expect_head is not None and anchor is None:
+        return ChainVerdict(
+            checked,
+            None,
+            f"it does not reach the expected head {expect_head}: no event has that hash, so "
+            "events were removed together with the chain head (or the hash is not one this "
+            "registry recorded)",
+            last,
+        )
+    return ChainVerdict(checked, None, "", last, anchor)
+
+
+def append_only_guard_problem() -> str:
+    """Why the database would not refuse an UPDATE or DELETE of an event, or '' when it does."""
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgenabled FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname = %s",
+                [table, PG_GUARD_TRIGGER],
+            )
+            row = cursor.fetchone()
+            if row is None:
+                return f"the trigger {PG_GUARD_TRIGGER} is missing"
+            return f"the trigger {PG_GUARD_TRIGGER} is disabled" if row[0] == "D" else ""
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table]
+            )
+            present = {name for (name,) in cursor.fetchall()}
+            missing = [name for name in SQLITE_GUARD_TRIGGERS if name not in present]
+            return f"the trigger(s) {', '.join(missing)} are missing" if missing else ""
+    return f"no append-only trigger is installed on {connection.vendor}"
 
 
 def _iterate(batch_size: int) -> Iterator[AuditEvent]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 
 import pytest
@@ -10,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry import reference_data
 from registry.choices import Role
+from registry.crypto import generate_key
 from registry.models import Case, Person, Region, Registration, ReportingOrganisation, User
 from tests.factories import UserFactory
 from tests.logins import device_for, post_code, post_password
@@ -157,9 +159,40 @@ def test_make_dev_keys_writes_once_and_never_overwrites(tmp_path, settings):
     first = settings.DEV_KEYS_FILE.read_text()
     assert "REGISTRY_ENCRYPTION_KEYS=dev" in first
     assert "REGISTRY_BLIND_INDEX_KEY=" in first
+    assert "REGISTRY_AUDIT_KEY=" in first
     assert (settings.DEV_KEYS_FILE.stat().st_mode & 0o777) == 0o600
     call_command("make_dev_keys", stdout=io.StringIO())
     assert settings.DEV_KEYS_FILE.read_text() == first
+
+
+def test_make_dev_keys_adds_the_audit_key_to_an_older_file_leaving_its_keys_alone(
+    tmp_path, settings
+):
+    settings.DEBUG = True
+    settings.DEV_KEYS_FILE = tmp_path / "dev-keys.env"
+    # A developer's keyring from before the audit key (no newline at the end, as hand-edited).
+    older = (
+        "# Development keys for a local run only. Never use them in production.\n"
+        f"REGISTRY_ENCRYPTION_KEYS=dev20260101:{generate_key()}\n"
+        f"REGISTRY_BLIND_INDEX_KEY={generate_key()}"
+    )
+    settings.DEV_KEYS_FILE.write_text(older)
+    settings.DEV_KEYS_FILE.chmod(0o600)
+    out = io.StringIO()
+
+    call_command("make_dev_keys", stdout=out)
+
+    text = settings.DEV_KEYS_FILE.read_text()
+    assert text.startswith(older + "\n")
+    added = text[len(older) + 1 :].splitlines()
+    assert len(added) == 1 and added[0].startswith("REGISTRY_AUDIT_KEY=")
+    audit_key = added[0].partition("=")[2]
+    assert len(base64.urlsafe_b64decode(audit_key)) == 32
+    assert audit_key not in older
+    assert "Added REGISTRY_AUDIT_KEY" in out.getvalue()
+    assert (settings.DEV_KEYS_FILE.stat().st_mode & 0o777) == 0o600
+    call_command("make_dev_keys", stdout=io.StringIO())
+    assert settings.DEV_KEYS_FILE.read_text() == text
 
 
 def test_make_dev_keys_refuses_without_debug(tmp_path, settings):
