@@ -90,6 +90,13 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
         _LOGIN,
         302,
     ),
+    # the CBS municipality list: data, administrators only (like regions)
+    "admin:registry_municipality_changelist": _ADMIN_ONLY,
+    "admin:registry_municipality_add": _ADMIN_ONLY,
+    "admin:registry_municipality_history": _ADMIN_ONLY,
+    "admin:registry_municipality_delete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
+    "admin:registry_municipality_change": _ADMIN_ONLY,
+    "admin/registry/municipality/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
     "admin:auth_user_password_change": _ADMIN_ONLY,
     "admin:registry_user_changelist": _ADMIN_ONLY,
     "admin:registry_user_add": _ADMIN_ONLY,
@@ -248,7 +255,9 @@ def concrete_url(route: str, objects: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def matrix_objects(casework_world, coordinator_a, organisation, region_a, region_b, reporter):
+def matrix_objects(
+    casework_world, coordinator_a, organisation, region_a, region_b, reporter, municipalities
+):
     """One object of each kind, all of region A (or involving it)."""
     handover = casework.request_handover(
         casework_world.case_a, region_b, "moved to a relative", coordinator_a
@@ -265,6 +274,7 @@ def matrix_objects(casework_world, coordinator_a, organisation, region_a, region
         "registration": casework_world.registration_a,
         "handover": handover,
         "region": region_a,
+        "municipality": municipalities["GM0363"],
         "reportingorganisation": organisation,
         "user": coordinator_a,
         "group": Group.objects.create(name="exporters"),
