@@ -232,6 +232,12 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return self.number or str(_("new registration"))
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.number:
+            self.number = RegistrationNumberSequence.allocate(self.registered_on.year)
+        self._copy_person_statistics(kwargs)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         super().clean()
         error = municipalities.country_error(
@@ -239,12 +245,6 @@ class Registration(models.Model):
         )
         if error:
             raise ValidationError({"exploitation_municipality": error})
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.number:
-            self.number = RegistrationNumberSequence.allocate(self.registered_on.year)
-        self._copy_person_statistics(kwargs)
-        super().save(*args, **kwargs)
 
     def _copy_person_statistics(self, kwargs: dict[str, Any]) -> None:
         """Copy the person's gender and nationality (clear fields) onto this registration."""

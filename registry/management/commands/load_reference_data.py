@@ -23,7 +23,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Reference data: {created['regions']} regions and "
                 f"{created['organisations']} organisations created "
-                f"({len(reference_data.REGIONS)} and {len(reference_data.ORGANISATIONS)} defaults); "
+                f"({len(reference_data.REGIONS)} and {len(reference_data.ORGANISATIONS)} "
+                "defaults); "
                 f"{created['municipalities']} municipalities created, "
                 f"{created['municipalities_deactivated']} deactivated."
             )
