@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from registry import municipalities as municipality_list
 from registry.models import Municipality
@@ -81,11 +82,12 @@ def test_a_registration_refuses_a_dutch_municipality_with_a_foreign_country(muni
     registration = RegistrationFactory(
         exploitation_country="BE", exploitation_municipality=municipalities["GM0363"]
     )
-    with pytest.raises(ValidationError) as refused:
-        registration.clean()
-    assert "only applies to exploitation in the Netherlands" in str(
-        refused.value.message_dict["exploitation_municipality"]
-    )
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            registration.clean()
+        assert "only applies to exploitation in the Netherlands" in str(
+            refused.value.message_dict["exploitation_municipality"]
+        )
     for country in ("NL", ""):
         registration.exploitation_country = country
         registration.clean()  # the Netherlands, or unknown: fine
