@@ -349,7 +349,7 @@ def bench_post() -> tuple[dict[str, float], dict[str, int]]:
             "exploitation_forms": ["sexual"],
             "sector": "window",
             "exploitation_country": "NL",
-            "exploitation_municipality": "Amsterdam",
+            "exploitation_municipality": "GM0363",  # Amsterdam (a code from the CBS list)
             "scope": "cross_border",
             "means_of_control": ["debt_bondage", "threats"],
             "residence_status": "reflection_period",

@@ -101,7 +101,7 @@ POPULATE_SQL = [
               '', 1950 + g % 60, false, false, now(), now()
        FROM generate_series(0, {PERSONS - 1}) g""",  # noqa: S608
     f"""INSERT INTO registry_registration (id, number, registered_on, reporter_type, sector,
-           exploitation_country, exploitation_municipality, scope, is_minor, unaccompanied_minor,
+           exploitation_country, exploitation_municipality_id, scope, is_minor, unaccompanied_minor,
            immediate_danger, file_type, shelter_requested, consent_registration, consent_care,
            consent_signed_by, age_at_registration, status, created_at, updated_at, person_id,
            region_id, person_gender, person_nationality)
@@ -117,7 +117,7 @@ POPULATE_SQL = [
               (ARRAY['window','club','home','escort','online','agriculture','domestic_work',
                      'hospitality','construction','cleaning','drugs','theft','begging',
                      'other','unknown',''])[1 + (g * 3) % 16],
-              (ARRAY['NL','NL','BE','DE',''])[1 + g % 5], '',
+              (ARRAY['NL','NL','BE','DE',''])[1 + g % 5], NULL,
               (ARRAY['domestic','cross_border','unknown'])[1 + (g * 11) % 3],
               false, false, false,
               (ARRAY['registration','registration_shelter','registration_advice'])[1 + g % 3],

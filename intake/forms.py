@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from intake import rules
+from registry import municipalities
 from registry.choices import (
     LEGAL_DUTY_REPORTERS,
     ConsentSigner,
@@ -35,7 +36,7 @@ from registry.choices import (
     Sector,
     Shelter,
 )
-from registry.models import Region, ReportingOrganisation
+from registry.models import Municipality, Region, ReportingOrganisation
 
 # Personal fields of the form, in the order of Person.PERSONAL_FIELDS where they overlap.
 PERSONAL_FORM_FIELDS = (
@@ -297,11 +298,16 @@ class RegistrationForm(forms.Form):
         required=False,
         help_text=_("Where the exploitation took place."),
     )
-    exploitation_municipality = forms.CharField(
+    # A choice from the CBS list, never free text (people wrote addresses here).
+    exploitation_municipality = forms.ModelChoiceField(
         label=_("Municipality of exploitation"),
-        max_length=100,
+        queryset=Municipality.objects.active(),
         required=False,
-        help_text=_("For exploitation in the Netherlands."),
+        error_messages={"invalid_choice": municipalities.UNKNOWN_MUNICIPALITY},
+        help_text=_(
+            "Only for exploitation in the Netherlands (or where the country is unknown): "
+            "the municipality where it took place."
+        ),
     )
     exploitation_start = PickedDateField(
         label=_("Exploitation began"),
@@ -432,6 +438,11 @@ class RegistrationForm(forms.Form):
             self.add_error("exploitation_end", rules.END_BEFORE_START)
         if cleaned.get("consent_registration") and not cleaned.get("consent_signed_by"):
             self.add_error("consent_signed_by", rules.CONSENT_NEEDS_SIGNER)
+        error = municipalities.country_error(
+            cleaned.get("exploitation_country", ""), cleaned.get("exploitation_municipality")
+        )
+        if error:
+            self.add_error("exploitation_municipality", error)
         if self.errors:
             return cleaned
         self.outcome = rules.decide(

@@ -25,6 +25,7 @@ from registry.models import (
     AuditEvent,
     Case,
     Handover,
+    Municipality,
     Person,
     Region,
     Registration,
@@ -125,6 +126,19 @@ class ReportingOrganisationAdmin(AdministratorOnlyAdmin):
     list_display = ["name", "reporter_type", "is_active"]
     list_filter = ["reporter_type", "is_active"]
     search_fields = ["name"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(AdministratorOnlyAdmin):
+    """The CBS list (registry/data/municipalities.csv); administrators add or deactivate."""
+
+    list_display = ["name", "code", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # The code is the primary key that registrations refer to: fixed once created.
+        return ["code"] if obj is not None else []
 
 
 @admin.register(User)

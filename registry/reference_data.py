@@ -1,4 +1,5 @@
-"""Default reference data (VOCABULARY.md): regions and one organisation per reporter type.
+"""Default reference data (VOCABULARY.md): regions, one organisation per reporter type, and the
+Dutch municipalities of registry/data/municipalities.csv (registry.municipalities).
 
 These are data, not code: administrators correct and extend them in the admin. Loading never
 overwrites what an administrator changed.
@@ -64,11 +65,19 @@ def ensure_code_rows() -> None:
 
 
 def load() -> dict[str, int]:
-    """Create the regions and organisations that are missing. Returns how many were created."""
-    from registry.models import Region, ReportingOrganisation
+    """Create the regions, organisations and municipalities that are missing (and deactivate
+    municipalities the data file marks as merged). Returns how many were created."""
+    from registry import municipalities
+    from registry.models import Municipality, Region, ReportingOrganisation
 
     ensure_code_rows()
-    created = {"regions": 0, "organisations": 0}
+    listed = municipalities.load(Municipality)
+    created = {
+        "regions": 0,
+        "organisations": 0,
+        "municipalities": listed["created"],
+        "municipalities_deactivated": listed["deactivated"],
+    }
     for code, name in REGIONS:
         _, was_created = Region.objects.get_or_create(code=code, defaults={"name": name})
         created["regions"] += was_created

@@ -13,9 +13,9 @@ urlpatterns = [
     path("cases/<uuid:pk>/take/", views.case_take, name="case_take"),
     path("cases/<uuid:pk>/handover/", views.handover_request, name="handover_request"),
     path("handovers/", views.handover_list, name="handover_list"),
-    path("handovers/<int:pk>/", views.handover_detail, name="handover_detail"),
-    path("handovers/<int:pk>/decide/", views.handover_decide, name="handover_decide"),
-    path("handovers/<int:pk>/withdraw/", views.handover_withdraw, name="handover_withdraw"),
+    path("handovers/<uuid:pk>/", views.handover_detail, name="handover_detail"),
+    path("handovers/<uuid:pk>/decide/", views.handover_decide, name="handover_decide"),
+    path("handovers/<uuid:pk>/withdraw/", views.handover_withdraw, name="handover_withdraw"),
     path("helpdesk/", views.helpdesk, name="helpdesk"),
     path("audit/", views.audit_trail, name="audit_trail"),
 ]

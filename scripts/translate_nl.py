@@ -1181,6 +1181,41 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     ),
     "Make backup codes": "Reservecodes maken",
     "Continue where you were going": "Verder naar waar u heen wilde",
+    # Issue 10 item 10 (freetext): encrypted free text, municipality codes
+    "Only for exploitation in the Netherlands (or where the country is unknown): the "
+    "municipality where it took place.": (
+        "Alleen bij uitbuiting in Nederland (of als het land onbekend is): de gemeente waar "
+        "die plaatsvond."
+    ),
+    "The organisation or place where care was received. Encrypted.": (
+        "De organisatie of plaats waar zorg is ontvangen. Versleuteld."
+    ),
+    "Why the case moves. Encrypted; still, no names or other personal data.": (
+        "Waarom de casus overgaat. Versleuteld; toch geen namen of andere persoonsgegevens."
+    ),
+    "CBS code": "CBS-code",
+    "A CBS code is GM and four digits.": "Een CBS-code is GM met vier cijfers.",
+    "The gemeentecode of Statistics Netherlands, e.g. GM0363 (Amsterdam).": (
+        "De gemeentecode van het CBS, bijvoorbeeld GM0363 (Amsterdam)."
+    ),
+    "Merged or abolished municipalities stay for old registrations but are not offered for "
+    "new ones.": (
+        "Samengevoegde of opgeheven gemeenten blijven bij oude registraties staan, maar worden "
+        "bij nieuwe niet meer aangeboden."
+    ),
+    "municipalities": "gemeenten",
+    "Only for exploitation in the Netherlands (or where the country is unknown).": (
+        "Alleen bij uitbuiting in Nederland (of als het land onbekend is)."
+    ),
+    "A municipality of exploitation only applies to exploitation in the Netherlands. Choose "
+    "the Netherlands as the country (or leave the country empty when it is unknown), or leave "
+    "the municipality empty.": (
+        "Een gemeente van uitbuiting hoort alleen bij uitbuiting in Nederland. Kies Nederland "
+        "als land (of laat het land leeg als het onbekend is), of laat de gemeente leeg."
+    ),
+    "Choose a municipality from the list; this code is not in it.": (
+        "Kies een gemeente uit de lijst; deze code staat er niet in."
+    ),
 }
 
 

@@ -51,6 +51,17 @@ def region_c(db):
 
 
 @pytest.fixture
+def municipalities(db):
+    """The municipality list of registry/data/municipalities.csv, by code (a transactional
+    test's flush empties the table the migration filled)."""
+    from registry import municipalities as municipality_list
+    from registry.models import Municipality
+
+    municipality_list.load(Municipality)
+    return {m.code: m for m in Municipality.objects.all()}
+
+
+@pytest.fixture
 def organisation(db):
     return OrganisationFactory(name="Shelter Noord", reporter_type=ReporterType.SHELTER)
 

@@ -11,6 +11,7 @@ from registry.choices import Gender, ReporterType, Role
 from registry.models import (
     Case,
     FormOfExploitation,
+    Handover,
     Person,
     Region,
     Registration,
@@ -91,3 +92,15 @@ class CaseFactory(DjangoModelFactory):
 
     person = factory.SubFactory(PersonFactory)
     region = factory.SubFactory(RegionFactory)
+
+
+class HandoverFactory(DjangoModelFactory):
+    """A pending handover of a case to another region."""
+
+    class Meta:
+        model = Handover
+
+    case = factory.SubFactory(CaseFactory)
+    from_region = factory.LazyAttribute(lambda o: o.case.region)
+    to_region = factory.SubFactory(RegionFactory)
+    requested_by = factory.SubFactory(UserFactory)

@@ -7,6 +7,7 @@ from registry.models.people import Person
 from registry.models.reference import (
     FormOfExploitation,
     MeansOfControl,
+    Municipality,
     Region,
     ReportingOrganisation,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "FormOfExploitation",
     "Handover",
     "MeansOfControl",
+    "Municipality",
     "Person",
     "Region",
     "Registration",

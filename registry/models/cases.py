@@ -22,7 +22,7 @@ from registry.choices import (
     Shelter,
     VictimStatus,
 )
-from registry.fields import EncryptedQuerySet, EncryptedTextField
+from registry.fields import EncryptedCharField, EncryptedQuerySet, EncryptedTextField
 
 DUBLIN_REFLECTION_DAYS = 30
 REFLECTION_MONTHS = 3
@@ -125,11 +125,11 @@ class Case(models.Model):
     care_received = models.CharField(
         _("care received"), max_length=20, choices=Shelter.choices, blank=True
     )
-    care_location = models.CharField(
+    # Encrypted: people write the shelter or the place where the person stays here.
+    care_location = EncryptedCharField(
         _("where care was received"),
         max_length=200,
-        blank=True,
-        help_text=_("The organisation or place, never the person's address."),
+        help_text=_("The organisation or place where care was received. Encrypted."),
     )
     notes = EncryptedTextField(_("notes"))
     opened_on = models.DateField(_("opened on"), default=datetime.date.today)
@@ -177,14 +177,20 @@ class Case(models.Model):
         return self.status in OPEN_CASE_STATUSES
 
 
-class HandoverQuerySet(models.QuerySet):
+class HandoverQuerySet(EncryptedQuerySet):
     def for_user(self, user: Any) -> HandoverQuerySet:
         return access.handovers_for_user(self, user)
 
 
 class Handover(models.Model):
-    """A request to move a case to another region, accepted or rejected by the receiving side."""
+    """A request to move a case to another region, accepted or rejected by the receiving side.
 
+    The reason and the decision note are free text that people fill with personal details
+    despite the help text, so they are encrypted; hence the UUID primary key (known before
+    the first save, unguessable in URLs).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="handovers", verbose_name=_("case")
     )
@@ -197,11 +203,10 @@ class Handover(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=HandoverStatus.choices, default=HandoverStatus.PENDING
     )
-    reason = models.CharField(
+    reason = EncryptedCharField(
         _("reason"),
         max_length=300,
-        blank=True,
-        help_text=_("Why the case moves. No personal data."),
+        help_text=_("Why the case moves. Encrypted; still, no names or other personal data."),
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -211,7 +216,7 @@ class Handover(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    decision_note = EncryptedCharField(_("decision note"), max_length=300)
 
     objects = HandoverQuerySet.as_manager()
 

@@ -1,7 +1,9 @@
-"""Reference data: regions, reporting organisations and the multi-valued controlled lists."""
+"""Reference data: regions, reporting organisations, municipalities and the multi-valued
+controlled lists."""
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +67,47 @@ class ReportingOrganisation(models.Model):
         verbose_name_plural = _("reporting organisations")
         constraints = [
             models.UniqueConstraint(fields=["name"], name="organisation_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def active(self) -> MunicipalityQuerySet:
+        return self.filter(is_active=True)
+
+
+class Municipality(models.Model):
+    """A Dutch municipality by its CBS code (data: registry/data/municipalities.csv)."""
+
+    code = models.CharField(
+        _("CBS code"),
+        max_length=6,
+        primary_key=True,
+        validators=[RegexValidator(r"^GM\d{4}$", _("A CBS code is GM and four digits."))],
+        help_text=_("The gemeentecode of Statistics Netherlands, e.g. GM0363 (Amsterdam)."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_(
+            "Merged or abolished municipalities stay for old registrations but are not "
+            "offered for new ones."
+        ),
+    )
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^GM[0-9]{4}$"), name="municipality_code_format"
+            ),
         ]
 
     def __str__(self) -> str:

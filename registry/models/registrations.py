@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from registry import access
+from registry import access, municipalities
 from registry.choices import (
     COUNTED_STATUSES,
     ConsentSigner,
@@ -133,8 +134,17 @@ class Registration(models.Model):
         _("sector"), max_length=20, choices=Sector.choices, blank=True, default=""
     )
     exploitation_country = CountryField(_("country of exploitation"), blank=True)
-    exploitation_municipality = models.CharField(
-        _("municipality of exploitation"), max_length=100, blank=True
+    # A code from the list, never free text: people wrote addresses and names here.
+    # No index: nothing looks registrations up by municipality.
+    exploitation_municipality = models.ForeignKey(
+        "registry.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("municipality of exploitation"),
+        help_text=_("Only for exploitation in the Netherlands (or where the country is unknown)."),
     )
     exploitation_start = models.DateField(_("exploitation began"), null=True, blank=True)
     exploitation_end = models.DateField(_("exploitation ended"), null=True, blank=True)
@@ -231,6 +241,14 @@ class Registration(models.Model):
             self.number = RegistrationNumberSequence.allocate(self.registered_on.year)
         self._copy_person_statistics(kwargs)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        error = municipalities.country_error(
+            self.exploitation_country, self.exploitation_municipality_id
+        )
+        if error:
+            raise ValidationError({"exploitation_municipality": error})
 
     def _copy_person_statistics(self, kwargs: dict[str, Any]) -> None:
         """Copy the person's gender and nationality (clear fields) onto this registration."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +18,7 @@ from registry.models import Case, Handover
 from registry.views.cases import _get_case_for_user, require_registry_staff
 
 
-def _get_handover_for_user(request: HttpRequest, pk: int) -> Handover:
+def _get_handover_for_user(request: HttpRequest, pk: uuid.UUID) -> Handover:
     return get_object_or_404(
         Handover.objects.for_user(request.user).select_related(
             "case", "from_region", "to_region", "requested_by", "decided_by"
@@ -66,7 +68,7 @@ def handover_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def handover_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """What the receiving side needs to decide: regions, reason, dates. No personal data."""
     handover = _get_handover_for_user(request, pk)
     return render(
@@ -86,7 +88,7 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def handover_decide(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     handover = _get_handover_for_user(request, pk)
     form = HandoverDecisionForm(request.POST)
     if form.is_valid():
@@ -120,7 +122,7 @@ def handover_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def handover_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def handover_withdraw(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     handover = _get_handover_for_user(request, pk)
     try:
         casework.withdraw_handover(handover, request.user)

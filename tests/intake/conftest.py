@@ -17,7 +17,7 @@ def planted(label: str) -> str:
 
 
 @pytest.fixture
-def staff_data(region_a):
+def staff_data(region_a, municipalities):
     """``staff_data(**overrides)``: a complete, valid staff intake POST (police report)."""
 
     def make(**overrides):
@@ -43,7 +43,7 @@ def staff_data(region_a):
             "exploitation_forms": ["sexual"],
             "sector": "window",
             "exploitation_country": "NL",
-            "exploitation_municipality": "Amsterdam",
+            "exploitation_municipality": "GM0363",  # Amsterdam
             "scope": "cross_border",
             "means_of_control": ["debt_bondage", "threats"],
             "residence_status": "reflection_period",

@@ -91,7 +91,7 @@ def test_form_error_rerenders_every_typed_value(client_for, coordinator_a, staff
         address=planted("Street"),
         languages=planted("Lang"),
         id_document_number=planted("DOC"),
-        exploitation_municipality=planted("Town"),
+        exploitation_municipality="GM0599",  # Rotterdam: a select keeps its choice too
         date_of_birth="2999-01-01",  # the error
         exploitation_start="2024-01-02",
         exploitation_end="2024-03-04",

@@ -24,12 +24,13 @@ from registry.crypto import generate_key
 from registry.fields import EncryptedDateField, EncryptedMixin
 from registry.keyops import encrypted_models
 from registry.models import AuditEvent, Case, Handover, Person, Registration, ReminderSent
-from tests.factories import CaseFactory, PersonFactory, RegistrationFactory
+from tests.factories import CaseFactory, HandoverFactory, PersonFactory, RegistrationFactory
 
 FACTORIES: dict[str, Any] = {
     "registry.person": PersonFactory,
     "registry.registration": RegistrationFactory,
     "registry.case": CaseFactory,
+    "registry.handover": HandoverFactory,
 }
 
 
@@ -153,7 +154,9 @@ def casework_world(roles, region_a, region_b, region_c, coordinator_a) -> Casewo
 
 
 @pytest.fixture
-def matrix_objects(casework_world, coordinator_a, organisation, region_a, region_b, reporter):
+def matrix_objects(
+    casework_world, coordinator_a, organisation, region_a, region_b, reporter, municipalities
+):
     """One object of each kind, all of region A (or involving it)."""
     handover = casework.request_handover(
         casework_world.case_a, region_b, "moved to a relative", coordinator_a
@@ -170,6 +173,7 @@ def matrix_objects(casework_world, coordinator_a, organisation, region_a, region
         "registration": casework_world.registration_a,
         "handover": handover,
         "region": region_a,
+        "municipality": municipalities["GM0363"],
         "reportingorganisation": organisation,
         "user": coordinator_a,
         "group": Group.objects.create(name="exporters"),

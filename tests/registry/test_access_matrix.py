@@ -94,6 +94,13 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
         _LOGIN,
         302,
     ),
+    # the CBS municipality list: data, administrators only (like regions)
+    "admin:registry_municipality_changelist": _ADMIN_ONLY,
+    "admin:registry_municipality_add": _ADMIN_ONLY,
+    "admin:registry_municipality_history": _ADMIN_ONLY,
+    "admin:registry_municipality_delete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
+    "admin:registry_municipality_change": _ADMIN_ONLY,
+    "admin/registry/municipality/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
     "admin:auth_user_password_change": _ADMIN_ONLY,
     "admin:registry_user_changelist": _ADMIN_ONLY,
     "admin:registry_user_add": _ADMIN_ONLY,

@@ -135,7 +135,7 @@ def _edit_data(case: Case, **changes: object) -> dict[str, object]:
         "shelter_requested": case.shelter_requested,
         "shelter_placed": case.shelter_placed,
         "care_received": case.care_received,
-        "care_location": case.care_location,
+        "care_location": case.care_location or "",
         "notes": case.notes or "",
     }
     if case.is_dublin:

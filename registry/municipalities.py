@@ -1,0 +1,158 @@
+"""The list of Dutch municipalities (CBS codes), shipped as data, and its rules.
+
+The list lives in ``registry/data/municipalities.csv`` (code, name, active), read by
+``manage.py load_reference_data`` and by the migration that turned the free-text municipality
+of exploitation into a code. Lines starting with ``#`` are comments; ``# status: complete``
+(or ``incomplete``) says whether the file holds every municipality.
+
+Nothing here imports models: the migration calls these functions with its historical models
+and a plain database cursor.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "municipalities.csv"
+CODE_RE = re.compile(r"^GM\d{4}$")
+NETHERLANDS = "NL"
+
+# The rule of registrations, stated once (Registration.clean and the intake forms use it).
+NOT_IN_THE_NETHERLANDS = _(
+    "A municipality of exploitation only applies to exploitation in the Netherlands. Choose "
+    "the Netherlands as the country (or leave the country empty when it is unknown), or leave "
+    "the municipality empty."
+)
+UNKNOWN_MUNICIPALITY = _("Choose a municipality from the list; this code is not in it.")
+
+
+@dataclass(frozen=True)
+class Entry:
+    code: str
+    name: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class MunicipalityList:
+    entries: tuple[Entry, ...]
+    complete: bool
+
+
+class MunicipalityListError(ValueError):
+    """The data file is malformed; the message names the line."""
+
+
+def read_list(path: Path = DATA_FILE) -> MunicipalityList:
+    """Parse the data file. Raises MunicipalityListError on a bad line or a duplicate code."""
+    text = path.read_text(encoding="utf-8")
+    complete = False
+    body: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            key, sep, value = line[1:].partition(":")
+            if sep and key.strip().lower() == "status":
+                complete = value.strip().lower() == "complete"
+            continue
+        body.append(line)
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    for number, row in enumerate(csv.DictReader(io.StringIO("\n".join(body))), start=2):
+        code = (row.get("code") or "").strip()
+        name = (row.get("name") or "").strip()
+        active = (row.get("active") or "").strip().lower()
+        if not CODE_RE.match(code) or not name or active not in ("yes", "no"):
+            raise MunicipalityListError(
+                f"{path.name}: data row {number - 1} needs a code GM0000, a name and yes/no"
+            )
+        if code in seen:
+            raise MunicipalityListError(f"{path.name}: code {code} appears twice")
+        seen.add(code)
+        entries.append(Entry(code, name, active == "yes"))
+    return MunicipalityList(tuple(entries), complete)
+
+
+def load(model: Any, path: Path = DATA_FILE) -> dict[str, int]:
+    """Create the municipalities of the file that ``model`` lacks; deactivate those the file
+    marks inactive (merged or abolished). Names an administrator corrected stay as they are.
+
+    ``model`` is the Municipality model (or a migration's historical one). Returns counts.
+    """
+    listed = read_list(path)
+    existing = dict(model.objects.values_list("code", "is_active"))
+    new = [
+        model(code=e.code, name=e.name, is_active=e.active)
+        for e in listed.entries
+        if e.code not in existing
+    ]
+    model.objects.bulk_create(new)
+    ended = [e.code for e in listed.entries if not e.active and existing.get(e.code)]
+    if ended:
+        model.objects.filter(code__in=ended).update(is_active=False)
+    return {"created": len(new), "deactivated": len(ended), "listed": len(listed.entries)}
+
+
+def match_key(name: str) -> str:
+    """A name as compared when free text is mapped to a code: case and accents ignored,
+    spaces collapsed (``'  ROTTERDAM'``, ``'rotterdam'`` and ``'Rottérdam'`` agree)."""
+    text = unicodedata.normalize("NFKD", name.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(text.split())
+
+
+def codes_by_name(entries: tuple[Entry, ...] | list[Entry]) -> dict[str, str]:
+    return {match_key(e.name): e.code for e in entries}
+
+
+def map_free_text(
+    cursor: Any,
+    quote: Any,
+    table: str,
+    id_column: str,
+    text_column: str,
+    country_column: str,
+    codes: dict[str, str],
+) -> dict[str, int]:
+    """Replace the free-text municipality of every row of ``table`` by its code, or clear it.
+
+    A name matches a municipality of ``codes`` (see :func:`match_key`) only where the country
+    is the Netherlands or unknown; anything else is cleared (set to NULL), since free text in
+    this column may be personal data. Plain SQL, so the migration can call it between two
+    states of the column. Returns counts only: {"mapped": n, "cleared": n}.
+    """
+    t, pk, col, country = quote(table), quote(id_column), quote(text_column), quote(country_column)
+    # Names from model metadata, values as parameters.
+    cursor.execute(f"SELECT {pk}, {col}, {country} FROM {t} WHERE {col} IS NOT NULL")  # noqa: S608
+    rows = cursor.fetchall()
+    known = set(codes.values())
+    mapped = cleared = 0
+    for row_id, text, country_code in rows:
+        code = None
+        if (country_code or "") in ("", NETHERLANDS):
+            code = text if text in known else codes.get(match_key(text or ""))
+        if code == text:
+            continue  # already a code (a second run)
+        if code is None and text == "":
+            cursor.execute(f"UPDATE {t} SET {col} = NULL WHERE {pk} = %s", [row_id])  # noqa: S608
+            continue
+        cursor.execute(f"UPDATE {t} SET {col} = %s WHERE {pk} = %s", [code, row_id])  # noqa: S608
+        if code is None:
+            cleared += 1
+        else:
+            mapped += 1
+    return {"mapped": mapped, "cleared": cleared}
+
+
+def country_error(country: str, municipality: Any) -> Any:
+    """The message when a municipality is given for exploitation outside the Netherlands."""
+    if municipality and str(country or "") not in ("", NETHERLANDS):
+        return NOT_IN_THE_NETHERLANDS
+    return None
