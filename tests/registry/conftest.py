@@ -21,12 +21,13 @@ from registry.crypto import generate_key
 from registry.fields import EncryptedDateField, EncryptedMixin
 from registry.keyops import encrypted_models
 from registry.models import Case, Handover, Person, Registration
-from tests.factories import CaseFactory, PersonFactory, RegistrationFactory
+from tests.factories import CaseFactory, ExportGrantFactory, PersonFactory, RegistrationFactory
 
 FACTORIES: dict[str, Any] = {
     "registry.person": PersonFactory,
     "registry.registration": RegistrationFactory,
     "registry.case": CaseFactory,
+    "reports.exportgrant": ExportGrantFactory,
 }
 
 

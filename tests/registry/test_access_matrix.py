@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from registry import casework
 from registry.choices import AuditAction, SubmissionStatus
 from registry.models import AuditEvent, Case, ReminderSent
-from tests.factories import RegistrationFactory
+from tests.factories import ExportGrantFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +163,17 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "reports:statistics_download": (_LOGIN, 403, 403, 403, 200, 200),
     "reports:anonymised": (_LOGIN, 403, 403, 403, 200, 200),
     "reports:anonymised_download": (_LOGIN, 403, 403, 403, 200, 200),
-    # the personal export: only with reports.export_personal, which no role here holds
+    # personal-export grants: administrators request, approve, refuse and revoke them
+    "admin:reports_exportgrant_changelist": _ADMIN_ONLY,
+    "admin:reports_exportgrant_add": _ADMIN_ONLY,
+    "admin:reports_exportgrant_history": _ADMIN_ONLY_READ,
+    "admin:reports_exportgrant_delete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
+    "admin:reports_exportgrant_change": _ADMIN_ONLY_READ,  # read-only; steps are POSTs
+    "admin/reports/exportgrant/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
+    "admin:reports_exportgrant_approve": (_LOGIN, _LOGIN, 405, 405, _LOGIN, 405),  # POST only
+    "admin:reports_exportgrant_refuse": (_LOGIN, _LOGIN, 405, 405, _LOGIN, 405),
+    "admin:reports_exportgrant_revoke": (_LOGIN, _LOGIN, 405, 405, _LOGIN, 405),
+    # the personal export: only with an approved grant, which no role here holds
     "admin:reports_personalexport_changelist": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
     "admin:reports_personalexport_add": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
     "admin:reports_personalexport_history": (_LOGIN, _LOGIN, 403, 404, _LOGIN, 403),
@@ -248,7 +258,9 @@ def concrete_url(route: str, objects: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def matrix_objects(casework_world, coordinator_a, organisation, region_a, region_b, reporter):
+def matrix_objects(
+    casework_world, administrator, coordinator_a, organisation, region_a, region_b, reporter
+):
     """One object of each kind, all of region A (or involving it)."""
     handover = casework.request_handover(
         casework_world.case_a, region_b, "moved to a relative", coordinator_a
@@ -272,6 +284,8 @@ def matrix_objects(casework_world, coordinator_a, organisation, region_a, region
         "auditevent": AuditEvent.record(AuditAction.LOGIN, user=coordinator_a),
         "registrationimport": casework_world.registration_a,
         "personalexport": casework_world.registration_a,
+        # A pending request, made by the administrator for themself.
+        "exportgrant": ExportGrantFactory(grantee=administrator, requested_by=administrator),
         # A reporter's submission in region A, awaiting triage.
         "submission": RegistrationFactory(
             region=region_a, status=SubmissionStatus.SUBMITTED, submitted_by=reporter
