@@ -212,7 +212,7 @@ EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "registry@localhost")
 
 # django-import-export: exports only for users with the model's explicit export permission
-# (the personal export needs reports.export_personal on top, checked by the reports app).
+# (the personal export needs a two-person grant on top, checked by reports.personal).
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_USE_TRANSACTIONS = True

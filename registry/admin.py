@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -33,6 +34,7 @@ from registry.models import (
     ReportingOrganisation,
     User,
 )
+from registry.models.accounts import POWER_FIELDS
 from registry.models.people import document_index, family_name_index
 
 
@@ -143,8 +145,21 @@ class MunicipalityAdmin(AdministratorOnlyAdmin):
 
 @admin.register(User)
 class UserAdmin(AdministratorOnlyAdmin, DjangoUserAdmin):
+    """Accounts. Nobody raises their own power here (docs/security.md, "Who may grant what").
+
+    - Only superusers change ``is_superuser``, groups and permissions, and only they give the
+      administrator role; for other administrators those fields are read-only (not in the
+      form, so a forged POST changes nothing) and the role list has no administrator.
+    - Nobody changes their own role, regions, organisation, active flag, superuser flag,
+      groups or permissions.
+    - An administrator who is not a superuser may only view (not change, nor set the password
+      of) another administrator's or a superuser's account.
+    - ``save_model`` re-checks all of it against the database; every change of a power field
+      is an ``account`` audit event naming the fields, and so is a password set by someone.
+    """
+
     list_display = ["username", "email", "role", "organisation", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "regions"]
+    list_filter = ["role", "is_active", "is_superuser", "regions"]
     list_select_related = ["organisation"]
     filter_horizontal = ["regions", "groups", "user_permissions"]
     fieldsets = (
@@ -192,6 +207,88 @@ class UserAdmin(AdministratorOnlyAdmin, DjangoUserAdmin):
             % {"done": done, "refused": refused},
             messages.SUCCESS if not refused else messages.WARNING,
         )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or request.user.may_change_account(obj)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not request.user.may_change_account(obj):
+            # A read-only account: no "Reset password" button that only leads to a refusal.
+            fieldsets = [
+                (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+                for name, options in fieldsets
+            ]
+        return fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Staff status follows the role (User.save), so it is never ticked by hand; the dates
+        # are facts the system records.
+        locked = {"is_staff", "last_login", "date_joined", *request.user.locked_account_fields(obj)}
+        shown = flatten_fieldsets(self.get_fieldsets(request, obj))
+        return [*super().get_readonly_fields(request, obj), *(f for f in shown if f in locked)]
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "role":
+            kwargs["choices"] = [
+                (value, label) for value, label in Role.choices if request.user.may_give_role(value)
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        self._refuse_raised_power(request.user, obj, form, change)
+        super().save_model(request, obj, form, change)
+
+    def _refuse_raised_power(self, actor: User, obj: User, form: Any, change: bool) -> None:
+        """The server's own check, against the database, of what the form already limits."""
+        before = User.objects.filter(pk=obj.pk).first() if change else None
+        if before is not None and not actor.may_change_account(before):
+            raise PermissionDenied
+        locked = actor.locked_account_fields(before)
+        if set(form.changed_data) & locked:
+            raise PermissionDenied
+        # The model's values too, not only what the form says it changed.
+        for field in ("role", "organisation", "is_active", "is_superuser"):
+            if field not in locked:
+                continue
+            attname = User._meta.get_field(field).attname
+            old = getattr(before, attname) if before else User._meta.get_field(field).get_default()
+            if getattr(obj, attname) != old:
+                raise PermissionDenied
+        if (before is None or before.role != obj.role) and not actor.may_give_role(obj.role):
+            raise PermissionDenied
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if change:
+            fields = sorted(set(form.changed_data) & POWER_FIELDS)
+        else:  # a new account: the powers it was given
+            fields = sorted(set(form.fields) & POWER_FIELDS)
+        if fields:
+            AuditEvent.record(
+                AuditAction.ACCOUNT,
+                user=request.user,
+                obj=form.instance,
+                details={"fields": fields, "screen": "admin", "new_account": not change},
+            )
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        target = self.get_object(request, unquote(id))
+        before = target.password if target is not None else None
+        response = super().user_change_password(request, id, form_url)
+        if target is not None and request.method == "POST":
+            target.refresh_from_db(fields=["password"])
+            if target.password != before:
+                # Setting someone's password is how an account is taken over: on the record.
+                AuditEvent.record(
+                    AuditAction.ACCOUNT,
+                    user=request.user,
+                    obj=target,
+                    details={"fields": ["password"], "screen": "admin", "new_account": False},
+                )
+        return response
 
 
 class AuditedPersonalDataMixin:
@@ -536,7 +633,25 @@ admin.site.unregister(StaticDevice)
 
 @admin.register(Group)
 class GroupAdmin(AdministratorOnlyAdmin, DjangoGroupAdmin):
-    """Groups carry extra permissions (e.g. the personal export): administrators only."""
+    """Groups are bundles of permissions: administrators view them, only superusers add or
+    change them (otherwise an administrator could widen a group they are in). A change of a
+    group's permissions is an ``account`` audit event: it changes the power of its members."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and request.user.is_superuser
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if "permissions" in form.changed_data:
+            AuditEvent.record(
+                AuditAction.ACCOUNT,
+                user=request.user,
+                obj=form.instance,
+                details={"fields": ["permissions"], "screen": "admin", "new_account": False},
+            )
 
 
 @admin.register(ReminderSent)

@@ -1,25 +1,36 @@
-"""The personal export in the admin, through django-import-export, on a proxy of Registration.
+"""The personal export in the admin, and the two-person grants that open it.
 
-django-import-export lets every admin user export unless a permission code is set;
+The export goes through django-import-export on a proxy of Registration. django-import-export
+lets every admin user export unless a permission code is set;
 settings.IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export" closes that for every model admin,
-and this admin asks for ``reports.export_personal`` on top. The file is streamed by
-reports.personal (CSV as a StreamingHttpResponse), neutralised and audited.
+and this admin asks for an approved grant on top (``reports.personal.may_export_personal``).
+The file is streamed by reports.personal (CSV as a StreamingHttpResponse), neutralised and
+audited.
+
+The grants admin is where one administrator requests a grant and another approves or refuses
+it (docs/security.md, "Who may grant what"). Its pages show; the steps are POSTs to their own
+URLs that re-check everything on the model (``ExportGrant.approve`` and the others).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ExportForm
 
 from registry.admin import NotFoundOutsideScopeMixin
-from reports.models import PersonalExport
+from reports.forms import ExportGrantRequestForm
+from reports.models import ExportGrant, GrantRefused, PersonalExport, is_active_administrator
 from reports.personal import may_export_personal, personal_response
 from reports.resources import PersonalExportResource
 
@@ -97,3 +108,198 @@ class PersonalExportAdmin(NotFoundOutsideScopeMixin, ExportMixin, admin.ModelAdm
             filters["selected_rows"] = len(export_form.cleaned_data["export_items"])
         filters["screen"] = "admin"
         return personal_response(request.user, queryset, kind, filters)
+
+
+class GrantStateFilter(admin.SimpleListFilter):
+    """Pending and in-force grants first: the list opens on what needs a decision or is live."""
+
+    title = _("status")
+    parameter_name = "state"
+    DEFAULT = "open"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("open", _("awaiting approval or in force")),
+            ("pending", _("awaiting approval")),
+            ("active", _("in force")),
+            ("ended", _("refused, expired or revoked")),
+            ("all", _("all")),
+        ]
+
+    def choices(self, changelist: Any) -> Any:
+        current = self.value() or self.DEFAULT
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": current == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value, now = self.value(), timezone.now()
+        if value == "all":
+            return queryset
+        if value == "pending":
+            return queryset.filter(status=ExportGrant.Status.PENDING)
+        if value == "active":
+            return queryset.active(now)
+        if value == "ended":
+            return queryset.exclude(status__in=[ExportGrant.Status.PENDING])
+        # "open", the default, and anything unknown (a hand-edited URL shows the safe default).
+        return queryset.open()
+
+
+# The steps a POST can take on a grant (the URL suffix and the ExportGrant method of the same
+# name), with the message shown when it is done.
+GRANT_STEPS: dict[str, Any] = {
+    "approve": _("Approved: the grantee may export personal data for 24 hours."),
+    "refuse": _("Refused."),
+    "revoke": _("Revoked: the grantee can no longer export personal data."),
+}
+
+
+@admin.register(ExportGrant)
+class ExportGrantAdmin(NotFoundOutsideScopeMixin, admin.ModelAdmin):
+    """Request, approve, refuse and revoke personal-export grants (administrators only)."""
+
+    form = ExportGrantRequestForm
+    change_form_template = "reports/admin/exportgrant_change_form.html"
+    list_display = [
+        "grantee",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "expires_at",
+    ]
+    list_filter = [GrantStateFilter]
+    list_select_related = ["grantee", "requested_by", "decided_by"]
+    readonly_fields = [
+        "grantee",
+        "reason",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+        "expires_at",
+        "ended_by",
+        "ended_at",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return ExportGrant.objects.for_user(request.user)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        # Staff who are not administrators get 403 on every page of a grant, not a 404.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return super().get_object(request, object_id, from_field)
+
+    def _is_administrator(self, request: HttpRequest) -> bool:
+        return bool(is_active_administrator(request.user) and request.user.is_staff)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._is_administrator(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._is_administrator(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._is_administrator(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a grant changes only through its steps (the buttons below the page)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the history of who granted what stays
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["grantee", "reason"] if obj is None else list(self.readonly_fields)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [] if obj is None else list(self.readonly_fields)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # modelform_factory made a fresh class for this request: safe to bind the requester.
+        form.requester = request.user
+        return form
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        try:
+            obj.submit(request.user)
+        except GrantRefused as refused:  # only when a twin request won the race after clean()
+            raise PermissionDenied(str(refused.message)) from None
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None):
+        extra_context = {"title": _("Request a personal-export grant"), **(extra_context or {})}
+        return super().add_view(request, form_url, extra_context)
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None):
+        if self.has_view_permission(request):
+            ExportGrant.expire_due()  # the list shows (and the trail records) every end
+        return super().changelist_view(request, extra_context)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ):
+        grant = self.get_object(request, unquote(object_id))  # 403 or 404 first
+        ExportGrant.expire_due()
+        grant.refresh_from_db()
+        extra_context = {**(extra_context or {}), **self._decision_context(request, grant)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _decision_context(self, request: HttpRequest, grant: ExportGrant) -> dict[str, Any]:
+        """The buttons this user may press on this grant, and why others are missing."""
+        user, steps, notes = request.user, [], []
+
+        def url(step: str) -> str:
+            return reverse(f"admin:reports_exportgrant_{step}", args=[grant.pk])
+
+        if grant.status == ExportGrant.Status.PENDING:
+            if user.pk == grant.requested_by_id:
+                notes.append(_("You requested this grant: another administrator must approve it."))
+            elif user.pk == grant.grantee_id:
+                notes.append(_("This grant is for you: another administrator must approve it."))
+            else:
+                steps.append({"url": url("approve"), "label": _("Approve"), "default": True})
+            steps.append({"url": url("refuse"), "label": _("Refuse"), "default": False})
+        elif grant.is_active():
+            steps.append({"url": url("revoke"), "label": _("Revoke now"), "default": False})
+        return {"grant_steps": steps, "grant_notes": notes}
+
+    def get_urls(self) -> list[URLPattern]:
+        steps = [
+            path(
+                f"<path:object_id>/{step}/",
+                self.admin_site.admin_view(getattr(self, f"{step}_view")),
+                name=f"reports_exportgrant_{step}",
+            )
+            for step in GRANT_STEPS
+        ]
+        return steps + super().get_urls()
+
+    def approve_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._step_view(request, object_id, "approve")
+
+    def refuse_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._step_view(request, object_id, "refuse")
+
+    def revoke_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._step_view(request, object_id, "revoke")
+
+    def _step_view(self, request: HttpRequest, object_id: str, step: str) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        grant = self.get_object(request, unquote(object_id))  # 403, or 404 for an unknown id
+        ExportGrant.expire_due()  # a grant past its expiry is recorded as such, not approved
+        grant.refresh_from_db()
+        # Only the URL's grant and the logged-in user count: any posted field is ignored.
+        try:
+            getattr(grant, step)(request.user)
+        except GrantRefused as refused:
+            self.message_user(request, refused.message, messages.ERROR)
+        else:
+            self.message_user(request, GRANT_STEPS[step], messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:reports_exportgrant_change", args=[grant.pk]))

@@ -1,4 +1,5 @@
-"""The statistics page's choices: the period and the two dimensions to cross."""
+"""The statistics page's choices (the period and the two dimensions to cross), and the request
+for a personal-export grant."""
 
 from __future__ import annotations
 
@@ -6,10 +7,15 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from registry.choices import Role
+from registry.models import User
 from reports.aggregates import Period
 from reports.dimensions import AGE_SCHEMES, DIMENSIONS
+from reports.models import ExportGrant, GrantRefused
 
 DEFAULT_CROSS = ("gender", "age_monitor")
 
@@ -83,3 +89,44 @@ def bound_form(data: Any) -> StatisticsForm:
     values = {"rows": DEFAULT_CROSS[0], "cols": DEFAULT_CROSS[1], "age_bands": "monitor"}
     values.update({key: value for key, value in data.items() if value != ""})
     return StatisticsForm(values)
+
+
+class ExportGrantRequestForm(forms.ModelForm):
+    """One administrator asks for a personal-export grant for an administrator (themself too).
+
+    Only the grantee and the reason come from the post; who asks, when, and the status are set
+    by :meth:`reports.models.ExportGrant.submit`, so a forged field changes nothing.
+    ``requester`` is set on the form class by the admin for each request.
+    """
+
+    requester: Any = None
+
+    class Meta:
+        model = ExportGrant
+        fields = ["grantee", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "grantee" not in self.fields:
+            return  # the read-only page of an existing grant: nothing to fill in
+        self.fields["grantee"].queryset = (
+            User.objects.filter(is_active=True)
+            .filter(Q(role=Role.ADMINISTRATOR) | Q(is_superuser=True))
+            .order_by("username")
+        )
+        reason = self.fields["reason"]
+        reason.required = True
+        reason.max_length = 1000
+        reason.validators.append(MaxLengthValidator(1000))
+        reason.widget.attrs["maxlength"] = 1000
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        grantee, reason = data.get("grantee"), data.get("reason")
+        if grantee is not None and reason:
+            try:
+                ExportGrant.check_request(grantee, self.requester, reason)
+            except GrantRefused as refused:
+                raise forms.ValidationError(refused.message) from None
+        return data

@@ -1,6 +1,7 @@
 """The personal export: permission, audit trail and streaming (DESIGN.md, "Who uses it").
 
-Only an active administrator holding ``reports.export_personal`` may export personal data.
+Only an active administrator holding an approved, unexpired :class:`reports.models.ExportGrant`
+may export personal data (two people grant it; it ends 24 hours after approval).
 Each export writes two audit events: one when it starts (so even an export cut off by a
 crash leaves a trace) and one when it finishes or is aborted, with the user, the filters,
 the number of rows and the SHA-256 of the file. Never a value.
@@ -13,36 +14,27 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO, Any
 
-from django.contrib.auth.models import Permission
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 
 from registry.choices import COUNTED_STATUSES, AuditAction
 from registry.models import AuditEvent, Registration
 from reports.aggregates import Period
 from reports.columns import PERSONAL_COLUMNS, personal_rows
+from reports.models import ExportGrant
 from reports.writers import ExportResult, csv_chunks, write_xlsx
 
-PERMISSION = "reports.export_personal"
 FORMATS = ("csv", "xlsx")
 
 
 def may_export_personal(user: Any) -> bool:
-    """An active administrator granted the permission explicitly, to them or their group.
+    """An active administrator holding an approved personal-export grant now in force.
 
-    Not ``has_perm``: Django gives a superuser every permission implicitly, and this one must
-    be granted on purpose (DESIGN.md), superuser or not.
+    Superusers too: the grant is the only way in, whatever Django's permissions say
+    (DESIGN.md; docs/security.md, "Who may grant what"). A grant found past its expiry is
+    recorded as expired (audited once) on the way.
     """
-    if not (
-        user is not None and user.is_authenticated and user.is_active and user.is_administrator
-    ):
-        return False
-    app_label, codename = PERMISSION.split(".")
-    return (
-        Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-        .filter(Q(user=user) | Q(group__user=user))
-        .exists()
-    )
+    return ExportGrant.holds_active(user)
 
 
 def personal_queryset(user: Any | None, period: Period | None = None) -> QuerySet:

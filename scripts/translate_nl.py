@@ -1216,6 +1216,77 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "Choose a municipality from the list; this code is not in it.": (
         "Kies een gemeente uit de lijst; deze code staat er niet in."
     ),
+    # Issue 10, item 5 (no one grants themself power): personal-export grants
+    "awaiting approval or in force": "wacht op goedkeuring of geldig",
+    "awaiting approval": "wacht op goedkeuring",
+    "in force": "geldig",
+    "refused, expired or revoked": "geweigerd, verlopen of ingetrokken",
+    "Approved: the grantee may export personal data for 24 hours.": (
+        "Goedgekeurd: de ontvanger mag 24 uur lang persoonsgegevens exporteren."
+    ),
+    "Refused.": "Geweigerd.",
+    "Revoked: the grantee can no longer export personal data.": (
+        "Ingetrokken: de ontvanger kan geen persoonsgegevens meer exporteren."
+    ),
+    "Request a personal-export grant": "Toestemming voor export met persoonsgegevens aanvragen",
+    "You requested this grant: another administrator must approve it.": (
+        "U hebt deze toestemming aangevraagd: een andere beheerder moet haar goedkeuren."
+    ),
+    "This grant is for you: another administrator must approve it.": (
+        "Deze toestemming is voor u: een andere beheerder moet haar goedkeuren."
+    ),
+    "Approve": "Goedkeuren",
+    "Refuse": "Weigeren",
+    "Revoke now": "Nu intrekken",
+    "approved": "goedgekeurd",
+    "refused": "geweigerd",
+    "expired": "verlopen",
+    "revoked": "ingetrokken",
+    "granted to": "toegekend aan",
+    "The administrator who may export personal data once this is approved.": (
+        "De beheerder die na goedkeuring persoonsgegevens mag exporteren."
+    ),
+    "What the export is for (for example the reference of a court order). Stored encrypted; "
+    "shown to administrators only.": (
+        "Waarvoor de export nodig is (bijvoorbeeld het kenmerk van een rechterlijk bevel). "
+        "Versleuteld opgeslagen; alleen zichtbaar voor beheerders."
+    ),
+    "requested by": "aangevraagd door",
+    "approved or refused by": "goedgekeurd of geweigerd door",
+    "approved or refused": "goedgekeurd of geweigerd",
+    "expires": "verloopt",
+    "revoked by": "ingetrokken door",
+    "ended": "beëindigd",
+    "personal-export grant": "toestemming voor export met persoonsgegevens",
+    "personal-export grants": "toestemmingen voor export met persoonsgegevens",
+    "Only an active administrator may request a grant.": (
+        "Alleen een actieve beheerder mag toestemming aanvragen."
+    ),
+    "A grant can only be given to an active administrator.": (
+        "Toestemming kan alleen aan een actieve beheerder worden gegeven."
+    ),
+    "Give the reason for the export.": "Geef de reden voor de export.",
+    "This user already has a grant awaiting approval or in force.": (
+        "Deze gebruiker heeft al een toestemming die op goedkeuring wacht of geldig is."
+    ),
+    "Only an active administrator may approve a grant.": (
+        "Alleen een actieve beheerder mag toestemming goedkeuren."
+    ),
+    "The grantee is no longer an active administrator.": (
+        "De ontvanger is geen actieve beheerder meer."
+    ),
+    "Only an active administrator may refuse a grant.": (
+        "Alleen een actieve beheerder mag toestemming weigeren."
+    ),
+    "Only an active administrator may revoke a grant.": (
+        "Alleen een actieve beheerder mag toestemming intrekken."
+    ),
+    "This grant was already decided, has expired or was revoked: nothing was done. Reload "
+    "the page to see where it stands.": (
+        "Over deze toestemming is al beslist, of ze is verlopen of ingetrokken: er is niets "
+        "gedaan. Laad de pagina opnieuw om te zien hoe het ervoor staat."
+    ),
+    "Nothing left to decide on this grant.": "Over deze toestemming valt niets meer te beslissen.",
 }
 
 

@@ -18,6 +18,7 @@ from registry.models import (
     ReportingOrganisation,
     User,
 )
+from reports.models import ExportGrant
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
@@ -104,3 +105,24 @@ class HandoverFactory(DjangoModelFactory):
     from_region = factory.LazyAttribute(lambda o: o.case.region)
     to_region = factory.SubFactory(RegionFactory)
     requested_by = factory.SubFactory(UserFactory)
+
+
+class ExportGrantFactory(DjangoModelFactory):
+    """A pending personal-export grant written directly (no audit event): for data only."""
+
+    class Meta:
+        model = ExportGrant
+
+    grantee = factory.SubFactory(UserFactory, role=Role.ADMINISTRATOR)
+    requested_by = factory.SubFactory(UserFactory, role=Role.ADMINISTRATOR)
+    reason = factory.Faker("sentence")
+
+
+def grant_personal_export(user: User) -> User:
+    """Give ``user`` a personal-export grant the way people do: requested by one
+    administrator, approved by another (two helpers made here), through the model's steps.
+    Returns ``user`` fresh from the database."""
+    requester = UserFactory(username=f"grant-requester-{user.pk}", role=Role.ADMINISTRATOR)
+    approver = UserFactory(username=f"grant-approver-{user.pk}", role=Role.ADMINISTRATOR)
+    ExportGrant.request(user, requester, "Court order 2026/117").approve(approver)
+    return User.objects.get(pk=user.pk)

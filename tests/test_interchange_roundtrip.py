@@ -6,17 +6,21 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.management import call_command
 
 from registry.models import Person, Registration
-from tests.factories import PersonFactory, RegionFactory, RegistrationFactory
+from tests.factories import (
+    PersonFactory,
+    RegionFactory,
+    RegistrationFactory,
+    grant_personal_export,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_personal_export_imports_again_and_links_every_person(administrator, tmp_path):
-    administrator.user_permissions.add(Permission.objects.get(codename="export_personal"))
+    grant_personal_export(administrator)
     region = RegionFactory(code="amsterdam", name="Amsterdam")
     for given, family in [("Ana", "Popescu"), ("Jonas", "Kowalski"), ("Mira", "de Vries")]:
         RegistrationFactory(

@@ -10,6 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.choices import Role
 
+# The fields of an account that decide what it may do (docs/security.md, "Who may grant what").
+# Every change of one is an ``account`` audit event; nobody changes them on their own account.
+POWER_FIELDS = frozenset(
+    {"role", "regions", "organisation", "is_active", "is_superuser", "groups", "user_permissions"}
+)
+# Of those, the ones only a superuser may change, on anyone's account.
+SUPERUSER_ONLY_FIELDS = frozenset({"is_superuser", "groups", "user_permissions"})
+
 
 class User(AbstractUser):
     """A registry user. What they may do follows from ``role`` (DESIGN.md, "Who uses it")."""
@@ -81,3 +89,25 @@ class User(AbstractUser):
     @cached_property
     def region_ids(self) -> frozenset[int]:
         return frozenset(self.regions.values_list("pk", flat=True))
+
+    # Who may change whose account (the user admin asks these; docs/security.md) ----------
+
+    def may_change_account(self, target: User) -> bool:
+        """Superusers change every account; other administrators change their own and those
+        of non-administrators, never another administrator's or a superuser's (no taking over
+        the second person of the two-person rule, no resetting a superuser's password)."""
+        if not (self.is_active and self.is_administrator):
+            return False
+        return self.is_superuser or target.pk == self.pk or not target.is_administrator
+
+    def locked_account_fields(self, target: User | None) -> frozenset[str]:
+        """The power fields of ``target``'s account (None: a new account) this user may not
+        change: the superuser-only ones unless a superuser, and all of them on their own."""
+        locked: frozenset[str] = frozenset() if self.is_superuser else SUPERUSER_ONLY_FIELDS
+        if target is not None and target.pk is not None and target.pk == self.pk:
+            locked = locked | POWER_FIELDS
+        return locked
+
+    def may_give_role(self, role: str) -> bool:
+        """Only a superuser makes someone an administrator."""
+        return self.is_superuser or role != Role.ADMINISTRATOR

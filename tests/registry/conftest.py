@@ -24,13 +24,20 @@ from registry.crypto import generate_key
 from registry.fields import EncryptedDateField, EncryptedMixin
 from registry.keyops import encrypted_models
 from registry.models import AuditEvent, Case, Handover, Person, Registration, ReminderSent
-from tests.factories import CaseFactory, HandoverFactory, PersonFactory, RegistrationFactory
+from tests.factories import (
+    CaseFactory,
+    ExportGrantFactory,
+    HandoverFactory,
+    PersonFactory,
+    RegistrationFactory,
+)
 
 FACTORIES: dict[str, Any] = {
     "registry.person": PersonFactory,
     "registry.registration": RegistrationFactory,
     "registry.case": CaseFactory,
     "registry.handover": HandoverFactory,
+    "reports.exportgrant": ExportGrantFactory,
 }
 
 
@@ -155,7 +162,14 @@ def casework_world(roles, region_a, region_b, region_c, coordinator_a) -> Casewo
 
 @pytest.fixture
 def matrix_objects(
-    casework_world, coordinator_a, organisation, region_a, region_b, reporter, municipalities
+    casework_world,
+    administrator,
+    coordinator_a,
+    organisation,
+    region_a,
+    region_b,
+    reporter,
+    municipalities,
 ):
     """One object of each kind, all of region A (or involving it)."""
     handover = casework.request_handover(
@@ -181,6 +195,8 @@ def matrix_objects(
         "auditevent": AuditEvent.record(AuditAction.LOGIN, user=coordinator_a),
         "registrationimport": casework_world.registration_a,
         "personalexport": casework_world.registration_a,
+        # A pending request, made by the administrator for themself.
+        "exportgrant": ExportGrantFactory(grantee=administrator, requested_by=administrator),
         # A reporter's submission in region A, awaiting triage.
         "submission": RegistrationFactory(
             region=region_a, status=SubmissionStatus.SUBMITTED, submitted_by=reporter

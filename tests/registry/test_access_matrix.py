@@ -108,11 +108,12 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "admin:registry_user_delete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
     "admin:registry_user_change": _ADMIN_ONLY,
     "admin/registry/user/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
+    # groups: administrators view them; only a superuser adds or changes one
     "admin:auth_group_changelist": _ADMIN_ONLY,
-    "admin:auth_group_add": _ADMIN_ONLY,
+    "admin:auth_group_add": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
     "admin:auth_group_history": _ADMIN_ONLY,
     "admin:auth_group_delete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
-    "admin:auth_group_change": _ADMIN_ONLY,
+    "admin:auth_group_change": _ADMIN_ONLY_READ,
     "admin/auth/group/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
     "admin:registry_remindersent_changelist": _ADMIN_ONLY_READ,
     "admin:registry_remindersent_add": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
@@ -174,7 +175,17 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "reports:statistics_download": (_LOGIN, 403, 403, 403, 200, 200),
     "reports:anonymised": (_LOGIN, 403, 403, 403, 200, 200),
     "reports:anonymised_download": (_LOGIN, 403, 403, 403, 200, 200),
-    # the personal export: only with reports.export_personal, which no role here holds
+    # personal-export grants: administrators request, approve, refuse and revoke them
+    "admin:reports_exportgrant_changelist": _ADMIN_ONLY,
+    "admin:reports_exportgrant_add": _ADMIN_ONLY,
+    "admin:reports_exportgrant_history": _ADMIN_ONLY_READ,
+    "admin:reports_exportgrant_delete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
+    "admin:reports_exportgrant_change": _ADMIN_ONLY_READ,  # read-only; steps are POSTs
+    "admin/reports/exportgrant/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
+    "admin:reports_exportgrant_approve": (_LOGIN, _LOGIN, 405, 405, _LOGIN, 405),  # POST only
+    "admin:reports_exportgrant_refuse": (_LOGIN, _LOGIN, 405, 405, _LOGIN, 405),
+    "admin:reports_exportgrant_revoke": (_LOGIN, _LOGIN, 405, 405, _LOGIN, 405),
+    # the personal export: only with an approved grant, which no role here holds
     "admin:reports_personalexport_changelist": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
     "admin:reports_personalexport_add": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
     "admin:reports_personalexport_history": (_LOGIN, _LOGIN, 403, 404, _LOGIN, 403),

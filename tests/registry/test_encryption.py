@@ -156,7 +156,9 @@ def test_a_missing_key_raises_an_error_naming_the_key_id():
 def test_a_tampered_token_fails_to_decrypt():
     person = PersonFactory(family_name="Popescu")
     token = raw_column(Person, "family_name", person.pk)
-    flipped = token[:-6] + ("A" if token[-6] != "A" else "B") + token[-5:]
+    # A different hex digit, so a different byte ("a" and "A" would be the same byte).
+    digit = token[-6].lower()
+    flipped = token[:-6] + ("0" if digit != "0" else "1") + token[-5:]
     write_raw_column(Person, "family_name", person.pk, flipped)
 
     with pytest.raises(DecryptionError):

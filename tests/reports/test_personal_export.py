@@ -1,4 +1,4 @@
-"""The personal export: permission, audit events, neutralisation, and no export for others."""
+"""The personal export: the grant it needs, audit events, neutralisation, no export for others."""
 
 from __future__ import annotations
 
@@ -9,32 +9,48 @@ import io
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from import_export.admin import ExportMixin
 from openpyxl import load_workbook
 
 from registry.choices import AuditAction, Role
 from registry.models import AuditEvent
 from reports.columns import PERSONAL_COLUMNS
+from reports.models import GRANT_LIFETIME, ExportGrant
 from reports.writers import FORMULA_PREFIXES, neutralise
-from tests.factories import PersonFactory, RegistrationFactory, UserFactory
+from tests.factories import (
+    ExportGrantFactory,
+    PersonFactory,
+    RegistrationFactory,
+    UserFactory,
+    grant_personal_export,
+)
 from tests.reports.conftest import PLANTED_SECRET
 
 pytestmark = pytest.mark.django_db
 
 
-def _grant(user):
-    user.user_permissions.add(Permission.objects.get(codename="export_personal"))
-    # has_perm caches per instance; callers reload.
+def _forged_grant(user):
+    """An approved grant written straight into the database, bypassing every rule: for
+    proving that even then a user of another role cannot export."""
+    now = timezone.now()
+    approver = UserFactory(username=f"approver-of-{user.pk}", role=Role.ADMINISTRATOR)
+    ExportGrantFactory(
+        grantee=user,
+        status=ExportGrant.Status.APPROVED,
+        decided_by=approver,
+        decided_at=now,
+        expires_at=now + GRANT_LIFETIME,
+    )
     return type(user).objects.get(pk=user.pk)
 
 
 @pytest.fixture
 def exporter(administrator):
-    return _grant(administrator)
+    return grant_personal_export(administrator)
 
 
 @pytest.mark.parametrize("prefix", FORMULA_PREFIXES, ids=repr)
@@ -125,10 +141,10 @@ def test_command_export_is_audited_with_rows_and_the_files_sha256_never_values(
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.HELPDESK, Role.ADMINISTRATOR])
-def test_command_refuses_a_user_without_the_permission(role, tmp_path, db):
+def test_command_refuses_a_user_without_a_grant(role, tmp_path, db):
     user = UserFactory(username=f"no-perm-{role}", role=role)
     target = tmp_path / "x.csv"
-    with pytest.raises(CommandError, match="export_personal"):
+    with pytest.raises(CommandError, match="grant"):
         call_command(
             "export_registrations", "--personal", "--output", str(target), "--user", user.username
         )
@@ -136,8 +152,8 @@ def test_command_refuses_a_user_without_the_permission(role, tmp_path, db):
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
 
-def test_command_refuses_a_coordinator_even_with_the_permission(tmp_path, coordinator_a):
-    user = _grant(coordinator_a)
+def test_command_refuses_a_coordinator_even_with_a_grant(tmp_path, coordinator_a):
+    user = _forged_grant(coordinator_a)
     with pytest.raises(CommandError):
         call_command(
             "export_registrations",
@@ -178,7 +194,7 @@ def _export_url():
     return reverse("admin:reports_personalexport_export")
 
 
-def test_admin_without_the_permission_cannot_open_or_post_the_export(administrator, client_for):
+def test_admin_without_a_grant_cannot_open_or_post_the_export(administrator, client_for):
     client = client_for(administrator)
     assert client.get(_export_url()).status_code == 403
     assert client.post(_export_url(), {"format": "0"}).status_code == 403
@@ -186,18 +202,16 @@ def test_admin_without_the_permission_cannot_open_or_post_the_export(administrat
 
 
 @pytest.mark.parametrize("role", ["helpdesk", "coordinator_a", "reporter"])
-def test_other_roles_cannot_export_even_as_staff_with_the_permission(roles, client_for, role):
+def test_other_roles_cannot_export_even_as_staff_with_a_grant(roles, client_for, role):
     user = roles[role]
     user.is_staff = True
     user.save()
-    user = _grant(user)
+    user = _forged_grant(user)
     assert client_for(user).post(_export_url(), {"format": "0"}).status_code in (302, 403)
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
 
-def test_admin_with_the_permission_gets_a_streamed_neutralised_audited_csv(
-    hostile, exporter, client_for
-):
+def test_admin_with_a_grant_gets_a_streamed_neutralised_audited_csv(hostile, exporter, client_for):
     response = client_for(exporter).post(_export_url(), {"format": "0"})
     assert response.status_code == 200
     assert response.streaming
@@ -249,19 +263,31 @@ def test_no_model_admin_lets_an_administrator_export_without_a_permission(admini
         assert not model_admin.has_export_permission(request), type(model_admin).__name__
 
 
-def test_a_superuser_needs_the_permission_granted_explicitly_too(tmp_path, db):
+def test_a_superuser_needs_a_grant_too(tmp_path, db):
     superuser = UserFactory(username="root", role=Role.ADMINISTRATOR, is_superuser=True)
     target = tmp_path / "x.csv"
-    with pytest.raises(CommandError, match="export_personal"):
+    with pytest.raises(CommandError, match="grant"):
         call_command(
             "export_registrations", "--personal", "--output", str(target), "--user", "root"
         )
     assert not target.exists()
-    # Granted through a group, it is allowed.
-    from django.contrib.auth.models import Group
-
-    exporters = Group.objects.create(name="personal exporters")
-    exporters.permissions.add(Permission.objects.get(codename="export_personal"))
-    superuser.groups.add(exporters)
+    # Granted by two other administrators, it is allowed.
+    grant_personal_export(superuser)
     call_command("export_registrations", "--personal", "--output", str(target), "--user", "root")
     assert target.exists()
+
+
+def test_the_command_refuses_once_the_grant_has_expired(hostile, exporter, tmp_path):
+    grant = ExportGrant.objects.get(grantee=exporter)
+    ExportGrant.objects.filter(pk=grant.pk).update(expires_at=timezone.now())
+    target = tmp_path / "x.csv"
+    with pytest.raises(CommandError, match="grant"):
+        call_command(
+            "export_registrations",
+            "--personal",
+            "--output",
+            str(target),
+            "--user",
+            exporter.username,
+        )
+    assert not target.exists()

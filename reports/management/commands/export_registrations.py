@@ -28,8 +28,9 @@ class Command(BaseCommand):
         "Export registrations to a file. --anonymised writes the k-anonymous dataset (no "
         "personal columns; year, age band; rare combinations generalised or left out) and "
         "prints how many rows were generalised or suppressed. --personal writes every column "
-        "including personal data, decrypted: with --user the user must be an administrator "
-        "holding reports.export_personal; the export is recorded in the audit trail (user, "
+        "including personal data, decrypted: with --user the user must be an active "
+        "administrator holding an approved personal-export grant (two administrators grant "
+        "it in the admin; it lasts 24 hours); the export is recorded in the audit trail (user, "
         "filters, rows, SHA-256 of the file). Cells that a spreadsheet would run as a formula "
         "are neutralised. The file appears only when complete."
     )
@@ -68,7 +69,8 @@ class Command(BaseCommand):
         if user is not None and not may_export_personal(user):
             raise CommandError(
                 f"user {user.get_username()!r} may not export personal data: it takes an "
-                "active administrator with the permission reports.export_personal"
+                "active administrator with an approved personal-export grant in force (requested "
+                "by one administrator, approved by another, valid 24 hours)"
             )
         actor = "" if user else f"manage.py ({getpass.getuser()})"
         filters = {**period.as_filters(), "screen": "command"}
