@@ -15,12 +15,14 @@ URLs that re-check everything on the model (``ExportGrant.approve`` and the othe
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,7 @@ from import_export.formats import base_formats
 from import_export.forms import ExportForm
 
 from registry.admin import NotFoundOutsideScopeMixin
+from registry.second_factor import verified_recently
 from reports.forms import ExportGrantRequestForm
 from reports.models import ExportGrant, GrantRefused, PersonalExport, is_active_administrator
 from reports.personal import may_export_personal, personal_response
@@ -55,6 +58,10 @@ def admin_filters(request: HttpRequest) -> dict[str, Any]:
     for name, value in request.GET.items():
         found[name] = value if name in _RECORDABLE_FILTERS else "(given)"
     return found
+
+
+def _reverify(request: HttpRequest, next_url: str) -> HttpResponse:
+    return redirect(f"{reverse('reverify')}?{urlencode({'next': next_url})}")
 
 
 @admin.register(PersonalExport)
@@ -97,11 +104,21 @@ class PersonalExportAdmin(NotFoundOutsideScopeMixin, ExportMixin, admin.ModelAdm
         # Never the in-memory, unaudited default: every path goes through _do_file_export.
         raise PermissionDenied
 
+    def export_action(self, request: HttpRequest) -> HttpResponse:
+        # Ask for a fresh code before the form, so nobody fills it in to be sent away after.
+        if self.has_export_permission(request) and not verified_recently(request):
+            return _reverify(request, request.get_full_path())
+        return super().export_action(request)
+
     def _do_file_export(
         self, file_format: Any, request: HttpRequest, queryset: QuerySet, export_form: Any = None
     ) -> HttpResponse:
         if not self.has_export_permission(request):
             raise PermissionDenied
+        if not verified_recently(request):
+            # Every way to the file (the export page, the changelist's export action) ends
+            # here: a session whose last code is older than 15 minutes exports nothing.
+            return _reverify(request, reverse("admin:reports_personalexport_export"))
         kind = "xlsx" if isinstance(file_format, base_formats.XLSX) else "csv"
         filters = admin_filters(request)
         if export_form is not None and export_form.cleaned_data.get("export_items"):

@@ -6,6 +6,7 @@ import csv
 import datetime
 import hashlib
 import io
+import time
 
 import pytest
 from django.contrib import admin
@@ -18,6 +19,7 @@ from openpyxl import load_workbook
 
 from registry.choices import AuditAction, Role
 from registry.models import AuditEvent
+from registry.second_factor import SESSION_KEY as SECOND_FACTOR_SESSION_KEY
 from reports.columns import PERSONAL_COLUMNS
 from reports.models import GRANT_LIFETIME, ExportGrant
 from reports.writers import FORMULA_PREFIXES, neutralise
@@ -28,6 +30,7 @@ from tests.factories import (
     UserFactory,
     grant_personal_export,
 )
+from tests.logins import after_throttle, current_code, device_for
 from tests.reports.conftest import PLANTED_SECRET
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +89,14 @@ def hostile(db):
 def test_command_export_neutralises_every_leading_formula_character(hostile, exporter, tmp_path):
     target = tmp_path / "personal.csv"
     call_command(
-        "export_registrations", "--personal", "--output", str(target), "--user", exporter.username
+        "export_registrations",
+        "--personal",
+        "--output",
+        str(target),
+        "--user",
+        exporter.username,
+        "--code",
+        code_for(exporter),
     )
     rows = list(csv.DictReader(io.StringIO(target.read_bytes().decode("utf-8"), newline="")))
     assert list(rows[0]) == PERSONAL_COLUMNS
@@ -107,6 +117,8 @@ def test_xlsx_export_neutralises_too(hostile, exporter, tmp_path):
         str(target),
         "--user",
         exporter.username,
+        "--code",
+        code_for(exporter),
     )
     sheet = load_workbook(target, read_only=True).active
     values = list(sheet.iter_rows(values_only=True))
@@ -129,6 +141,8 @@ def test_command_export_is_audited_with_rows_and_the_files_sha256_never_values(
         exporter.username,
         "--from",
         "2000-01-01",
+        "--code",
+        code_for(exporter),
     )
     events = list(AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("id"))
     assert [e.details["stage"] for e in events] == ["started", "finished"]
@@ -273,7 +287,16 @@ def test_a_superuser_needs_a_grant_too(tmp_path, db):
     assert not target.exists()
     # Granted by two other administrators, it is allowed.
     grant_personal_export(superuser)
-    call_command("export_registrations", "--personal", "--output", str(target), "--user", "root")
+    call_command(
+        "export_registrations",
+        "--personal",
+        "--output",
+        str(target),
+        "--user",
+        "root",
+        "--code",
+        code_for(superuser),
+    )
     assert target.exists()
 
 
@@ -291,3 +314,60 @@ def test_the_command_refuses_once_the_grant_has_expired(hostile, exporter, tmp_p
             exporter.username,
         )
     assert not target.exists()
+
+
+def code_for(user) -> str:
+    """The code the user's authenticator shows now (a device is made if they have none)."""
+    return current_code(device_for(user))
+
+
+def test_the_command_asks_for_the_users_second_factor(hostile, exporter, tmp_path):
+    target = tmp_path / "x.csv"
+    base = ["export_registrations", "--personal", "--output", str(target)]
+    with pytest.raises(CommandError, match="--code"):
+        call_command(*base, "--user", exporter.username)
+    wrong = "000000" if code_for(exporter) != "000000" else "111111"
+    with pytest.raises(CommandError, match="not a valid second-factor code"):
+        call_command(*base, "--user", exporter.username, "--code", wrong)
+    assert not target.exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+    failed = AuditEvent.objects.get(action=AuditAction.SECOND_FACTOR)
+    assert failed.details == {"step": "failed", "screen": "command"}
+    after_throttle(device_for(exporter))
+    call_command(*base, "--user", exporter.username, "--code", code_for(exporter))
+    assert target.exists()
+
+
+def test_the_admin_export_asks_for_a_new_code_16_minutes_after_the_last(
+    hostile, exporter, client_for
+):
+    client = client_for(exporter)
+    session = client.session
+    session[SECOND_FACTOR_SESSION_KEY] = int(time.time()) - 16 * 60
+    session.save()
+    # The export page itself, and a forged post straight to the export.
+    page = client.get(_export_url())
+    assert page.status_code == 302 and page.url.startswith("/accounts/verify/")
+    post = client.post(_export_url(), {"format": "0"})
+    assert post.status_code == 302 and post.url.startswith("/accounts/verify/")
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+    # A fresh code, and the export goes ahead.
+    verify = client.post(page.url, {"code": code_for(exporter), "next": _export_url()})
+    assert verify.status_code == 302 and verify.url == _export_url()
+    response = client.post(_export_url(), {"format": "0"})
+    assert response.status_code == 200 and response.streaming
+    b"".join(response.streaming_content)
+    steps = list(
+        AuditEvent.objects.filter(action=AuditAction.SECOND_FACTOR).values_list(
+            "details", flat=True
+        )
+    )
+    assert steps == [{"step": "verified", "screen": "reverify"}]
+
+
+def test_the_admin_export_within_15_minutes_needs_no_new_code(hostile, exporter, client_for):
+    client = client_for(exporter)
+    session = client.session
+    session[SECOND_FACTOR_SESSION_KEY] = int(time.time()) - 14 * 60
+    session.save()
+    assert client.get(_export_url()).status_code == 200

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import getpass
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from registry.models import User
+from registry.second_factor import check_code
 from reports.aggregates import COMMAND_LINE, Period, registrations_for_statistics
 from reports.anonymise import anonymised_rows
 from reports.columns import ANONYMISED_COLUMNS, PERSONAL_COLUMNS, personal_rows
@@ -44,6 +47,13 @@ class Command(BaseCommand):
         parser.add_argument("--from", help="first registration date, YYYY-MM-DD")
         parser.add_argument("--to", help="last registration date, YYYY-MM-DD")
         parser.add_argument("--user", help="username the export is made for and audited as")
+        parser.add_argument(
+            "--code",
+            help=(
+                "with --personal --user: the user's current second-factor code (authenticator "
+                "app or an unused backup code); asked for when left out on a terminal"
+            ),
+        )
         parser.add_argument("--k", type=int, help="k of the anonymised dataset (default setting)")
         parser.add_argument(
             "--age-bands", choices=sorted(AGE_SCHEMES), default="monitor", help="age band scheme"
@@ -72,6 +82,8 @@ class Command(BaseCommand):
                 "active administrator with an approved personal-export grant in force (requested "
                 "by one administrator, approved by another, valid 24 hours)"
             )
+        if user is not None:
+            self._second_factor(user, options.get("code"))
         actor = "" if user else f"manage.py ({getpass.getuser()})"
         filters = {**period.as_filters(), "screen": "command"}
         file_format = options["format"]
@@ -105,6 +117,21 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{result.rows} registrations written to {target} (sha256 {result.sha256})"
         )
+
+    def _second_factor(self, user: User, code: str | None) -> None:
+        """A personal export made for a user proves that user's second factor now."""
+        if code is None:
+            if not sys.stdin.isatty():
+                raise CommandError(
+                    "a personal export for --user needs that user's second factor: give "
+                    "--code with the current code of their authenticator app"
+                )
+            code = getpass.getpass(f"Second-factor code of {user.get_username()}: ")
+        if check_code(user, code, screen="command") is None:
+            raise CommandError(
+                f"that is not a valid second-factor code for {user.get_username()!r}; "
+                "nothing was exported"
+            )
 
     def _anonymised(self, user: Any, period: Period, options: dict[str, Any], target: Any) -> None:
         k = options["k"] or small_cell_k()
