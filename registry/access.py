@@ -159,6 +159,19 @@ def counts_every_registration(user: User | None) -> bool:
     return not _is_anonymous(user) and (user.is_administrator or user.is_helpdesk)
 
 
+def accounts_for_user(qs: QuerySet, user: User | None) -> QuerySet:
+    """Accounts a user may see or pick: administrators all; a coordinator themselves and the
+    coordinators of their regions (whom a case of theirs may go to); anyone else themselves."""
+    if _is_anonymous(user):
+        return qs.none()
+    if user.is_administrator:
+        return qs
+    if user.is_coordinator:
+        colleagues = qs.model.objects.filter(role=user.role, regions__in=user.region_ids)
+        return qs.filter(Q(pk__in=colleagues.values("pk")) | Q(pk=user.pk))
+    return qs.filter(pk=user.pk)
+
+
 def needs_second_factor(user: User | None) -> bool:
     """Whether ``user`` must have verified a second factor before any page (issue 10).
 

@@ -11,7 +11,7 @@ from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -21,7 +21,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry import access, casework, lockout
-from registry.choices import AuditAction, CaseStatus, Role
+from registry.choices import AuditAction, Role
+from registry.forms import CaseForm
 from registry.models import (
     AuditEvent,
     Case,
@@ -75,7 +76,30 @@ class NotFoundOutsideScopeMixin:
         return obj
 
 
-class ScopedAdmin(NotFoundOutsideScopeMixin, AuditedSaveMixin, admin.ModelAdmin):
+def choices_for_user(model: type[Model], user: User) -> QuerySet:
+    """What a form in the admin may offer ``user`` of ``model``: through ``for_user`` where the
+    model has it; the reference lists (codes, regions, organisations, municipalities) whole."""
+    queryset = model._default_manager.all()
+    return queryset.for_user(user) if hasattr(queryset, "for_user") else queryset
+
+
+class ScopedFormFieldsMixin:
+    """Every foreign-key and many-to-many field of an admin form offers only what the user
+    may see. The form field validates against that same queryset, so a forged id is refused
+    by the server, not only missing from the page."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs.setdefault("queryset", choices_for_user(db_field.related_model, request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs.setdefault("queryset", choices_for_user(db_field.related_model, request.user))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedAdmin(
+    NotFoundOutsideScopeMixin, ScopedFormFieldsMixin, AuditedSaveMixin, admin.ModelAdmin
+):
     """Records of victims: every queryset through ``for_user``; never deleted from here."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -97,7 +121,7 @@ class ScopedAdmin(NotFoundOutsideScopeMixin, AuditedSaveMixin, admin.ModelAdmin)
         return False  # only the erasure and retention commands remove records
 
 
-class AdministratorOnlyAdmin(AuditedSaveMixin, admin.ModelAdmin):
+class AdministratorOnlyAdmin(ScopedFormFieldsMixin, AuditedSaveMixin, admin.ModelAdmin):
     """Users, regions and organisations: administrators only."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -395,8 +419,23 @@ class RegistrationAdmin(ScopedAdmin):
     list_filter = ["status", "reporter_type", "region", "file_type", "is_minor"]
     list_select_related = ["region"]
     search_fields = ["number"]
-    raw_id_fields = ["person", "organisation", "submitted_by"]
-    readonly_fields = ["number", "person", "submitted_by", "created_at", "updated_at"]
+    # Who reported, with what consent, and the triage decision are set at intake and in
+    # triage, where the consent rules apply (an anonymous registration keeps no personal
+    # data); the region is where the person was routed. None of it changes here.
+    readonly_fields = [
+        "number",
+        "person",
+        "status",
+        "reporter_type",
+        "organisation",
+        "region",
+        "consent_registration",
+        "consent_care",
+        "consent_signed_by",
+        "submitted_by",
+        "created_at",
+        "updated_at",
+    ]
     date_hierarchy = "registered_on"
     exclude = ["triage_note"]
 
@@ -429,47 +468,16 @@ class ReflectionEndingFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CaseAdminForm(forms.ModelForm):
-    """The admin applies the same workflow rules as the workspace."""
+class CaseAdminForm(CaseForm):
+    """The workspace's case form (same choices, same rules on the model) and the opening date.
 
-    class Meta:
-        model = Case
-        fields = [
-            "person",
-            "registration",
-            "region",
-            "coordinator",
-            "status",
-            "closed_reason",
-            "victim_status",
-            "victim_status_decided_by",
-            "reflection_start",
-            "is_dublin",
-            "residence_status",
-            "shelter_requested",
-            "shelter_placed",
-            "care_received",
-            "care_location",
-            "notes",
-            "opened_on",
-        ]
+    Not the person, the opening registration or the region: a case keeps its person and
+    registration, and moves to another region only by a handover the other side accepts.
+    """
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        previous = self.instance.status if self.instance.pk else CaseStatus.NEW
-        if data.get("status"):
-            for field, message in casework.transition_errors(
-                previous, data["status"], data.get("closed_reason") or ""
-            ).items():
-                self.add_error(field, message)
-        coordinator, region = data.get("coordinator"), data.get("region")
-        if (
-            coordinator is not None
-            and region is not None
-            and not casework.assignable_coordinators(region).filter(pk=coordinator.pk).exists()
-        ):
-            self.add_error("coordinator", _("Choose an active coordinator of the case's region."))
-        return data
+    class Meta(CaseForm.Meta):
+        fields = [*CaseForm.Meta.fields, "opened_on"]
+        widgets = {}
 
 
 class HandoverInline(admin.TabularInline):
@@ -488,9 +496,18 @@ class HandoverInline(admin.TabularInline):
 
 
 class AssignCoordinatorForm(forms.Form):
-    coordinator = forms.ModelChoiceField(
-        label=_("Coordinator"), queryset=User.objects.filter(role=Role.COORDINATOR, is_active=True)
-    )
+    coordinator = forms.ModelChoiceField(label=_("Coordinator"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, cases: list[Case], user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The active coordinators of the chosen cases' regions whom the user may see.
+        regions = {case.region_id for case in cases}
+        self.fields["coordinator"].queryset = (
+            User.objects.for_user(user)
+            .filter(role=Role.COORDINATOR, is_active=True, regions__in=regions)
+            .distinct()
+            .order_by("username")
+        )
 
 
 class HandOverForm(forms.Form):
@@ -528,8 +545,15 @@ class CaseAdmin(AuditedPersonalDataMixin, ScopedAdmin):
     list_select_related = ["region", "coordinator", "registration"]
     search_fields = ["registration__number"]  # extended by the blind-index search below
     search_help_text = _("Registration number or exact family name.")
-    raw_id_fields = ["person", "registration"]
-    readonly_fields = ["reflection_end", "closed_on", "created_at", "updated_at"]
+    readonly_fields = [
+        "person",
+        "registration",
+        "region",
+        "reflection_end",
+        "closed_on",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [HandoverInline]
     actions = ["assign_coordinator", "hand_over"]
 
@@ -545,8 +569,7 @@ class CaseAdmin(AuditedPersonalDataMixin, ScopedAdmin):
         return queryset.filter(conditions), False
 
     def save_model(self, request: HttpRequest, obj: Case, form: Any, change: bool) -> None:
-        previous = form.initial.get("status", obj.status) if change else CaseStatus.NEW
-        casework.apply_status(obj, previous)
+        casework.apply_status(obj, form.previous_status)
         casework.save_case_change(obj, list(form.changed_data), request.user, "admin")
 
     def _chosen_cases(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -556,7 +579,9 @@ class CaseAdmin(AuditedPersonalDataMixin, ScopedAdmin):
     @admin.action(description=_("Assign a coordinator"))
     def assign_coordinator(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         cases = list(self._chosen_cases(request, queryset).select_related("region"))
-        form = AssignCoordinatorForm(request.POST if "apply" in request.POST else None)
+        form = AssignCoordinatorForm(
+            request.POST if "apply" in request.POST else None, cases=cases, user=request.user
+        )
         if form.is_bound and form.is_valid():
             coordinator = form.cleaned_data["coordinator"]
             assigned, skipped = 0, 0

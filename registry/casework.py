@@ -15,46 +15,17 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.choices import AuditAction, CaseStatus, HandoverStatus, Role
+from registry.choices import AuditAction, CaseStatus, HandoverStatus
 from registry.models import AuditEvent, Case, Handover, Region, User
 
 if TYPE_CHECKING:
-    from django.utils.functional import Promise
-
-# Which status may follow which. Closing needs a reason; a closed case comes back as
-# "reopened", never as "new", so the statistics can count repeat care.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    CaseStatus.NEW: frozenset({CaseStatus.IN_CARE, CaseStatus.CLOSED}),
-    CaseStatus.IN_CARE: frozenset({CaseStatus.CLOSED}),
-    CaseStatus.CLOSED: frozenset({CaseStatus.REOPENED}),
-    CaseStatus.REOPENED: frozenset({CaseStatus.IN_CARE, CaseStatus.CLOSED}),
-}
+    pass
 
 REFLECTION_WARNING_DAYS = 14
 UNASSIGNED_WORKING_DAYS = 2
 
 
 # --- status workflow -------------------------------------------------------------------------
-
-
-def allowed_statuses(current: str) -> list[str]:
-    """The statuses a case in ``current`` may take next, the current one first."""
-    return [current, *sorted(TRANSITIONS.get(current, frozenset()))]
-
-
-def transition_errors(current: str, new: str, closed_reason: str) -> dict[str, Promise]:
-    """Why moving from ``current`` to ``new`` (with ``closed_reason``) is not allowed, per field."""
-    errors: dict[str, Promise] = {}
-    if new != current and new not in TRANSITIONS.get(current, frozenset()):
-        errors["status"] = _("A case that is %(current)s cannot become %(new)s.") % {
-            "current": CaseStatus(current).label,
-            "new": CaseStatus(new).label,
-        }
-    if new == CaseStatus.CLOSED and not closed_reason:
-        errors["closed_reason"] = _("Give the reason for closing the case.")
-    if new != CaseStatus.CLOSED and closed_reason:
-        errors["closed_reason"] = _("A reason for closing only applies to a closed case.")
-    return errors
 
 
 def apply_status(case: Case, previous: str, today: datetime.date | None = None) -> None:
@@ -81,9 +52,7 @@ def save_case_change(case: Case, changed_fields: list[str], user: Any, screen: s
 
 def assignable_coordinators(region: Region) -> QuerySet:
     """Active coordinators of ``region``: the only people a case of that region goes to."""
-    return User.objects.filter(role=Role.COORDINATOR, is_active=True, regions=region).order_by(
-        "username"
-    )
+    return User.objects.coordinators_of(region)
 
 
 # --- handovers -------------------------------------------------------------------------------

@@ -9,8 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from registry import casework
-from registry.choices import AuditAction, CaseStatus, VictimStatus
+from registry.choices import AuditAction, CaseStatus
 from registry.models import Case, Region, User
+from registry.models.cases import allowed_statuses
 
 REGISTRATION_NUMBER = re.compile(r"^\d{4}-\d{1,6}$")
 
@@ -68,7 +69,12 @@ class CaseFilterForm(forms.Form):
 
 
 class CaseForm(forms.ModelForm):
-    """Editing a case: the status workflow is checked against registry.casework.TRANSITIONS."""
+    """Editing a case in the workspace; the admin's case form is this one with its opening date.
+
+    The rules are the model's (``Case.clean``: workflow, coordinator of the region, who
+    decided, Dublin start); this form only offers what those rules allow: the statuses that
+    may follow the current one, and the active coordinators of the case's region.
+    """
 
     class Meta:
         model = Case
@@ -94,31 +100,13 @@ class CaseForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.previous_status = self.instance.status
+        self.previous_status = self.instance.previous_status
         self.fields["coordinator"].queryset = casework.assignable_coordinators(self.instance.region)
         self.fields["coordinator"].empty_label = _("— help desk / unassigned —")
         self.fields["status"].choices = [
-            (code, CaseStatus(code).label)
-            for code in casework.allowed_statuses(self.previous_status)
+            (code, CaseStatus(code).label) for code in allowed_statuses(self.previous_status)
         ]
         self.fields["notes"].help_text = _("Encrypted. Only people who may see this case read it.")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        status = data.get("status")
-        if status:
-            for field, message in casework.transition_errors(
-                self.previous_status, status, data.get("closed_reason") or ""
-            ).items():
-                self.add_error(field, message)
-        decided = data.get("victim_status") in {VictimStatus.CONFIRMED, VictimStatus.NOT_A_VICTIM}
-        if decided and not data.get("victim_status_decided_by"):
-            self.add_error("victim_status_decided_by", _("Say who decided on the victim status."))
-        if data.get("is_dublin") and not data.get("reflection_start"):
-            self.add_error(
-                "reflection_start", _("A Dublin case needs the start of its reflection period.")
-            )
-        return data
 
 
 class HandoverRequestForm(forms.Form):

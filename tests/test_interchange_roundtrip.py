@@ -15,6 +15,7 @@ from tests.factories import (
     RegistrationFactory,
     grant_personal_export,
 )
+from tests.logins import current_code, device_for
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,8 @@ def test_a_personal_export_imports_again_and_links_every_person(administrator, t
         str(exported),
         "--user",
         administrator.username,
+        "--code",
+        current_code(device_for(administrator)),
         stdout=io.StringIO(),
     )
     # The same people reported again: the numbers are left for the registry to assign.

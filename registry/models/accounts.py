@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -17,6 +19,24 @@ POWER_FIELDS = frozenset(
 )
 # Of those, the ones only a superuser may change, on anyone's account.
 SUPERUSER_ONLY_FIELDS = frozenset({"is_superuser", "groups", "user_permissions"})
+
+
+class UserQuerySet(models.QuerySet):
+    def for_user(self, user: User | None) -> UserQuerySet:
+        """The accounts ``user`` may see (and pick in a form): registry.access."""
+        from registry import access
+
+        return access.accounts_for_user(self, user)
+
+    def coordinators_of(self, region: Any) -> UserQuerySet:
+        """Active coordinators of ``region``: the only people a case of that region goes to."""
+        return self.filter(role=Role.COORDINATOR, is_active=True, regions=region).order_by(
+            "username"
+        )
+
+
+class RegistryUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
 
 
 class User(AbstractUser):
@@ -46,7 +66,7 @@ class User(AbstractUser):
         help_text=_("For reporters: the organisation they report for."),
     )
 
-    objects = UserManager()
+    objects = RegistryUserManager()
 
     class Meta:
         verbose_name = _("user")

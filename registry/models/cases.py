@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,37 @@ def reflection_end(start: datetime.date, dublin: bool) -> datetime.date:
     if dublin:
         return start + datetime.timedelta(days=DUBLIN_REFLECTION_DAYS)
     return add_months(start, REFLECTION_MONTHS)
+
+
+# Which status may follow which. Closing needs a reason; a closed case comes back as
+# "reopened", never as "new", so the statistics can count repeat care.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    CaseStatus.NEW: frozenset({CaseStatus.IN_CARE, CaseStatus.CLOSED}),
+    CaseStatus.IN_CARE: frozenset({CaseStatus.CLOSED}),
+    CaseStatus.CLOSED: frozenset({CaseStatus.REOPENED}),
+    CaseStatus.REOPENED: frozenset({CaseStatus.IN_CARE, CaseStatus.CLOSED}),
+}
+DECIDED_VICTIM_STATUSES = frozenset({VictimStatus.CONFIRMED, VictimStatus.NOT_A_VICTIM})
+
+
+def allowed_statuses(current: str) -> list[str]:
+    """The statuses a case in ``current`` may take next, the current one first."""
+    return [current, *sorted(TRANSITIONS.get(current, frozenset()))]
+
+
+def transition_errors(current: str, new: str, closed_reason: str) -> dict[str, Any]:
+    """Why moving from ``current`` to ``new`` (with ``closed_reason``) is not allowed, per field."""
+    errors: dict[str, Any] = {}
+    if new != current and new not in TRANSITIONS.get(current, frozenset()):
+        errors["status"] = _("A case that is %(current)s cannot become %(new)s.") % {
+            "current": CaseStatus(current).label,
+            "new": CaseStatus(new).label,
+        }
+    if new == CaseStatus.CLOSED and not closed_reason:
+        errors["closed_reason"] = _("Give the reason for closing the case.")
+    if new != CaseStatus.CLOSED and closed_reason:
+        errors["closed_reason"] = _("A reason for closing only applies to a closed case.")
+    return errors
 
 
 class CaseQuerySet(EncryptedQuerySet):
@@ -171,6 +203,45 @@ class Case(models.Model):
             reflection_end(self.reflection_start, self.is_dublin) if self.reflection_start else None
         )
         super().save(*args, **kwargs)
+        self._loaded_status = self.status
+
+    @classmethod
+    def from_db(cls, db: str, field_names: Any, values: Any) -> Case:
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
+
+    @property
+    def previous_status(self) -> str:
+        """The status the case had when it was read (a new case starts as new)."""
+        return getattr(self, "_loaded_status", None) or CaseStatus.NEW
+
+    def clean(self) -> None:
+        """The rules of a case, for every screen that writes one (workspace and admin).
+
+        The status follows the workflow (TRANSITIONS) with a reason to close; the coordinator
+        is an active coordinator of the case's region; a decided victim status says who
+        decided; a Dublin case has the start of its reflection period.
+        """
+        super().clean()
+        errors = transition_errors(self.previous_status, self.status, self.closed_reason or "")
+        if self.coordinator_id is not None and self.region_id is not None:
+            from registry.models.accounts import User
+
+            if (
+                not User.objects.coordinators_of(self.region_id)
+                .filter(pk=self.coordinator_id)
+                .exists()
+            ):
+                errors["coordinator"] = _("Choose an active coordinator of the case's region.")
+        if self.victim_status in DECIDED_VICTIM_STATUSES and not self.victim_status_decided_by:
+            errors["victim_status_decided_by"] = _("Say who decided on the victim status.")
+        if self.is_dublin and not self.reflection_start:
+            errors["reflection_start"] = _(
+                "A Dublin case needs the start of its reflection period."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_open(self) -> bool:

@@ -49,6 +49,47 @@ def test_receiving_coordinator_accepts_and_the_case_moves(
     assert client_for(coordinator_a).get(f"/cases/{case.pk}/").status_code == 404
 
 
+def test_after_acceptance_the_sending_region_sees_nothing_of_the_person(
+    casework_world, requested, client_for, coordinator_a, coordinator_b
+):
+    """Issue 10: A still read and changed the person in the admin after the move, including a
+    safe address added after it. Now A gets 404 for the person, the case and the
+    registration, in the workspace and the admin, and cannot write to them."""
+    client_for(coordinator_b).post(f"/handovers/{requested.pk}/decide/", {"decision": "accept"})
+    person, case = casework_world.person_a, casework_world.case_a
+    registration = casework_world.registration_a
+    b = client_for(coordinator_b)
+    assert b.get(f"/admin/registry/person/{person.pk}/change/").status_code == 200
+    person.address = "Safe house, Planted-Address-Lindelaan 7"
+    person.save()
+    a = client_for(coordinator_a)
+    for url in (
+        f"/cases/{case.pk}/",
+        f"/cases/{case.pk}/edit/",
+        f"/intake/registrations/{registration.pk}/saved/",
+        f"/admin/registry/person/{person.pk}/change/",
+        f"/admin/registry/person/{person.pk}/history/",
+        f"/admin/registry/case/{case.pk}/change/",
+        f"/admin/registry/registration/{registration.pk}/change/",
+        f"/admin/intake/registrationimport/{registration.pk}/change/",
+    ):
+        response = a.get(url)
+        assert response.status_code == 404, url
+        assert b"Planted-Address" not in response.content
+    for listing in ("/admin/registry/person/", "/admin/registry/case/", "/cases/"):
+        assert str(person.pk) not in a.get(listing).text
+        assert str(case.pk) not in a.get(listing).text
+    response = a.post(
+        f"/admin/registry/person/{person.pk}/change/",
+        {"address": "overwritten by the sender", "gender": "female"},
+    )
+    assert response.status_code == 404
+    person.refresh_from_db()
+    assert person.address == "Safe house, Planted-Address-Lindelaan 7"
+    # B, the receiving side, sees the registration that came with the case.
+    assert registration.number in b.get(f"/cases/{case.pk}/").text
+
+
 def test_reject_needs_a_reason_and_leaves_the_case_where_it_was(
     casework_world, requested, client_for, coordinator_b, region_a
 ):
