@@ -59,6 +59,9 @@ class DemoUser:
 
 DEMO_USERS = [
     DemoUser("admin", Role.ADMINISTRATOR, "administrator: users, regions, statistics, exports"),
+    DemoUser(
+        "admin-2", Role.ADMINISTRATOR, "second administrator: approves personal-export requests"
+    ),
     DemoUser("helpdesk", Role.HELPDESK, "help desk: triage, regions without a coordinator"),
     DemoUser("coordinator-a", Role.COORDINATOR, "care coordinator of Amsterdam", "amsterdam"),
     DemoUser("coordinator-b", Role.COORDINATOR, "care coordinator of Rotterdam", "rotterdam"),

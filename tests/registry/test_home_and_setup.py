@@ -77,7 +77,7 @@ def test_seed_demo_creates_users_per_role_and_tops_up_registrations(settings):
     with_device = set(
         TOTPDevice.objects.filter(confirmed=True).values_list("user__username", flat=True)
     )
-    assert with_device == {"admin", "helpdesk", "coordinator-a", "coordinator-b"}
+    assert with_device == {"admin", "admin-2", "helpdesk", "coordinator-a", "coordinator-b"}
 
     call_command("seed_demo", "--registrations", "40", stdout=io.StringIO())
     assert Registration.objects.count() == 40
@@ -131,6 +131,7 @@ def test_seeded_demo_staff_log_in_with_the_code_demo_code_prints(settings, clien
     call_command("demo_code", stdout=everyone)
     assert {line.split()[0] for line in everyone.getvalue().splitlines()} == {
         "admin",
+        "admin-2",
         "coordinator-a",
         "coordinator-b",
         "helpdesk",
