@@ -437,7 +437,55 @@ class RegistrationAdmin(ScopedAdmin):
         "updated_at",
     ]
     date_hierarchy = "registered_on"
-    exclude = ["triage_note"]
+    fieldsets = (
+        (
+            _("Registration (set at intake and in triage)"),
+            {
+                "fields": (
+                    "number",
+                    "person",
+                    "status",
+                    "registered_on",
+                    "reporter_type",
+                    "organisation",
+                    "submitted_by",
+                    "region",
+                    "consent_registration",
+                    "consent_signed_by",
+                    "consent_care",
+                )
+            },
+        ),
+        (
+            _("Exploitation"),
+            {
+                "fields": (
+                    "exploitation_forms",
+                    "sector",
+                    "exploitation_country",
+                    "exploitation_municipality",
+                    "exploitation_start",
+                    "exploitation_end",
+                    "scope",
+                    "means_of_control",
+                )
+            },
+        ),
+        (
+            _("Flags, file and shelter"),
+            {
+                "fields": (
+                    "immediate_danger",
+                    "is_minor",
+                    "unaccompanied_minor",
+                    "age_at_registration",
+                    "file_type",
+                    "shelter_requested",
+                )
+            },
+        ),
+        (_("Record"), {"fields": ("created_at", "updated_at")}),
+    )
 
 
 class UnassignedFilter(admin.SimpleListFilter):
@@ -554,6 +602,42 @@ class CaseAdmin(AuditedPersonalDataMixin, ScopedAdmin):
         "created_at",
         "updated_at",
     ]
+    fieldsets = (
+        (
+            _("Case (moves to another region only by a handover)"),
+            {"fields": ("person", "registration", "region", "opened_on")},
+        ),
+        (
+            _("Casework"),
+            {"fields": ("coordinator", "status", "closed_reason", "closed_on")},
+        ),
+        (
+            _("Victim status and reflection period"),
+            {
+                "fields": (
+                    "victim_status",
+                    "victim_status_decided_by",
+                    "reflection_start",
+                    "is_dublin",
+                    "reflection_end",
+                    "residence_status",
+                )
+            },
+        ),
+        (
+            _("Shelter and care"),
+            {
+                "fields": (
+                    "shelter_requested",
+                    "shelter_placed",
+                    "care_received",
+                    "care_location",
+                    "notes",
+                )
+            },
+        ),
+        (_("Record"), {"fields": ("created_at", "updated_at")}),
+    )
     inlines = [HandoverInline]
     actions = ["assign_coordinator", "hand_over"]
 

@@ -1181,6 +1181,16 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     ),
     "Make backup codes": "Reservecodes maken",
     "Continue where you were going": "Verder naar waar u heen wilde",
+    "Registration (set at intake and in triage)": (
+        "Registratie (vastgelegd bij aanmelding en triage)"
+    ),
+    "Exploitation": "Uitbuiting",
+    "Flags, file and shelter": "Signalen, dossier en opvang",
+    "Case (moves to another region only by a handover)": (
+        "Casus (gaat alleen via een overdracht naar een andere regio)"
+    ),
+    "Casework": "Casuswerk",
+    "Victim status and reflection period": "Slachtofferstatus en bedenktijd",
     # Issue 10 item 10 (freetext): encrypted free text, municipality codes
     "Only for exploitation in the Netherlands (or where the country is unknown): the "
     "municipality where it took place.": (

@@ -101,7 +101,7 @@ def test_seed_demo_never_changes_an_existing_account(settings, client, password)
     existing.refresh_from_db()
     assert (existing.password, existing.role) == (before, Role.COORDINATOR)
     assert not TOTPDevice.objects.filter(user=existing).exists()
-    assert "existing account: left unchanged" in out.getvalue()
+    assert "admin          (unchanged)" in out.getvalue()
     response = post_password(client, "admin", "a-good-password")
     assert response.status_code == 200 and "_auth_user_id" not in client.session
 

@@ -68,7 +68,7 @@ class Command(BaseCommand):
         shown = password or demo.DEMO_PASSWORD
         self.stdout.write("\nDemo logins (user name / password):")
         for spec, created in users:
-            secret = shown if created else "(existing account: left unchanged)"
+            secret = shown if created else "(unchanged)"
             self.stdout.write(f"  {spec.username:<14} {secret:<20} {spec.description}")
         self.stdout.write(
             "\nStaff log in with a second factor: after the password, the login asks for a code."
