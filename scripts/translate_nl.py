@@ -1077,8 +1077,7 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "personal-export permission": "toestemming voor export met persoonsgegevens",
     "changed an account's powers": "bevoegdheden van een account gewijzigd",
     # Searches leave no name behind (issue 10, item 6)
-    "Exact family name, or identity document number (optionally after its country: "
-    "RO AB123456).": (
+    "Exact family name, or identity document number (optionally after its country: RO AB123456).": (
         "Exacte achternaam, of nummer van het identiteitsbewijs (eventueel na het land: "
         "RO AB123456)."
     ),
