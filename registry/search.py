@@ -68,11 +68,11 @@ PARAMETERS = {
     TEXT: "q",
 }
 
-REGISTRATION_NUMBER = re.compile(r"\d{4}-\d{1,6}")
+REGISTRATION_NUMBER = re.compile(r"[0-9]{4}-[0-9]{1,6}")
 BLIND_INDEX = re.compile(r"[0-9a-f]{64}")
 # Integer keys (regions, accounts, handovers) stay far below this; a citizen service number
 # (BSN, 9 digits) is personal and must never be carried as a record id.
-SMALL_NUMBER = re.compile(r"\d{1,8}")
+SMALL_NUMBER = re.compile(r"[0-9]{1,8}")
 USER_NAME = re.compile(r"[\w.@+-]{1,150}")
 # "RO XQ9921337" or "RO: XQ9921337": a document number with the issuing country first.
 COUNTRY_FIRST = re.compile(r"([A-Za-z]{2})\s*[:\s]\s*(\S.*)")

@@ -86,9 +86,9 @@ def filter_cases(
     return qs.order_by(sort_field, "pk")
 
 
-def _list_url(form: CaseFilterForm, found: search.Search | None, **extra: str) -> str:
+def _list_url(form: CaseFilterForm, found: search.Search | None) -> str:
     """The case list's URL with the form's filters and ``found``: never a typed term."""
-    pairs = [*form.filter_params(), *(found.params() if found else []), *extra.items()]
+    pairs = [*form.filter_params(), *(found.params() if found else [])]
     return f"{reverse('registry:case_list')}?{urlencode(pairs)}"
 
 

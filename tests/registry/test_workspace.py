@@ -169,6 +169,18 @@ def test_the_page_says_what_is_searched_and_how_to_clear_it(
     assert cleared.context["form"].cleaned_data["urgent"] is True
 
 
+def test_a_search_term_too_long_is_refused_with_a_message_and_not_recorded(
+    casework_world, client_for, coordinator_a
+):
+    client = client_for(coordinator_a)
+    response = client.post("/cases/", {"q": "Z" * 500, "urgent": "on"}, follow=True)
+    assert response.status_code == 200
+    assert response.context["search"] is None
+    assert response.wsgi_request.get_full_path() == "/cases/?urgent=on"
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert not AuditEvent.objects.filter(action=AuditAction.SEARCH).exists()
+
+
 def test_filters_sorting_and_pagination_keep_the_search(client_for, coordinator_a, region_a):
     today = timezone.localdate()
     namesakes = []
