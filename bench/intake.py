@@ -59,11 +59,13 @@ def name_for(i: int, syllables: int = 6) -> str:
     return "".join(letters).capitalize()
 
 
-def setup_django(database: str | None) -> None:
+def setup_django(database: str | None, sqlite_path: Path = DB_PATH) -> None:
+    """Django on a fresh database: ``sqlite_path`` made afresh, or ``database`` (PostgreSQL)
+    dropped and made afresh; migrated. bench/matching.py uses it too."""
     if database is None:
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{DB_PATH}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{DB_PATH}"
+            Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{sqlite_path}"
     else:
         fresh_postgres(database)
         os.environ["DATABASE_URL"] = database

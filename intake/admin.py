@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.admin import ImportMixin
 from import_export.fields import Field
@@ -23,6 +24,7 @@ from import_export.results import Result, RowResult
 
 from intake.importing import ImportFailed, import_rows
 from intake.models import RegistrationImport
+from registry import search
 from registry.admin import ScopedAdmin
 from registry.interchange import COLUMN_NAMES, PERSONAL_COLUMNS
 
@@ -91,7 +93,9 @@ class RegistrationImportAdmin(ImportMixin, ScopedAdmin):
     list_display = ["number", "registered_on", "reporter_type", "region", "status"]
     list_filter = ["status", "reporter_type", "region"]
     list_select_related = ["region"]
-    search_fields = ["number"]
+    search_fields = ["number"]  # shows the search box; the search is ScopedAdmin's kinds
+    search_help_text = _("Registration number or exact family name.")
+    search_lookups = {search.NUMBER: "number", search.FAMILY_NAME: "person__bi_family_name"}
     fields = ["number", "registered_on", "reporter_type", "region", "status"]
     readonly_fields = fields
 

@@ -130,30 +130,19 @@ def _reasons(person: Person, ix: Indexes) -> list[str]:
     return found
 
 
-# Beyond this many candidates the access rules are applied in the same query instead.
-CANDIDATE_CAP = 200
-
-
 def find_matches(user: Any, ix: Indexes, *, exclude: Any = None, limit: int = 20) -> list[Match]:
-    """Possible matches among the people ``user`` may see, strongest first."""
+    """Possible matches among the people ``user`` may see, strongest first.
+
+    One query, with the access rules applied, whatever exists outside the user's scope: the
+    work (and so the time) of a check must not tell a coordinator that another region knows a
+    name. An earlier version asked the blind indexes without access rules first and stopped
+    when nothing matched anywhere, which made a name known only elsewhere cost one query more
+    (tests/intake/test_duplicates.py, bench/matching.py).
+    """
     q = _query(ix)
     if q is None:
         return []
-    # Most registrations match nobody: ask the blind indexes first (one indexed query) and
-    # apply the access rules, whose subqueries cost more to build than to run, only to the
-    # candidates found. The result is the same set: visible people that match.
-    candidates = Person.objects.filter(q, is_anonymous=False)
-    if exclude is not None:
-        candidates = candidates.exclude(pk=exclude)
-    candidate_ids = list(candidates.values_list("pk", flat=True)[:CANDIDATE_CAP])
-    if not candidate_ids:
-        return []
-    people = Person.objects.for_user(user)
-    people = (
-        people.filter(q, is_anonymous=False)
-        if len(candidate_ids) == CANDIDATE_CAP
-        else people.filter(pk__in=candidate_ids)
-    )
+    people = Person.objects.for_user(user).filter(q, is_anonymous=False)
     if exclude is not None:
         people = people.exclude(pk=exclude)
     # Only clear and index columns: the encrypted ones are never loaded for matching.

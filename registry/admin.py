@@ -7,12 +7,13 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR, SEARCH_VAR, ChangeList
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from registry import access, casework, lockout
+from registry import access, casework, lockout, search
 from registry.choices import AuditAction, Role
 from registry.forms import CaseForm
 from registry.models import (
@@ -36,7 +37,6 @@ from registry.models import (
     User,
 )
 from registry.models.accounts import POWER_FIELDS
-from registry.models.people import document_index, family_name_index
 
 
 def _is_staff_user(request: HttpRequest) -> bool:
@@ -76,6 +76,117 @@ class NotFoundOutsideScopeMixin:
         return obj
 
 
+class PostedSearchChangeList(ChangeList):
+    """The changelist of a ``PostedSearchMixin`` admin.
+
+    The search a URL carries (registry.search: a number, a blind index, a record id, an
+    account) is not a filter of Django's: it is left out of the lookups and applied by the
+    admin's ``get_search_results``, and kept in the links of filters, sorting and pages.
+    """
+
+    posts_search = True
+
+    def get_filters_params(self, params: Any = None) -> dict[str, Any]:
+        lookup_params = super().get_filters_params(params)
+        if self.model_admin.searches_privately:
+            for name in search.PARAMETERS.values():
+                lookup_params.pop(name, None)
+        return lookup_params
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> QuerySet:
+        admin = self.model_admin
+        self.posted_search = (
+            search.from_query(request.GET, admin.search_kinds) if admin.searches_privately else None
+        )
+        # The template leaves these out of its hidden fields: a new search replaces the old.
+        self.search_parameters = sorted(set(search.PARAMETERS.values()) - {SEARCH_VAR})
+        self.clear_search_qs = self.get_query_string(remove=self.search_parameters)
+        return super().get_queryset(request, exclude_parameters)
+
+
+# Posted fields of the search form that are not parameters of the list.
+_NOT_CARRIED = {"csrfmiddlewaretoken", "_search", SEARCH_VAR, PAGE_VAR, ERROR_FLAG}
+
+
+class PostedSearchMixin:
+    """The changelist search is posted and answered with a redirect (post/redirect/get).
+
+    templates/admin/search_form.html posts the term (with the list's other parameters as
+    hidden fields and the marker ``_search``); ``changelist_view`` works out what the term is
+    (registry.search), records the search, and redirects to the list with the number or the
+    blind index only. Action forms post to the changelist too and carry no marker, so they go
+    on to Django as before.
+
+    ``search_kinds`` are the kinds of term the list searches and ``search_lookups`` how each
+    finds its records. The default, ``(search.TEXT,)``, is Django's own search with the term
+    in ``q``: only for lists whose records hold nothing about victims.
+    """
+
+    search_kinds: tuple[str, ...] = (search.TEXT,)
+    search_lookups: dict[str, search.Filter] = {}
+
+    @property
+    def searches_privately(self) -> bool:
+        return search.TEXT not in self.search_kinds
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return PostedSearchChangeList
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        if request.method == "POST" and "_search" in request.POST:
+            return self._posted_search(request)
+        if self.searches_privately and SEARCH_VAR in request.GET:
+            # A term in the URL (an old bookmark, a hand-made link) is not searched for, and
+            # is not carried on into the list's links.
+            if not self.has_view_or_change_permission(request):
+                raise PermissionDenied
+            query = request.GET.copy()
+            del query[SEARCH_VAR]
+            return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
+        return super().changelist_view(request, extra_context)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        if not self.searches_privately:
+            return super().get_search_results(request, queryset, search_term)
+        if search_term:
+            # The changelist never passes a term (changelist_view redirects ?q= away); any
+            # other caller (an autocomplete widget) has it from a URL, so it finds nothing.
+            return queryset.none(), False
+        found = search.from_query(request.GET, self.search_kinds)
+        if found is None:
+            return queryset, False
+        return search.filter_queryset(queryset, found, self.search_lookups), False
+
+    def _posted_search(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        params = QueryDict(mutable=True)
+        for name, values in request.POST.lists():
+            if name not in _NOT_CARRIED and name not in search.PARAMETERS.values():
+                params.setlist(name, values)
+        found = search.from_term(request.POST.get(SEARCH_VAR, ""), self.search_kinds)
+        if found is not None:
+            queryset = self.get_queryset(request)
+            lookup = self.search_lookups.get(found.kind)
+            if len(found.values) > 1 and isinstance(lookup, str):
+                found = found.narrowed(queryset, lookup)
+            if self.searches_privately:
+                results = search.filter_queryset(queryset, found, self.search_lookups).count()
+            else:
+                matched, duplicates = super().get_search_results(request, queryset, found.values[0])
+                results = (matched.distinct() if duplicates else matched).count()
+            # The count is the search's reach among the records this user may see here,
+            # before the list's filters (those change without searching again).
+            search.record(
+                request.user, found, screen=f"admin:{self.opts.label_lower}", results=results
+            )
+            for name, value in found.params():
+                params.appendlist(name, value)
+        return HttpResponseRedirect(f"{request.path}?{params.urlencode()}")
+
+
 def choices_for_user(model: type[Model], user: User) -> QuerySet:
     """What a form in the admin may offer ``user`` of ``model``: through ``for_user`` where the
     model has it; the reference lists (codes, regions, organisations, municipalities) whole."""
@@ -98,9 +209,19 @@ class ScopedFormFieldsMixin:
 
 
 class ScopedAdmin(
-    NotFoundOutsideScopeMixin, ScopedFormFieldsMixin, AuditedSaveMixin, admin.ModelAdmin
+    PostedSearchMixin,
+    NotFoundOutsideScopeMixin,
+    ScopedFormFieldsMixin,
+    AuditedSaveMixin,
+    admin.ModelAdmin,
 ):
-    """Records of victims: every queryset through ``for_user``; never deleted from here."""
+    """Records of victims: every queryset through ``for_user``; never deleted from here.
+
+    Searches find a registration number or a family name (blind index) unless an admin says
+    otherwise; never with the term in a URL.
+    """
+
+    search_kinds = (search.NUMBER, search.FAMILY_NAME)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return self.model.objects.for_user(request.user)
@@ -121,8 +242,15 @@ class ScopedAdmin(
         return False  # only the erasure and retention commands remove records
 
 
-class AdministratorOnlyAdmin(ScopedFormFieldsMixin, AuditedSaveMixin, admin.ModelAdmin):
-    """Users, regions and organisations: administrators only."""
+class AdministratorOnlyAdmin(
+    PostedSearchMixin, ScopedFormFieldsMixin, AuditedSaveMixin, admin.ModelAdmin
+):
+    """Users, regions and organisations: administrators only.
+
+    Their searches are posted like every other, but the term stays in ``q`` (Django's own
+    search): these lists hold region and organisation names and staff accounts, nothing
+    about a victim, and a search for a user name is easier to share as a link.
+    """
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _is_admin_user(request)
@@ -369,8 +497,13 @@ class CaseInline(admin.TabularInline):
 class PersonAdmin(AuditedPersonalDataMixin, ScopedAdmin):
     list_display = ["__str__", "gender", "nationality", "year_of_birth", "created_at"]
     list_filter = ["gender", "is_anonymous"]
-    search_fields = ["pk"]  # replaced by the blind-index search below
-    search_help_text = _("Exact family name or identity document number.")
+    search_fields = ["pk"]  # shows the search box; the search is search_kinds below
+    search_help_text = _(
+        "Exact family name, or identity document number (optionally after its country: "
+        "RO AB123456)."
+    )
+    search_kinds = (search.FAMILY_NAME, search.DOCUMENT)
+    search_lookups = {search.FAMILY_NAME: "bi_family_name", search.DOCUMENT: "bi_document"}
     inlines = [RegistrationInline, CaseInline]
     readonly_fields = ["year_of_birth", "is_anonymous", "created_at", "updated_at"]
     fieldsets = (
@@ -399,26 +532,15 @@ class PersonAdmin(AuditedPersonalDataMixin, ScopedAdmin):
         (_("Record"), {"fields": ("is_anonymous", "created_at", "updated_at")}),
     )
 
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet, search_term: str
-    ) -> tuple[QuerySet, bool]:
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        conditions = Q(pk__in=[])
-        if family := family_name_index(term):
-            conditions |= Q(bi_family_name=family)
-        if document := document_index("", term):
-            conditions |= Q(bi_document=document)
-        return queryset.filter(conditions), False
-
 
 @admin.register(Registration)
 class RegistrationAdmin(ScopedAdmin):
     list_display = ["number", "registered_on", "reporter_type", "region", "status"]
     list_filter = ["status", "reporter_type", "region", "file_type", "is_minor"]
     list_select_related = ["region"]
-    search_fields = ["number"]
+    search_fields = ["number"]  # shows the search box; the search is ScopedAdmin's kinds
+    search_help_text = _("Registration number or exact family name.")
+    search_lookups = {search.NUMBER: "number", search.FAMILY_NAME: "person__bi_family_name"}
     # Who reported, with what consent, and the triage decision are set at intake and in
     # triage, where the consent rules apply (an anonymous registration keeps no personal
     # data); the region is where the person was routed. None of it changes here.
@@ -591,8 +713,12 @@ class CaseAdmin(AuditedPersonalDataMixin, ScopedAdmin):
         "registration__immediate_danger",
     ]
     list_select_related = ["region", "coordinator", "registration"]
-    search_fields = ["registration__number"]  # extended by the blind-index search below
+    search_fields = ["registration__number"]  # shows the box; the search is ScopedAdmin's
     search_help_text = _("Registration number or exact family name.")
+    search_lookups = {
+        search.NUMBER: "registration__number",
+        search.FAMILY_NAME: "person__bi_family_name",
+    }
     readonly_fields = [
         "person",
         "registration",
@@ -640,17 +766,6 @@ class CaseAdmin(AuditedPersonalDataMixin, ScopedAdmin):
     )
     inlines = [HandoverInline]
     actions = ["assign_coordinator", "hand_over"]
-
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet, search_term: str
-    ) -> tuple[QuerySet, bool]:
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        conditions = Q(registration__number=term)
-        if family := family_name_index(term):
-            conditions |= Q(person__bi_family_name=family)
-        return queryset.filter(conditions), False
 
     def save_model(self, request: HttpRequest, obj: Case, form: Any, change: bool) -> None:
         casework.apply_status(obj, form.previous_status)
@@ -789,13 +904,24 @@ class HandoverAdmin(ScopedAdmin):
         return False
 
 
+def _events_about(queryset: QuerySet, ids: tuple[str, ...]) -> QuerySet:
+    """Events about a record, and for a case id also the events recorded under that case."""
+    case_ids = [i for i in ids if "-" in i]  # registry.search gives UUIDs in their dashed form
+    return queryset.filter(Q(object_id__in=ids) | Q(case_id__in=case_ids))
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(PostedSearchMixin, admin.ModelAdmin):
     """Read-only: the trail cannot be changed or deleted from any screen."""
 
     list_display = ["at", "actor", "action", "object_type", "object_id"]
     list_filter = ["action", "at"]
-    search_fields = ["actor", "object_id"]
+    search_fields = ["actor", "object_id"]  # shows the search box; the search is below
+    search_help_text = _("A record id or a user name, exactly.")
+    # A mistyped search could be a victim's name, so only a record id or the name of an
+    # existing account goes into the URL.
+    search_kinds = (search.RECORD, search.ACCOUNT)
+    search_lookups = {search.RECORD: _events_about, search.ACCOUNT: "actor"}
     date_hierarchy = "at"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -12,8 +11,6 @@ from registry import casework
 from registry.choices import AuditAction, CaseStatus
 from registry.models import Case, Region, User
 from registry.models.cases import allowed_statuses
-
-REGISTRATION_NUMBER = re.compile(r"^\d{4}-\d{1,6}$")
 
 SORTS = {
     "opened": ("opened_on", _("Opened (oldest first)")),
@@ -27,7 +24,15 @@ DEFAULT_SORT = "-opened"
 
 
 class CaseFilterForm(forms.Form):
-    """Filters, search and sorting of the case list. Everything is optional."""
+    """Filters, search and sorting of the case list. Everything is optional.
+
+    The form is posted; the view redirects to the list with the filters and the search as
+    ``registry.search`` carries it (a registration number or a blind index), so ``q`` is read
+    from a POST only and never from a URL.
+    """
+
+    # The filters the list's URL carries (``q`` never is one of them).
+    FILTERS = ("status", "assigned", "urgent", "minor", "reflection", "overdue", "sort")
 
     ASSIGNED_CHOICES = [
         ("", _("all")),
@@ -61,11 +66,18 @@ class CaseFilterForm(forms.Form):
         choices=[(key, label) for key, (_field, label) in SORTS.items()],
     )
 
-    def search_kind(self) -> str:
-        term = (self.cleaned_data.get("q") or "").strip()
-        if not term:
-            return ""
-        return "number" if REGISTRATION_NUMBER.match(term) else "name"
+    def filter_params(self) -> list[tuple[str, str]]:
+        """The valid, non-default filters as query-string pairs (never the search term)."""
+        self.is_valid()  # an invalid filter is left out of cleaned_data, so out of the URL
+        data = self.cleaned_data
+        pairs = []
+        for name in self.FILTERS:
+            value = data.get(name)
+            if value is True:
+                pairs.append((name, "on"))
+            elif value:
+                pairs.append((name, str(value)))
+        return pairs
 
 
 class CaseForm(forms.ModelForm):

@@ -30,7 +30,8 @@ from import_export.admin import ExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ExportForm
 
-from registry.admin import NotFoundOutsideScopeMixin
+from registry import search
+from registry.admin import NotFoundOutsideScopeMixin, PostedSearchMixin
 from registry.second_factor import verified_recently
 from reports.forms import ExportGrantRequestForm
 from reports.models import ExportGrant, GrantRefused, PersonalExport, is_active_administrator
@@ -53,9 +54,17 @@ _RECORDABLE_FILTERS = {
 
 
 def admin_filters(request: HttpRequest) -> dict[str, Any]:
-    """The changelist filters of an admin export, safe for the audit trail."""
+    """The changelist filters of an admin export, safe for the audit trail.
+
+    A search is recorded by its kind (registry.search), never its number or blind index.
+    """
     found: dict[str, Any] = {}
+    searched = search.from_query(request.GET, PersonalExportAdmin.search_kinds)
+    if searched is not None:
+        found["search"] = searched.kind
     for name, value in request.GET.items():
+        if searched is not None and name == searched.parameter:
+            continue
         found[name] = value if name in _RECORDABLE_FILTERS else "(given)"
     return found
 
@@ -65,13 +74,20 @@ def _reverify(request: HttpRequest, next_url: str) -> HttpResponse:
 
 
 @admin.register(PersonalExport)
-class PersonalExportAdmin(NotFoundOutsideScopeMixin, ExportMixin, admin.ModelAdmin):
+class PersonalExportAdmin(
+    PostedSearchMixin, NotFoundOutsideScopeMixin, ExportMixin, admin.ModelAdmin
+):
     resource_classes = [PersonalExportResource]
     export_form_class = ExportForm
     list_display = ["number", "registered_on", "reporter_type", "region", "file_type", "status"]
     list_filter = ["registered_on", "reporter_type", "region", "file_type", "status"]
     list_select_related = ["region"]
-    search_fields = ["number"]
+    search_fields = ["number"]  # shows the search box; the search is search_kinds below
+    search_help_text = _("Registration number or exact family name.")
+    # The export follows the list's search (django-import-export builds its queryset through
+    # this admin's changelist), so an export of a searched list holds the searched rows.
+    search_kinds = (search.NUMBER, search.FAMILY_NAME)
+    search_lookups = {search.NUMBER: "number", search.FAMILY_NAME: "person__bi_family_name"}
     date_hierarchy = "registered_on"
     show_full_result_count = False
 

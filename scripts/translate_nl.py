@@ -1297,6 +1297,29 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
         "gedaan. Laad de pagina opnieuw om te zien hoe het ervoor staat."
     ),
     "Nothing left to decide on this grant.": "Over deze toestemming valt niets meer te beslissen.",
+    # Searches leave no name behind (issue 10, item 6)
+    "Exact family name, or identity document number (optionally after its country: RO AB123456).": (
+        "Exacte achternaam, of nummer van het identiteitsbewijs (eventueel na het land: "
+        "RO AB123456)."
+    ),
+    "A record id or a user name, exactly.": "Een id van een gegeven of een gebruikersnaam, exact.",
+    "text": "tekst",
+    "The search was not understood: it is too long.": (
+        "De zoekopdracht is niet begrepen: die is te lang."
+    ),
+    "Search: %(kind)s — %(counter)s result": (
+        "Zoekopdracht: %(kind)s — %(counter)s resultaat",
+        "Zoekopdracht: %(kind)s — %(counter)s resultaten",
+    ),
+    "Search: %(kind)s — %(counter)s case": (
+        "Zoekopdracht: %(kind)s — %(counter)s casus",
+        "Zoekopdracht: %(kind)s — %(counter)s casussen",
+    ),
+    "Clear search": "Zoekopdracht wissen",
+    "New search": "Nieuwe zoekopdracht",
+    "%(counter)s result": ("%(counter)s resultaat", "%(counter)s resultaten"),
+    "%(full_result_count)s total": "%(full_result_count)s totaal",
+    "Show all": "Alles tonen",
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,15 +11,15 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registry import casework
+from registry import casework, search
 from registry.choices import AuditAction
 from registry.forms import DEFAULT_SORT, SORTS, CaseFilterForm, CaseForm, HandoverRequestForm
-from registry.models import AuditEvent, Case, Handover, Registration
-from registry.models.people import family_name_index
+from registry.models import AuditEvent, Case, Handover, Registration, User
 
 PAGE_SIZE = 50
 
@@ -40,8 +40,26 @@ def _get_case_for_user(request: HttpRequest, pk: object) -> Case:
     )
 
 
-def filter_cases(qs: QuerySet, form: CaseFilterForm, user: Any) -> QuerySet:
-    """Apply the list's filters and search to ``qs`` (already scoped through for_user)."""
+def _has_registration_numbered(qs: QuerySet, numbers: tuple[str, ...]) -> QuerySet:
+    """Cases of a person with a registration of one of ``numbers`` (any registration)."""
+    registrations = Registration.objects.filter(person=OuterRef("person_id"), number__in=numbers)
+    return qs.filter(Exists(registrations))
+
+
+# What the case list searches (registry.search): a registration number, or a family name
+# through its blind index (nothing is decrypted to search).
+SEARCH_KINDS = (search.NUMBER, search.FAMILY_NAME)
+SEARCH_LOOKUPS: dict[str, search.Filter] = {
+    search.NUMBER: _has_registration_numbered,
+    search.FAMILY_NAME: "person__bi_family_name",
+}
+SCREEN = "case_list"
+
+
+def filter_cases(
+    qs: QuerySet, form: CaseFilterForm, user: User, found: search.Search | None = None
+) -> QuerySet:
+    """Apply the list's filters and ``found`` to ``qs`` (already scoped through for_user)."""
     data = form.cleaned_data if form.is_valid() else {}
     today = timezone.localdate()
     status = data.get("status") or ""
@@ -62,42 +80,72 @@ def filter_cases(qs: QuerySet, form: CaseFilterForm, user: Any) -> QuerySet:
         qs = casework.reflection_ending_soon(qs, today)
     if data.get("overdue"):
         qs = casework.unassigned_too_long(qs, today)
-    kind = form.search_kind() if data else ""
-    term = (data.get("q") or "").strip()
-    if kind == "number":
-        numbers = Registration.objects.filter(person=OuterRef("person_id"), number=term)
-        qs = qs.filter(Exists(numbers))
-    elif kind == "name":
-        # Exact family name through the blind index: nothing is decrypted to search.
-        index = family_name_index(term)
-        qs = qs.filter(person__bi_family_name=index) if index else qs.none()
+    if found is not None:
+        qs = search.filter_queryset(qs, found, SEARCH_LOOKUPS)
     sort_field = SORTS[data.get("sort") or DEFAULT_SORT][0]
     return qs.order_by(sort_field, "pk")
 
 
+def _list_url(form: CaseFilterForm, found: search.Search | None) -> str:
+    """The case list's URL with the form's filters and ``found``: never a typed term."""
+    pairs = [*form.filter_params(), *(found.params() if found else [])]
+    return f"{reverse('registry:case_list')}?{urlencode(pairs)}"
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    """The cases this user may work, with filters, search, sorting and the day's reminders."""
+    """The cases this user may work, with filters, search, sorting and the day's reminders.
+
+    A GET shows the list; the form posts (``_case_search``), so a typed term never reaches a
+    URL.
+    """
     require_registry_staff(request)
+    if request.method == "POST":
+        return _case_search(request)
+    # ``q`` in a URL (an old bookmark, a hand-made link) is not a search: only what
+    # registry.search carries is read, and the links below are rebuilt without it.
     form = CaseFilterForm(request.GET)
+    found = search.from_query(request.GET, SEARCH_KINDS)
     cases = filter_cases(
         Case.objects.for_user(request.user).select_related("region", "coordinator", "registration"),
         form,
         request.user,
+        found,
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "registry/case_list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": urlencode([*form.filter_params(), *(found.params() if found else [])]),
+            "search": found,
+            "clear_search_url": _list_url(form, None),
             "reminders": casework.reminder_summary(request.user),
         },
     )
+
+
+def _case_search(request: HttpRequest) -> HttpResponse:
+    """The posted list form: record a typed search, then redirect (post/redirect/get).
+
+    With the box left empty, the search already on the list (carried in hidden fields) stays
+    and nothing is recorded: only the filters changed.
+    """
+    form = CaseFilterForm(request.POST)
+    form.is_valid()
+    if "q" in form.errors:
+        messages.error(request, _("The search was not understood: it is too long."))
+    found = search.from_term(form.cleaned_data.get("q") or "", SEARCH_KINDS)
+    if found is None:
+        found = search.from_query(request.POST, SEARCH_KINDS)
+    else:
+        # The count is the search's reach among the cases this user may see, before the
+        # list's other filters (those can be changed afterwards without searching again).
+        reach = search.filter_queryset(Case.objects.for_user(request.user), found, SEARCH_LOOKUPS)
+        search.record(request.user, found, screen=SCREEN, results=reach.count())
+    return redirect(_list_url(form, found))
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""A coordinator's morning in a real browser: log in, filter, open a case, edit it."""
+"""A coordinator's morning in a real browser: log in, search, filter, open a case, edit it."""
 
 from __future__ import annotations
 
@@ -38,6 +38,17 @@ def test_coordinator_filters_opens_and_edits_a_case(live_server, page, browser_l
 
     browser_login(page, live_server, "coord-e2e", password)
     page.goto(live_server.url + "/cases/")
+    assert page.locator("#case-table tbody tr").count() == 4
+    # The name is posted; the address bar (and so history and access logs) never shows it.
+    page.fill("#id_q", "Brouwersgracht")
+    page.locator("#case-filters button[type=submit]").click()
+    page.wait_for_url("**/cases/?*family_name=*")
+    assert "brouwersgracht" not in page.url.lower()
+    assert page.locator("#case-table tbody tr").count() == 1
+    assert page.locator("#search-summary").get_attribute("data-count") == "1"
+    assert page.input_value("#id_q") == ""
+    page.locator("#search-summary a").click()
+    page.wait_for_url(lambda url: "family_name" not in url)
     assert page.locator("#case-table tbody tr").count() == 4
     page.check("#id_urgent")
     page.locator("#case-filters button[type=submit]").click()

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from intake.matching import find_matches, indexes_for
 from registry.models import AuditEvent, Person, Registration
 from tests.factories import PersonFactory, RegistrationFactory
 
@@ -144,3 +148,41 @@ def test_cannot_link_to_a_person_that_was_not_offered(
     # No match is visible, so the save goes ahead as a new person, never onto the hidden one.
     assert response.status_code == 302
     assert Person.objects.count() == 2
+
+
+def _statements(captured: CaptureQueriesContext) -> list[str]:
+    """Each statement's SQL with its parameters (quoted strings, numbers) blanked out."""
+    return [re.sub(r"'(?:[^']|'')*'|\b\d+\b", "?", query["sql"]) for query in captured]
+
+
+def test_duplicate_check_does_the_same_work_whether_or_not_the_name_exists_elsewhere(
+    coordinator_a, region_a, region_b
+):
+    """How long the check takes must not tell coordinator A that region B knows a name."""
+    existing(region_a, family_name="Nearby", id_document_number="AA111")
+    elsewhere = existing(region_b, family_name="Elsewhereson", id_document_number="ZZ999")
+    typed = {
+        "given_names": "Ana Maria",
+        "date_of_birth": datetime.date(1995, 3, 14),
+        "id_document_country": "RO",
+    }
+    # Once before measuring: the user's regions are read on first use and then kept.
+    find_matches(coordinator_a, indexes_for(family_name="Warmup", **typed))
+    runs = {}
+    for case, family, document in [
+        ("nowhere", "Nowhereson", "QQ123"),
+        ("elsewhere", "Elsewhereson", "ZZ999"),  # names, birth date and document all match
+    ]:
+        ix = indexes_for(family_name=family, id_document_number=document, **typed)
+        with CaptureQueriesContext(connection) as captured:
+            found = find_matches(coordinator_a, ix)
+        runs[case] = (found, _statements(captured))
+    assert runs["nowhere"][0] == runs["elsewhere"][0] == []
+    assert runs["nowhere"][1] == runs["elsewhere"][1]
+    assert len(runs["nowhere"][1]) == 1
+    # The same check finds the person once region A has registered them too.
+    RegistrationFactory(person=elsewhere, region=region_a)
+    ix = indexes_for(family_name="Elsewhereson", id_document_number="ZZ999", **typed)
+    assert [m.reasons for m in find_matches(coordinator_a, ix)] == [
+        ["name_dob", "document", "family_year", "phonetic"]
+    ]

@@ -124,7 +124,7 @@ def test_no_planted_value_anywhere_in_the_trail_after_a_day_of_work(
     case = casework_world.case_a
     a = client_for(coordinator_a)
     a.get(f"/cases/{case.pk}/")
-    a.get("/cases/", {"q": PLANTED["family_name"]})
+    a.post("/cases/", {"q": PLANTED["family_name"]}, follow=True)
     a.post(f"/cases/{case.pk}/handover/", {"to_region": region_b.pk, "reason": "relocation"})
     handover = case.handovers.get()
     client_for(coordinator_b).post(f"/handovers/{handover.pk}/decide/", {"decision": "accept"})

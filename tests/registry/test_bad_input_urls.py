@@ -14,6 +14,8 @@ GARBAGE = (
     "?page=-1&sort=%00drop&order=sideways&from=not-a-date&to=2026-13-45&q=%27%22%3C"
     "&status=bogus&region=999999&action=nothing&user=abc&format=pdf&rows=gender&columns=x"
     "&k=-5&age_bands=none&o=99&p=zz"
+    # Searches as registry.search carries them, forged (a NUL byte is refused by PostgreSQL).
+    "&number=%00&family_name=zz&document=%27&object_id=%00&actor=%00"
 )
 
 

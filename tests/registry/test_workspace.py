@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import re
+from html import unescape
+from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from registry.choices import AuditAction, CaseStatus, SubmissionStatus, VictimStatus
+from registry.crypto import generate_key
 from registry.models import AuditEvent, Case
+from registry.models.people import family_name_index
 from tests.factories import CaseFactory, PersonFactory, RegistrationFactory
 from tests.registry.conftest import PLANTED
 
@@ -32,24 +38,182 @@ def test_list_never_shows_a_name(casework_world, client_for, coordinator_a):
         assert value not in content
 
 
+def _search(client, term, **filters):
+    """Type ``term`` into the case list's form (with ``filters``) and follow the redirect."""
+    response = client.post("/cases/", {"q": term, **filters})
+    assert response.status_code == 302
+    return client.get(response["Location"])
+
+
+def _urls_on(response) -> list[str]:
+    """Every URL the browser would show, keep in history or request from this page."""
+    html = response.content.decode()
+    return [
+        response.wsgi_request.get_full_path(),
+        *(unescape(url) for url in re.findall(r'(?:href|action|src)="([^"]*)"', html)),
+    ]
+
+
+def _carries(url: str, term: str) -> bool:
+    return term.lower() in unquote_plus(url).lower()
+
+
 def test_search_by_exact_family_name_goes_through_the_blind_index(
     casework_world, client_for, coordinator_a
 ):
     client = client_for(coordinator_a)
     # Case and accents do not matter (the index normalises), a partial name finds nothing.
-    assert _listed(client.get("/cases/", {"q": "ZWARTEKOPPENSTRAAT"})) == {casework_world.case_a.pk}
-    assert _listed(client.get("/cases/", {"q": "Zwartekoppen"})) == set()
+    assert _listed(_search(client, "ZWARTEKOPPENSTRAAT")) == {casework_world.case_a.pk}
+    assert _listed(_search(client, "Zwartekoppen")) == set()
 
 
 def test_search_by_registration_number(casework_world, client_for, coordinator_a):
     number = casework_world.registration_a.number
-    assert _listed(client_for(coordinator_a).get("/cases/", {"q": number})) == {
-        casework_world.case_a.pk
-    }
+    client = client_for(coordinator_a)
+    response = client.post("/cases/", {"q": number})
+    assert parse_qs(urlsplit(response["Location"]).query) == {"number": [number]}
+    assert _listed(client.get(response["Location"])) == {casework_world.case_a.pk}
 
 
 def test_search_cannot_find_another_regions_person(casework_world, client_for, coordinator_b):
-    assert _listed(client_for(coordinator_b).get("/cases/", {"q": PLANTED["family_name"]})) == set()
+    assert _listed(_search(client_for(coordinator_b), PLANTED["family_name"])) == set()
+
+
+def test_a_family_name_search_leaves_the_name_in_no_url_and_no_audit_event(
+    casework_world, client_for, coordinator_a
+):
+    term = PLANTED["family_name"]
+    client = client_for(coordinator_a)
+    posted = client.post("/cases/", {"q": term, "status": "all"})
+    location = posted["Location"]
+    # Only the blind index travels, with the other filters.
+    assert parse_qs(urlsplit(location).query) == {
+        "status": ["all"],
+        "family_name": [family_name_index(term)],
+    }
+    page = client.get(location)
+    assert _listed(page) == {casework_world.case_a.pk}
+    urls = [location, *_urls_on(page)]
+    assert len(urls) > 10
+    assert [url for url in urls if _carries(url, term)] == []
+    # The page does not put the term back in the search box either.
+    assert term not in page.content.decode()
+    details = str(list(AuditEvent.objects.values_list("details", flat=True)))
+    assert term.lower() not in details.lower()
+    assert family_name_index(term) not in details
+
+
+def test_each_search_is_audited_with_its_kind_and_result_count(
+    casework_world, client_for, coordinator_a, coordinator_b
+):
+    _search(client_for(coordinator_a), PLANTED["family_name"])
+    _search(client_for(coordinator_a), casework_world.registration_a.number)
+    _search(client_for(coordinator_b), PLANTED["family_name"])
+    events = AuditEvent.objects.filter(action=AuditAction.SEARCH).order_by("id")
+    assert [(e.actor, e.details) for e in events] == [
+        ("coordinator-a", {"screen": "case_list", "kind": "family_name", "results": 1}),
+        ("coordinator-a", {"screen": "case_list", "kind": "number", "results": 1}),
+        ("coordinator-b", {"screen": "case_list", "kind": "family_name", "results": 0}),
+    ]
+    assert all(e.object_id == "" for e in events)
+
+
+def test_a_stale_or_forged_index_in_the_url_finds_nothing(
+    casework_world, client_for, coordinator_a
+):
+    client = client_for(coordinator_a)
+    with override_settings(REGISTRY_BLIND_INDEX_KEY=generate_key()):
+        stale = family_name_index(PLANTED["family_name"])
+    for query in (
+        f"family_name={stale}",
+        "family_name=" + "0" * 64,
+        "family_name=not-an-index",
+        "family_name=",
+        "number=Zwartekoppenstraat",
+        f"number={casework_world.registration_a.number}&family_name={stale}",
+    ):
+        response = client.get(f"/cases/?status=all&{query}")
+        assert response.status_code == 200, query
+        assert _listed(response) == set(), query
+        assert response.context["search"] is not None, query
+
+
+def test_a_term_typed_into_the_url_is_not_used_and_not_carried_on(
+    casework_world, client_for, coordinator_a, region_a
+):
+    other = CaseFactory(region=region_a)
+    client = client_for(coordinator_a)
+    response = client.get("/cases/", {"q": PLANTED["family_name"]})
+    # Not a search: the whole list, and no link on the page carries the term on.
+    assert _listed(response) == {casework_world.case_a.pk, other.pk}
+    assert response.context["search"] is None
+    assert [u for u in _urls_on(response)[1:] if _carries(u, PLANTED["family_name"])] == []
+    assert not AuditEvent.objects.filter(action=AuditAction.SEARCH).exists()
+
+
+def test_the_page_says_what_is_searched_and_how_to_clear_it(
+    casework_world, client_for, coordinator_a
+):
+    client = client_for(coordinator_a)
+    response = client.post(
+        "/cases/", {"q": PLANTED["family_name"], "urgent": "on"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
+    summary = re.search(r'<p[^>]*id="search-summary"[^>]*>(.*?)</p>', page.content.decode(), re.S)
+    text = " ".join(re.sub(r"<[^>]+>", " ", summary.group(1)).split())
+    assert text.startswith("Search: family name — 1 case")
+    clear = re.search(r'href="([^"]*)"[^>]*>\s*Clear search', summary.group(1)).group(1)
+    # Clearing the search keeps the filters.
+    cleared = client.get(unescape(clear))
+    assert cleared.context["search"] is None
+    assert cleared.context["form"].cleaned_data["urgent"] is True
+
+
+def test_a_search_term_too_long_is_refused_with_a_message_and_not_recorded(
+    casework_world, client_for, coordinator_a
+):
+    client = client_for(coordinator_a)
+    response = client.post("/cases/", {"q": "Z" * 500, "urgent": "on"}, follow=True)
+    assert response.status_code == 200
+    assert response.context["search"] is None
+    assert response.wsgi_request.get_full_path() == "/cases/?urgent=on"
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert not AuditEvent.objects.filter(action=AuditAction.SEARCH).exists()
+
+
+def test_filters_sorting_and_pagination_keep_the_search(client_for, coordinator_a, region_a):
+    today = timezone.localdate()
+    namesakes = []
+    for days in range(55):
+        person = PersonFactory(family_name="Brouwersgracht")
+        namesakes.append(
+            CaseFactory(
+                person=person,
+                region=region_a,
+                opened_on=today - datetime.timedelta(days=days),
+                registration=RegistrationFactory(
+                    person=person, region=region_a, immediate_danger=days < 3
+                ),
+            )
+        )
+    CaseFactory(region=region_a, opened_on=today)  # someone else
+    client = client_for(coordinator_a)
+    first = _search(client, "Brouwersgracht", sort="opened")
+    assert first.context["page"].paginator.count == 55
+    dates = [case.opened_on for case in first.context["page"].object_list]
+    assert len(dates) == 50 and dates == sorted(dates)
+    next_link = re.search(r'href="(\?[^"]*page=2[^"]*)"', first.content.decode()).group(1)
+    second = client.get("/cases/" + unescape(next_link))
+    assert len(second.context["page"].object_list) == 5
+    assert second.context["search"].kind == "family_name"
+    # Changing a filter with the box left empty keeps the search (carried in the form).
+    hidden = dict(
+        re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', first.content.decode())
+    )
+    urgent = client.post("/cases/", {**hidden, "q": "", "urgent": "on", "sort": "opened"})
+    assert _listed(client.get(urgent["Location"])) == {c.pk for c in namesakes[:3]}
+    # Only the typed search is recorded, not the change of filter.
+    assert AuditEvent.objects.filter(action=AuditAction.SEARCH).count() == 1
 
 
 def test_filters_status_urgency_minor_unassigned_and_reflection(

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from registry.choices import AuditAction, Role
 from registry.models import AuditEvent
+from registry.models.people import family_name_index
 from registry.second_factor import SESSION_KEY as SECOND_FACTOR_SESSION_KEY
 from reports.columns import PERSONAL_COLUMNS
 from reports.models import GRANT_LIFETIME, ExportGrant
@@ -258,6 +259,20 @@ def test_a_search_term_is_not_written_to_the_audit_trail(hostile, exporter, clie
     details = str([e.details for e in AuditEvent.objects.all()])
     assert PLANTED_SECRET not in details
     assert "police" in details
+
+
+def test_an_export_of_a_searched_list_holds_its_rows_and_records_the_kind_of_search_only(
+    hostile, exporter, client_for
+):
+    wanted = hostile[2]
+    index = family_name_index(wanted.person.family_name)
+    response = client_for(exporter).post(_export_url() + f"?family_name={index}", {"format": "0"})
+    content = b"".join(response.streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(content, newline="")))
+    assert [row["registration_number"] for row in rows] == [wanted.number]
+    done = AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("-id").first()
+    assert done.details["filters"] == {"search": "family_name", "screen": "admin"}
+    assert index not in str([e.details for e in AuditEvent.objects.all()])
 
 
 def test_import_export_permission_code_is_set_so_exports_are_closed_by_default(settings):
