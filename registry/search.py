@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     from registry.models import User
 
 NUMBER = "number"
+# Part of a registration number ("000123", "2026-0001"): the triage queue and a reporter's list.
+NUMBER_PART = "number_part"
 FAMILY_NAME = "family_name"
 DOCUMENT = "document"
 RECORD = "object_id"
@@ -52,6 +54,7 @@ TEXT = "text"
 
 LABELS = {
     NUMBER: _("registration number"),
+    NUMBER_PART: _("reference number"),
     FAMILY_NAME: _("family name"),
     DOCUMENT: _("identity document number"),
     RECORD: _("record id"),
@@ -61,6 +64,7 @@ LABELS = {
 # The query-string parameter of each kind. TEXT uses Django admin's own ``q``.
 PARAMETERS = {
     NUMBER: "number",
+    NUMBER_PART: "number_part",
     FAMILY_NAME: "family_name",
     DOCUMENT: "document",
     RECORD: "object_id",
@@ -69,6 +73,7 @@ PARAMETERS = {
 }
 
 REGISTRATION_NUMBER = re.compile(r"[0-9]{4}-[0-9]{1,6}")
+NUMBER_FRAGMENT = re.compile(r"[0-9][0-9-]{0,10}")
 BLIND_INDEX = re.compile(r"[0-9a-f]{64}")
 # Integer keys (regions, accounts, handovers) stay far below this; a citizen service number
 # (BSN, 9 digits) is personal and must never be carried as a record id.
@@ -134,6 +139,10 @@ def from_term(term: str, kinds: Sequence[str]) -> Search | None:
         return None
     if NUMBER in kinds and REGISTRATION_NUMBER.fullmatch(term):
         return Search(NUMBER, (term,))
+    if NUMBER_PART in kinds:
+        # Only digits and dashes ever reach the URL; anything else (a name typed in the
+        # wrong box) finds nothing.
+        return Search(NUMBER_PART, (term,) if NUMBER_FRAGMENT.fullmatch(term) else ())
     if RECORD in kinds and (record := _record_id(term)):
         return Search(RECORD, (record,))
     has_digit = any(char.isdigit() for char in term)
@@ -227,6 +236,8 @@ def _record_id(term: str) -> str | None:
 def _well_formed(kind: str, value: str) -> bool:
     if kind == NUMBER:
         return bool(REGISTRATION_NUMBER.fullmatch(value))
+    if kind == NUMBER_PART:
+        return bool(NUMBER_FRAGMENT.fullmatch(value))
     if kind in (FAMILY_NAME, DOCUMENT):
         return bool(BLIND_INDEX.fullmatch(value))
     if kind == RECORD:

@@ -1191,6 +1191,18 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     ),
     "Casework": "Casuswerk",
     "Victim status and reflection period": "Slachtofferstatus en bedenktijd",
+    "reference number": "referentienummer",
+    "Digits of the reference number, e.g. 000123 or 2026-000123.": (
+        "Cijfers van het referentienummer, bijvoorbeeld 000123 of 2026-000123."
+    ),
+    "Search: reference number containing %(number)s — %(counter)s result.": (
+        "Zoekopdracht: referentienummer met %(number)s — %(counter)s resultaat.",
+        "Zoekopdracht: referentienummer met %(number)s — %(counter)s resultaten.",
+    ),
+    "Search by reference number: use digits and dashes only. Nothing found.": (
+        "Zoeken op referentienummer: alleen cijfers en streepjes. Niets gevonden."
+    ),
+    "Clear the search": "Zoekopdracht wissen",
     # Issue 10 item 10 (freetext): encrypted free text, municipality codes
     "Only for exploitation in the Netherlands (or where the country is unknown): the "
     "municipality where it took place.": (

@@ -18,7 +18,13 @@ from django.views.decorators.http import require_http_methods
 
 from intake import services
 from intake.forms import ReporterSubmissionForm, legal_duty_codes
-from intake.views.common import is_reporter, role_required
+from intake.views.common import (
+    filter_by_number_part,
+    is_reporter,
+    number_search_in_url,
+    posted_number_search,
+    role_required,
+)
 from registry.models import Registration
 
 # What a reporter may see of their own submissions.
@@ -71,12 +77,17 @@ def submitted(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @login_required
 @role_required(is_reporter)
+@require_http_methods(["GET", "POST"])
 def my_submissions(request: HttpRequest) -> HttpResponse:
     """The reporter's reference numbers and their status, searchable by number."""
     sort = request.GET.get("sort", "-date")
     submissions = _own_submissions(request).order_by(SORTS.get(sort, "-registered_on"), "-number")
-    query = request.GET.get("q", "").strip()
-    if query:
-        submissions = submissions.filter(number__icontains=query)
+    if request.method == "POST":
+        return posted_number_search(request, submissions, screen="my_submissions")
+    found = number_search_in_url(request)
+    if found is not None:
+        submissions = filter_by_number_part(submissions, found)
     page = Paginator(submissions, 25).get_page(request.GET.get("page"))
-    return render(request, "intake/my_submissions.html", {"page": page, "q": query, "sort": sort})
+    return render(
+        request, "intake/my_submissions.html", {"page": page, "found": found, "sort": sort}
+    )

@@ -14,7 +14,13 @@ from django.views.decorators.http import require_http_methods
 
 from intake import services
 from intake.forms import TriageForm
-from intake.views.common import may_triage, role_required
+from intake.views.common import (
+    filter_by_number_part,
+    may_triage,
+    number_search_in_url,
+    posted_number_search,
+    role_required,
+)
 from registry.choices import AuditAction, SubmissionStatus
 from registry.models import AuditEvent, Registration
 
@@ -32,6 +38,7 @@ def _get_submission_for_user(request: HttpRequest, pk: Any) -> Registration:
 
 @login_required
 @role_required(may_triage)
+@require_http_methods(["GET", "POST"])
 def triage(request: HttpRequest) -> HttpResponse:
     """Submissions awaiting triage; urgent ones (immediate danger, minors) first."""
     sort = request.GET.get("sort", "date")
@@ -41,11 +48,13 @@ def triage(request: HttpRequest) -> HttpResponse:
         .select_related("region", "organisation")
         .order_by("-immediate_danger", "-is_minor", SORTS.get(sort, "registered_on"), "number")
     )
-    query = request.GET.get("q", "").strip()
-    if query:
-        queue = queue.filter(number__icontains=query)
+    if request.method == "POST":
+        return posted_number_search(request, queue, screen="triage")
+    found = number_search_in_url(request)
+    if found is not None:
+        queue = filter_by_number_part(queue, found)
     page = Paginator(queue, 25).get_page(request.GET.get("page"))
-    return render(request, "intake/triage_list.html", {"page": page, "q": query, "sort": sort})
+    return render(request, "intake/triage_list.html", {"page": page, "found": found, "sort": sort})
 
 
 @login_required

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from registry.choices import SubmissionStatus
+from registry.choices import AuditAction, SubmissionStatus
 from registry.models import AuditEvent, Case, Person, Registration
 from tests.factories import PersonFactory, RegistrationFactory
 
@@ -65,7 +65,7 @@ def test_planted_personal_values_appear_on_no_page_a_reporter_can_reach(
         reverse("home"),
         reverse("intake:submit"),
         reverse("intake:my_submissions"),
-        reverse("intake:my_submissions") + "?sort=number&q=" + registration.number[:4],
+        reverse("intake:my_submissions") + "?sort=number&number_part=" + registration.number[:4],
         reverse("intake:submitted", args=[registration.pk]),
     ]
     # Also after the help desk has accepted it (status changes, data now in a case).
@@ -198,3 +198,37 @@ def test_opening_a_submission_is_audited_as_a_personal_data_view(
     submission = Registration.objects.get()
     client_for(helpdesk).get(reverse("intake:triage_detail", args=[submission.pk]))
     assert AuditEvent.objects.filter(action="view_personal", details__screen="triage").exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "url"), [("helpdesk", "/intake/triage/"), ("reporter", "/intake/submissions/")]
+)
+def test_number_searches_are_posted_and_a_name_typed_there_reaches_no_url(
+    roles, client_for, reporter, region_a, role, url
+):
+    """The triage queue and a reporter's list search reference numbers; a name typed in the
+    box by mistake finds nothing and travels nowhere."""
+    wanted = RegistrationFactory(
+        region=region_a, status=SubmissionStatus.SUBMITTED, submitted_by=reporter
+    )
+    RegistrationFactory(region=region_a, status=SubmissionStatus.SUBMITTED, submitted_by=reporter)
+    client = client_for(roles[role])
+    digits = wanted.number.split("-")[1]
+    response = client.post(url, {"q": digits, "sort": "date"})
+    assert response.status_code == 302 and f"number_part={digits}" in response.url
+    page = client.get(response.url)
+    assert [r.pk for r in page.context["page"]] == [wanted.pk]
+    assert page.context["page"].paginator.count == 1
+    name = "Zwartekoppenstraat"
+    response = client.post(url, {"q": name})
+    assert response.status_code == 302 and name not in response.url
+    page = client.get(response.url)
+    assert name not in page.text and list(page.context["page"]) == []
+    events = AuditEvent.objects.filter(action=AuditAction.SEARCH).order_by("id")
+    assert [(e.details["kind"], e.details["results"]) for e in events] == [
+        ("number_part", 1),
+        ("number_part", 0),
+    ]
+    assert name not in str([e.details for e in events])
+    # A term put into the URL by hand is ignored, not searched or carried.
+    assert len(client.get(url + "?q=" + digits).context["page"]) == 2

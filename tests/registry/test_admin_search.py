@@ -14,7 +14,6 @@ from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Permission
 from django.test import override_settings
 
 from registry.admin import PostedSearchMixin
@@ -22,7 +21,13 @@ from registry.choices import AuditAction
 from registry.crypto import generate_key
 from registry.models import AuditEvent, Case
 from registry.models.people import family_name_index
-from tests.factories import CaseFactory, PersonFactory, RegionFactory, RegistrationFactory
+from tests.factories import (
+    CaseFactory,
+    PersonFactory,
+    RegionFactory,
+    RegistrationFactory,
+    grant_personal_export,
+)
 from tests.registry.conftest import PLANTED
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +37,7 @@ NAME = PLANTED["family_name"]
 
 @pytest.fixture
 def exporter(administrator):
-    administrator.user_permissions.add(Permission.objects.get(codename="export_personal"))
-    return type(administrator).objects.get(pk=administrator.pk)
+    return grant_personal_export(administrator)
 
 
 @pytest.fixture
