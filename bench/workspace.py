@@ -152,6 +152,7 @@ def main() -> None:
 
     from registry.choices import Role
     from registry.models import Region, User
+    from tests.logins import verify_second_factor
 
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", verbosity=0)
@@ -163,6 +164,8 @@ def main() -> None:
     colleague.regions.set(regions[1:])
     client = Client()
     client.force_login(coordinator)
+    # Staff reach no page before a second factor: the session has verified one.
+    verify_second_factor(client, coordinator)
     rng = random.Random(2026)
 
     results = {}
