@@ -80,6 +80,91 @@ def read_list(path: Path = DATA_FILE) -> MunicipalityList:
     return MunicipalityList(tuple(entries), complete)
 
 
+# Column names in Statistics Netherlands' published lists ("Gemeenten alfabetisch <year>",
+# CSV) and in this project's own data file.
+_CODE_COLUMNS = ("gemeentecodegm", "code")
+_NUMBER_COLUMNS = ("gemeentecode",)
+_NAME_COLUMNS = ("gemeentenaam", "name")
+
+
+def read_cbs_file(path: Path) -> tuple[Entry, ...]:
+    """The municipalities of a list as CBS publishes it (or as this project's data file).
+
+    CBS's CSV has a semicolon (or comma) between columns and, among others, ``GemeentecodeGM``
+    (``GM0363``) or ``Gemeentecode`` (``0363``) and ``Gemeentenaam``. Every municipality in it
+    is current, so active. Raises MunicipalityListError naming the line of a bad row.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise MunicipalityListError(
+            f"{path.name}: cannot be read as UTF-8 text ({error})"
+        ) from None
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    if not lines:
+        raise MunicipalityListError(f"{path.name}: holds no municipalities")
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    reader = csv.DictReader(io.StringIO("\n".join(lines)), delimiter=delimiter)
+    columns = {name.strip().lower(): name for name in reader.fieldnames or []}
+    code_column = next((columns[c] for c in _CODE_COLUMNS if c in columns), None)
+    number_column = next((columns[c] for c in _NUMBER_COLUMNS if c in columns), None)
+    name_column = next((columns[c] for c in _NAME_COLUMNS if c in columns), None)
+    if name_column is None or (code_column is None and number_column is None):
+        raise MunicipalityListError(
+            f"{path.name}: needs the columns GemeentecodeGM (or Gemeentecode) and Gemeentenaam"
+        )
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    for line, row in enumerate(reader, start=2):
+        if code_column is not None:
+            code = (row.get(code_column) or "").strip().upper()
+        else:
+            number = (row.get(number_column) or "").strip()
+            code = f"GM{number.zfill(4)}" if number.isdigit() else number
+        name = (row.get(name_column) or "").strip()
+        if not CODE_RE.match(code) or not name:
+            raise MunicipalityListError(
+                f"{path.name}: line {line} needs a code like GM0363 and a name"
+            )
+        if code in seen:
+            raise MunicipalityListError(f"{path.name}: code {code} appears twice (line {line})")
+        seen.add(code)
+        entries.append(Entry(code, name, True))
+    return tuple(entries)
+
+
+def load_current(
+    model: Any, entries: tuple[Entry, ...], *, deactivate_others: bool
+) -> dict[str, int]:
+    """Take ``entries`` (a current CBS list) as the municipalities now: create what is
+    missing, reactivate listed ones, and with ``deactivate_others`` mark every municipality
+    not listed as merged (kept for old registrations). Names are CBS's."""
+    existing = dict(model.objects.values_list("code", "name"))
+    new = [
+        model(code=e.code, name=e.name, is_active=True) for e in entries if e.code not in existing
+    ]
+    model.objects.bulk_create(new)
+    renamed = 0
+    for entry in entries:
+        if entry.code in existing and existing[entry.code] != entry.name:
+            model.objects.filter(code=entry.code).update(name=entry.name)
+            renamed += 1
+    codes = [e.code for e in entries]
+    reactivated = model.objects.filter(code__in=codes, is_active=False).update(is_active=True)
+    deactivated = (
+        model.objects.exclude(code__in=codes).filter(is_active=True).update(is_active=False)
+        if deactivate_others
+        else 0
+    )
+    return {
+        "listed": len(entries),
+        "created": len(new),
+        "renamed": renamed,
+        "reactivated": reactivated,
+        "deactivated": deactivated,
+    }
+
+
 def load(model: Any, path: Path = DATA_FILE) -> dict[str, int]:
     """Create the municipalities of the file that ``model`` lacks; deactivate those the file
     marks inactive (merged or abolished). Names an administrator corrected stay as they are.

@@ -7,7 +7,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import translation
 
@@ -149,3 +149,64 @@ def test_migration_maps_names_to_codes_and_clears_everything_else(free_text_tabl
         9: "GM0599",
     }
     assert counts == {"mapped": 4, "cleared": 2}
+
+
+CBS_FILE = (
+    "Gemeentecode;GemeentecodeGM;Gemeentenaam;Provinciecode;ProvinciecodePV;Provincienaam\n"
+    "0363;GM0363;Amsterdam;27;PV27;Noord-Holland\n"
+    "0599;GM0599;Rotterdam;28;PV28;Zuid-Holland\n"
+    "1979;GM1979;Eemsdelta;20;PV20;Groningen\n"
+)
+
+
+def test_load_municipalities_takes_the_list_as_cbs_publishes_it(tmp_path, municipalities):
+    path = tmp_path / "Gemeenten alfabetisch 2026.csv"
+    path.write_text("\ufeff" + CBS_FILE, encoding="utf-8")
+    out = io.StringIO()
+    call_command("load_municipalities", str(path), "--deactivate-missing", stdout=out)
+    assert Municipality.objects.get(code="GM1979").name == "Eemsdelta"
+    active = set(Municipality.objects.filter(is_active=True).values_list("code", flat=True))
+    assert active == {"GM0363", "GM0599", "GM1979"}
+    # Merged ones stay for old registrations, no longer offered.
+    assert Municipality.objects.filter(code="GM0014", is_active=False).exists()
+    assert "3 municipalities" in out.getvalue() and "1 were created" in out.getvalue()
+    again = io.StringIO()
+    call_command("load_municipalities", str(path), "--deactivate-missing", stdout=again)
+    assert "0 were created" in again.getvalue() and "0 marked as merged" in again.getvalue()
+
+
+def test_load_municipalities_accepts_the_plain_four_digit_code(tmp_path, municipalities):
+    path = tmp_path / "list.csv"
+    path.write_text("Gemeentecode,Gemeentenaam\n1979,Eemsdelta\n", encoding="utf-8")
+    call_command("load_municipalities", str(path), stdout=io.StringIO())
+    assert Municipality.objects.get(code="GM1979").is_active
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("Gemeentecode;Naam\n0363;Amsterdam\n", "Gemeentenaam"),
+        ("GemeentecodeGM;Gemeentenaam\nGM0363;Amsterdam\nXX12;Nergens\n", "line 3"),
+        ("GemeentecodeGM;Gemeentenaam\nGM0363;Amsterdam\nGM0363;Amsterdam\n", "twice"),
+        ("", "no municipalities"),
+    ],
+)
+def test_a_bad_municipality_file_names_the_problem_and_writes_nothing(
+    tmp_path, municipalities, content, message
+):
+    before = list(Municipality.objects.order_by("code").values_list("code", "name", "is_active"))
+    path = tmp_path / "bad.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        call_command("load_municipalities", str(path), "--deactivate-missing")
+    after = list(Municipality.objects.order_by("code").values_list("code", "name", "is_active"))
+    assert after == before
+
+
+def test_load_municipalities_dry_run_changes_nothing(tmp_path, municipalities):
+    path = tmp_path / "list.csv"
+    path.write_text(CBS_FILE, encoding="utf-8")
+    out = io.StringIO()
+    call_command("load_municipalities", str(path), "--deactivate-missing", "--dry-run", stdout=out)
+    assert "would be created" in out.getvalue()
+    assert not Municipality.objects.filter(code="GM1979").exists()
