@@ -347,3 +347,11 @@ def test_an_administrator_resets_a_lost_second_factor_but_not_an_administrators(
     post_password(client, "coordinator-b", password)
     response = client.get("/cases/")
     assert response.url.startswith("/accounts/two-factor/setup/")
+
+
+def test_the_enrolment_page_offers_no_links_into_the_registry(client, coordinator_a, password):
+    post_password(client, "coordinator-a", password)
+    page = client.get("/accounts/two-factor/setup/")
+    assert page.status_code == 200
+    for url in ("/cases/", "/intake/register/", "/admin/", "/accounts/two-factor/backup-codes/"):
+        assert f'href="{url}"' not in page.text
