@@ -11,7 +11,12 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from registry import checks, signals  # noqa: F401
+        from registry.reference_data import ensure_code_lists
+
+        post_migrate.connect(ensure_code_lists, sender=self)
 
 
 class RegistryAdminConfig(admin_apps.AdminConfig):

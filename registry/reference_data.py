@@ -87,3 +87,22 @@ def load() -> dict[str, int]:
         )
         created["organisations"] += was_created
     return created
+
+
+def ensure_code_lists(**kwargs: object) -> None:
+    """Give every code of the fixed lists (forms of exploitation, means of control) its row.
+
+    A ``post_migrate`` handler, as Django keeps permissions and content types: the rows follow
+    the codes in registry.choices after every ``migrate`` (a new code needs no data
+    migration), and after a ``flush`` too (a test database emptied by a transactional test
+    would otherwise refuse every registration with a form of exploitation). Idempotent.
+    """
+    from registry.choices import ControlMeans, ExploitationForm
+    from registry.models import FormOfExploitation, MeansOfControl
+
+    FormOfExploitation.objects.bulk_create(
+        [FormOfExploitation(code=code) for code in ExploitationForm.values], ignore_conflicts=True
+    )
+    MeansOfControl.objects.bulk_create(
+        [MeansOfControl(code=code) for code in ControlMeans.values], ignore_conflicts=True
+    )
