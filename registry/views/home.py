@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -12,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from registry import casework
+from registry.access import requires, signed_in
 from registry.choices import Role
 
 
@@ -107,7 +107,7 @@ def destinations_for(user: object) -> list[dict[str, object]]:
     return found
 
 
-@login_required
+@requires(signed_in)
 def home(request: HttpRequest) -> HttpResponse:
     """After login: where each role goes next."""
     context = {"destinations": destinations_for(request.user)}
