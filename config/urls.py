@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from two_factor.views import BackupTokensView, QRGeneratorView
 
-from registry import views as registry_views
+from config import views
 from registry.access import requires, signed_in
 from registry.views import account
 
@@ -29,7 +29,7 @@ two_factor_patterns = (
 )
 
 urlpatterns = [
-    path("", registry_views.home, name="home"),
+    path("", views.home, name="home"),
     path("accounts/login/", account.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/verify/", account.reverify, name="reverify"),
