@@ -5,7 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from two_factor.views import BackupTokensView, QRGeneratorView
 
-from registry import views as registry_views
+from config import views
+from registry.access import requires, signed_in
 from registry.views import account
 
 # django-two-factor-auth's pages the registry uses, in its namespace (its views reverse
@@ -13,16 +14,22 @@ from registry.views import account
 # staff, so only an administrator resets one (registry.admin).
 two_factor_patterns = (
     [
-        path("setup/", account.SetupView.as_view(), name="setup"),
-        path("qrcode/", QRGeneratorView.as_view(), name="qr"),
-        path("setup/complete/", account.SetupCompleteView.as_view(), name="setup_complete"),
-        path("backup-codes/", BackupTokensView.as_view(), name="backup_tokens"),
+        path("setup/", requires(signed_in)(account.SetupView.as_view()), name="setup"),
+        path("qrcode/", requires(signed_in)(QRGeneratorView.as_view()), name="qr"),
+        path(
+            "setup/complete/",
+            requires(signed_in)(account.SetupCompleteView.as_view()),
+            name="setup_complete",
+        ),
+        path(
+            "backup-codes/", requires(signed_in)(BackupTokensView.as_view()), name="backup_tokens"
+        ),
     ],
     "two_factor",
 )
 
 urlpatterns = [
-    path("", registry_views.home, name="home"),
+    path("", views.home, name="home"),
     path("accounts/login/", account.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/verify/", account.reverify, name="reverify"),

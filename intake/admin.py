@@ -24,7 +24,7 @@ from import_export.results import Result, RowResult
 
 from intake.importing import ImportFailed, import_rows
 from intake.models import RegistrationImport
-from registry import search
+from registry import access, search
 from registry.admin import ScopedAdmin
 from registry.interchange import COLUMN_NAMES, PERSONAL_COLUMNS
 
@@ -106,5 +106,4 @@ class RegistrationImportAdmin(ImportMixin, ScopedAdmin):
         return False
 
     def has_import_permission(self, request: HttpRequest) -> bool:
-        user = request.user
-        return bool(user.is_active and user.is_staff and user.is_administrator)
+        return access.may_import(request.user)

@@ -24,18 +24,34 @@ routing and flags, never the person.
 
 Counting is a separate rule (``registrations_for_statistics``): administrators and the help
 desk count every registration for the national figures, which hold no record.
+
+Pages ask a second kind of question, of the user alone: may they open this page at all? One
+predicate per question, named by what the user may do (``may_register``, ``may_count``, ...),
+below the row rules. A view asks it through ``requires(predicate)`` (anonymous visitors go to
+the login page, a signed-in user it refuses gets 403); the home page and the navigation show a
+link by the same predicate (config/views.py, config/context_processors.py); the admin's
+``has_*_permission`` methods ask them too. No view, template or admin asks a role itself.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
 
 from registry.choices import COUNTED_STATUSES, SubmissionStatus
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from registry.models import User
+
+    Visitor = User | AnonymousUser | None
 
 
 def _is_anonymous(user: User | None) -> bool:
@@ -143,20 +159,16 @@ def handovers_for_user(qs: QuerySet, user: User | None) -> QuerySet:
 
 
 def registrations_for_statistics(qs: QuerySet, user: User | None) -> QuerySet:
-    """What a user may *count*: administrators and the help desk count every registration.
+    """What a user may *count*: every registration if ``may_count(user)``, else none.
 
-    National figures are the help desk's task (DESIGN.md), and counting exposes no record:
-    the reports app aggregates clear statistical columns only and suppresses small cells.
-    Row-level access stays with ``registrations_for_user``.
+    All or nothing, and the reports app relies on it: a count that is not empty by this rule
+    is every registration, so the statistics tally may answer for it
+    (``reports.aggregates.counts_everything``). Row-level access stays with
+    ``registrations_for_user``.
     """
-    if not counts_every_registration(user):
+    if not may_count(user):
         return qs.none()
     return qs
-
-
-def counts_every_registration(user: User | None) -> bool:
-    """Whether ``user`` counts every registration (then the statistics tally answers)."""
-    return not _is_anonymous(user) and (user.is_administrator or user.is_helpdesk)
 
 
 def accounts_for_user(qs: QuerySet, user: User | None) -> QuerySet:
@@ -199,3 +211,191 @@ def audit_events_for_user(qs: QuerySet, user: User | None) -> QuerySet:
     if _is_anonymous(user) or not user.is_administrator:
         return qs.none()
     return qs
+
+
+# --- Pages: what a user may do (DESIGN.md, "Who uses it") -------------------------------------
+#
+# Each predicate answers one question about the user alone, in one place. The superuser counts
+# as an administrator whatever their role (``User.is_administrator``); an inactive account may
+# do nothing, like an anonymous visitor.
+
+
+def signed_in(user: Visitor) -> bool:
+    """Anyone signed in: for pages whose records decide what shows.
+
+    Every role sees records only through the row rules above (DESIGN.md, "Who uses it"), so a
+    page of one record (a case, a handover) lets every signed-in user ask and answers 404 for
+    a record outside their rows: existence is not revealed, not even by a 403.
+    """
+    return not _is_anonymous(user)
+
+
+def may_submit(user: Visitor) -> bool:
+    """Reporters of an organisation (DESIGN.md, "Who uses it": reporter): submit a
+    registration, see the reference number and status of what they submitted. The submission
+    comes from their organisation, so an account without one submits nothing."""
+    return not _is_anonymous(user) and user.is_reporter and user.organisation_id is not None
+
+
+def may_register(user: Visitor) -> bool:
+    """Care coordinators, the help desk and administrators register victims (DESIGN.md, "Who
+    uses it": coordinator "register victims", help desk "for any region", administrator
+    "everything above")."""
+    return not _is_anonymous(user) and (
+        user.is_coordinator or user.is_helpdesk or user.is_administrator
+    )
+
+
+def may_work_cases(user: Visitor) -> bool:
+    """Care coordinators, the help desk and administrators work cases (DESIGN.md, "Who uses
+    it"): the case list, handovers, reminders. Which cases: ``cases_for_user``."""
+    return not _is_anonymous(user) and (
+        user.is_coordinator or user.is_helpdesk or user.is_administrator
+    )
+
+
+def may_triage(user: Visitor) -> bool:
+    """The help desk and administrators triage reporter submissions (DESIGN.md, "Who uses
+    it": help desk)."""
+    return not _is_anonymous(user) and (user.is_helpdesk or user.is_administrator)
+
+
+def may_coordinate_remotely(user: Visitor) -> bool:
+    """The help desk and administrators: the help desk's page, which coordinates the cases of
+    regions without an active coordinator and shows the load per region (DESIGN.md, "Who uses
+    it": help desk)."""
+    return not _is_anonymous(user) and (user.is_helpdesk or user.is_administrator)
+
+
+def may_count(user: Visitor) -> bool:
+    """Administrators and the help desk: statistics and the anonymised dataset, counting every
+    registration (DESIGN.md, "Who uses it": administrator "statistics"; the national figures
+    are the help desk's task too). Counting exposes no record: aggregates of clear columns,
+    small cells suppressed. What is counted: ``registrations_for_statistics``."""
+    return not _is_anonymous(user) and (user.is_administrator or user.is_helpdesk)
+
+
+def may_read_exact_counts(user: Visitor) -> bool:
+    """Administrators: the exact counts behind suppressed cells, marked as not for publication
+    (DESIGN.md, "Who uses it": administrator "statistics"; the help desk publishes only
+    suppressed figures)."""
+    return not _is_anonymous(user) and user.is_administrator
+
+
+def may_read_audit(user: Visitor) -> bool:
+    """Administrators read the audit trail (DESIGN.md, "Who uses it": administrator; "Domain":
+    AuditEvent). Which events: ``audit_events_for_user``."""
+    return not _is_anonymous(user) and user.is_administrator
+
+
+def may_use_admin(user: Visitor) -> bool:
+    """Care coordinators and administrators: the admin, a staff tool whose lists go through
+    the row rules (DESIGN.md, "Who uses it"). The help desk and reporters work in the
+    workspace only. Django's admin site asks ``is_staff`` too; it follows the role
+    (``User.save``)."""
+    return (
+        not _is_anonymous(user) and user.is_staff and (user.is_coordinator or user.is_administrator)
+    )
+
+
+def may_administer(user: Visitor) -> bool:
+    """Administrators: users, regions, organisations and the other reference lists in the
+    admin (DESIGN.md, "Who uses it": administrator "users, regions, organisations"). Who may
+    change whose account is ``User.may_change_account`` and its neighbours."""
+    return not _is_anonymous(user) and user.is_administrator
+
+
+def may_import(user: Visitor) -> bool:
+    """Administrators: the CSV import of registrations in the admin (DESIGN.md, "Who uses
+    it": administrator "everything above", in bulk)."""
+    return not _is_anonymous(user) and user.is_administrator
+
+
+def may_grant_exports(user: Visitor) -> bool:
+    """Administrators request, approve, refuse and revoke personal-export grants, and only
+    they may hold one (DESIGN.md, "Who uses it": administrator "the personal export only with
+    an explicit permission"; docs/security.md, "Who may grant what"). The export itself needs
+    an approved grant in force on top (``reports.personal.may_export_personal``)."""
+    return not _is_anonymous(user) and user.is_administrator
+
+
+Predicate = Callable[["Visitor"], bool]
+
+# The page predicates by the name templates use (``may.count``, config/context_processors.py).
+PAGE_PREDICATES: dict[str, Predicate] = {
+    predicate.__name__.removeprefix("may_"): predicate
+    for predicate in (
+        signed_in,
+        may_submit,
+        may_register,
+        may_work_cases,
+        may_triage,
+        may_coordinate_remotely,
+        may_count,
+        may_read_exact_counts,
+        may_read_audit,
+        may_use_admin,
+        may_administer,
+        may_import,
+        may_grant_exports,
+    )
+}
+
+
+class PageAnswers:
+    """The page predicates answered for one user, each asked at most once: ``answers[may_count]``
+    in code, ``may.count`` in a template (config/context_processors.py)."""
+
+    def __init__(self, user: Visitor) -> None:
+        self.user = user
+        self._answers: dict[Predicate, bool] = {}
+
+    def __getitem__(self, key: str | Predicate) -> bool:
+        # An unknown name is a KeyError, which a template shows as nothing (a link left out):
+        # the navigation's test sees it (tests/config/test_home.py).
+        predicate = PAGE_PREDICATES[key] if isinstance(key, str) else key
+        if predicate not in self._answers:
+            self._answers[predicate] = predicate(self.user)
+        return self._answers[predicate]
+
+
+def answers_for(request: HttpRequest) -> PageAnswers:
+    """What the request's user may do, each predicate asked at most once per request: the
+    page's gate, the navigation and the page's own links share the answers. A login or logout
+    during the request (a new ``request.user``) starts afresh."""
+    found = getattr(request, "_page_answers", None)
+    if found is None or found.user is not request.user:
+        found = PageAnswers(request.user)
+        request._page_answers = found  # type: ignore[attr-defined]
+    return found
+
+
+View = Callable[..., HttpResponse]
+
+
+def requires(predicate: Predicate) -> Callable[[View], View]:
+    """The one gate of a page, in the manner of Django's ``user_passes_test``.
+
+    An anonymous visitor is sent to the login page and back, as ``login_required`` does; a
+    signed-in user for whom ``predicate`` is false gets 403 (``PermissionDenied``). The gated
+    view names its predicate (``gate_of``), so a test can walk every URL for it.
+    """
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not answers_for(request)[predicate]:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        guarded = login_required(gated)
+        guarded.access_gate = predicate  # type: ignore[attr-defined]
+        return guarded
+
+    return decorator
+
+
+def gate_of(view: Callable[..., Any]) -> Predicate | None:
+    """The predicate ``requires`` put in front of ``view`` (through any outer decorator that
+    keeps the view's attributes, as ``functools.wraps`` does), or None."""
+    return getattr(view, "access_gate", None)

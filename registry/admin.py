@@ -39,16 +39,6 @@ from registry.models import (
 from registry.models.accounts import POWER_FIELDS
 
 
-def _is_staff_user(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(user.is_active and user.is_staff and user.is_registry_staff)
-
-
-def _is_admin_user(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(user.is_active and user.is_staff and user.is_administrator)
-
-
 class AuditedSaveMixin:
     """Every add or change through the admin leaves an audit event with field names only."""
 
@@ -227,13 +217,13 @@ class ScopedAdmin(
         return self.model.objects.for_user(request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_staff_user(request)
+        return access.may_use_admin(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_staff_user(request)
+        return access.may_use_admin(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_staff_user(request)
+        return access.may_use_admin(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # records are created through intake, which applies the rules
@@ -253,16 +243,16 @@ class AdministratorOnlyAdmin(
     """
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_admin_user(request)
+        return access.may_administer(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_admin_user(request)
+        return access.may_administer(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_admin_user(request)
+        return access.may_administer(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return _is_admin_user(request)
+        return access.may_administer(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -929,7 +919,7 @@ class AuditEventAdmin(PostedSearchMixin, admin.ModelAdmin):
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
         # Staff who may not read the trail get 403 on every page of it, not a redirect.
-        if not _is_admin_user(request):
+        if not access.may_read_audit(request.user):
             raise PermissionDenied
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
@@ -937,10 +927,10 @@ class AuditEventAdmin(PostedSearchMixin, admin.ModelAdmin):
         return obj
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_admin_user(request)
+        return access.may_read_audit(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_admin_user(request)
+        return access.may_read_audit(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

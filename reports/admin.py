@@ -30,11 +30,11 @@ from import_export.admin import ExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ExportForm
 
-from registry import search
+from registry import access, search
 from registry.admin import NotFoundOutsideScopeMixin, PostedSearchMixin
 from registry.second_factor import verified_recently
 from reports.forms import ExportGrantRequestForm
-from reports.models import ExportGrant, GrantRefused, PersonalExport, is_active_administrator
+from reports.models import ExportGrant, GrantRefused, PersonalExport
 from reports.personal import may_export_personal, personal_response
 from reports.resources import PersonalExportResource
 
@@ -99,7 +99,8 @@ class PersonalExportAdmin(
         return PersonalExport.objects.for_user(request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return may_export_personal(request.user) and request.user.is_staff
+        # The grant on top of the admin, and only for those who may use the admin at all.
+        return access.may_use_admin(request.user) and may_export_personal(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)
@@ -229,17 +230,14 @@ class ExportGrantAdmin(NotFoundOutsideScopeMixin, admin.ModelAdmin):
             raise PermissionDenied
         return super().get_object(request, object_id, from_field)
 
-    def _is_administrator(self, request: HttpRequest) -> bool:
-        return bool(is_active_administrator(request.user) and request.user.is_staff)
-
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._is_administrator(request)
+        return access.may_grant_exports(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._is_administrator(request)
+        return access.may_grant_exports(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return self._is_administrator(request)
+        return access.may_grant_exports(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a grant changes only through its steps (the buttons below the page)

@@ -21,8 +21,8 @@ from typing import Any
 from django.db import connections, transaction
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import ExtractYear
+from django.db.models.query import EmptyQuerySet
 
-from registry import access
 from registry.choices import COUNTED_STATUSES
 from registry.models import Case, FormOfExploitation, Registration
 from reports.dimensions import DIMENSIONS, UNKNOWN, Dimension
@@ -47,7 +47,8 @@ class Period:
 
 
 def registrations_for_statistics(user: Any, period: Period) -> QuerySet:
-    """The registrations ``user`` may count (through ``for_statistics``) in ``period``.
+    """The registrations ``user`` may count (through ``for_statistics``) in ``period``: every
+    counted registration of the period, or none (``registry.access.may_count``).
 
     ``COMMAND_LINE`` instead of a user counts every registration (management commands).
     """
@@ -62,10 +63,15 @@ def registrations_for_statistics(user: Any, period: Period) -> QuerySet:
     return qs.order_by()
 
 
-def counts_everything(user: Any) -> bool:
-    """Whether ``registrations_for_statistics(user, period)`` is every counted registration of
-    the period, so the tally may answer for it."""
-    return user is COMMAND_LINE or access.counts_every_registration(user)
+def counts_everything(registrations: QuerySet) -> bool:
+    """Whether ``registrations`` (from ``registrations_for_statistics``) is every counted
+    registration of its period, so the tally may answer for it.
+
+    Counting is all or nothing (``registry.access.registrations_for_statistics``), so the
+    answer is read off the queryset the rule gave instead of asking the rule again: one
+    statistics request asks ``may_count`` in the page's gate and once for the rows counted.
+    """
+    return not isinstance(registrations, EmptyQuerySet)
 
 
 @dataclass

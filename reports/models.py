@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry import access
 from registry.choices import AuditAction
 from registry.fields import EncryptedQuerySet, EncryptedTextField
 from registry.models import AuditEvent, Registration, User
@@ -115,20 +116,10 @@ class GrantRefused(Exception):
         self.message = message
 
 
-def is_active_administrator(user: Any) -> bool:
-    """May take part in granting (request, approve, refuse, revoke) and may hold a grant."""
-    return bool(
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.is_administrator
-    )
-
-
 class ExportGrantQuerySet(EncryptedQuerySet):
     def for_user(self, user: Any) -> ExportGrantQuerySet:
         """Administrators see every grant (they decide on them); nobody else sees any."""
-        return self if is_active_administrator(user) else self.none()
+        return self if access.may_grant_exports(user) else self.none()
 
     def open(self) -> ExportGrantQuerySet:
         """Awaiting approval, or approved and not yet recorded as ended."""
@@ -257,9 +248,9 @@ class ExportGrant(models.Model):
     @classmethod
     def check_request(cls, grantee: Any, requested_by: Any, reason: str) -> None:
         """Raise :class:`GrantRefused` if this request may not be made now."""
-        if not is_active_administrator(requested_by):
+        if not access.may_grant_exports(requested_by):
             raise GrantRefused(_("Only an active administrator may request a grant."))
-        if not is_active_administrator(grantee):
+        if not access.may_grant_exports(grantee):
             raise GrantRefused(_("A grant can only be given to an active administrator."))
         if not (reason or "").strip():
             raise GrantRefused(_("Give the reason for the export."))
@@ -287,7 +278,7 @@ class ExportGrant(models.Model):
     def approve(self, by: User, now: datetime.datetime | None = None) -> None:
         """Approve a pending request: the grantee may export until 24 hours from now."""
         now = now or timezone.now()
-        if not is_active_administrator(by):
+        if not access.may_grant_exports(by):
             raise GrantRefused(_("Only an active administrator may approve a grant."))
         if by.pk == self.requested_by_id:
             raise GrantRefused(
@@ -295,7 +286,7 @@ class ExportGrant(models.Model):
             )
         if by.pk == self.grantee_id:
             raise GrantRefused(_("This grant is for you: another administrator must approve it."))
-        if not is_active_administrator(User.objects.filter(pk=self.grantee_id).first()):
+        if not access.may_grant_exports(User.objects.filter(pk=self.grantee_id).first()):
             raise GrantRefused(_("The grantee is no longer an active administrator."))
         self._step(
             "approved",
@@ -310,7 +301,7 @@ class ExportGrant(models.Model):
     def refuse(self, by: User, now: datetime.datetime | None = None) -> None:
         """Refuse a pending request (any administrator, the requester too: it only takes away)."""
         now = now or timezone.now()
-        if not is_active_administrator(by):
+        if not access.may_grant_exports(by):
             raise GrantRefused(_("Only an active administrator may refuse a grant."))
         self._step(
             "refused",
@@ -324,7 +315,7 @@ class ExportGrant(models.Model):
     def revoke(self, by: User, now: datetime.datetime | None = None) -> None:
         """End an approved grant before its expiry (any administrator, the grantee too)."""
         now = now or timezone.now()
-        if not is_active_administrator(by):
+        if not access.may_grant_exports(by):
             raise GrantRefused(_("Only an active administrator may revoke a grant."))
         type(self).expire_due(now, grantee=self.grantee_id)
         self._step(
@@ -363,7 +354,7 @@ class ExportGrant(models.Model):
     @classmethod
     def holds_active(cls, user: Any, now: datetime.datetime | None = None) -> bool:
         """Whether ``user`` holds an approved grant in force now (expired ones are recorded)."""
-        if not is_active_administrator(user):
+        if not access.may_grant_exports(user):
             return False
         now = now or timezone.now()
         cls.expire_due(now, grantee=user)

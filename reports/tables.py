@@ -211,7 +211,7 @@ def build_statistics(
     if cross:
         wanted += [key for key in cross if key not in wanted]
     qs = registrations_for_statistics(user, period)
-    everything_in = period if counts_everything(user) else None
+    everything_in = period if counts_everything(qs) else None
     counts: Counts = count_registrations(qs, wanted, [cross] if cross else [], everything_in)
     stats = Statistics(period, k, cell(counts.total, k), cell(counts.persons, k))
     for key in keys:

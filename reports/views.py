@@ -10,18 +10,15 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from registry.access import may_count, may_read_exact_counts, requires
 from reports import charts
 from reports.aggregates import registrations_for_statistics
 from reports.anonymise import anonymised_rows, plan_for
@@ -35,19 +32,6 @@ from reports.writers import neutralise, write_xlsx_sheets
 DOWNLOAD_FORMATS = ("csv", "xlsx")
 
 
-def statistics_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Administrators and the help desk; reporters and coordinators get 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not (user.is_active and (user.is_administrator or user.is_helpdesk)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _valid_form(request: HttpRequest) -> Any:
     form = bound_form(request.GET)
     if not form.is_valid():
@@ -56,15 +40,16 @@ def _valid_form(request: HttpRequest) -> Any:
 
 
 @require_GET
-@login_required
-@statistics_staff_required
+@requires(may_count)
 def statistics(request: HttpRequest) -> HttpResponse:
     """The statistics page: headline figures, year on year, a crossing and every breakdown."""
     form, valid = _valid_form(request)
-    exact = request.GET.get("exact") == "1" and request.user.is_administrator
+    may_read_exact = may_read_exact_counts(request.user)
+    exact = request.GET.get("exact") == "1" and may_read_exact
     context: dict[str, Any] = {
         "form": form,
         "exact": exact,
+        "may_read_exact": may_read_exact,
         "k": small_cell_k(),
         "mark": SUPPRESSED,
     }
@@ -81,8 +66,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@login_required
-@statistics_staff_required
+@requires(may_count)
 def statistics_download(request: HttpRequest, file_format: str) -> HttpResponse:
     """The statistics tables, suppressed, as CSV (dimension,value,count,percent) or XLSX."""
     if file_format not in DOWNLOAD_FORMATS:
@@ -119,8 +103,7 @@ def statistics_download(request: HttpRequest, file_format: str) -> HttpResponse:
 
 
 @require_GET
-@login_required
-@statistics_staff_required
+@requires(may_count)
 def anonymised(request: HttpRequest) -> HttpResponse:
     """What the anonymised dataset of the period will hold: rows generalised or suppressed."""
     form, valid = _valid_form(request)
@@ -135,8 +118,7 @@ def anonymised(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@login_required
-@statistics_staff_required
+@requires(may_count)
 def anonymised_download(request: HttpRequest, file_format: str) -> HttpResponse:
     """The k-anonymous dataset of the period as CSV (streamed) or XLSX; audited."""
     if file_format not in DOWNLOAD_FORMATS:

@@ -995,7 +995,6 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     ),
     "Request handover": "Overdracht aanvragen",
     "Open the triage queue": "Naar de triagelijst",
-    "The triage queue is not installed.": "De triagelijst is niet geïnstalleerd.",
     "All unassigned cases": "Alle niet-toegewezen casussen",
     "Cases the help desk coordinates": "Casussen die de helpdesk coördineert",
     "Open cases of regions without an active coordinator, and open cases no coordinator has taken "

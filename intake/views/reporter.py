@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,13 +17,8 @@ from django.views.decorators.http import require_http_methods
 
 from intake import services
 from intake.forms import ReporterSubmissionForm, legal_duty_codes
-from intake.views.common import (
-    filter_by_number_part,
-    is_reporter,
-    number_search_in_url,
-    posted_number_search,
-    role_required,
-)
+from intake.views.common import filter_by_number_part, number_search_in_url, posted_number_search
+from registry.access import may_submit, requires
 from registry.models import Registration
 
 # What a reporter may see of their own submissions.
@@ -41,8 +35,7 @@ def _own_submissions(request: HttpRequest) -> Any:
     return Registration.objects.for_user(request.user).only(*REPORTER_COLUMNS)
 
 
-@login_required
-@role_required(is_reporter)
+@requires(may_submit)
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     """The reporter's form; the submission waits in the help desk's triage queue."""
@@ -67,16 +60,14 @@ def submit(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@role_required(is_reporter)
+@requires(may_submit)
 def submitted(request: HttpRequest, pk: Any) -> HttpResponse:
     """Confirmation of one submission: number, status and what to do now."""
     registration = get_object_or_404(_own_submissions(request), pk=pk)
     return render(request, "intake/submitted.html", {"registration": registration})
 
 
-@login_required
-@role_required(is_reporter)
+@requires(may_submit)
 @require_http_methods(["GET", "POST"])
 def my_submissions(request: HttpRequest) -> HttpResponse:
     """The reporter's reference numbers and their status, searchable by number."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from intake import rules, services
 from intake.forms import PERSONAL_FORM_FIELDS, StaffRegistrationForm, legal_duty_codes
-from intake.views.common import is_staff, role_required
+from registry.access import may_register, requires
 from registry.choices import ExploitationForm
 from registry.models import Case, Registration
 
@@ -76,8 +75,7 @@ def _review_page(
     )
 
 
-@login_required
-@role_required(is_staff)
+@requires(may_register)
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     """Staff intake: form (steps 1-5), check with duplicates (6), save, confirmation."""
@@ -117,8 +115,7 @@ def register(request: HttpRequest) -> HttpResponse:
     return redirect("intake:registered", pk=saved.registration.pk)
 
 
-@login_required
-@role_required(is_staff)
+@requires(may_register)
 def registered(request: HttpRequest, pk: Any) -> HttpResponse:
     """The confirmation after saving: number, urgency, routing. No personal value."""
     registration = get_object_or_404(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,13 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from intake import services
 from intake.forms import TriageForm
-from intake.views.common import (
-    filter_by_number_part,
-    may_triage,
-    number_search_in_url,
-    posted_number_search,
-    role_required,
-)
+from intake.views.common import filter_by_number_part, number_search_in_url, posted_number_search
+from registry.access import may_triage, requires
 from registry.choices import AuditAction, SubmissionStatus
 from registry.models import AuditEvent, Registration
 
@@ -36,8 +30,7 @@ def _get_submission_for_user(request: HttpRequest, pk: Any) -> Registration:
     return get_object_or_404(queryset, pk=pk)
 
 
-@login_required
-@role_required(may_triage)
+@requires(may_triage)
 @require_http_methods(["GET", "POST"])
 def triage(request: HttpRequest) -> HttpResponse:
     """Submissions awaiting triage; urgent ones (immediate danger, minors) first."""
@@ -57,8 +50,7 @@ def triage(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/triage_list.html", {"page": page, "found": found, "sort": sort})
 
 
-@login_required
-@role_required(may_triage)
+@requires(may_triage)
 @require_http_methods(["GET", "POST"])
 def triage_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     """One submission with its possible duplicates and the decision form."""

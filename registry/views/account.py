@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from two_factor.views import LoginView as TwoFactorLoginView
 from two_factor.views import SetupCompleteView as TwoFactorSetupCompleteView
 from two_factor.views import SetupView as TwoFactorSetupView
 
+from registry.access import requires, signed_in
 from registry.choices import AuditAction
 from registry.models import AuditEvent
 from registry.second_factor import check_code, mark_verified
@@ -107,7 +107,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 @never_cache
 @sensitive_post_parameters("code")
-@login_required
+@requires(signed_in)
 def reverify(request: HttpRequest) -> HttpResponse:
     """Ask for a fresh code before something that needs one (the personal export)."""
     form = CodeForm(request.POST or None)

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from registry.access import may_read_audit, requires
 from registry.forms import AuditFilterForm
 from registry.models import AuditEvent
 
 PAGE_SIZE = 100
 
 
-@login_required
+@requires(may_read_audit)
 def audit_trail(request: HttpRequest) -> HttpResponse:
     """Read-only: the trail has no screen that changes or deletes an event."""
-    if not request.user.is_administrator:
-        raise PermissionDenied
     form = AuditFilterForm(request.GET)
     events = AuditEvent.objects.for_user(request.user)
     if form.is_valid():

@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, QuerySet
@@ -17,17 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registry import casework, search
+from registry.access import may_work_cases, requires, signed_in
 from registry.choices import AuditAction
 from registry.forms import DEFAULT_SORT, SORTS, CaseFilterForm, CaseForm, HandoverRequestForm
 from registry.models import AuditEvent, Case, Handover, Registration, User
 
 PAGE_SIZE = 50
-
-
-def require_registry_staff(request: HttpRequest) -> None:
-    """Coordinators, help desk and administrators only; a reporter gets 403."""
-    if not request.user.is_registry_staff:
-        raise PermissionDenied
 
 
 def _get_case_for_user(request: HttpRequest, pk: object) -> Case:
@@ -92,14 +86,13 @@ def _list_url(form: CaseFilterForm, found: search.Search | None) -> str:
     return f"{reverse('registry:case_list')}?{urlencode(pairs)}"
 
 
-@login_required
+@requires(may_work_cases)
 def case_list(request: HttpRequest) -> HttpResponse:
     """The cases this user may work, with filters, search, sorting and the day's reminders.
 
     A GET shows the list; the form posts (``_case_search``), so a typed term never reaches a
     URL.
     """
-    require_registry_staff(request)
     if request.method == "POST":
         return _case_search(request)
     # ``q`` in a URL (an old bookmark, a hand-made link) is not a search: only what
@@ -148,7 +141,7 @@ def _case_search(request: HttpRequest) -> HttpResponse:
     return redirect(_list_url(form, found))
 
 
-@login_required
+@requires(signed_in)
 def case_detail(request: HttpRequest, pk: object) -> HttpResponse:
     """One case with the person's data (an audited view) and their visible registrations."""
     case = _get_case_for_user(request, pk)
@@ -200,7 +193,7 @@ def case_detail(request: HttpRequest, pk: object) -> HttpResponse:
     )
 
 
-@login_required
+@requires(signed_in)
 def case_edit(request: HttpRequest, pk: object) -> HttpResponse:
     """Edit the case: status workflow, victim status, reflection period, shelter and care."""
     case = _get_case_for_user(request, pk)
@@ -226,7 +219,7 @@ def case_edit(request: HttpRequest, pk: object) -> HttpResponse:
     return render(request, "registry/case_edit.html", {"case": case, "form": form})
 
 
-@login_required
+@requires(signed_in)
 @require_POST
 def case_take(request: HttpRequest, pk: object) -> HttpResponse:
     """A coordinator of the case's region assigns the case to themself."""

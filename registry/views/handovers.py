@@ -5,17 +5,17 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registry import casework
+from registry.access import may_work_cases, requires, signed_in
 from registry.choices import HandoverStatus
 from registry.forms import HandoverDecisionForm, HandoverRequestForm
 from registry.models import Case, Handover
-from registry.views.cases import _get_case_for_user, require_registry_staff
+from registry.views.cases import _get_case_for_user
 
 
 def _get_handover_for_user(request: HttpRequest, pk: uuid.UUID) -> Handover:
@@ -27,7 +27,7 @@ def _get_handover_for_user(request: HttpRequest, pk: uuid.UUID) -> Handover:
     )
 
 
-@login_required
+@requires(signed_in)
 def handover_request(request: HttpRequest, pk: object) -> HttpResponse:
     """Ask another region to take over this case."""
     case = _get_case_for_user(request, pk)
@@ -49,10 +49,9 @@ def handover_request(request: HttpRequest, pk: object) -> HttpResponse:
     return render(request, "registry/handover_request.html", {"case": case, "form": form})
 
 
-@login_required
+@requires(may_work_cases)
 def handover_list(request: HttpRequest) -> HttpResponse:
     """Handovers waiting for this user's side, and the ones this user's side asked for."""
-    require_registry_staff(request)
     user = request.user
     incoming = casework.handovers_to_decide(user)
     visible = Handover.objects.for_user(user).select_related("case", "from_region", "to_region")
@@ -67,7 +66,7 @@ def handover_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@requires(signed_in)
 def handover_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """What the receiving side needs to decide: regions, reason, dates. No personal data."""
     handover = _get_handover_for_user(request, pk)
@@ -86,7 +85,7 @@ def handover_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     )
 
 
-@login_required
+@requires(signed_in)
 @require_POST
 def handover_decide(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     handover = _get_handover_for_user(request, pk)
@@ -120,7 +119,7 @@ def handover_decide(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     )
 
 
-@login_required
+@requires(signed_in)
 @require_POST
 def handover_withdraw(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     handover = _get_handover_for_user(request, pk)

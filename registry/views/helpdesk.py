@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 
 from registry import casework
+from registry.access import may_coordinate_remotely, requires
 from registry.choices import OPEN_CASE_STATUSES
 from registry.models import Case, Region
 
 
-def _triage_url() -> str | None:
-    # The intake app builds the triage queue; registry only links to it when it is installed.
-    try:
-        return reverse("intake:triage")
-    except NoReverseMatch:
-        return None
-
-
-@login_required
+@requires(may_coordinate_remotely)
 def helpdesk(request: HttpRequest) -> HttpResponse:
-    """Triage link, cases of regions without an active coordinator, open cases per region."""
+    """Cases of regions without an active coordinator, open cases per region (the template
+    links to the triage queue, by its predicate)."""
     user = request.user
-    if not (user.is_helpdesk or user.is_administrator):
-        raise PermissionDenied
     uncovered = Region.objects.without_active_coordinator().filter(is_active=True)
     cases = (
         Case.objects.for_user(user)
@@ -50,7 +39,6 @@ def helpdesk(request: HttpRequest) -> HttpResponse:
         request,
         "registry/helpdesk.html",
         {
-            "triage_url": _triage_url(),
             "uncovered": uncovered,
             "cases": cases,
             "per_region": per_region,

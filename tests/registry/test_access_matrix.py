@@ -12,14 +12,14 @@ get 404 for them, in the workspace and in the admin.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from registry.models import Case
+from tests.url_patterns import walk
 
 pytestmark = pytest.mark.django_db
 
@@ -237,19 +237,9 @@ SAMPLE_URLS: dict[str, str] = {
 _APP_INDEX = "admin/^(?P<app_label>"
 
 
-def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
-        elif isinstance(pattern, URLPattern):
-            route = prefix + str(pattern.pattern)
-            yield (f"{namespace}{pattern.name}" if pattern.name else route), route
-
-
 def all_url_patterns() -> list[tuple[str, str]]:
     """(key, route) of every URL pattern the project serves."""
-    return list(_walk(get_resolver().url_patterns))
+    return [(key, route) for key, route, _view in walk()]
 
 
 def concrete_url(route: str, objects: dict[str, Any]) -> str:

@@ -397,3 +397,9 @@ def test_helpdesk_page_shows_uncovered_regions_and_counts_without_names(
     content = response.content.decode()
     for value in PLANTED.values():
         assert value not in content
+
+
+def test_the_help_desk_page_links_to_the_triage_queue(client_for, helpdesk, administrator):
+    for user in (helpdesk, administrator):
+        page = client_for(user).get("/helpdesk/")
+        assert 'href="/intake/triage/"' in page.text

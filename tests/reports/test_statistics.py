@@ -7,9 +7,10 @@ import re
 import pytest
 from django.urls import reverse
 
+from registry import access
 from registry.crypto import Keyring
 from registry.models import Person
-from reports.aggregates import Period
+from reports.aggregates import COMMAND_LINE, Period, counts_everything, registrations_for_statistics
 from reports.tables import build_statistics
 from tests.reports.conftest import PLANTED_PERIOD, PLANTED_SECRET
 
@@ -40,6 +41,18 @@ def _nonzero(table) -> dict[str, int]:
 
 def _exact(user):
     return build_statistics(user, PLANTED_PERIOD, cross=("gender", "age_monitor"), k=1)
+
+
+@pytest.mark.parametrize("role", ["reporter", "coordinator_a", "helpdesk", "administrator"])
+def test_a_user_counts_every_registration_or_none_as_may_count_says(planted, roles, role):
+    """The tally answers for every registration of a period (``counts_everything``), so what a
+    user counts must be all or nothing, and the rule is asked once: registry.access.may_count."""
+    user = roles[role]
+    counted = registrations_for_statistics(user, PLANTED_PERIOD)
+    every = set(registrations_for_statistics(COMMAND_LINE, PLANTED_PERIOD).values_list("pk"))
+    assert len(every) == 30
+    assert counts_everything(counted) is access.may_count(user)
+    assert set(counted.values_list("pk")) == (every if access.may_count(user) else set())
 
 
 @pytest.mark.parametrize("dimension", sorted(EXPECTED))
@@ -154,6 +167,14 @@ def test_administrator_may_see_exact_counts_marked_not_for_publication(
     assert ">9 <" in row
     helpdesk_page = client_for(helpdesk).get(reverse("reports:statistics"), query).content.decode()
     assert "badge text-bg-warning" not in helpdesk_page
+
+
+def test_only_who_may_read_exact_counts_is_offered_them(
+    planted, administrator, helpdesk, client_for
+):
+    for user, offered in ((administrator, True), (helpdesk, False)):
+        page = client_for(user).get(reverse("reports:statistics"), PERIOD_QUERY).text
+        assert ("exact=1" in page) is offered is access.may_read_exact_counts(user)
 
 
 def test_charts_are_inline_svg_without_any_script(planted, administrator, client_for):

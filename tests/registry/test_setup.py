@@ -1,4 +1,6 @@
-"""The home page per role, the reference data and the demo set-up commands."""
+"""The reference data and the demo set-up commands; headers and language of the pages.
+
+The home page per role: tests/config/test_home.py."""
 
 from __future__ import annotations
 
@@ -17,31 +19,6 @@ from tests.factories import UserFactory
 from tests.logins import device_for, post_code, post_password
 
 pytestmark = pytest.mark.django_db
-
-
-def test_anonymous_visitor_is_sent_to_login(client):
-    response = client.get("/")
-    assert response.status_code == 302
-    assert response.url.startswith("/accounts/login/")
-
-
-@pytest.mark.parametrize(
-    ("role", "expected", "absent"),
-    [
-        ("reporter", [], ["/cases/", "/admin/"]),
-        ("coordinator_a", ["/cases/"], []),
-        ("helpdesk", ["/cases/"], ["/admin/"]),
-        ("administrator", ["/cases/", "/admin/"], []),
-    ],
-)
-def test_home_shows_each_role_where_to_go(roles, client_for, role, expected, absent):
-    response = client_for(roles[role]).get("/")
-    assert response.status_code == 200
-    links = {d["url"] for d in response.context["destinations"]}
-    for url in expected:
-        assert url in links
-    for url in absent:
-        assert url not in links
 
 
 def test_load_reference_data_is_safe_to_run_twice_and_keeps_edits():

@@ -1,91 +1,94 @@
-"""The home page: where each role goes next, and what needs attention today."""
+"""The project's own pages: the home page, which may point at every app's pages."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from registry import casework
-from registry.choices import Role
+from registry import access, casework
+from registry.access import Predicate, requires, signed_in
 
 
 @dataclass(frozen=True)
 class Destination:
+    """A card of the home page: the page it opens, shown to whom that page's gate lets in."""
+
     url_name: str
-    roles: frozenset[str]
+    may: Predicate
     title: Promise
     text: Promise
     action: Promise
 
 
-# Where each role goes after login. URL names that are not (yet) installed are skipped, so the
-# registry app does not import intake or reports (data flows one way, DESIGN.md).
+# Where each role goes after login, in this order. Each card asks the predicate of its page's
+# gate (registry/access.py), so nobody is offered a page that answers 403.
 DESTINATIONS = [
     Destination(
         "intake:submit",
-        frozenset({Role.REPORTER}),
+        access.may_submit,
         _("Report a possible victim"),
         _("Submit a registration. You will get a reference number to follow its status."),
         _("New report"),
     ),
     Destination(
         "intake:my_submissions",
-        frozenset({Role.REPORTER}),
+        access.may_submit,
         _("My reports"),
         _("The reference numbers and status of what you reported."),
         _("View status"),
     ),
     Destination(
         "intake:register",
-        frozenset({Role.COORDINATOR, Role.HELPDESK, Role.ADMINISTRATOR}),
+        access.may_register,
         _("Register a victim"),
         _("Record a new registration, with duplicate check and routing to a coordinator."),
         _("New registration"),
     ),
     Destination(
         "registry:case_list",
-        frozenset({Role.COORDINATOR, Role.HELPDESK, Role.ADMINISTRATOR}),
+        access.may_work_cases,
         _("Cases"),
         _("Your cases, deadlines of reflection periods and handovers."),
         _("Open workspace"),
     ),
     Destination(
         "intake:triage",
-        frozenset({Role.HELPDESK, Role.ADMINISTRATOR}),
+        access.may_triage,
         _("Triage queue"),
         _("Reporter submissions waiting to be accepted, merged or rejected."),
         _("Open queue"),
     ),
     Destination(
         "registry:helpdesk",
-        frozenset({Role.HELPDESK, Role.ADMINISTRATOR}),
+        access.may_coordinate_remotely,
         _("Help desk"),
         _("Cases of regions without a coordinator, and open cases per region."),
         _("Open help desk"),
     ),
     Destination(
         "registry:audit_trail",
-        frozenset({Role.ADMINISTRATOR}),
+        access.may_read_audit,
         _("Audit trail"),
         _("Who viewed, changed, handed over, exported or imported what, and when."),
         _("Read the trail"),
     ),
     Destination(
         "reports:statistics",
-        frozenset({Role.HELPDESK, Role.ADMINISTRATOR}),
+        access.may_count,
         _("Statistics"),
         _("Anonymised figures, charts and downloads for the National Rapporteur."),
         _("View statistics"),
     ),
+    # The card speaks of users, regions and organisations: for those who administer them.
+    # Coordinators reach their own lists in the admin from the navigation (may_use_admin).
     Destination(
         "admin:index",
-        frozenset({Role.ADMINISTRATOR}),
+        access.may_administer,
         _("Administration"),
         _("Users, regions, organisations, the audit trail and exports."),
         _("Open admin"),
@@ -93,24 +96,25 @@ DESTINATIONS = [
 ]
 
 
-def destinations_for(user: object) -> list[dict[str, object]]:
-    role = Role.ADMINISTRATOR if getattr(user, "is_superuser", False) else user.role
-    found = []
-    for item in DESTINATIONS:
-        if role not in item.roles:
-            continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
-            continue
-        found.append({"url": url, "title": item.title, "text": item.text, "action": item.action})
-    return found
+def destinations_for(may: access.PageAnswers) -> list[dict[str, object]]:
+    """The home page's cards for the user whose answers are ``may``, in order."""
+    return [
+        {
+            "url": reverse(item.url_name),
+            "title": item.title,
+            "text": item.text,
+            "action": item.action,
+        }
+        for item in DESTINATIONS
+        if may[item.may]
+    ]
 
 
-@login_required
+@requires(signed_in)
 def home(request: HttpRequest) -> HttpResponse:
-    """After login: where each role goes next."""
-    context = {"destinations": destinations_for(request.user)}
-    if request.user.is_registry_staff:
+    """After login: where each role goes next, and what needs attention today."""
+    may = access.answers_for(request)  # shared with the gate and the navigation
+    context: dict[str, object] = {"destinations": destinations_for(may)}
+    if may[access.may_work_cases]:
         context["reminders"] = casework.reminder_summary(request.user)
-    return render(request, "registry/home.html", context)
+    return render(request, "home.html", context)
