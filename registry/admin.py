@@ -664,7 +664,8 @@ class AssignCoordinatorForm(forms.Form):
         regions = {case.region_id for case in cases}
         self.fields["coordinator"].queryset = (
             User.objects.for_user(user)
-            .filter(role=Role.COORDINATOR, is_active=True, regions__in=regions)
+            .active_coordinators()
+            .filter(regions__in=regions)
             .distinct()
             .order_by("username")
         )
@@ -775,7 +776,7 @@ class CaseAdmin(AuditedPersonalDataMixin, ScopedAdmin):
             coordinator = form.cleaned_data["coordinator"]
             assigned, skipped = 0, 0
             for case in cases:
-                if casework.assignable_coordinators(case.region).filter(pk=coordinator.pk).exists():
+                if case.may_be_coordinated_by(coordinator):
                     case.coordinator = coordinator
                     casework.save_case_change(case, ["coordinator"], request.user, "admin_action")
                     assigned += 1

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.choices import AuditAction, CaseStatus, HandoverStatus
-from registry.models import AuditEvent, Case, Handover, Region, User
+from registry.models import AuditEvent, Case, Handover, Region
 
 if TYPE_CHECKING:
     pass
@@ -48,11 +48,6 @@ def save_case_change(case: Case, changed_fields: list[str], user: Any, screen: s
             case=case,
             details={"fields": sorted(changed_fields), "screen": screen},
         )
-
-
-def assignable_coordinators(region: Region) -> QuerySet:
-    """Active coordinators of ``region``: the only people a case of that region goes to."""
-    return User.objects.coordinators_of(region)
 
 
 # --- handovers -------------------------------------------------------------------------------

@@ -171,7 +171,7 @@ def create_registrations(count: int, seed: int = 2026) -> dict[str, int]:
     means = list(MeansOfControl.objects.all())
     coordinators = {
         region_id: user
-        for user in User.objects.filter(role=Role.COORDINATOR, is_active=True)
+        for user in User.objects.active_coordinators()
         for region_id in user.region_ids
     }
     submitter = User.objects.filter(role=Role.HELPDESK).first()

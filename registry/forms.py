@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry import casework
 from registry.choices import AuditAction, CaseStatus
 from registry.models import Case, Region, User
 from registry.models.cases import allowed_statuses
@@ -113,7 +112,7 @@ class CaseForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.previous_status = self.instance.previous_status
-        self.fields["coordinator"].queryset = casework.assignable_coordinators(self.instance.region)
+        self.fields["coordinator"].queryset = User.objects.coordinators_of(self.instance.region)
         self.fields["coordinator"].empty_label = _("— help desk / unassigned —")
         self.fields["status"].choices = [
             (code, CaseStatus(code).label) for code in allowed_statuses(self.previous_status)

@@ -28,11 +28,13 @@ class UserQuerySet(models.QuerySet):
 
         return access.accounts_for_user(self, user)
 
+    def active_coordinators(self) -> UserQuerySet:
+        """Coordinators whose account is active: the only people cases go to."""
+        return self.filter(role=Role.COORDINATOR, is_active=True)
+
     def coordinators_of(self, region: Any) -> UserQuerySet:
-        """Active coordinators of ``region``: the only people a case of that region goes to."""
-        return self.filter(role=Role.COORDINATOR, is_active=True, regions=region).order_by(
-            "username"
-        )
+        """Active coordinators of ``region`` (a Region or its id), by user name."""
+        return self.active_coordinators().filter(regions=region).order_by("username")
 
 
 class RegistryUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]

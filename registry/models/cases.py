@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from registry import access
@@ -205,6 +206,9 @@ class Case(models.Model):
         super().save(*args, **kwargs)
         self._loaded_status = self.status
 
+    def get_absolute_url(self) -> str:
+        return reverse("registry:case_detail", args=[self.pk])
+
     @classmethod
     def from_db(cls, db: str, field_names: Any, values: Any) -> Case:
         instance = super().from_db(db, field_names, values)
@@ -246,6 +250,13 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_CASE_STATUSES
+
+    def may_be_coordinated_by(self, user: Any) -> bool:
+        """Whether ``user`` (a User or its id) is an active coordinator of the case's region."""
+        from registry.models.accounts import User
+
+        user_id = getattr(user, "pk", user)
+        return User.objects.coordinators_of(self.region_id).filter(pk=user_id).exists()
 
 
 class HandoverQuerySet(EncryptedQuerySet):
@@ -309,3 +320,6 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_region} → {self.to_region} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:handover_detail", args=[self.pk])

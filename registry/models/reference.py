@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from registry.choices import ControlMeans, ExploitationForm, ReporterType, Role
+from registry.choices import ControlMeans, ExploitationForm, ReporterType
 
 
 class RegionQuerySet(models.QuerySet):
@@ -18,9 +18,7 @@ class RegionQuerySet(models.QuerySet):
     def with_coordinator_flag(self) -> RegionQuerySet:
         from registry.models.accounts import User
 
-        coordinators = User.objects.filter(
-            role=Role.COORDINATOR, is_active=True, regions=OuterRef("pk")
-        )
+        coordinators = User.objects.active_coordinators().filter(regions=OuterRef("pk"))
         return self.annotate(has_active_coordinator=Exists(coordinators))
 
     def without_active_coordinator(self) -> RegionQuerySet:

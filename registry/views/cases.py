@@ -187,8 +187,7 @@ def case_detail(request: HttpRequest, pk: object) -> HttpResponse:
             "pending_handover": pending,
             "may_decide": pending is not None and casework.may_decide(pending, user),
             "handover_form": HandoverRequestForm(case=case) if case.is_open else None,
-            "may_take": casework.assignable_coordinators(case.region).filter(pk=user.pk).exists()
-            and case.coordinator_id != user.pk,
+            "may_take": case.may_be_coordinated_by(user) and case.coordinator_id != user.pk,
         },
     )
 
@@ -204,7 +203,7 @@ def case_edit(request: HttpRequest, pk: object) -> HttpResponse:
             casework.apply_status(case, form.previous_status)
             casework.save_case_change(case, form.changed_data, request.user, "case_edit")
             messages.success(request, _("The case has been saved."))
-            return redirect("registry:case_detail", pk=case.pk)
+            return redirect(case)
         messages.error(request, _("The case was not saved: please correct the marked fields."))
     else:
         form = CaseForm(instance=case)
@@ -224,10 +223,10 @@ def case_edit(request: HttpRequest, pk: object) -> HttpResponse:
 def case_take(request: HttpRequest, pk: object) -> HttpResponse:
     """A coordinator of the case's region assigns the case to themself."""
     case = _get_case_for_user(request, pk)
-    if not casework.assignable_coordinators(case.region).filter(pk=request.user.pk).exists():
+    if not case.may_be_coordinated_by(request.user):
         raise PermissionDenied
     if case.coordinator_id != request.user.pk:
         case.coordinator = request.user
         casework.save_case_change(case, ["coordinator"], request.user, "case_take")
     messages.success(request, _("You are now the coordinator of this case."))
-    return redirect("registry:case_detail", pk=case.pk)
+    return redirect(case)

@@ -45,7 +45,7 @@ def handover_request(request: HttpRequest, pk: object) -> HttpResponse:
                 _("Handover to %(region)s requested; the case stays with you until it is accepted.")
                 % {"region": form.cleaned_data["to_region"]},
             )
-            return redirect("registry:case_detail", pk=case.pk)
+            return redirect(case)
     return render(request, "registry/handover_request.html", {"case": case, "form": form})
 
 
@@ -103,7 +103,7 @@ def handover_decide(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                     _("Handover accepted: the case is now in %(region)s. Assign a coordinator.")
                     % {"region": handover.to_region},
                 )
-                return redirect("registry:case_detail", pk=handover.case_id)
+                return redirect(handover.case)
             messages.success(request, _("Handover rejected; the sending region has been told."))
             return redirect("registry:handover_list")
     return render(
@@ -127,6 +127,6 @@ def handover_withdraw(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         casework.withdraw_handover(handover, request.user)
     except casework.HandoverError as error:
         messages.error(request, error.messages[0])
-        return redirect("registry:handover_detail", pk=handover.pk)
+        return redirect(handover)
     messages.success(request, _("The handover request has been withdrawn."))
-    return redirect("registry:case_detail", pk=handover.case_id)
+    return redirect(handover.case)

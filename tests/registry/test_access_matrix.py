@@ -71,7 +71,8 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "admin:password_change_done": (_LOGIN, _LOGIN, 200, 200, _LOGIN, 200),
     "admin:autocomplete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),  # no autocomplete fields
     "admin:jsi18n": (_LOGIN, _LOGIN, 200, 200, _LOGIN, 200),
-    "admin:view_on_site": (_LOGIN, _LOGIN, 404, 404, _LOGIN, 404),  # cases have no public page
+    # "View on site": region A's case opens for whom may see it, 404 for everyone else.
+    "admin:view_on_site": (_LOGIN, _LOGIN, 302, 404, _LOGIN, 302),
     "admin:app_list": (_LOGIN, _LOGIN, 200, 200, _LOGIN, 200),
     "admin/(?P<url>.*)$": (_LOGIN, _LOGIN, 404, 404, _LOGIN, 404),  # the admin's catch-all
     # regions, organisations, users, groups: administrators only

@@ -10,7 +10,6 @@ from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -98,7 +97,7 @@ class Command(BaseCommand):
         base = settings.REGISTRY_BASE_URL.rstrip("/")
         lines = []
         for kind, case, due in items:
-            url = base + reverse("registry:case_detail", args=[case.pk])
+            url = base + case.get_absolute_url()
             if kind == ReminderSent.Kind.REFLECTION_ENDING:
                 what = _("reflection period ends on %(date)s") % {"date": due.isoformat()}
             else:
