@@ -252,7 +252,7 @@ def bench_counting() -> tuple[float, float, bool, int]:
     """(tally, live) best-of-2 seconds of the page's counting, whether both agree, and the
     tally changes not yet compacted (the baseline is the live count the page used before)."""
     from reports.aggregates import COMMAND_LINE, Period, count_registrations
-    from reports.aggregates import registrations_for_statistics as counted
+    from reports.aggregates import counted_registrations as counted
     from reports.dimensions import BREAKDOWNS
     from reports.forms import DEFAULT_CROSS
     from reports.models import TallyChange
@@ -351,7 +351,7 @@ def child(kind: str, rows: int, output: str) -> None:
     """Runs in a subprocess: one export, then prints its time and peak RSS as JSON."""
     _django()
     from registry.crypto import associated_data, get_keyring
-    from reports.columns import PERSONAL_COLUMNS, personal_rows
+    from reports.columns import PERSONAL_EXPORT_COLUMNS, personal_rows
     from reports.resources import PersonalExportResource
     from reports.writers import write_csv
 
@@ -360,7 +360,7 @@ def child(kind: str, rows: int, output: str) -> None:
     started = time.perf_counter()
     with open(output, "wb") as target:
         if kind == "streamed":
-            written = write_csv(target, PERSONAL_COLUMNS, personal_rows(qs)).rows
+            written = write_csv(target, PERSONAL_EXPORT_COLUMNS, personal_rows(qs)).rows
         elif kind == "default":
             dataset = PersonalExportResource().export(
                 qs.select_related("person", "region").prefetch_related("exploitation_forms")

@@ -220,7 +220,7 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 
 # Error reports (debug page, mails) hide every posted value and frame variable.
-DEFAULT_EXCEPTION_REPORTER_FILTER = "registry.reporting.NoPersonalDataFilter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "registry.error_reports.NoPersonalDataFilter"
 
 # Logs never carry request bodies; the registry itself logs no personal values.
 LOGGING = {

@@ -22,7 +22,7 @@ see, so a person and their registrations always go together. Staff may also see 
 confirmation of a registration they saved themselves (``confirmations_for_user``): number,
 routing and flags, never the person.
 
-Counting is a separate rule (``registrations_for_statistics``): administrators and the help
+Counting is a separate rule (``registrations_countable_by``): administrators and the help
 desk count every registration for the national figures, which hold no record.
 
 Pages ask a second kind of question, of the user alone: may they open this page at all? One
@@ -158,7 +158,7 @@ def handovers_for_user(qs: QuerySet, user: User | None) -> QuerySet:
     return qs.none()
 
 
-def registrations_for_statistics(qs: QuerySet, user: User | None) -> QuerySet:
+def registrations_countable_by(qs: QuerySet, user: User | None) -> QuerySet:
     """What a user may *count*: every registration if ``may_count(user)``, else none.
 
     All or nothing, and the reports app relies on it: a count that is not empty by this rule
@@ -271,7 +271,7 @@ def may_count(user: Visitor) -> bool:
     """Administrators and the help desk: statistics and the anonymised dataset, counting every
     registration (DESIGN.md, "Who uses it": administrator "statistics"; the national figures
     are the help desk's task too). Counting exposes no record: aggregates of clear columns,
-    small cells suppressed. What is counted: ``registrations_for_statistics``."""
+    small cells suppressed. What is counted: ``registrations_countable_by``."""
     return not _is_anonymous(user) and (user.is_administrator or user.is_helpdesk)
 
 

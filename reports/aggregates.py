@@ -46,7 +46,7 @@ class Period:
         }
 
 
-def registrations_for_statistics(user: Any, period: Period) -> QuerySet:
+def counted_registrations(user: Any, period: Period) -> QuerySet:
     """The registrations ``user`` may count (through ``for_statistics``) in ``period``: every
     counted registration of the period, or none (``registry.access.may_count``).
 
@@ -64,10 +64,10 @@ def registrations_for_statistics(user: Any, period: Period) -> QuerySet:
 
 
 def counts_everything(registrations: QuerySet) -> bool:
-    """Whether ``registrations`` (from ``registrations_for_statistics``) is every counted
+    """Whether ``registrations`` (from ``counted_registrations``) is every counted
     registration of its period, so the tally may answer for it.
 
-    Counting is all or nothing (``registry.access.registrations_for_statistics``), so the
+    Counting is all or nothing (``registry.access.registrations_countable_by``), so the
     answer is read off the queryset the rule gave instead of asking the rule again: one
     statistics request asks ``may_count`` in the page's gate and once for the rows counted.
     """

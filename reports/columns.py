@@ -25,7 +25,7 @@ MULTI_VALUE_SEPARATOR = interchange.MULTI_SEPARATOR
 
 # The columns are those of the interchange format, defined once in registry.interchange
 # (the import reads the same ones). The personal export writes every column.
-PERSONAL_COLUMNS = list(interchange.COLUMN_NAMES)
+PERSONAL_EXPORT_COLUMNS = list(interchange.COLUMN_NAMES)
 # Columns that hold personal data: only in the personal export.
 PERSONAL_ONLY = set(interchange.PERSONAL_COLUMNS)
 ANONYMISED_COLUMNS = list(interchange.ANONYMISED_COLUMNS)
@@ -78,7 +78,7 @@ def _text(value: Any) -> str:
 
 
 def personal_rows(qs: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[list[str]]:
-    """Rows of PERSONAL_COLUMNS for the registrations of ``qs``, decrypted, in number order."""
+    """Rows of PERSONAL_EXPORT_COLUMNS for the registrations of ``qs``, decrypted, by number."""
     openers = {name: _opener(name) for name in _ENCRYPTED}
     rows = (
         qs.order_by("number")

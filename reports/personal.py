@@ -20,7 +20,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from registry.choices import COUNTED_STATUSES, AuditAction
 from registry.models import AuditEvent, Registration
 from reports.aggregates import Period
-from reports.columns import PERSONAL_COLUMNS, personal_rows
+from reports.columns import PERSONAL_EXPORT_COLUMNS, personal_rows
 from reports.models import ExportGrant
 from reports.writers import ExportResult, csv_chunks, write_xlsx
 
@@ -136,4 +136,4 @@ def personal_response(
 ) -> StreamingHttpResponse | FileResponse:
     """The personal export of ``qs`` as a download (the caller has checked the permission)."""
     make = streaming_csv_response if file_format == "csv" else xlsx_response
-    return make("personal", PERSONAL_COLUMNS, personal_rows(qs), user=user, filters=filters)
+    return make("personal", PERSONAL_EXPORT_COLUMNS, personal_rows(qs), user=user, filters=filters)

@@ -12,7 +12,7 @@ from typing import Any
 
 from import_export import fields, resources
 
-from reports.columns import PERSONAL_COLUMNS, yes_no
+from reports.columns import PERSONAL_EXPORT_COLUMNS, yes_no
 from reports.models import PersonalExport
 
 
@@ -41,8 +41,8 @@ class PersonalExportResource(resources.ModelResource):
 
     class Meta:
         model = PersonalExport
-        fields = tuple(PERSONAL_COLUMNS)
-        export_order = tuple(PERSONAL_COLUMNS)
+        fields = tuple(PERSONAL_EXPORT_COLUMNS)
+        export_order = tuple(PERSONAL_EXPORT_COLUMNS)
 
     def dehydrate_nationality(self, obj: Any) -> str:
         return str(obj.person.nationality or "")

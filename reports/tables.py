@@ -16,8 +16,8 @@ from reports.aggregates import (
     Counts,
     Period,
     count_registrations,
+    counted_registrations,
     counts_everything,
-    registrations_for_statistics,
 )
 from reports.dimensions import BREAKDOWNS, DIMENSIONS, UNKNOWN, Dimension
 from reports.suppression import (
@@ -210,7 +210,7 @@ def build_statistics(
     wanted = [*keys, "year"]
     if cross:
         wanted += [key for key in cross if key not in wanted]
-    qs = registrations_for_statistics(user, period)
+    qs = counted_registrations(user, period)
     everything_in = period if counts_everything(qs) else None
     counts: Counts = count_registrations(qs, wanted, [cross] if cross else [], everything_in)
     stats = Statistics(period, k, cell(counts.total, k), cell(counts.persons, k))

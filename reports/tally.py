@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from reports.aggregates import COMMAND_LINE, Period, count_registrations
-from reports.aggregates import registrations_for_statistics as counted
+from reports.aggregates import counted_registrations as counted
 from reports.dimensions import BREAKDOWNS
 
 

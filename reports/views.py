@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from registry.access import may_count, may_read_exact_counts, requires
 from reports import charts
-from reports.aggregates import registrations_for_statistics
+from reports.aggregates import counted_registrations
 from reports.anonymise import anonymised_rows, plan_for
 from reports.columns import ANONYMISED_COLUMNS
 from reports.forms import bound_form
@@ -109,7 +109,7 @@ def anonymised(request: HttpRequest) -> HttpResponse:
     form, valid = _valid_form(request)
     context: dict[str, Any] = {"form": form, "k": small_cell_k()}
     if valid:
-        qs = registrations_for_statistics(request.user, form.period)
+        qs = counted_registrations(request.user, form.period)
         plan = plan_for(qs, small_cell_k(), form.cleaned_data["age_bands"])
         context.update(
             summary=plan.summary, query=urlencode(form.query()), columns=ANONYMISED_COLUMNS
@@ -126,7 +126,7 @@ def anonymised_download(request: HttpRequest, file_format: str) -> HttpResponse:
     form, valid = _valid_form(request)
     if not valid:
         return render(request, "reports/anonymised.html", {"form": form}, status=400)
-    qs = registrations_for_statistics(request.user, form.period)
+    qs = counted_registrations(request.user, form.period)
     summary, rows = anonymised_rows(qs, small_cell_k(), form.cleaned_data["age_bands"])
     filters = {**form.period.as_filters(), "age_bands": form.cleaned_data["age_bands"]}
     make = streaming_csv_response if file_format == "csv" else xlsx_response

@@ -76,7 +76,7 @@ class RegistrationQuerySet(EncryptedQuerySet):
 
     def for_statistics(self, user: Any) -> RegistrationQuerySet:
         """The registrations ``user`` may count in aggregate figures (never row access)."""
-        return access.registrations_for_statistics(self, user)
+        return access.registrations_countable_by(self, user)
 
     def awaiting_triage(self) -> RegistrationQuerySet:
         return self.filter(status=SubmissionStatus.SUBMITTED)

@@ -14,7 +14,7 @@ import pytest
 from registry.choices import Gender, Shelter, SubmissionStatus
 from registry.models import Case, Registration
 from reports.aggregates import COMMAND_LINE, Period, count_registrations
-from reports.aggregates import registrations_for_statistics as counted
+from reports.aggregates import counted_registrations as counted
 from tests.factories import PersonFactory, RegionFactory, RegistrationFactory
 
 ALL = Period()

@@ -21,7 +21,7 @@ from registry.choices import AuditAction, Role
 from registry.models import AuditEvent
 from registry.models.people import family_name_index
 from registry.second_factor import SESSION_KEY as SECOND_FACTOR_SESSION_KEY
-from reports.columns import PERSONAL_COLUMNS
+from reports.columns import PERSONAL_EXPORT_COLUMNS
 from reports.models import GRANT_LIFETIME, ExportGrant
 from reports.writers import FORMULA_PREFIXES, neutralise
 from tests.factories import (
@@ -100,7 +100,7 @@ def test_command_export_neutralises_every_leading_formula_character(hostile, exp
         code_for(exporter),
     )
     rows = list(csv.DictReader(io.StringIO(target.read_bytes().decode("utf-8"), newline="")))
-    assert list(rows[0]) == PERSONAL_COLUMNS
+    assert list(rows[0]) == PERSONAL_EXPORT_COLUMNS
     names = sorted(row["family_name"] for row in rows)
     assert names == sorted(f"'{p}HYPERLINK(x{i})" for i, p in enumerate(FORMULA_PREFIXES))
     assert {row["exploitation_forms"] for row in rows} == {"labour"}
@@ -123,8 +123,8 @@ def test_xlsx_export_neutralises_too(hostile, exporter, tmp_path):
     )
     sheet = load_workbook(target, read_only=True).active
     values = list(sheet.iter_rows(values_only=True))
-    assert list(values[0]) == PERSONAL_COLUMNS
-    family = {row[PERSONAL_COLUMNS.index("family_name")] for row in values[1:]}
+    assert list(values[0]) == PERSONAL_EXPORT_COLUMNS
+    family = {row[PERSONAL_EXPORT_COLUMNS.index("family_name")] for row in values[1:]}
     assert all(name.startswith("'") for name in family)
     assert all(isinstance(v, str) or v is None for row in values[1:] for v in row)
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from registry import access
 from registry.crypto import Keyring
 from registry.models import Person
-from reports.aggregates import COMMAND_LINE, Period, counts_everything, registrations_for_statistics
+from reports.aggregates import COMMAND_LINE, Period, counted_registrations, counts_everything
 from reports.tables import build_statistics
 from tests.reports.conftest import PLANTED_PERIOD, PLANTED_SECRET
 
@@ -48,8 +48,8 @@ def test_a_user_counts_every_registration_or_none_as_may_count_says(planted, rol
     """The tally answers for every registration of a period (``counts_everything``), so what a
     user counts must be all or nothing, and the rule is asked once: registry.access.may_count."""
     user = roles[role]
-    counted = registrations_for_statistics(user, PLANTED_PERIOD)
-    every = set(registrations_for_statistics(COMMAND_LINE, PLANTED_PERIOD).values_list("pk"))
+    counted = counted_registrations(user, PLANTED_PERIOD)
+    every = set(counted_registrations(COMMAND_LINE, PLANTED_PERIOD).values_list("pk"))
     assert len(every) == 30
     assert counts_everything(counted) is access.may_count(user)
     assert set(counted.values_list("pk")) == (every if access.may_count(user) else set())

@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from registry.models import User
 from registry.second_factor import check_code
-from reports.aggregates import COMMAND_LINE, Period, registrations_for_statistics
+from reports.aggregates import COMMAND_LINE, Period, counted_registrations
 from reports.anonymise import anonymised_rows
-from reports.columns import ANONYMISED_COLUMNS, PERSONAL_COLUMNS, personal_rows
+from reports.columns import ANONYMISED_COLUMNS, PERSONAL_EXPORT_COLUMNS, personal_rows
 from reports.dimensions import AGE_SCHEMES
 from reports.management.commands._common import (
     atomic_file,
@@ -101,7 +101,7 @@ class Command(BaseCommand):
                 result = self._write(
                     temporary,
                     file_format,
-                    PERSONAL_COLUMNS,
+                    PERSONAL_EXPORT_COLUMNS,
                     personal_rows(personal_queryset(user, period)),
                 )
         finally:
@@ -135,7 +135,7 @@ class Command(BaseCommand):
 
     def _anonymised(self, user: Any, period: Period, options: dict[str, Any], target: Any) -> None:
         k = options["k"] or small_cell_k()
-        qs = registrations_for_statistics(user or COMMAND_LINE, period)
+        qs = counted_registrations(user or COMMAND_LINE, period)
         summary, rows = anonymised_rows(qs, k, options["age_bands"])
         with atomic_file(target) as temporary:
             result = self._write(temporary, options["format"], ANONYMISED_COLUMNS, rows)
