@@ -23,7 +23,9 @@ from registry.registering import Outcome, Recorded
 NEW_PERSON = "new"
 
 # The saves below are all-or-nothing and, like registering.record, join the caller's
-# transaction without a savepoint of their own (see there why).
+# transaction without a savepoint of their own (see there why). The staff save and the
+# submission write only through record(), which is that transaction; triage's decisions write
+# more, so they open it themselves.
 
 
 def typed_indexes(data: dict[str, Any], outcome: Outcome) -> Indexes | None:
@@ -48,7 +50,6 @@ def possible_matches(user: User, indexes: Indexes | None) -> list[Match]:
     return find_matches(user, indexes)
 
 
-@transaction.atomic(savepoint=False)
 def register(
     user: User,
     data: dict[str, Any],
@@ -80,7 +81,6 @@ def register(
     return recorded
 
 
-@transaction.atomic(savepoint=False)
 def submit(user: User, data: dict[str, Any], outcome: Outcome | None = None) -> Registration:
     """A reporter's submission: waits for triage, so no case and no routing yet.
 
