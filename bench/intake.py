@@ -39,7 +39,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_PATH = Path("/tmp/intake_bench.sqlite3")  # noqa: S108 - a throwaway benchmark database
+# A throwaway benchmark database; BENCH_SQLITE names another file (for runs side by side).
+DB_PATH = Path(os.environ.get("BENCH_SQLITE", "/tmp/intake_bench.sqlite3"))  # noqa: S108
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 
 PERSONS = int(os.environ.get("BENCH_PERSONS", "1000000"))
@@ -106,10 +107,11 @@ def ms(seconds: float) -> float:
 
 
 def intake_fields() -> dict[str, list[str]]:
-    """The intake's fields by the model they are stored on, as intake.services saves them
-    (the residence status goes on the case; the estimated age becomes the registration's age)."""
+    """The intake's fields by the model they are stored on, as registry.registering records
+    them (the residence status goes on the case; the estimated age becomes the registration's
+    age)."""
     from intake.forms import PERSONAL_FORM_FIELDS
-    from intake.services import PERSON_STAT_FIELDS, REGISTRATION_FIELDS
+    from registry.registering import PERSON_STAT_FIELDS, REGISTRATION_FIELDS
 
     return {
         "Registration": [*REGISTRATION_FIELDS, "exploitation_forms", "means_of_control"],

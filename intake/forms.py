@@ -1,7 +1,8 @@
 """The intake forms: staff registration in steps, the reporter's submission, triage actions.
 
-The forms validate and state the rules (intake.rules); intake.services saves. Every field has
-plain-language help text, since the people typing are often in a hurry.
+The forms validate with the registry's rules of a registration record (registry.registering,
+the same validator the CSV import uses) and say what those rules will do; intake.services
+saves. Every field has plain-language help text, since the people typing are often in a hurry.
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from intake import rules
-from registry import municipalities
+from registry import municipalities, registering
 from registry.choices import (
     LEGAL_DUTY_REPORTERS,
     ConsentSigner,
@@ -383,7 +383,7 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.outcome: rules.Outcome | None = None
+        self.outcome: registering.Outcome | None = None
 
     @cached_property
     def helper(self) -> FormHelper:
@@ -404,68 +404,19 @@ class RegistrationForm(forms.Form):
     def registered_on_value(self, cleaned: dict[str, Any]) -> datetime.date:
         return cleaned.get("registered_on") or _today()
 
-    def clean_registered_on(self) -> datetime.date:
-        day = self.cleaned_data["registered_on"]
-        if day > _today():
-            raise forms.ValidationError(rules.DATE_IN_FUTURE, code="future")
-        return day
-
-    def clean_date_of_birth(self) -> datetime.date | None:
-        dob = self.cleaned_data.get("date_of_birth")
-        if dob is not None and dob > _today():
-            raise forms.ValidationError(rules.DOB_IN_FUTURE, code="future")
-        return dob
-
-    def clean_estimated_age(self) -> int | None:
-        age = self.cleaned_data.get("estimated_age")
-        if age is not None and not 0 <= age <= rules.MAX_AGE:
-            raise forms.ValidationError(rules.AGE_OUT_OF_RANGE, code="age")
-        return age
-
     def clean(self) -> dict[str, Any]:
+        """The registry's rules of a registration record (registering.check), on the values
+        as this form knows them; the outcome is kept for the check page and the save."""
         cleaned = super().clean()
-        day = self.registered_on_value(cleaned)
-        dob = cleaned.get("date_of_birth")
-        if dob is not None:
-            age = rules.age_on(day, dob)
-            if age is not None and not 0 <= age <= rules.MAX_AGE:
-                self.add_error("date_of_birth", rules.AGE_OUT_OF_RANGE)
-        error = rules.sector_error(cleaned.get("sector", ""), cleaned.get("exploitation_forms", []))
-        if error:
-            self.add_error("sector", error)
-        start, end = cleaned.get("exploitation_start"), cleaned.get("exploitation_end")
-        if start and end and end < start:
-            self.add_error("exploitation_end", rules.END_BEFORE_START)
-        if cleaned.get("consent_registration") and not cleaned.get("consent_signed_by"):
-            self.add_error("consent_signed_by", rules.CONSENT_NEEDS_SIGNER)
-        error = municipalities.country_error(
-            cleaned.get("exploitation_country", ""), cleaned.get("exploitation_municipality")
-        )
-        if error:
-            self.add_error("exploitation_municipality", error)
-        if self.errors:
-            return cleaned
-        self.outcome = rules.decide(
-            registered_on=day,
-            date_of_birth=dob,
-            estimated_age=cleaned.get("estimated_age"),
-            believed_minor=cleaned.get("believed_minor", False),
-            unaccompanied_minor=cleaned.get("unaccompanied_minor", False),
-            residence_status=cleaned.get("residence_status", ""),
-            reporter_type=self.reporter_type_value(cleaned),
-            consent_registration=cleaned.get("consent_registration", False),
-            immediate_danger=cleaned.get("immediate_danger", False),
-        )
-        age = self.outcome.age
-        signer = cleaned.get("consent_signed_by")
-        if (
-            cleaned.get("consent_registration")
-            and age is not None
-            and age < rules.CONSENT_OWN_SIGNATURE_AGE
-            and signer != ConsentSigner.GUARDIAN
-        ):
-            self.add_error("consent_signed_by", rules.GUARDIAN_UNDER_16)
-            self.outcome = None
+        values = {
+            **cleaned,
+            "registered_on": self.registered_on_value(cleaned),
+            "reporter_type": self.reporter_type_value(cleaned),
+        }
+        checked = registering.check(values, today=_today())
+        for field, message in checked.errors.items():
+            self.add_error(field if field in self.fields else None, message)
+        self.outcome = None if self.errors else checked.outcome
         return cleaned
 
     # Shared pieces of the layouts -------------------------------------------------------------
@@ -682,7 +633,7 @@ class ReporterSubmissionForm(RegistrationForm):
         )
 
     def _anonymous_by_default(self) -> bool:
-        return rules.is_anonymous(self.fixed_reporter_type, False)
+        return registering.is_anonymous(self.fixed_reporter_type, False)
 
 
 class TriageForm(forms.Form):

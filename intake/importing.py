@@ -20,20 +20,24 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from intake import rules
 from intake.matching import find_exact, indexes_for
-from registry.choices import Gender, SubmissionStatus
+from registry import registering
+from registry.choices import AuditAction
 from registry.interchange import BY_NAME, COLUMN_NAMES, header_errors, parse_row
 from registry.models import (
     AuditEvent,
-    FormOfExploitation,
-    Person,
     Region,
     Registration,
     RegistrationNumberSequence,
 )
 
 MAX_ERRORS_SHOWN = 50
+# The interchange columns whose registry field has another name: an import row's age is the
+# age given in place of a date of birth (derived from the date of birth when there is one).
+FIELD_OF_COLUMN = {"age_at_registration": "estimated_age"}
+COLUMN_OF_FIELD = {field: column for column, field in FIELD_OF_COLUMN.items()}
+# Columns read by the import itself, not fields of the registration.
+NOT_FIELDS = ("registration_number", "region")
 
 
 @dataclass(frozen=True)
@@ -88,35 +92,43 @@ def read_csv(data: str | bytes) -> tuple[list[str], list[dict[str, str]]]:
     return headers, list(reader)
 
 
+def registration_values(values: dict[str, Any], region: Region | None) -> dict[str, Any]:
+    """The registry's values of one parsed row (registering.check and record take them): by
+    field name, the region resolved, an empty cell left out (unknown)."""
+    found = {
+        FIELD_OF_COLUMN.get(name, name): value
+        for name, value in values.items()
+        if name not in NOT_FIELDS and value is not None and not name.startswith("_")
+    }
+    if region is not None:
+        found["region"] = region
+    return found
+
+
 def _check_row(
     number: int, values: dict[str, Any], regions: dict[str, Region], today: datetime.date
-) -> list[RowError]:
+) -> tuple[list[RowError], registering.Outcome | None]:
+    """The row's errors by column, and the registry's outcome for it when it has none.
+
+    The rules of a registration are the registry's (registering.check, as for the forms);
+    what is checked here belongs to the CSV: the region code and the age this format needs
+    when the date of birth is empty.
+    """
     errors = []
-
-    def bad(column: str, message: Any) -> None:
-        errors.append(RowError(number, column, str(message)))
-
-    registered_on = values["registered_on"]
-    if registered_on and registered_on > today:
-        bad("registered_on", rules.DATE_IN_FUTURE)
     if values["region"] and values["region"] not in regions:
-        bad("region", "unknown region code")
-    dob = values["date_of_birth"]
-    if dob is not None:
-        if dob > today:
-            bad("date_of_birth", rules.DOB_IN_FUTURE)
-        elif registered_on:
-            age = rules.age_on(registered_on, dob)
-            if age is None or not 0 <= age <= rules.MAX_AGE:
-                bad("date_of_birth", rules.AGE_OUT_OF_RANGE)
-    elif values["age_at_registration"] is None:
-        bad("age_at_registration", "required when date_of_birth is empty")
-    if values["age_at_registration"] is not None and values["age_at_registration"] > rules.MAX_AGE:
-        bad("age_at_registration", rules.AGE_OUT_OF_RANGE)
-    error = rules.sector_error(values["sector"] or "", values["exploitation_forms"])
-    if error:
-        bad("sector", error)
-    return errors
+        errors.append(RowError(number, "region", "unknown region code"))
+    if values["date_of_birth"] is None and values["age_at_registration"] is None:
+        errors.append(
+            RowError(number, "age_at_registration", "required when date_of_birth is empty")
+        )
+    checked = registering.check(
+        registration_values(values, regions.get(values["region"] or "")), today=today
+    )
+    errors += [
+        RowError(number, COLUMN_OF_FIELD.get(field, field), message)
+        for field, message in checked.errors.items()
+    ]
+    return errors, (None if errors else checked.outcome)
 
 
 def validate(
@@ -134,7 +146,8 @@ def validate(
         values, cell_errors = parse_row(row)
         errors += [RowError(number, e.column, e.message) for e in cell_errors]
         if not cell_errors:
-            errors += _check_row(number, values, regions, today)
+            row_errors, values["_outcome"] = _check_row(number, values, regions, today)
+            errors += row_errors
         given = values.get("registration_number")
         if given:
             if given in seen_numbers:
@@ -180,71 +193,38 @@ def _reserve_given_numbers(parsed: list[dict[str, Any]]) -> None:
             sequence.save(update_fields=["last"])
 
 
-def _person_for(values: dict[str, Any], anonymous: bool) -> tuple[Person, bool]:
-    """(person, created): an exact blind-index match, or a new (possibly anonymous) person."""
-    registered_on = values["registered_on"]
-    year, estimated = rules.year_of_birth(
-        registered_on, values["date_of_birth"], values["age_at_registration"]
-    )
-    if not anonymous:
-        existing = find_exact(
-            indexes_for(
+def _save(parsed: list[dict[str, Any]], result: ImportResult) -> None:
+    _reserve_given_numbers(parsed)
+    for values in parsed:
+        outcome: registering.Outcome = values["_outcome"]
+        fields = registration_values(values, values["_region"])
+        person, indexes = None, None
+        if not outcome.anonymous:
+            # An exact match (names and date of birth, or document) links the row to that
+            # person; otherwise the same indexes are stored on the new person.
+            ix = indexes_for(
                 family_name=values["family_name"] or "",
                 given_names=values["given_names"] or "",
                 date_of_birth=values["date_of_birth"],
-                year_of_birth=year,
+                year_of_birth=outcome.year_of_birth,
                 id_document_number=values["id_document_number"] or "",
+                near_years=False,
             )
-        )
-        if existing is not None:
-            return existing, False
-    person = Person(
-        is_anonymous=anonymous,
-        gender=values["gender"] or Gender.UNKNOWN,
-        nationality=values["nationality"] or "",
-        year_of_birth=year,
-        year_of_birth_estimated=estimated,
-    )
-    if not anonymous:
-        for name in ("given_names", "family_name", "date_of_birth", "id_document_number"):
-            if values[name] not in (None, ""):
-                setattr(person, name, values[name])
-    person.save()
-    return person, True
-
-
-def _save(parsed: list[dict[str, Any]], result: ImportResult) -> None:
-    forms = {f.code: f for f in FormOfExploitation.objects.all()}
-    _reserve_given_numbers(parsed)
-    for values in parsed:
-        consent = bool(values["consent_registration"])
-        anonymous = rules.is_anonymous(values["reporter_type"], consent)
-        person, created = _person_for(values, anonymous)
-        age = rules.age_on(
-            values["registered_on"], values["date_of_birth"], values["age_at_registration"]
-        )
-        registration = Registration(
-            number=values["registration_number"] or "",
+            person, indexes = find_exact(ix), ix.stored
+        recorded = Registration.objects.record(
+            fields,
+            source="import",
+            outcome=outcome,
             person=person,
-            registered_on=values["registered_on"],
-            reporter_type=values["reporter_type"],
-            region=values["_region"],
-            sector=values["sector"] or "",
-            exploitation_country=values["exploitation_country"] or "",
-            file_type=values["file_type"] or Registration._meta.get_field("file_type").default,
-            consent_registration=consent,
-            consent_care=bool(values["consent_care"]),
-            age_at_registration=age,
-            is_minor=rules.is_minor(age),
-            status=SubmissionStatus.ACCEPTED,
+            indexes=indexes,
+            number=values["registration_number"] or "",
+            # One event for the whole file (import_rows), not one per row.
+            audit=False,
         )
-        registration.save()
-        if values["exploitation_forms"]:
-            registration.exploitation_forms.add(*(forms[c] for c in values["exploitation_forms"]))
         result.registrations_created += 1
-        result.persons_created += int(created)
-        result.persons_linked += int(not created)
-        result.numbers.append(registration.number)
+        result.persons_created += int(recorded.person_created)
+        result.persons_linked += int(not recorded.person_created)
+        result.numbers.append(recorded.registration.number)
 
 
 def import_rows(
@@ -265,7 +245,7 @@ def import_rows(
         with transaction.atomic():
             _save(parsed, result)
             AuditEvent.record(
-                "import",
+                AuditAction.IMPORT,
                 user=user,
                 actor_name=actor_name,
                 details={

@@ -15,13 +15,9 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from registry import registering
 from registry.models import Person, Registration
-from registry.models.people import (
-    document_index,
-    family_name_index,
-    name_dob_index,
-    phonetic_indexes,
-)
+from registry.models.people import BlindIndexes, blind_indexes
 
 YEAR_TOLERANCE = 2
 
@@ -55,13 +51,25 @@ class Match:
 
 @dataclass(frozen=True)
 class Indexes:
-    """The blind indexes of the typed values."""
+    """The blind indexes of the typed values: those a new person with these values stores
+    (``stored``, handed to the registry's constructor so they are worked out once), and the
+    phonetic index of each year within YEAR_TOLERANCE of the year of birth."""
 
-    name_dob: str | None
-    document: str | None
-    family: str | None
+    stored: BlindIndexes
     phonetic: tuple[str, ...]
     year: int | None
+
+    @property
+    def name_dob(self) -> str | None:
+        return self.stored.name_dob
+
+    @property
+    def document(self) -> str | None:
+        return self.stored.document
+
+    @property
+    def family(self) -> str | None:
+        return self.stored.family_name
 
     @property
     def empty(self) -> bool:
@@ -76,22 +84,25 @@ def indexes_for(
     year_of_birth: int | None = None,
     id_document_country: str = "",
     id_document_number: str = "",
+    near_years: bool = True,
 ) -> Indexes:
-    family = family_name or ""
-    year = date_of_birth.year if date_of_birth else year_of_birth
-    years = range(year - YEAR_TOLERANCE, year + YEAR_TOLERANCE + 1) if year else range(0)
-    phonetic = phonetic_indexes(family, years) if family else ()
-    return Indexes(
-        name_dob=name_dob_index(family, given_names, date_of_birth)
-        if family and given_names and date_of_birth
-        else None,
-        document=document_index(id_document_country, id_document_number)
-        if id_document_number
-        else None,
-        family=family_name_index(family) if family else None,
-        phonetic=phonetic,
-        year=year,
+    """The indexes of typed values. ``year_of_birth`` as worked out already (the outcome of
+    registering.check), else from the date of birth; ``near_years=False`` for an exact lookup
+    (find_exact), which needs no phonetic index of the years around."""
+    if year_of_birth is None and date_of_birth is not None:
+        year_of_birth, _estimated = registering.year_of_birth(date_of_birth)
+    year = year_of_birth
+    near = range(year - YEAR_TOLERANCE, year + YEAR_TOLERANCE + 1) if year and near_years else ()
+    stored = blind_indexes(
+        family_name=family_name,
+        given_names=given_names,
+        date_of_birth=date_of_birth,
+        year_of_birth=year,
+        id_document_country=id_document_country,
+        id_document_number=id_document_number,
+        near_years=near,
     )
+    return Indexes(stored=stored, phonetic=stored.phonetic_near, year=year)
 
 
 def _query(ix: Indexes) -> Q | None:

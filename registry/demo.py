@@ -16,6 +16,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
+from registry import registering
 from registry.access import needs_second_factor
 from registry.choices import (
     SECTORS_BY_FORM,
@@ -209,8 +210,8 @@ def create_registrations(count: int, seed: int = 2026) -> dict[str, int]:
                 sector=rng.choice(sectors + ["unknown"]),
                 exploitation_country=rng.choice(["NL"] * 7 + ["BE", "DE", person.nationality]),
                 scope=rng.choice([Scope.DOMESTIC, Scope.CROSS_BORDER, Scope.CROSS_BORDER]),
-                is_minor=age is not None and age < 18,
-                unaccompanied_minor=age is not None and age < 18 and rng.random() < 0.3,
+                is_minor=registering.is_minor(age),
+                unaccompanied_minor=registering.is_minor(age) and rng.random() < 0.3,
                 immediate_danger=rng.random() < 0.04,
                 file_type=_weighted(
                     rng,
@@ -225,7 +226,11 @@ def create_registrations(count: int, seed: int = 2026) -> dict[str, int]:
                 consent_signed_by=(
                     ""
                     if not consent or has_legal_duty(reporter_type)
-                    else (ConsentSigner.GUARDIAN if age is not None and age < 16 else "victim")
+                    else (
+                        ConsentSigner.GUARDIAN
+                        if age is not None and age < registering.CONSENT_OWN_SIGNATURE_AGE
+                        else ConsentSigner.VICTIM
+                    )
                 ),
                 age_at_registration=age,
                 status=SubmissionStatus.SUBMITTED if from_reporter else SubmissionStatus.ACCEPTED,
@@ -256,8 +261,9 @@ def _new_person(
         is_anonymous=anonymous,
     )
     if anonymous:
-        person.year_of_birth = registered_on.year - age
-        person.year_of_birth_estimated = True
+        person.year_of_birth, person.year_of_birth_estimated = registering.year_of_birth(
+            None, age, on=registered_on
+        )
     else:
         first = fake.first_name_female() if gender == Gender.FEMALE else fake.first_name_male()
         person.given_names = first
@@ -267,8 +273,9 @@ def _new_person(
                 days=age * 365 + rng.randrange(0, 365)
             )
         else:
-            person.year_of_birth = registered_on.year - age
-            person.year_of_birth_estimated = True
+            person.year_of_birth, person.year_of_birth_estimated = registering.year_of_birth(
+                None, age, on=registered_on
+            )
         person.phone = fake.phone_number() if rng.random() < 0.6 else ""
         if rng.random() < 0.4:
             person.id_document_country = nationality

@@ -14,8 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from intake import rules, services
+from intake import services
 from intake.forms import PERSONAL_FORM_FIELDS, StaffRegistrationForm, legal_duty_codes
+from registry import registering
 from registry.access import may_register, requires
 from registry.choices import ExploitationForm
 from registry.models import Case, Registration
@@ -85,7 +86,9 @@ def register(request: HttpRequest) -> HttpResponse:
     step = request.POST.get("step", STEP_REVIEW)
     if not form.is_valid() or step == STEP_EDIT:
         return _form_page(request, form)
-    matches = services.possible_matches(request.user, form.cleaned_data, form.outcome)
+    # Worked out once: the same indexes find the matches and are stored on a new person.
+    indexes = services.typed_indexes(form.cleaned_data, form.outcome)
+    matches = services.possible_matches(request.user, indexes)
     if step != STEP_SAVE:
         return _review_page(request, form, matches)
 
@@ -107,6 +110,7 @@ def register(request: HttpRequest) -> HttpResponse:
         form.outcome,
         link_to=link_to,
         matches_shown=len(matches),
+        indexes=indexes,
     )
     messages.success(
         request,
@@ -129,7 +133,7 @@ def registered(request: HttpRequest, pk: Any) -> HttpResponse:
             .select_related("coordinator")
             .first()
         )
-    nidos = case is not None and rules.needs_nidos(
+    nidos = case is not None and registering.needs_nidos(
         registration.is_minor, registration.unaccompanied_minor, case.residence_status
     )
     return render(

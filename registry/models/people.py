@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from registry import access
+from registry import access, registering
 from registry.choices import Gender
 from registry.crypto import blind_index, normalise, phonetic_key
 from registry.fields import (
@@ -44,6 +45,16 @@ PERSONAL_FIELDS = (
 )
 
 
+# The personal fields the year of birth and the blind indexes are worked out from.
+DERIVATION_SOURCES = (
+    "family_name",
+    "given_names",
+    "date_of_birth",
+    "id_document_country",
+    "id_document_number",
+)
+
+
 def name_dob_index(family_name: str, given_names: str, date_of_birth: datetime.date) -> str | None:
     return blind_index("name_dob", family_name, given_names, date_of_birth.isoformat())
 
@@ -72,6 +83,63 @@ def phonetic_indexes(family_name: str, years: Iterable[int]) -> tuple[str, ...]:
     if not key:
         return ()
     return tuple(i for year in years if (i := blind_index("phonetic", key, str(year))))
+
+
+@dataclass(frozen=True)
+class BlindIndexes:
+    """The blind indexes of one person's values: the four a Person stores, and the phonetic
+    index of each of the years asked for besides (duplicate matching looks around the year)."""
+
+    family_name: str | None = None
+    name_dob: str | None = None
+    document: str | None = None
+    phonetic: str | None = None
+    phonetic_near: tuple[str, ...] = ()
+
+    def columns(self) -> dict[str, str | None]:
+        return {
+            "bi_family_name": self.family_name,
+            "bi_name_dob": self.name_dob,
+            "bi_document": self.document,
+            "bi_phonetic": self.phonetic,
+        }
+
+
+def blind_indexes(
+    *,
+    family_name: str = "",
+    given_names: str = "",
+    date_of_birth: datetime.date | None = None,
+    year_of_birth: int | None = None,
+    id_document_country: str = "",
+    id_document_number: str = "",
+    near_years: Iterable[int] = (),
+) -> BlindIndexes:
+    """The blind indexes of these values, each worked out once (BLIND_INDEX_SOURCES).
+
+    ``year_of_birth`` is the person's (registering.year_of_birth; the phonetic index goes with
+    it). ``near_years``: the years whose phonetic index is wanted besides; a year asked for
+    twice (the own one among them) costs one HMAC, and the phonetic key one transliteration.
+    """
+    family = family_name or ""
+    year = year_of_birth
+    wanted = list(dict.fromkeys([*([year] if year else []), *near_years]))
+    phonetic: dict[int, str | None] = {}
+    if family and wanted:
+        key = phonetic_key(family)
+        if key:
+            phonetic = {y: blind_index("phonetic", key, str(y)) for y in wanted}
+    return BlindIndexes(
+        family_name=family_name_index(family) if family else None,
+        name_dob=name_dob_index(family, given_names or "", date_of_birth)
+        if family and date_of_birth
+        else None,
+        document=document_index(id_document_country or "", id_document_number)
+        if id_document_number
+        else None,
+        phonetic=phonetic.get(year) if year else None,
+        phonetic_near=tuple(i for y in near_years if (i := phonetic.get(y))),
+    )
 
 
 class PersonQuerySet(EncryptedQuerySet):
@@ -163,11 +231,11 @@ class Person(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.is_anonymous:
             self._clear_personal_fields()
-        dob = self.__dict__.get("date_of_birth")
-        if isinstance(dob, datetime.date) and not isinstance(dob, Ciphertext):
-            self.year_of_birth = dob.year
-            self.year_of_birth_estimated = False
-        self._refresh_blind_indexes()
+        if self.__dict__.get("_derived_from") != self._derivation_sources():
+            dob = self.__dict__.get("date_of_birth")
+            if isinstance(dob, datetime.date):  # typed, not a token read back (Ciphertext)
+                self.year_of_birth, self.year_of_birth_estimated = registering.year_of_birth(dob)
+            self._refresh_blind_indexes()
         adding = self._state.adding
         super().save(*args, **kwargs)
         self._loaded_year_of_birth = self.year_of_birth
@@ -205,29 +273,44 @@ class Person(models.Model):
     def has_personal_data(self) -> bool:
         return any(self.__dict__.get(name) not in (None, "") for name in PERSONAL_FIELDS)
 
+    def keep_derived(self, indexes: BlindIndexes) -> None:
+        """Store ``indexes`` as this person's blind indexes, worked out by the caller (with the
+        year of birth now set) from the values now on this person: registry.registering does
+        so once per save. save() works them out again only if one of those values changes."""
+        for column, value in indexes.columns().items():
+            setattr(self, column, value)
+        self._derived_from = self._derivation_sources()
+
+    def _derivation_sources(self) -> tuple[Any, ...]:
+        state = self.__dict__
+        return (
+            *(state.get(name) for name in DERIVATION_SOURCES),
+            state.get("year_of_birth"),
+            state.get("is_anonymous"),
+        )
+
     def _refresh_blind_indexes(self) -> None:
         touched = {name for name in PERSONAL_FIELDS if self._touched(name)}
         year_changed = getattr(self, "_loaded_year_of_birth", object()) != self.year_of_birth
-        if touched & {"family_name", "given_names", "date_of_birth"} or year_changed:
-            family = self.family_name or ""
-            given = self.given_names or ""
-            dob = self.date_of_birth
-            self.bi_family_name = family_name_index(family) if family else None
-            self.bi_name_dob = name_dob_index(family, given, dob) if family and dob else None
-            self.bi_phonetic = (
-                phonetic_index(family, self.year_of_birth)
-                if family and self.year_of_birth
-                else None
-            )
-        if touched & {"id_document_country", "id_document_number"}:
-            country, number = self.id_document_country or "", self.id_document_number or ""
-            self.bi_document = document_index(country, number) if number else None
+        names = bool(touched & {"family_name", "given_names", "date_of_birth"}) or year_changed
+        document = bool(touched & {"id_document_country", "id_document_number"})
+        if not (names or document):
+            return
+        # Only the touched group's values are read (reading one decrypts it).
+        found = blind_indexes(
+            family_name=(self.family_name or "") if names else "",
+            given_names=(self.given_names or "") if names else "",
+            date_of_birth=self.date_of_birth if names else None,
+            year_of_birth=self.year_of_birth if names else None,
+            id_document_country=(self.id_document_country or "") if document else "",
+            id_document_number=(self.id_document_number or "") if document else "",
+        )
+        if names:
+            self.bi_family_name, self.bi_name_dob = found.family_name, found.name_dob
+            self.bi_phonetic = found.phonetic
+        if document:
+            self.bi_document = found.document
 
     def age_on(self, day: datetime.date) -> int | None:
-        """Age in whole years on ``day``, from the date of birth or the estimated year."""
-        dob = self.date_of_birth
-        if dob is not None:
-            return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
-        if self.year_of_birth:
-            return day.year - self.year_of_birth
-        return None
+        """Age in whole years on ``day``, from the date of birth or the (estimated) year."""
+        return registering.age_on(day, self.date_of_birth, year_of_birth=self.year_of_birth)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,7 +13,7 @@ from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from registry import access, municipalities
+from registry import access, municipalities, registering
 from registry.choices import (
     COUNTED_STATUSES,
     ConsentSigner,
@@ -24,9 +24,11 @@ from registry.choices import (
     Sector,
     Shelter,
     SubmissionStatus,
-    has_legal_duty,
 )
 from registry.fields import EncryptedQuerySet, EncryptedTextField
+
+if TYPE_CHECKING:
+    from registry.registering import Recorded
 
 
 class RegistrationNumberSequence(models.Model):
@@ -80,6 +82,11 @@ class RegistrationQuerySet(EncryptedQuerySet):
 
     def awaiting_triage(self) -> RegistrationQuerySet:
         return self.filter(status=SubmissionStatus.SUBMITTED)
+
+    def record(self, values: Mapping[str, Any], **options: Any) -> Recorded:
+        """Record a registration, its person, code lists, case and audit event from the values
+        of a way in: the registry's one constructor, ``registry.registering.record``."""
+        return registering.record(values, **options)
 
 
 class Registration(models.Model):
@@ -228,7 +235,7 @@ class Registration(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(age_at_registration__isnull=True)
-                | models.Q(age_at_registration__lte=120),
+                | models.Q(age_at_registration__lte=registering.MAX_AGE),
                 name="registration_age_plausible",
             ),
         ]
@@ -293,12 +300,3 @@ class Registration(models.Model):
         if rows:
             with connection.cursor() as cursor:
                 cursor.executemany(sql, rows)
-
-    @property
-    def reported_under_legal_duty(self) -> bool:
-        return has_legal_duty(self.reporter_type)
-
-    @property
-    def may_hold_personal_data(self) -> bool:
-        """Personal data needs a legal duty to report or the victim's written consent."""
-        return self.reported_under_legal_duty or self.consent_registration

@@ -9,8 +9,8 @@ import threading
 import pytest
 from django.db import connection
 
-from intake import rules
 from intake.services import register
+from registry import registering
 from registry.models import Registration, RegistrationNumberSequence
 from reports import tally
 from reports.models import Tally, TallyChange
@@ -23,17 +23,15 @@ PER_WRITER = 50
 @pytest.mark.django_db(transaction=True)
 def test_eight_concurrent_writers_get_400_distinct_numbers(region_a, coordinator_a):
     today = datetime.date.today()
-    outcome = rules.decide(
-        registered_on=today,
-        date_of_birth=None,
-        estimated_age=30,
-        believed_minor=False,
-        unaccompanied_minor=False,
-        residence_status="unknown",
-        reporter_type="police",
-        consent_registration=False,
-        immediate_danger=False,
-    )
+    outcome = registering.check(
+        {
+            "registered_on": today,
+            "estimated_age": 30,
+            "residence_status": "unknown",
+            "reporter_type": "police",
+            "consent_registration": False,
+        }
+    ).outcome
     start = threading.Barrier(WRITERS)
     numbers: list[str] = []
     failures: list[BaseException] = []

@@ -9,9 +9,9 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from intake import rules
 from intake.routing import first_coordinators, pick_coordinator
 from intake.services import register
+from registry import registering
 from registry.choices import CaseStatus, Role
 from registry.models import AuditEvent, Case, Person, Registration, User
 from tests.factories import CaseFactory, UserFactory
@@ -20,18 +20,16 @@ from tests.intake.conftest import planted
 pytestmark = pytest.mark.django_db
 
 
-def _adult_police_outcome() -> rules.Outcome:
-    return rules.decide(
-        registered_on=datetime.date.today(),
-        date_of_birth=None,
-        estimated_age=30,
-        believed_minor=False,
-        unaccompanied_minor=False,
-        residence_status="unknown",
-        reporter_type="police",
-        consent_registration=False,
-        immediate_danger=False,
-    )
+def _adult_police_outcome() -> registering.Outcome:
+    return registering.check(
+        {
+            "registered_on": datetime.date.today(),
+            "estimated_age": 30,
+            "residence_status": "unknown",
+            "reporter_type": "police",
+            "consent_registration": False,
+        }
+    ).outcome
 
 
 URL = "/intake/register/"

@@ -1,0 +1,479 @@
+"""The rules of a registration record, its one validator and its one constructor.
+
+DESIGN.md, "Consent and minors", written once. Every way in calls this module: intake's staff
+form and reporter submission validate with :func:`check` (``registration_errors`` is its
+error part), and so does the CSV import for each row; each of them, and triage, records
+through :func:`record` (``Registration.objects.record``) and :func:`open_case`. The way in
+keeps what is its own: its fields and layouts, duplicate matching, parsing, the choice of a
+coordinator (passed in here as ``coordinator_for``, so the registry never imports intake) and
+the e-mail that follows.
+
+A value missing from the values of a way in is unknown: the CSV format has no signer of the
+consent and no exploitation period, so the rules about those apply to the ways in that ask.
+A field that already failed its own check (a date that is not a date) is missing too.
+
+Each fact of a registration is worked out once per save: :func:`check` works out the age and
+the year of birth (the :class:`Outcome`), the way in the blind indexes of the typed values for
+its duplicate check, and :func:`record` stores those very values on the person
+(``Person.keep_derived``) instead of working them out again.
+
+The models use the rules here (the age limit is a database constraint; a person's age and
+year of birth follow them), so the constructor imports the models where it runs rather than
+at the top of this module.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registry import municipalities
+from registry.choices import (
+    LAWFUL_RESIDENCE,
+    AuditAction,
+    ConsentSigner,
+    Gender,
+    ResidenceStatus,
+    SubmissionStatus,
+    has_legal_duty,
+    sector_fits_forms,
+)
+
+if TYPE_CHECKING:
+    from registry.models import Case, Person, Region, Registration, User
+    from registry.models.people import BlindIndexes
+
+EMERGENCY_NUMBER = "112"
+# The oldest age a registration may carry; also the database constraint on
+# Registration.age_at_registration.
+MAX_AGE = 120
+ADULT_AGE = 18
+CONSENT_OWN_SIGNATURE_AGE = 16
+
+DOB_IN_FUTURE = _("The date of birth cannot be in the future.")
+AGE_OUT_OF_RANGE = _("The age must be between 0 and 120 years.")
+DATE_IN_FUTURE = _("The registration date cannot be in the future.")
+SECTOR_DOES_NOT_FIT = _(
+    "This sector does not fit the forms of exploitation chosen. Choose a sector of one of "
+    "those forms, or 'other' or 'unknown'."
+)
+END_BEFORE_START = _("The end of the exploitation cannot be before its start.")
+CONSENT_NEEDS_SIGNER = _("Say who signed the written consent.")
+GUARDIAN_UNDER_16 = _("Under 16, the consent is signed by a parent or guardian.")
+
+# What a registration record takes from the values of a way in. The personal fields of the
+# person are registry.models.people.PERSONAL_FIELDS; the residence status goes on the case.
+PERSON_STAT_FIELDS = ("gender", "nationality", "country_of_birth")
+REGISTRATION_FIELDS = (
+    "registered_on",
+    "reporter_type",
+    "organisation",
+    "region",
+    "sector",
+    "exploitation_country",
+    "exploitation_municipality",
+    "exploitation_start",
+    "exploitation_end",
+    "scope",
+    "unaccompanied_minor",
+    "immediate_danger",
+    "file_type",
+    "shelter_requested",
+    "consent_registration",
+    "consent_care",
+    "consent_signed_by",
+)
+CODE_LISTS = ("exploitation_forms", "means_of_control")
+
+
+# The rules --------------------------------------------------------------------------------------
+
+
+def age_on(
+    day: datetime.date,
+    date_of_birth: datetime.date | None = None,
+    estimated_age: int | None = None,
+    *,
+    year_of_birth: int | None = None,
+) -> int | None:
+    """Age in whole years on ``day``: from the date of birth, else the estimated age, else
+    from an (estimated) year of birth; None when nothing is known."""
+    if date_of_birth is not None:
+        return (
+            day.year
+            - date_of_birth.year
+            - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+        )
+    if estimated_age is not None:
+        return estimated_age
+    if year_of_birth:
+        return day.year - year_of_birth
+    return None
+
+
+def year_of_birth(
+    date_of_birth: datetime.date | None,
+    estimated_age: int | None = None,
+    *,
+    on: datetime.date | None = None,
+) -> tuple[int | None, bool]:
+    """(year of birth, estimated?): from the date of birth, else from the age on ``on``."""
+    if date_of_birth is not None:
+        return date_of_birth.year, False
+    if estimated_age is not None:
+        return (on or timezone.localdate()).year - estimated_age, True
+    return None, False
+
+
+def is_minor(age: int | None) -> bool:
+    return age is not None and age < ADULT_AGE
+
+
+def needs_nidos(minor: bool, unaccompanied: bool, residence_status: str) -> bool:
+    """Unaccompanied minors without lawful residence are referred to Nidos (guardianship)."""
+    return minor and unaccompanied and residence_status not in LAWFUL_RESIDENCE
+
+
+def is_anonymous(reporter_type: str, consent_registration: bool) -> bool:
+    """Without a legal duty to report and without written consent: no personal data."""
+    return not has_legal_duty(reporter_type) and not consent_registration
+
+
+def sector_error(sector: str, forms: Iterable[str]) -> str | None:
+    if sector and not sector_fits_forms(sector, list(forms)):
+        return str(SECTOR_DOES_NOT_FIT)
+    return None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the rules decide for one registration; shown before saving and applied on save."""
+
+    immediate_danger: bool
+    age: int | None
+    minor: bool
+    nidos: bool
+    anonymous: bool
+    year_of_birth: int | None = None
+    year_of_birth_estimated: bool = False
+
+    @property
+    def emergency_number(self) -> str:
+        return EMERGENCY_NUMBER
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The errors of one registration's values by field, and, without errors, its outcome."""
+
+    errors: dict[str, str]
+    outcome: Outcome | None
+
+
+# The validator ----------------------------------------------------------------------------------
+
+
+def check(values: Mapping[str, Any], *, today: datetime.date | None = None) -> Checked:
+    """Apply every rule of a registration record to ``values`` (by the registry's field names;
+    the age as ``estimated_age``): the errors by field, one message each, and the outcome.
+
+    A missing value is unknown and the rules that need it are not applied (module docstring).
+    The age rules use the registration date, or today when that date is itself refused.
+    """
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+
+    def refuse(field: str, message: Any) -> None:
+        errors.setdefault(field, str(message))
+
+    registered_on = values.get("registered_on")
+    if registered_on is not None and registered_on > today:
+        refuse("registered_on", DATE_IN_FUTURE)
+        registered_on = None
+    day = registered_on or today
+
+    age = None
+    date_of_birth = values.get("date_of_birth")
+    if date_of_birth is not None:
+        if date_of_birth > today:
+            refuse("date_of_birth", DOB_IN_FUTURE)
+        else:
+            age = age_on(day, date_of_birth)
+            if not 0 <= age <= MAX_AGE:
+                refuse("date_of_birth", AGE_OUT_OF_RANGE)
+                age = None
+    estimated_age = values.get("estimated_age")
+    if estimated_age is not None:
+        if not 0 <= estimated_age <= MAX_AGE:
+            refuse("estimated_age", AGE_OUT_OF_RANGE)
+        elif date_of_birth is None:
+            age = estimated_age
+
+    error = sector_error(values.get("sector") or "", values.get("exploitation_forms") or ())
+    if error:
+        refuse("sector", error)
+    start, end = values.get("exploitation_start"), values.get("exploitation_end")
+    if start and end and end < start:
+        refuse("exploitation_end", END_BEFORE_START)
+    consent = bool(values.get("consent_registration"))
+    if consent and "consent_signed_by" in values:
+        signer = values.get("consent_signed_by") or ""
+        if not signer:
+            refuse("consent_signed_by", CONSENT_NEEDS_SIGNER)
+        elif (
+            age is not None and age < CONSENT_OWN_SIGNATURE_AGE and signer != ConsentSigner.GUARDIAN
+        ):
+            refuse("consent_signed_by", GUARDIAN_UNDER_16)
+    error = municipalities.country_error(
+        values.get("exploitation_country") or "", values.get("exploitation_municipality")
+    )
+    if error:
+        refuse("exploitation_municipality", error)
+
+    if errors:
+        return Checked(errors, None)
+    year, estimated = year_of_birth(date_of_birth, estimated_age, on=day)
+    minor = is_minor(age) if age is not None else bool(values.get("believed_minor"))
+    return Checked(
+        errors,
+        Outcome(
+            immediate_danger=bool(values.get("immediate_danger")),
+            age=age,
+            minor=minor,
+            nidos=needs_nidos(
+                minor,
+                bool(values.get("unaccompanied_minor")),
+                values.get("residence_status") or "",
+            ),
+            anonymous=is_anonymous(values.get("reporter_type") or "", consent),
+            year_of_birth=year,
+            year_of_birth_estimated=estimated,
+        ),
+    )
+
+
+def registration_errors(
+    values: Mapping[str, Any], *, today: datetime.date | None = None
+) -> dict[str, str]:
+    """{field: message} for ``values``; empty when they make a valid registration."""
+    return check(values, today=today).errors
+
+
+# The constructor --------------------------------------------------------------------------------
+
+
+@dataclass
+class Recorded:
+    registration: Registration
+    person: Person
+    case: Case | None
+    person_created: bool
+    case_opened: bool
+
+
+# record() is all-or-nothing. Called from a view it joins the request's transaction
+# (ATOMIC_REQUESTS) without a savepoint of its own: nobody catches its errors to carry on, so an
+# error rolls back the whole request, and a SAVEPOINT/RELEASE pair would only cost two
+# statements. Outside a transaction it opens one. A caller that wants to continue after a
+# failure wraps the call in its own ``transaction.atomic()``.
+
+
+def record(
+    values: Mapping[str, Any],
+    *,
+    source: str,
+    user: User | None = None,
+    outcome: Outcome | None = None,
+    person: Person | None = None,
+    indexes: BlindIndexes | None = None,
+    status: str = SubmissionStatus.ACCEPTED,
+    number: str = "",
+    coordinator_for: Callable[[Region], User | None] | None = None,
+    matches_shown: int = 0,
+    audit: bool = True,
+) -> Recorded:
+    """Record one registration: the person (new, or ``person`` when linked to one already
+    registered), the registration, its code lists, the case and the audit event.
+
+    ``values`` by the registry's field names, as :func:`check` takes them; ``outcome`` is what
+    :func:`check` decided for those very values (checked here when not given: bad values raise
+    ValidationError before anything is written). ``indexes`` are the blind indexes of the typed
+    values when the caller worked them out already (for its duplicate check). A case is opened
+    (or the person's open case in the region joined) only with ``coordinator_for``, which
+    chooses the coordinator of a new case. ``user`` submitted it and is the audit event's
+    actor; ``audit=False`` for a way in that records one event for many registrations (the
+    import). ``number`` keeps a number given by an import; empty means the next one.
+    """
+    if outcome is None:
+        # Before the transaction: refused values leave the caller's transaction usable.
+        checked = check(values)
+        if checked.errors:
+            raise ValidationError(checked.errors)
+        outcome = checked.outcome
+    return _record(
+        values,
+        source=source,
+        user=user,
+        outcome=outcome,
+        person=person,
+        indexes=indexes,
+        status=status,
+        number=number,
+        coordinator_for=coordinator_for,
+        matches_shown=matches_shown,
+        audit=audit,
+    )
+
+
+@transaction.atomic(savepoint=False)
+def _record(
+    values: Mapping[str, Any],
+    *,
+    source: str,
+    user: User | None,
+    outcome: Outcome,
+    person: Person | None,
+    indexes: BlindIndexes | None,
+    status: str,
+    number: str,
+    coordinator_for: Callable[[Region], User | None] | None,
+    matches_shown: int,
+    audit: bool,
+) -> Recorded:
+    from registry.models import Registration  # see the module docstring
+
+    created = person is None
+    if person is None:
+        person = new_person(values, outcome, indexes)
+        person.save()
+    registration = Registration(
+        person=person,
+        number=number,
+        is_minor=outcome.minor,
+        age_at_registration=outcome.age,
+        status=status,
+        submitted_by=user,
+        **{name: values[name] for name in REGISTRATION_FIELDS if values.get(name) is not None},
+    )
+    if outcome.anonymous:
+        # Without consent there is nobody who signed.
+        registration.consent_signed_by = ""
+    registration.save()
+    for name in CODE_LISTS:
+        # A set of codes: each code is one row of the list.
+        registration.insert_codes(name, dict.fromkeys(values.get(name) or ()))
+    case, opened = None, False
+    if coordinator_for is not None:
+        case, opened = open_case(
+            registration,
+            values.get("residence_status") or ResidenceStatus.UNKNOWN,
+            coordinator_for=coordinator_for,
+            new_person=created,
+        )
+    recorded = Recorded(registration, person, case, created, opened)
+    if audit:
+        _record_event(user, recorded, outcome, matches_shown=matches_shown, source=source)
+    return recorded
+
+
+def new_person(
+    values: Mapping[str, Any], outcome: Outcome, indexes: BlindIndexes | None = None
+) -> Person:
+    """An unsaved Person from ``values``; an anonymous one gets statistical fields only."""
+    from registry.models.people import PERSONAL_FIELDS, Person, blind_indexes
+
+    person = Person(
+        is_anonymous=outcome.anonymous,
+        year_of_birth=outcome.year_of_birth,
+        year_of_birth_estimated=outcome.year_of_birth_estimated,
+        gender=values.get("gender") or Gender.UNKNOWN,
+        nationality=values.get("nationality") or "",
+        country_of_birth=values.get("country_of_birth") or "",
+    )
+    if outcome.anonymous:
+        return person
+    for name in PERSONAL_FIELDS:
+        value = values.get(name)
+        if value not in (None, ""):
+            setattr(person, name, value)
+    if indexes is None:
+        indexes = blind_indexes(
+            family_name=values.get("family_name") or "",
+            given_names=values.get("given_names") or "",
+            date_of_birth=values.get("date_of_birth"),
+            year_of_birth=outcome.year_of_birth,
+            id_document_country=values.get("id_document_country") or "",
+            id_document_number=values.get("id_document_number") or "",
+        )
+    person.keep_derived(indexes)
+    return person
+
+
+def open_case(
+    registration: Registration,
+    residence_status: str = ResidenceStatus.UNKNOWN,
+    *,
+    coordinator_for: Callable[[Region], User | None],
+    new_person: bool = False,
+) -> tuple[Case, bool]:
+    """(case, opened?): the person's open case in the registration's region, or a new one
+    whose coordinator ``coordinator_for(region)`` chooses (None = the help desk).
+
+    A repeat registration joins the open case of its region instead of opening a second one;
+    a person created with this registration has no case yet, so nothing is looked up.
+    """
+    from registry.models import Case
+
+    if not new_person:
+        existing = (
+            Case.objects.open()
+            .filter(person=registration.person, region=registration.region)
+            .first()
+        )
+        if existing is not None:
+            return existing, False
+    case = Case.objects.create(
+        person=registration.person,
+        registration=registration,
+        region=registration.region,
+        coordinator=coordinator_for(registration.region),
+        residence_status=residence_status or ResidenceStatus.UNKNOWN,
+        shelter_requested=registration.shelter_requested,
+        opened_on=registration.registered_on,
+    )
+    return case, True
+
+
+def _record_event(
+    user: User | None, recorded: Recorded, outcome: Outcome, *, matches_shown: int, source: str
+) -> None:
+    """The audit event of a recorded registration: field names and choices, never a value."""
+    from registry.models import AuditEvent
+    from registry.models.people import PERSONAL_FIELDS
+
+    person, case = recorded.person, recorded.case
+    typed = sorted(name for name in PERSONAL_FIELDS if person.__dict__.get(name) not in (None, ""))
+    AuditEvent.record(
+        AuditAction.CREATE if recorded.person_created else AuditAction.LINK_PERSON,
+        user=user,
+        obj=recorded.registration,
+        case=case,
+        details={
+            "source": source,
+            "person": person.reference,
+            "person_choice": "new" if recorded.person_created else "linked",
+            "possible_matches_shown": matches_shown,
+            "anonymous": outcome.anonymous,
+            "minor": outcome.minor,
+            "immediate_danger": outcome.immediate_danger,
+            "personal_fields": typed,
+            "case": "none" if case is None else ("routed" if case.coordinator_id else "help_desk"),
+        },
+    )
