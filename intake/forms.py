@@ -26,8 +26,6 @@ from registry import municipalities, registering
 from registry.choices import (
     LEGAL_DUTY_REPORTERS,
     ConsentSigner,
-    ControlMeans,
-    ExploitationForm,
     FileType,
     Gender,
     ReporterType,
@@ -36,7 +34,13 @@ from registry.choices import (
     Sector,
     Shelter,
 )
-from registry.models import Municipality, Region, ReportingOrganisation
+from registry.models import (
+    FormOfExploitation,
+    MeansOfControl,
+    Municipality,
+    Region,
+    ReportingOrganisation,
+)
 
 # Personal fields of the form, in the order of Person.PERSONAL_FIELDS where they overlap.
 PERSONAL_FORM_FIELDS = (
@@ -281,7 +285,7 @@ class RegistrationForm(forms.Form):
     # Exploitation
     exploitation_forms = ListMultipleChoiceField(
         label=_("Forms of exploitation"),
-        choices=ExploitationForm.choices,
+        choices=FormOfExploitation.Code.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Tick every form that applies."),
@@ -329,7 +333,7 @@ class RegistrationForm(forms.Form):
     )
     means_of_control = ListMultipleChoiceField(
         label=_("Means of control"),
-        choices=ControlMeans.choices,
+        choices=MeansOfControl.Code.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("How the person was controlled; tick every one that applies."),

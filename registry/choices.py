@@ -13,18 +13,6 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
-class ExploitationForm(models.TextChoices):
-    SEXUAL = "sexual", _("sexual exploitation")
-    LABOUR = "labour", _("labour exploitation")
-    CRIMINAL = "criminal", _("criminal exploitation (incl. forced begging)")
-    ORGAN_REMOVAL = "organ_removal", _("forced organ removal")
-    FORCED_MARRIAGE = "forced_marriage", _("forced marriage")
-    ILLEGAL_ADOPTION = "illegal_adoption", _("illegal adoption")
-    SURROGACY = "surrogacy", _("exploitation of surrogacy")
-    OTHER = "other", _("other")
-    UNKNOWN = "unknown", _("unknown")
-
-
 class Sector(models.TextChoices):
     # Sexual exploitation
     WINDOW = "window", _("window prostitution")
@@ -52,32 +40,6 @@ class Sector(models.TextChoices):
     # Any form
     OTHER = "other", _("other")
     UNKNOWN = "unknown", _("unknown")
-
-
-# Which sectors fit which form of exploitation; "other" and "unknown" fit every form.
-SECTORS_BY_FORM: dict[str, set[str]] = {
-    ExploitationForm.SEXUAL: {"window", "club", "home", "escort", "hotel", "street", "online"},
-    ExploitationForm.LABOUR: {
-        "agriculture",
-        "domestic_work",
-        "hospitality",
-        "manufacturing",
-        "construction",
-        "transport",
-        "retail",
-        "cleaning",
-        "temp_agency",
-    },
-    ExploitationForm.CRIMINAL: {"drugs", "theft", "begging", "money_mule"},
-}
-SECTORS_FOR_ANY_FORM = {Sector.OTHER.value, Sector.UNKNOWN.value}
-
-
-def sector_fits_forms(sector: str, forms: list[str] | set[str]) -> bool:
-    """True when the sector belongs to one of the chosen forms (or is other/unknown)."""
-    if not sector or sector in SECTORS_FOR_ANY_FORM:
-        return True
-    return any(sector in SECTORS_BY_FORM.get(form, set()) for form in forms)
 
 
 class ReporterType(models.TextChoices):
@@ -190,26 +152,6 @@ class ClosedReason(models.TextChoices):
     NO_CONTACT = "no_contact", _("no contact")
     REFERRED = "referred", _("referred")
     NOT_A_VICTIM = "not_a_victim", _("not a victim")
-    OTHER = "other", _("other")
-
-
-class ControlMeans(models.TextChoices):
-    DEBT_BONDAGE = "debt_bondage", _("debt bondage")
-    TAKES_EARNINGS = "takes_earnings", _("takes earnings")
-    RESTRICTS_FINANCIAL_ACCESS = "restricts_financial_access", _("restricts financial access")
-    THREATS = "threats", _("threats")
-    PSYCHOLOGICAL_ABUSE = "psychological_abuse", _("psychological abuse")
-    PHYSICAL_ABUSE = "physical_abuse", _("physical abuse")
-    SEXUAL_ABUSE = "sexual_abuse", _("sexual abuse")
-    FALSE_PROMISES = "false_promises", _("false promises")
-    PSYCHOACTIVE_SUBSTANCES = "psychoactive_substances", _("psychoactive substances")
-    RESTRICTS_MOVEMENT = "restricts_movement", _("restricts movement")
-    RESTRICTS_MEDICAL_CARE = "restricts_medical_care", _("restricts medical care")
-    EXCESSIVE_WORKING_HOURS = "excessive_working_hours", _("excessive working hours")
-    USES_CHILDREN = "uses_children", _("uses children")
-    THREAT_OF_LAW_ENFORCEMENT = "threat_of_law_enforcement", _("threat of law enforcement")
-    WITHHOLDS_NECESSITIES = "withholds_necessities", _("withholds necessities")
-    WITHHOLDS_DOCUMENTS = "withholds_documents", _("withholds documents")
     OTHER = "other", _("other")
 
 

@@ -19,11 +19,9 @@ from faker import Faker
 from registry import registering
 from registry.access import needs_second_factor
 from registry.choices import (
-    SECTORS_BY_FORM,
     CaseStatus,
     ClosedReason,
     ConsentSigner,
-    ExploitationForm,
     FileType,
     Gender,
     ReporterType,
@@ -109,14 +107,14 @@ REPORTERS = [
     (ReporterType.SELF_REPORT, 2),
     (ReporterType.OTHER, 1),
 ]
-FORMS = [
-    (ExploitationForm.SEXUAL, 38),
-    (ExploitationForm.LABOUR, 36),
-    (ExploitationForm.CRIMINAL, 16),
-    (ExploitationForm.FORCED_MARRIAGE, 2),
-    (ExploitationForm.ORGAN_REMOVAL, 1),
-    (ExploitationForm.OTHER, 3),
-    (ExploitationForm.UNKNOWN, 4),
+EXPLOITATION_FORMS = [
+    (FormOfExploitation.Code.SEXUAL, 38),
+    (FormOfExploitation.Code.LABOUR, 36),
+    (FormOfExploitation.Code.CRIMINAL, 16),
+    (FormOfExploitation.Code.FORCED_MARRIAGE, 2),
+    (FormOfExploitation.Code.ORGAN_REMOVAL, 1),
+    (FormOfExploitation.Code.OTHER, 3),
+    (FormOfExploitation.Code.UNKNOWN, 4),
 ]
 REGION_WEIGHTS = {"amsterdam": 14, "rotterdam": 12, "den-haag-hollands-midden": 10}
 
@@ -168,7 +166,7 @@ def create_registrations(count: int, seed: int = 2026) -> dict[str, int]:
     organisations: dict[str, ReportingOrganisation] = {
         o.reporter_type: o for o in ReportingOrganisation.objects.all()
     }
-    forms = {f.code: f for f in FormOfExploitation.objects.all()}
+    form_rows = {f.code: f for f in FormOfExploitation.objects.all()}
     means = list(MeansOfControl.objects.all())
     coordinators = {
         region_id: user
@@ -197,8 +195,8 @@ def create_registrations(count: int, seed: int = 2026) -> dict[str, int]:
                 if not person.is_anonymous:
                     seen.append(person)
             age = person.age_on(registered_on)
-            form = _weighted(rng, FORMS)
-            sectors = sorted(SECTORS_BY_FORM.get(form, set())) or ["other"]
+            form = _weighted(rng, EXPLOITATION_FORMS)
+            sectors = sorted(registering.SECTORS_BY_FORM.get(form, set())) or ["other"]
             region = rng.choices(regions, weights=region_weights, k=1)[0]
             from_reporter = reporter is not None and rng.random() < 0.05
             registration = Registration.objects.create(
@@ -236,7 +234,7 @@ def create_registrations(count: int, seed: int = 2026) -> dict[str, int]:
                 status=SubmissionStatus.SUBMITTED if from_reporter else SubmissionStatus.ACCEPTED,
                 submitted_by=reporter if from_reporter else submitter,
             )
-            registration.exploitation_forms.set([forms[form]])
+            registration.exploitation_forms.set([form_rows[form]])
             registration.means_of_control.set(rng.sample(means, k=rng.randrange(0, 4)))
             made["registrations"] += 1
             if registration.consent_care and not from_reporter:

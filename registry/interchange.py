@@ -14,7 +14,8 @@ from typing import Any
 
 from django_countries import countries
 
-from registry.choices import ExploitationForm, FileType, Gender, ReporterType, Sector
+from registry.choices import FileType, Gender, ReporterType, Sector
+from registry.models.reference import FormOfExploitation
 
 MULTI_SEPARATOR = ";"
 NUMBER_RE = re.compile(r"^\d{4}-\d{6}$")
@@ -41,7 +42,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("age_at_registration", "int"),
     Column("gender", "code", codes=frozenset(Gender.values)),
     Column("nationality", "country"),
-    Column("exploitation_forms", "codes", codes=frozenset(ExploitationForm.values)),
+    Column("exploitation_forms", "codes", codes=frozenset(FormOfExploitation.Code.values)),
     Column("sector", "code", codes=frozenset(Sector.values)),
     Column("exploitation_country", "country"),
     Column("file_type", "code", codes=frozenset(FileType.values)),

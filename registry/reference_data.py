@@ -55,12 +55,11 @@ ORGANISATIONS: list[tuple[str, str]] = [
 def ensure_code_rows() -> None:
     """The code tables of the multi-valued lists (a migration fills them; a flushed test
     database or a restored partial dump may not have them)."""
-    from registry.choices import ControlMeans, ExploitationForm
     from registry.models import FormOfExploitation, MeansOfControl
 
-    for code in ExploitationForm.values:
+    for code in FormOfExploitation.Code.values:
         FormOfExploitation.objects.get_or_create(code=code)
-    for code in ControlMeans.values:
+    for code in MeansOfControl.Code.values:
         MeansOfControl.objects.get_or_create(code=code)
 
 
@@ -97,12 +96,12 @@ def ensure_code_lists(**kwargs: object) -> None:
     migration), and after a ``flush`` too (a test database emptied by a transactional test
     would otherwise refuse every registration with a form of exploitation). Idempotent.
     """
-    from registry.choices import ControlMeans, ExploitationForm
     from registry.models import FormOfExploitation, MeansOfControl
 
     FormOfExploitation.objects.bulk_create(
-        [FormOfExploitation(code=code) for code in ExploitationForm.values], ignore_conflicts=True
+        [FormOfExploitation(code=code) for code in FormOfExploitation.Code.values],
+        ignore_conflicts=True,
     )
     MeansOfControl.objects.bulk_create(
-        [MeansOfControl(code=code) for code in ControlMeans.values], ignore_conflicts=True
+        [MeansOfControl(code=code) for code in MeansOfControl.Code.values], ignore_conflicts=True
     )

@@ -41,14 +41,33 @@ from registry.choices import (
     ConsentSigner,
     Gender,
     ResidenceStatus,
+    Sector,
     SubmissionStatus,
     has_legal_duty,
-    sector_fits_forms,
 )
 
 if TYPE_CHECKING:
     from registry.models import Case, Person, Region, Registration, User
     from registry.models.people import BlindIndexes
+
+# Which sectors fit which form of exploitation (codes of FormOfExploitation.Code); "other"
+# and "unknown" fit every form.
+SECTORS_BY_FORM: dict[str, set[str]] = {
+    "sexual": {"window", "club", "home", "escort", "hotel", "street", "online"},
+    "labour": {
+        "agriculture",
+        "domestic_work",
+        "hospitality",
+        "manufacturing",
+        "construction",
+        "transport",
+        "retail",
+        "cleaning",
+        "temp_agency",
+    },
+    "criminal": {"drugs", "theft", "begging", "money_mule"},
+}
+SECTORS_FOR_ANY_FORM = {Sector.OTHER.value, Sector.UNKNOWN.value}
 
 EMERGENCY_NUMBER = "112"
 # The oldest age a registration may carry; also the database constraint on
@@ -94,6 +113,13 @@ CODE_LISTS = ("exploitation_forms", "means_of_control")
 
 
 # The rules --------------------------------------------------------------------------------------
+
+
+def sector_fits_forms(sector: str, forms: Iterable[str]) -> bool:
+    """True when the sector belongs to one of the chosen forms (or is other/unknown)."""
+    if not sector or sector in SECTORS_FOR_ANY_FORM:
+        return True
+    return any(sector in SECTORS_BY_FORM.get(form, set()) for form in forms)
 
 
 def age_on(

@@ -39,7 +39,7 @@ def yes_no(value: bool) -> str:
     return interchange.YES if value else interchange.NO
 
 
-def _forms_of(ids: Sequence[Any]) -> dict[Any, list[str]]:
+def _exploitation_forms_of(ids: Sequence[Any]) -> dict[Any, list[str]]:
     through = Registration.exploitation_forms.through
     found: dict[Any, list[str]] = {}
     rows = (
@@ -105,7 +105,7 @@ def personal_rows(qs: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[list[s
         .iterator(chunk_size=chunk_size)
     )
     for chunk in _chunks(rows, chunk_size):
-        forms = _forms_of([row[0] for row in chunk])
+        exploitation_forms = _exploitation_forms_of([row[0] for row in chunk])
         for (
             pk,
             number,
@@ -137,7 +137,7 @@ def personal_rows(qs: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[list[s
                 _text(age),
                 gender,
                 str(nationality or ""),
-                MULTI_VALUE_SEPARATOR.join(forms.get(pk, [])),
+                MULTI_VALUE_SEPARATOR.join(exploitation_forms.get(pk, [])),
                 sector,
                 str(country or ""),
                 file_type,
@@ -174,7 +174,7 @@ def anonymised_source(
         .iterator(chunk_size=chunk_size)
     )
     for chunk in _chunks(rows, chunk_size):
-        forms = _forms_of([row[0] for row in chunk])
+        exploitation_forms = _exploitation_forms_of([row[0] for row in chunk])
         for (
             pk,
             year,
@@ -196,7 +196,7 @@ def anonymised_source(
                 band,
                 gender,
                 str(nationality or ""),
-                MULTI_VALUE_SEPARATOR.join(forms.get(pk, [])),
+                MULTI_VALUE_SEPARATOR.join(exploitation_forms.get(pk, [])),
                 sector,
                 str(country or ""),
                 ft,

@@ -21,8 +21,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from registry.choices import ExploitationForm, FileType, Gender, ReporterType, Scope, Sector
+from registry.choices import FileType, Gender, ReporterType, Scope, Sector
 from registry.choices import Shelter as ShelterChoice
+from registry.models import FormOfExploitation
 from reports.geography import EU_MEMBERS, NETHERLANDS
 
 UNKNOWN = "unknown"
@@ -259,8 +260,8 @@ DIMENSIONS: dict[str, Dimension] = {
             "exploitation_form",
             _("Form of exploitation"),
             lambda: _blank_as_unknown("exploitation_forms__code"),
-            _choices(ExploitationForm),
-            order=tuple(ExploitationForm.values),
+            _choices(FormOfExploitation.Code),
+            order=tuple(FormOfExploitation.Code.values),
             multiplies=True,
             fold=lambda: _blank_to_unknown,
         ),

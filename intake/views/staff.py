@@ -18,8 +18,7 @@ from intake import services
 from intake.forms import PERSONAL_FORM_FIELDS, StaffRegistrationForm, legal_duty_codes
 from registry import registering
 from registry.access import may_register, requires
-from registry.choices import ExploitationForm
-from registry.models import Case, Registration
+from registry.models import Case, FormOfExploitation, Registration
 
 STEP_REVIEW = "review"
 STEP_EDIT = "edit"
@@ -147,8 +146,8 @@ def registered(request: HttpRequest, pk: Any) -> HttpResponse:
             # Saved into a region with its own coordinator, the case is theirs, not ours.
             "may_open_case": case is not None
             and Case.objects.for_user(request.user).filter(pk=case.pk).exists(),
-            "forms": [
-                ExploitationForm(c).label
+            "exploitation_forms": [
+                FormOfExploitation.Code(c).label
                 for c in registration.exploitation_forms.values_list("code", flat=True)
             ],
         },

@@ -92,6 +92,6 @@ def triage_detail(request: HttpRequest, pk: Any) -> HttpResponse:
             "person": registration.person,
             "matches": matches,
             "form": form,
-            "forms": registration.exploitation_forms.all(),
+            "exploitation_forms": registration.exploitation_forms.all(),
         },
     )

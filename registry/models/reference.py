@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from registry.choices import ControlMeans, ExploitationForm, ReporterType
+from registry.choices import ReporterType
 
 
 class RegionQuerySet(models.QuerySet):
@@ -113,11 +113,20 @@ class Municipality(models.Model):
 
 
 class FormOfExploitation(models.Model):
-    """One row per code of ExploitationForm, so a registration can hold several."""
+    """A form of exploitation: one row per code, so a registration can hold several."""
 
-    code = models.CharField(
-        _("code"), max_length=32, primary_key=True, choices=ExploitationForm.choices
-    )
+    class Code(models.TextChoices):
+        SEXUAL = "sexual", _("sexual exploitation")
+        LABOUR = "labour", _("labour exploitation")
+        CRIMINAL = "criminal", _("criminal exploitation (incl. forced begging)")
+        ORGAN_REMOVAL = "organ_removal", _("forced organ removal")
+        FORCED_MARRIAGE = "forced_marriage", _("forced marriage")
+        ILLEGAL_ADOPTION = "illegal_adoption", _("illegal adoption")
+        SURROGACY = "surrogacy", _("exploitation of surrogacy")
+        OTHER = "other", _("other")
+        UNKNOWN = "unknown", _("unknown")
+
+    code = models.CharField(_("code"), max_length=32, primary_key=True, choices=Code.choices)
 
     class Meta:
         ordering = ["code"]
@@ -125,15 +134,32 @@ class FormOfExploitation(models.Model):
         verbose_name_plural = _("forms of exploitation")
 
     def __str__(self) -> str:
-        return str(ExploitationForm(self.code).label)
+        return str(self.Code(self.code).label)
 
 
 class MeansOfControl(models.Model):
-    """One row per code of ControlMeans (HTCDS indicators)."""
+    """A means of control (HTCDS indicators): one row per code, several per registration."""
 
-    code = models.CharField(
-        _("code"), max_length=40, primary_key=True, choices=ControlMeans.choices
-    )
+    class Code(models.TextChoices):
+        DEBT_BONDAGE = "debt_bondage", _("debt bondage")
+        TAKES_EARNINGS = "takes_earnings", _("takes earnings")
+        RESTRICTS_FINANCIAL_ACCESS = "restricts_financial_access", _("restricts financial access")
+        THREATS = "threats", _("threats")
+        PSYCHOLOGICAL_ABUSE = "psychological_abuse", _("psychological abuse")
+        PHYSICAL_ABUSE = "physical_abuse", _("physical abuse")
+        SEXUAL_ABUSE = "sexual_abuse", _("sexual abuse")
+        FALSE_PROMISES = "false_promises", _("false promises")
+        PSYCHOACTIVE_SUBSTANCES = "psychoactive_substances", _("psychoactive substances")
+        RESTRICTS_MOVEMENT = "restricts_movement", _("restricts movement")
+        RESTRICTS_MEDICAL_CARE = "restricts_medical_care", _("restricts medical care")
+        EXCESSIVE_WORKING_HOURS = "excessive_working_hours", _("excessive working hours")
+        USES_CHILDREN = "uses_children", _("uses children")
+        THREAT_OF_LAW_ENFORCEMENT = "threat_of_law_enforcement", _("threat of law enforcement")
+        WITHHOLDS_NECESSITIES = "withholds_necessities", _("withholds necessities")
+        WITHHOLDS_DOCUMENTS = "withholds_documents", _("withholds documents")
+        OTHER = "other", _("other")
+
+    code = models.CharField(_("code"), max_length=40, primary_key=True, choices=Code.choices)
 
     class Meta:
         ordering = ["code"]
@@ -141,4 +167,4 @@ class MeansOfControl(models.Model):
         verbose_name_plural = _("means of control")
 
     def __str__(self) -> str:
-        return str(ControlMeans(self.code).label)
+        return str(self.Code(self.code).label)

@@ -202,13 +202,14 @@ def test_the_code_lists_come_back_after_a_flush():
     """A transactional test ends with a flush; the next test still registers forms of
     exploitation (the rows are made again by the post_migrate handler, as Django's
     permissions are)."""
-    from registry.choices import ControlMeans, ExploitationForm
     from registry.models import FormOfExploitation, MeansOfControl
     from tests.audit_guard import guard_lifted
 
     with guard_lifted():
         call_command("flush", interactive=False, verbosity=0)
     assert set(FormOfExploitation.objects.values_list("code", flat=True)) == set(
-        ExploitationForm.values
+        FormOfExploitation.Code.values
     )
-    assert set(MeansOfControl.objects.values_list("code", flat=True)) == set(ControlMeans.values)
+    assert set(MeansOfControl.objects.values_list("code", flat=True)) == set(
+        MeansOfControl.Code.values
+    )
