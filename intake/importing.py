@@ -15,7 +15,7 @@ import datetime
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -30,6 +30,9 @@ from registry.models import (
     Registration,
     RegistrationNumberSequence,
 )
+
+if TYPE_CHECKING:
+    from registry.models import User
 
 MAX_ERRORS_SHOWN = 50
 # The interchange columns whose registry field has another name: an import row's age is the
@@ -231,7 +234,7 @@ def import_rows(
     headers: list[str],
     rows: Iterable[dict[str, Any]],
     *,
-    user: Any = None,
+    user: User | None = None,
     actor_name: str = "",
     source: str = "command",
     dry_run: bool = False,

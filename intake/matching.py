@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from registry import registering
 from registry.models import Person, Registration
 from registry.models.people import BlindIndexes, blind_indexes
+
+if TYPE_CHECKING:
+    from registry.models import User
 
 YEAR_TOLERANCE = 2
 
@@ -141,7 +144,7 @@ def _reasons(person: Person, ix: Indexes) -> list[str]:
     return found
 
 
-def find_matches(user: Any, ix: Indexes, *, exclude: Any = None, limit: int = 20) -> list[Match]:
+def find_matches(user: User, ix: Indexes, *, exclude: Any = None, limit: int = 20) -> list[Match]:
     """Possible matches among the people ``user`` may see, strongest first.
 
     One query, with the access rules applied, whatever exists outside the user's scope: the

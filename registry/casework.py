@@ -7,7 +7,7 @@ an audit event with field names only, never a value.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +19,8 @@ from registry.choices import AuditAction, CaseStatus, HandoverStatus
 from registry.models import AuditEvent, Case, Handover, Region
 
 if TYPE_CHECKING:
+    from registry.models import User
+
     pass
 
 REFLECTION_WARNING_DAYS = 14
@@ -37,7 +39,7 @@ def apply_status(case: Case, previous: str, today: datetime.date | None = None) 
         case.closed_reason = ""
 
 
-def save_case_change(case: Case, changed_fields: list[str], user: Any, screen: str) -> None:
+def save_case_change(case: Case, changed_fields: list[str], user: User, screen: str) -> None:
     """Save an edited case and record which fields changed (names only)."""
     case.save()
     if changed_fields:
@@ -57,7 +59,7 @@ class HandoverError(ValidationError):
     """A handover that the rules do not allow; the message says why."""
 
 
-def receiving_regions(user: Any) -> QuerySet:
+def receiving_regions(user: User) -> QuerySet:
     """Regions on whose behalf ``user`` accepts or rejects handovers."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Region.objects.none()
@@ -70,7 +72,7 @@ def receiving_regions(user: Any) -> QuerySet:
     return Region.objects.none()
 
 
-def handovers_to_decide(user: Any) -> QuerySet:
+def handovers_to_decide(user: User) -> QuerySet:
     """Pending handovers (that ``user`` may see) waiting for ``user``'s side to decide."""
     return (
         Handover.objects.for_user(user)
@@ -79,11 +81,11 @@ def handovers_to_decide(user: Any) -> QuerySet:
     )
 
 
-def may_decide(handover: Handover, user: Any) -> bool:
+def may_decide(handover: Handover, user: User) -> bool:
     return handovers_to_decide(user).filter(pk=handover.pk).exists()
 
 
-def may_withdraw(handover: Handover, user: Any) -> bool:
+def may_withdraw(handover: Handover, user: User) -> bool:
     """The sending side (anyone who may work the case) may withdraw a pending request."""
     return (
         handover.status == HandoverStatus.PENDING
@@ -91,7 +93,7 @@ def may_withdraw(handover: Handover, user: Any) -> bool:
     )
 
 
-def request_handover(case: Case, to_region: Region, reason: str, user: Any) -> Handover:
+def request_handover(case: Case, to_region: Region, reason: str, user: User) -> Handover:
     """Ask ``to_region`` to take over ``case``. Raises HandoverError when not allowed."""
     if not case.is_open:
         raise HandoverError(_("Only an open case can be handed over."))
@@ -113,7 +115,7 @@ def request_handover(case: Case, to_region: Region, reason: str, user: Any) -> H
     return handover
 
 
-def decide_handover(handover: Handover, user: Any, accept: bool, note: str = "") -> Handover:
+def decide_handover(handover: Handover, user: User, accept: bool, note: str = "") -> Handover:
     """Accept (the case moves to the receiving region, unassigned) or reject a handover."""
     if handover.status != HandoverStatus.PENDING:
         raise HandoverError(_("This handover has already been decided."))
@@ -136,7 +138,7 @@ def decide_handover(handover: Handover, user: Any, accept: bool, note: str = "")
     return handover
 
 
-def withdraw_handover(handover: Handover, user: Any) -> Handover:
+def withdraw_handover(handover: Handover, user: User) -> Handover:
     if not may_withdraw(handover, user):
         raise HandoverError(_("Only a pending handover can be withdrawn, by the sending side."))
     with transaction.atomic():
@@ -148,7 +150,7 @@ def withdraw_handover(handover: Handover, user: Any) -> Handover:
     return handover
 
 
-def _record_handover(handover: Handover, user: Any, step: str) -> None:
+def _record_handover(handover: Handover, user: User, step: str) -> None:
     AuditEvent.record(
         AuditAction.HANDOVER,
         user=user,
@@ -188,7 +190,7 @@ def unassigned_too_long(qs: QuerySet, today: datetime.date) -> QuerySet:
     return qs.filter(status=CaseStatus.NEW, coordinator__isnull=True, opened_on__lt=cutoff)
 
 
-def reminder_summary(user: Any, today: datetime.date | None = None) -> dict[str, int]:
+def reminder_summary(user: User, today: datetime.date | None = None) -> dict[str, int]:
     """Counts for the dashboard: no personal data, only how many cases need attention."""
     today = today or timezone.localdate()
     cases = Case.objects.for_user(user)

@@ -16,11 +16,11 @@ from django.dispatch import receiver
 
 from registry.choices import AuditAction
 from registry.middleware import SESSION_LOGIN_AT
-from registry.models import AuditEvent
+from registry.models import AuditEvent, User
 
 
 @receiver(user_logged_in)
-def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _logged_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     second_factor = getattr(user, "otp_device", None) is not None
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_LOGIN_AT] = int(time.time())
@@ -32,14 +32,12 @@ def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_logged_out)
-def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _logged_out(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     if user is not None:
         AuditEvent.record(AuditAction.LOGOUT, user=user)
 
 
 def _account_named(username: str) -> Any:
-    from registry.models import User
-
     return User.objects.filter(username=username).first() if username else None
 
 

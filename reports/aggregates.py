@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import connections, transaction
 from django.db.models import Count, F, QuerySet
@@ -26,6 +26,9 @@ from django.db.models.query import EmptyQuerySet
 from registry.choices import COUNTED_STATUSES
 from registry.models import Case, FormOfExploitation, Registration
 from reports.dimensions import DIMENSIONS, UNKNOWN, Dimension
+
+if TYPE_CHECKING:
+    from registry.models import User
 
 # Stands in for a user on the command line (shell access to the server): every registration.
 COMMAND_LINE = object()
@@ -46,7 +49,7 @@ class Period:
         }
 
 
-def counted_registrations(user: Any, period: Period) -> QuerySet:
+def counted_registrations(user: User | object, period: Period) -> QuerySet:
     """The registrations ``user`` may count (through ``for_statistics``) in ``period``: every
     counted registration of the period, or none (``registry.access.may_count``).
 

@@ -117,7 +117,7 @@ class GrantRefused(Exception):
 
 
 class ExportGrantQuerySet(EncryptedQuerySet):
-    def for_user(self, user: Any) -> ExportGrantQuerySet:
+    def for_user(self, user: User | None) -> ExportGrantQuerySet:
         """Administrators see every grant (they decide on them); nobody else sees any."""
         return self if access.may_grant_exports(user) else self.none()
 
@@ -352,7 +352,7 @@ class ExportGrant(models.Model):
         return expired
 
     @classmethod
-    def holds_active(cls, user: Any, now: datetime.datetime | None = None) -> bool:
+    def holds_active(cls, user: User | None, now: datetime.datetime | None = None) -> bool:
         """Whether ``user`` holds an approved grant in force now (expired ones are recorded)."""
         if not access.may_grant_exports(user):
             return False

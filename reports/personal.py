@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import tempfile
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
@@ -24,10 +24,13 @@ from reports.columns import PERSONAL_EXPORT_COLUMNS, personal_rows
 from reports.models import ExportGrant
 from reports.writers import ExportResult, csv_chunks, write_xlsx
 
+if TYPE_CHECKING:
+    from registry.models import User
+
 FORMATS = ("csv", "xlsx")
 
 
-def may_export_personal(user: Any) -> bool:
+def may_export_personal(user: User | None) -> bool:
     """An active administrator holding an approved personal-export grant now in force.
 
     Superusers too: the grant is the only way in, whatever Django's permissions say
@@ -37,7 +40,7 @@ def may_export_personal(user: Any) -> bool:
     return ExportGrant.holds_active(user)
 
 
-def personal_queryset(user: Any | None, period: Period | None = None) -> QuerySet:
+def personal_queryset(user: User | None, period: Period | None = None) -> QuerySet:
     """Registrations to export: those ``user`` may see (all for the command line without one)."""
     qs = Registration.objects.all() if user is None else Registration.objects.for_user(user)
     qs = qs.filter(status__in=COUNTED_STATUSES)
@@ -52,7 +55,7 @@ def record_export(
     kind: str,
     stage: str,
     *,
-    user: Any = None,
+    user: User | None = None,
     actor_name: str = "",
     file_format: str,
     filters: dict[str, Any],
@@ -82,7 +85,7 @@ def streaming_csv_response(
     header: list[str],
     rows: Iterator[list[Any]],
     *,
-    user: Any,
+    user: User,
     filters: dict[str, Any],
     extra: dict[str, Any] | None = None,
 ) -> StreamingHttpResponse:
@@ -108,7 +111,7 @@ def xlsx_response(
     header: list[str],
     rows: Iterator[list[Any]],
     *,
-    user: Any,
+    user: User,
     filters: dict[str, Any],
     extra: dict[str, Any] | None = None,
 ) -> FileResponse:
@@ -132,7 +135,7 @@ def xlsx_response(
 
 
 def personal_response(
-    user: Any, qs: QuerySet, file_format: str, filters: dict[str, Any]
+    user: User, qs: QuerySet, file_format: str, filters: dict[str, Any]
 ) -> StreamingHttpResponse | FileResponse:
     """The personal export of ``qs`` as a download (the caller has checked the permission)."""
     make = streaming_csv_response if file_format == "csv" else xlsx_response

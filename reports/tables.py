@@ -7,7 +7,7 @@ The same tables feed the statistics page, its charts, the CSV/XLSX downloads and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,9 @@ from reports.suppression import (
     suppress_series,
     with_percentages,
 )
+
+if TYPE_CHECKING:
+    from registry.models import User
 
 OTHER_VALUES = "_other"
 
@@ -198,7 +201,7 @@ def year_on_year(counts: dict[str, int], k: int, total_published: bool = True) -
 
 
 def build_statistics(
-    user: Any,
+    user: User,
     period: Period,
     cross: tuple[str, str] | None = None,
     dimensions: list[str] | None = None,

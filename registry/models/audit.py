@@ -15,7 +15,7 @@ import datetime
 import hashlib
 import json
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -24,6 +24,9 @@ from django.utils.translation import gettext_lazy as _
 from registry import access
 from registry.choices import AuditAction
 from registry.crypto import audit_seal
+
+if TYPE_CHECKING:
+    from registry.models.accounts import User
 
 GENESIS_HASH = "0" * 64
 
@@ -37,7 +40,7 @@ class AuditTrailError(Exception):
 
 
 class AuditEventQuerySet(models.QuerySet):
-    def for_user(self, user: Any) -> AuditEventQuerySet:
+    def for_user(self, user: User | None) -> AuditEventQuerySet:
         return access.audit_events_for_user(self, user)
 
     def update(self, **kwargs: Any) -> int:
@@ -125,7 +128,7 @@ class AuditEvent(models.Model):
         cls,
         action: str,
         *,
-        user: Any = None,
+        user: User | None = None,
         obj: models.Model | None = None,
         case: Any = None,
         details: dict[str, Any] | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +25,9 @@ from registry.choices import (
     VictimStatus,
 )
 from registry.fields import EncryptedCharField, EncryptedQuerySet, EncryptedTextField
+
+if TYPE_CHECKING:
+    from registry.models.accounts import User
 
 DUBLIN_REFLECTION_DAYS = 30
 REFLECTION_MONTHS = 3
@@ -78,7 +81,7 @@ def transition_errors(current: str, new: str, closed_reason: str) -> dict[str, A
 
 
 class CaseQuerySet(EncryptedQuerySet):
-    def for_user(self, user: Any) -> CaseQuerySet:
+    def for_user(self, user: User | None) -> CaseQuerySet:
         return access.cases_for_user(self, user)
 
     def open(self) -> CaseQuerySet:
@@ -251,7 +254,7 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_CASE_STATUSES
 
-    def may_be_coordinated_by(self, user: Any) -> bool:
+    def may_be_coordinated_by(self, user: User | int) -> bool:
         """Whether ``user`` (a User or its id) is an active coordinator of the case's region."""
         from registry.models.accounts import User
 
@@ -260,7 +263,7 @@ class Case(models.Model):
 
 
 class HandoverQuerySet(EncryptedQuerySet):
-    def for_user(self, user: Any) -> HandoverQuerySet:
+    def for_user(self, user: User | None) -> HandoverQuerySet:
         return access.handovers_for_user(self, user)
 
 

@@ -6,7 +6,7 @@ import datetime
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,9 @@ from registry.fields import (
     EncryptedQuerySet,
     EncryptedTextField,
 )
+
+if TYPE_CHECKING:
+    from registry.models.accounts import User
 
 # Which personal fields feed which blind index. Never a low-entropy field alone.
 BLIND_INDEX_SOURCES: dict[str, tuple[str, ...]] = {
@@ -143,7 +146,7 @@ def blind_indexes(
 
 
 class PersonQuerySet(EncryptedQuerySet):
-    def for_user(self, user: Any) -> PersonQuerySet:
+    def for_user(self, user: User | None) -> PersonQuerySet:
         return access.people_for_user(self, user)
 
     def with_family_name(self, family_name: str) -> PersonQuerySet:

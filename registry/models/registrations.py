@@ -28,6 +28,7 @@ from registry.choices import (
 from registry.fields import EncryptedQuerySet, EncryptedTextField
 
 if TYPE_CHECKING:
+    from registry.models.accounts import User
     from registry.registering import Recorded
 
 
@@ -69,14 +70,14 @@ class RegistrationNumberSequence(models.Model):
 
 
 class RegistrationQuerySet(EncryptedQuerySet):
-    def for_user(self, user: Any) -> RegistrationQuerySet:
+    def for_user(self, user: User | None) -> RegistrationQuerySet:
         return access.registrations_for_user(self, user)
 
-    def for_confirmation(self, user: Any) -> RegistrationQuerySet:
+    def for_confirmation(self, user: User | None) -> RegistrationQuerySet:
         """The registrations whose confirmation page ``user`` may open (no person shown)."""
         return access.confirmations_for_user(self, user)
 
-    def for_statistics(self, user: Any) -> RegistrationQuerySet:
+    def for_statistics(self, user: User | None) -> RegistrationQuerySet:
         """The registrations ``user`` may count in aggregate figures (never row access)."""
         return access.registrations_countable_by(self, user)
 

@@ -75,7 +75,9 @@ class Command(BaseCommand):
             return write_xlsx(path, header, rows)
         return write_binary(path, lambda handle: write_csv(handle, header, rows))
 
-    def _personal(self, user: Any, period: Period, options: dict[str, Any], target: Any) -> None:
+    def _personal(
+        self, user: User | None, period: Period, options: dict[str, Any], target: Any
+    ) -> None:
         if user is not None and not may_export_personal(user):
             raise CommandError(
                 f"user {user.get_username()!r} may not export personal data: it takes an "
@@ -133,7 +135,9 @@ class Command(BaseCommand):
                 "nothing was exported"
             )
 
-    def _anonymised(self, user: Any, period: Period, options: dict[str, Any], target: Any) -> None:
+    def _anonymised(
+        self, user: User | None, period: Period, options: dict[str, Any], target: Any
+    ) -> None:
         k = options["k"] or small_cell_k()
         qs = counted_registrations(user or COMMAND_LINE, period)
         summary, rows = anonymised_rows(qs, k, options["age_bands"])
