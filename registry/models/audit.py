@@ -126,7 +126,7 @@ class AuditEvent(models.Model):
     @classmethod
     def record(
         cls,
-        action: str,
+        action: AuditAction,
         *,
         user: User | None = None,
         obj: models.Model | None = None,
@@ -134,7 +134,12 @@ class AuditEvent(models.Model):
         details: dict[str, Any] | None = None,
         actor_name: str = "",
     ) -> AuditEvent:
-        """Append an event to the chain. Callers pass field names and counts, never values."""
+        """Append an event to the chain. Callers pass field names and counts, never values.
+
+        ``action`` is an AuditAction member; a code that is not one is refused (ValueError)
+        before anything is written, so a misspelt action never reaches the trail.
+        """
+        action = AuditAction(action)
         authenticated = user is not None and getattr(user, "is_authenticated", False)
         event = cls(
             at=timezone.now(),

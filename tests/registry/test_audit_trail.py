@@ -199,3 +199,11 @@ def test_administrator_reads_the_trail_per_case_per_user_by_action_and_date(
     # A nonsense filter is an error on the form, not a 500.
     response = client.get("/audit/", {"case": "not-a-uuid", "since": "2026-02-30"})
     assert response.status_code == 200 and response.context["form"].errors
+
+
+def test_an_action_that_is_not_an_audit_action_is_refused_before_anything_is_written(
+    coordinator_a,
+):
+    with pytest.raises(ValueError):
+        AuditEvent.record("triaged", user=coordinator_a)
+    assert not AuditEvent.objects.exists()
