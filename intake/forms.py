@@ -18,6 +18,7 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -223,7 +224,10 @@ class RegistrationForm(forms.Form):
     estimated_age = forms.IntegerField(
         label=_("Estimated age"),
         required=False,
-        help_text=_("In whole years (0 to 120), when the date of birth is unknown."),
+        help_text=format_lazy(
+            _("In whole years (0 to {max_age}), when the date of birth is unknown."),
+            max_age=registering.MAX_AGE,
+        ),
     )
     believed_minor = forms.BooleanField(
         label=_("Probably under 18"),

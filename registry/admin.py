@@ -21,7 +21,7 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from registry import access, casework, lockout, search
+from registry import access, casework, lockout, registering, search
 from registry.choices import AuditAction, Role
 from registry.forms import CaseForm
 from registry.models import (
@@ -523,8 +523,32 @@ class PersonAdmin(AuditedPersonalDataMixin, ScopedAdmin):
     )
 
 
+class RegistrationAdminForm(forms.ModelForm):
+    """The admin's registration form applies the rules of a registration record
+    (registry.registering), as the intake forms and the import do, to the values it edits
+    together with the stored ones."""
+
+    class Meta:
+        model = Registration
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        values = {
+            name: getattr(self.instance, name, None) for name in registering.REGISTRATION_FIELDS
+        }
+        values.update({name: value for name, value in data.items() if name in values})
+        for name in registering.CODE_LISTS:
+            chosen = data.get(name, getattr(self.instance, name).all() if self.instance.pk else [])
+            values[name] = [row.pk for row in chosen]
+        for field, message in registering.registration_errors(values).items():
+            self.add_error(field if field in self.fields else None, message)
+        return data
+
+
 @admin.register(Registration)
 class RegistrationAdmin(ScopedAdmin):
+    form = RegistrationAdminForm
     list_display = ["number", "registered_on", "reporter_type", "region", "status"]
     list_filter = ["status", "reporter_type", "region", "file_type", "is_minor"]
     list_select_related = ["region"]

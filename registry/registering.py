@@ -77,7 +77,7 @@ ADULT_AGE = 18
 CONSENT_OWN_SIGNATURE_AGE = 16
 
 DOB_IN_FUTURE = _("The date of birth cannot be in the future.")
-AGE_OUT_OF_RANGE = _("The age must be between 0 and 120 years.")
+AGE_OUT_OF_RANGE = _("The age must be between 0 and %(max_age)d years.")
 DATE_IN_FUTURE = _("The registration date cannot be in the future.")
 SECTOR_DOES_NOT_FIT = _(
     "This sector does not fit the forms of exploitation chosen. Choose a sector of one of "
@@ -233,12 +233,12 @@ def check(values: Mapping[str, Any], *, today: datetime.date | None = None) -> C
         else:
             age = age_on(day, date_of_birth)
             if not 0 <= age <= MAX_AGE:
-                refuse("date_of_birth", AGE_OUT_OF_RANGE)
+                refuse("date_of_birth", AGE_OUT_OF_RANGE % {"max_age": MAX_AGE})
                 age = None
     estimated_age = values.get("estimated_age")
     if estimated_age is not None:
         if not 0 <= estimated_age <= MAX_AGE:
-            refuse("estimated_age", AGE_OUT_OF_RANGE)
+            refuse("estimated_age", AGE_OUT_OF_RANGE % {"max_age": MAX_AGE})
         elif date_of_birth is None:
             age = estimated_age
 

@@ -71,8 +71,8 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
         "Leeg laten als die onbekend is; geef dan een geschatte leeftijd."
     ),
     "Estimated age": "Geschatte leeftijd",
-    "In whole years (0 to 120), when the date of birth is unknown.": (
-        "In hele jaren (0 tot 120), als de geboortedatum onbekend is."
+    "In whole years (0 to {max_age}), when the date of birth is unknown.": (
+        "In hele jaren (0 tot {max_age}), als de geboortedatum onbekend is."
     ),
     "Probably under 18": "Waarschijnlijk jonger dan 18",
     "Only when neither the date of birth nor an age is known.": (
@@ -202,7 +202,9 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "The date of birth cannot be in the future.": (
         "De geboortedatum kan niet in de toekomst liggen."
     ),
-    "The age must be between 0 and 120 years.": "De leeftijd moet tussen 0 en 120 jaar liggen.",
+    "The age must be between 0 and %(max_age)d years.": (
+        "De leeftijd moet tussen 0 en %(max_age)d jaar liggen."
+    ),
     "The registration date cannot be in the future.": (
         "De registratiedatum kan niet in de toekomst liggen."
     ),

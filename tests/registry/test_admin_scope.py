@@ -316,3 +316,25 @@ def test_case_clean_is_the_one_rule_for_both_forms(casework_world, coordinator_b
     with pytest.raises(ValidationError) as excinfo:
         case.full_clean()
     assert {"coordinator", "victim_status_decided_by"} <= set(excinfo.value.message_dict)
+
+
+def test_the_admin_applies_the_rules_of_a_registration_record(
+    casework_world, client_for, coordinator_a
+):
+    """Sector and forms, and the exploitation period, as the intake forms and the import."""
+    registration = casework_world.registration_a
+    client = client_for(coordinator_a)
+    url = f"/admin/registry/registration/{registration.pk}/change/"
+    data = _post_data(client.get(url))
+    for changes, field in (
+        ({"exploitation_forms": ["labour"], "sector": "window"}, "sector"),
+        (
+            {"exploitation_start": "2024-05-01", "exploitation_end": "2024-01-01"},
+            "exploitation_end",
+        ),
+    ):
+        response = client.post(url, {**data, **changes})
+        assert response.status_code == 200, changes
+        assert field in response.context["adminform"].form.errors, changes
+    registration.refresh_from_db()
+    assert registration.sector == "" and registration.exploitation_end is None

@@ -179,7 +179,7 @@ def test_registration_errors_name_the_field_and_the_rule(overrides, expected):
     messages = {
         "DATE": registering.DATE_IN_FUTURE,
         "DOB": registering.DOB_IN_FUTURE,
-        "AGE": registering.AGE_OUT_OF_RANGE,
+        "AGE": registering.AGE_OUT_OF_RANGE % {"max_age": registering.MAX_AGE},
         "SECTOR": registering.SECTOR_DOES_NOT_FIT,
         "END": registering.END_BEFORE_START,
         "SIGNER": registering.CONSENT_NEEDS_SIGNER,
