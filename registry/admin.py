@@ -530,7 +530,24 @@ class RegistrationAdminForm(forms.ModelForm):
 
     class Meta:
         model = Registration
-        fields = "__all__"
+        # What the admin may correct; the rest is set at intake and in triage (fieldsets below).
+        fields = [
+            "registered_on",
+            "exploitation_forms",
+            "sector",
+            "exploitation_country",
+            "exploitation_municipality",
+            "exploitation_start",
+            "exploitation_end",
+            "scope",
+            "means_of_control",
+            "immediate_danger",
+            "is_minor",
+            "unaccompanied_minor",
+            "age_at_registration",
+            "file_type",
+            "shelter_requested",
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
