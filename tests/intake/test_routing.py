@@ -51,11 +51,7 @@ def test_first_coordinators_are_those_the_orm_finds(
     UserFactory(username="a5-admin", role=Role.ADMINISTRATOR, regions=[region_a])
     UserFactory(username="a6", role=Role.COORDINATOR, regions=[region_a])
     for region in (region_a, region_b, region_c):
-        expected = list(
-            User.objects.filter(role=Role.COORDINATOR, is_active=True, regions=region).order_by(
-                "pk"
-            )
-        )
+        expected = list(User.objects.active_coordinators().filter(regions=region).order_by("pk"))
         for limit in (1, 2, 5):
             found = first_coordinators(region, limit)
             assert found == expected[:limit]
