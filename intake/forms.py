@@ -130,7 +130,11 @@ class ListMultipleChoiceField(_SharedChoicesMixin, forms.MultipleChoiceField):
 
 
 class CountryChoiceField(ListChoiceField):
-    """An ISO 3166 country; checked against the set of codes, not the sorted label list."""
+    """An ISO 3166 country from the list in the user's language; checked against the set of
+    codes, not the sorted label list."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=_country_choices, **kwargs)
 
     def valid_value(self, value: Any) -> bool:
         return str(value) in _country_codes()
@@ -160,6 +164,12 @@ def _alert(css: str, text: Any, element_id: str, hidden: bool = False) -> HTML:
         f'<div id="{element_id}" class="alert {css}{hide}" role="note">{{% load i18n %}}'
         f"{text}</div>"
     )
+
+
+def _row(*names: str) -> Div:
+    # Fields side by side in one Bootstrap row, in columns of equal width.
+    width = 12 // len(names)
+    return Div(*(Div(name, css_class=f"col-md-{width}") for name in names), css_class="row")
 
 
 class RegistrationForm(forms.Form):
@@ -242,13 +252,11 @@ class RegistrationForm(forms.Form):
     )
     nationality = CountryChoiceField(
         label=_("Nationality"),
-        choices=_country_choices,
         required=False,
         help_text=_("Leave empty when unknown."),
     )
     country_of_birth = CountryChoiceField(
         label=_("Country of birth"),
-        choices=_country_choices,
         required=False,
         help_text=_("Leave empty when unknown."),
     )
@@ -275,7 +283,6 @@ class RegistrationForm(forms.Form):
     )
     id_document_country = CountryChoiceField(
         label=_("Identity document issued by"),
-        choices=_country_choices,
         required=False,
         help_text=_("The country that issued the passport or identity card."),
     )
@@ -302,7 +309,6 @@ class RegistrationForm(forms.Form):
     )
     exploitation_country = CountryChoiceField(
         label=_("Country of exploitation"),
-        choices=_country_choices,
         required=False,
         help_text=_("Where the exploitation took place."),
     )
@@ -466,69 +472,29 @@ class StaffRegistrationForm(RegistrationForm):
             Fieldset(
                 step(1, _("Urgency and reporter")),
                 "immediate_danger",
-                Div(
-                    Div("registered_on", css_class="col-md-4"),
-                    Div("reporter_type", css_class="col-md-4"),
-                    Div("organisation", css_class="col-md-4"),
-                    css_class="row",
-                ),
+                _row("registered_on", "reporter_type", "organisation"),
                 "region",
                 css_class="intake-step",
                 data_step="1",
             ),
             Fieldset(
                 step(2, _("The person")),
-                Div(
-                    Div("given_names", css_class="col-md-6"),
-                    Div("family_name", css_class="col-md-6"),
-                    css_class="row",
-                ),
+                _row("given_names", "family_name"),
                 "aliases",
-                Div(
-                    Div("date_of_birth", css_class="col-md-4"),
-                    Div("estimated_age", css_class="col-md-4"),
-                    Div("believed_minor", css_class="col-md-4"),
-                    css_class="row",
-                ),
-                Div(
-                    Div("gender", css_class="col-md-4"),
-                    Div("nationality", css_class="col-md-4"),
-                    Div("country_of_birth", css_class="col-md-4"),
-                    css_class="row",
-                ),
-                Div(
-                    Div("languages", css_class="col-md-4"),
-                    Div("phone", css_class="col-md-4"),
-                    Div("email", css_class="col-md-4"),
-                    css_class="row",
-                ),
+                _row("date_of_birth", "estimated_age", "believed_minor"),
+                _row("gender", "nationality", "country_of_birth"),
+                _row("languages", "phone", "email"),
                 "address",
-                Div(
-                    Div("id_document_country", css_class="col-md-6"),
-                    Div("id_document_number", css_class="col-md-6"),
-                    css_class="row",
-                ),
+                _row("id_document_country", "id_document_number"),
                 css_class="intake-step",
                 data_step="2",
             ),
             Fieldset(
                 step(3, _("The exploitation")),
                 "exploitation_forms",
-                Div(
-                    Div("sector", css_class="col-md-6"),
-                    Div("scope", css_class="col-md-6"),
-                    css_class="row",
-                ),
-                Div(
-                    Div("exploitation_country", css_class="col-md-6"),
-                    Div("exploitation_municipality", css_class="col-md-6"),
-                    css_class="row",
-                ),
-                Div(
-                    Div("exploitation_start", css_class="col-md-6"),
-                    Div("exploitation_end", css_class="col-md-6"),
-                    css_class="row",
-                ),
+                _row("sector", "scope"),
+                _row("exploitation_country", "exploitation_municipality"),
+                _row("exploitation_start", "exploitation_end"),
                 "means_of_control",
                 css_class="intake-step",
                 data_step="3",
@@ -548,11 +514,7 @@ class StaffRegistrationForm(RegistrationForm):
             ),
             Fieldset(
                 step(5, _("Type of file and consent")),
-                Div(
-                    Div("file_type", css_class="col-md-6"),
-                    Div("shelter_requested", css_class="col-md-6"),
-                    css_class="row",
-                ),
+                _row("file_type", "shelter_requested"),
                 "consent_registration",
                 "consent_signed_by",
                 "consent_care",
@@ -595,38 +557,15 @@ class ReporterSubmissionForm(RegistrationForm):
             Fieldset(_("Urgency"), "immediate_danger", "region"),
             Fieldset(
                 _("The person"),
-                Div(
-                    Div("given_names", css_class="col-md-6"),
-                    Div("family_name", css_class="col-md-6"),
-                    css_class="row",
-                ),
-                Div(
-                    Div("date_of_birth", css_class="col-md-4"),
-                    Div("estimated_age", css_class="col-md-4"),
-                    Div("believed_minor", css_class="col-md-4"),
-                    css_class="row",
-                ),
-                Div(
-                    Div("gender", css_class="col-md-4"),
-                    Div("nationality", css_class="col-md-4"),
-                    Div("languages", css_class="col-md-4"),
-                    css_class="row",
-                ),
-                Div(
-                    Div("phone", css_class="col-md-6"),
-                    Div("email", css_class="col-md-6"),
-                    css_class="row",
-                ),
+                _row("given_names", "family_name"),
+                _row("date_of_birth", "estimated_age", "believed_minor"),
+                _row("gender", "nationality", "languages"),
+                _row("phone", "email"),
             ),
             Fieldset(
                 _("The exploitation"),
                 "exploitation_forms",
-                Div(
-                    Div("sector", css_class="col-md-4"),
-                    Div("scope", css_class="col-md-4"),
-                    Div("exploitation_country", css_class="col-md-4"),
-                    css_class="row",
-                ),
+                _row("sector", "scope", "exploitation_country"),
                 "exploitation_municipality",
             ),
             Fieldset(_("Minors and residence"), "unaccompanied_minor", "residence_status"),

@@ -30,6 +30,7 @@ from registry.models import (
     Registration,
     RegistrationNumberSequence,
 )
+from registry.models.people import index_values
 
 if TYPE_CHECKING:
     from registry.models import User
@@ -206,12 +207,7 @@ def _save(parsed: list[dict[str, Any]], result: ImportResult) -> None:
             # An exact match (names and date of birth, or document) links the row to that
             # person; otherwise the same indexes are stored on the new person.
             ix = indexes_for(
-                family_name=values["family_name"] or "",
-                given_names=values["given_names"] or "",
-                date_of_birth=values["date_of_birth"],
-                year_of_birth=outcome.year_of_birth,
-                id_document_number=values["id_document_number"] or "",
-                near_years=False,
+                **index_values(fields), year_of_birth=outcome.year_of_birth, near_years=False
             )
             person, indexes = find_exact(ix), ix.stored
         recorded = Registration.objects.record(

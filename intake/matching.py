@@ -8,7 +8,6 @@ decides; the system never merges on its own.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -80,31 +79,18 @@ class Indexes:
 
 
 def indexes_for(
-    *,
-    family_name: str = "",
-    given_names: str = "",
-    date_of_birth: datetime.date | None = None,
-    year_of_birth: int | None = None,
-    id_document_country: str = "",
-    id_document_number: str = "",
-    near_years: bool = True,
+    *, year_of_birth: int | None = None, near_years: bool = True, **typed: Any
 ) -> Indexes:
-    """The indexes of typed values. ``year_of_birth`` as worked out already (the outcome of
-    registering.check), else from the date of birth; ``near_years=False`` for an exact lookup
-    (find_exact), which needs no phonetic index of the years around."""
+    """The indexes of typed values, named as ``blind_indexes`` takes them (``index_values``
+    picks them from a form's or a row's values). ``year_of_birth`` as worked out already (the
+    outcome of registering.check), else from the date of birth; ``near_years=False`` for an
+    exact lookup (find_exact), which needs no phonetic index of the years around."""
+    date_of_birth = typed.get("date_of_birth")
     if year_of_birth is None and date_of_birth is not None:
         year_of_birth, _estimated = registering.year_of_birth(date_of_birth)
     year = year_of_birth
     near = range(year - YEAR_TOLERANCE, year + YEAR_TOLERANCE + 1) if year and near_years else ()
-    stored = blind_indexes(
-        family_name=family_name,
-        given_names=given_names,
-        date_of_birth=date_of_birth,
-        year_of_birth=year,
-        id_document_country=id_document_country,
-        id_document_number=id_document_number,
-        near_years=near,
-    )
+    stored = blind_indexes(**typed, year_of_birth=year, near_years=near)
     return Indexes(stored=stored, phonetic=stored.phonetic_near, year=year)
 
 

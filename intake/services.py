@@ -18,6 +18,7 @@ from intake.routing import notify_coordinator, pick_coordinator
 from registry import registering
 from registry.choices import AuditAction, SubmissionStatus
 from registry.models import AuditEvent, Case, Person, Registration, User
+from registry.models.people import index_values
 from registry.registering import Outcome, Recorded
 
 NEW_PERSON = "new"
@@ -33,14 +34,7 @@ def typed_indexes(data: dict[str, Any], outcome: Outcome) -> Indexes | None:
     it is matched or stored). The year of birth is the one ``outcome`` worked out."""
     if outcome.anonymous:
         return None
-    return indexes_for(
-        family_name=data.get("family_name") or "",
-        given_names=data.get("given_names") or "",
-        date_of_birth=data.get("date_of_birth"),
-        year_of_birth=outcome.year_of_birth,
-        id_document_country=data.get("id_document_country") or "",
-        id_document_number=data.get("id_document_number") or "",
-    )
+    return indexes_for(**index_values(data), year_of_birth=outcome.year_of_birth)
 
 
 def possible_matches(user: User, indexes: Indexes | None) -> list[Match]:
@@ -112,14 +106,7 @@ def submission_matches(user: User, registration: Registration) -> list[Match]:
     person = registration.person
     if person.is_anonymous:
         return []
-    ix = indexes_for(
-        family_name=person.family_name or "",
-        given_names=person.given_names or "",
-        date_of_birth=person.date_of_birth,
-        year_of_birth=person.year_of_birth,
-        id_document_country=person.id_document_country or "",
-        id_document_number=person.id_document_number or "",
-    )
+    ix = indexes_for(**person.index_values(), year_of_birth=person.year_of_birth)
     return find_matches(user, ix, exclude=person.pk)
 
 
@@ -130,18 +117,18 @@ def _open_routed_case(registration: Registration) -> Case:
     return case
 
 
+def _record_decision(
+    user: User, registration: Registration, details: dict[str, Any], case: Case | None = None
+) -> None:
+    AuditEvent.record(AuditAction.TRIAGE, user=user, obj=registration, case=case, details=details)
+
+
 @transaction.atomic(savepoint=False)
 def accept(user: User, registration: Registration) -> Case:
     registration.status = SubmissionStatus.ACCEPTED
     registration.save(update_fields=["status", "updated_at"])
     case = _open_routed_case(registration)
-    AuditEvent.record(
-        AuditAction.TRIAGE,
-        user=user,
-        obj=registration,
-        case=case,
-        details={"decision": "accepted"},
-    )
+    _record_decision(user, registration, {"decision": "accepted"}, case)
     return case
 
 
@@ -162,13 +149,8 @@ def merge(user: User, registration: Registration, into: Person) -> Case:
     else:
         duplicate_ref = ""
     case = _open_routed_case(registration)
-    AuditEvent.record(
-        AuditAction.TRIAGE,
-        user=user,
-        obj=registration,
-        case=case,
-        details={"decision": "merged", "into": into.reference, "removed_copy": duplicate_ref},
-    )
+    details = {"decision": "merged", "into": into.reference, "removed_copy": duplicate_ref}
+    _record_decision(user, registration, details, case)
     return case
 
 
@@ -177,9 +159,4 @@ def reject(user: User, registration: Registration, reason: str) -> None:
     registration.status = SubmissionStatus.REJECTED
     registration.triage_note = reason
     registration.save(update_fields=["status", "triage_note", "updated_at"])
-    AuditEvent.record(
-        AuditAction.TRIAGE,
-        user=user,
-        obj=registration,
-        details={"decision": "rejected", "fields": ["triage_note"]},
-    )
+    _record_decision(user, registration, {"decision": "rejected", "fields": ["triage_note"]})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -37,6 +38,7 @@ from registry.models import (
     User,
 )
 from registry.models.accounts import POWER_FIELDS
+from registry.models.people import PERSONAL_FIELDS
 
 
 class AuditedSaveMixin:
@@ -198,42 +200,60 @@ class ScopedFormFieldsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class GatedAdminMixin:
+    """An admin page's permissions ask one page predicate of registry.access, ``gate``.
+
+    Whoever the gate lets in sees the list and its records, and changes or adds them where
+    ``gate_opens_change`` or ``gate_opens_add`` says so; nothing is deleted from the admin
+    (records of victims only by the erasure and retention commands; the rest keeps its
+    history). A subclass narrows further by calling ``super()``.
+    """
+
+    gate: Callable[[User], bool]
+    gate_opens_change = False
+    gate_opens_add = False
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.gate(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.gate(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.gate_opens_change and self.gate(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.gate_opens_add and self.gate(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class ScopedAdmin(
     PostedSearchMixin,
     NotFoundOutsideScopeMixin,
     ScopedFormFieldsMixin,
     AuditedSaveMixin,
+    GatedAdminMixin,
     admin.ModelAdmin,
 ):
     """Records of victims: every queryset through ``for_user``; never deleted from here.
 
     Searches find a registration number or a family name (blind index) unless an admin says
-    otherwise; never with the term in a URL.
+    otherwise; never with the term in a URL. Records are created through intake, which
+    applies the rules, so none is added here.
     """
 
+    gate = staticmethod(access.may_use_admin)
+    gate_opens_change = True
     search_kinds = (search.NUMBER, search.FAMILY_NAME)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return self.model.objects.for_user(request.user)
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return access.may_use_admin(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return access.may_use_admin(request.user)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return access.may_use_admin(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # records are created through intake, which applies the rules
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # only the erasure and retention commands remove records
-
 
 class AdministratorOnlyAdmin(
-    PostedSearchMixin, ScopedFormFieldsMixin, AuditedSaveMixin, admin.ModelAdmin
+    PostedSearchMixin, ScopedFormFieldsMixin, AuditedSaveMixin, GatedAdminMixin, admin.ModelAdmin
 ):
     """Users, regions and organisations: administrators only.
 
@@ -242,20 +262,9 @@ class AdministratorOnlyAdmin(
     about a victim, and a search for a user name is easier to share as a link.
     """
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return access.may_administer(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return access.may_administer(request.user)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return access.may_administer(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return access.may_administer(request.user)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    gate = staticmethod(access.may_administer)
+    gate_opens_change = True
+    gate_opens_add = True
 
 
 @admin.register(Region)
@@ -449,35 +458,35 @@ class AuditedPersonalDataMixin:
         return response
 
 
-class RegistrationInline(admin.TabularInline):
-    model = Registration
-    fields = ["number", "registered_on", "reporter_type", "region", "status"]
-    readonly_fields = fields
+class PersonRecordsInline(admin.TabularInline):
+    """A person's registrations or cases on the person's page: read-only, only those the user
+    may see (``for_user``), each opening on its own page."""
+
     extra = 0
     can_delete = False
     show_change_link = True
+    related: tuple[str, ...] = ()  # select_related for the columns shown
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return Registration.objects.for_user(request.user).select_related("region")
+        return self.model.objects.for_user(request.user).select_related(*self.related)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
-class CaseInline(admin.TabularInline):
+class RegistrationInline(PersonRecordsInline):
+    model = Registration
+    fields = ["number", "registered_on", "reporter_type", "region", "status"]
+    readonly_fields = fields
+    related = ("region",)
+
+
+class CaseInline(PersonRecordsInline):
     model = Case
     fk_name = "person"
     fields = ["region", "coordinator", "status", "reflection_end", "opened_on"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return Case.objects.for_user(request.user).select_related("region", "coordinator")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    related = ("region", "coordinator")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -497,30 +506,35 @@ class PersonAdmin(AuditedPersonalDataMixin, ScopedAdmin):
     inlines = [RegistrationInline, CaseInline]
     readonly_fields = ["year_of_birth", "is_anonymous", "created_at", "updated_at"]
     fieldsets = (
-        (
-            _("Personal data (encrypted)"),
-            {
-                "fields": (
-                    "given_names",
-                    "family_name",
-                    "aliases",
-                    "date_of_birth",
-                    "phone",
-                    "email",
-                    "address",
-                    "id_document_country",
-                    "id_document_number",
-                    "languages",
-                    "notes",
-                )
-            },
-        ),
+        (_("Personal data (encrypted)"), {"fields": PERSONAL_FIELDS}),
         (
             _("Statistical data"),
             {"fields": ("gender", "nationality", "country_of_birth", "year_of_birth")},
         ),
         (_("Record"), {"fields": ("is_anonymous", "created_at", "updated_at")}),
     )
+
+
+# Two of the registration admin's fieldsets, which with the registration date are what the
+# admin may correct (RegistrationAdminForm).
+_EXPLOITATION_FIELDS = (
+    "exploitation_forms",
+    "sector",
+    "exploitation_country",
+    "exploitation_municipality",
+    "exploitation_start",
+    "exploitation_end",
+    "scope",
+    "means_of_control",
+)
+_FLAG_FIELDS = (
+    "immediate_danger",
+    "is_minor",
+    "unaccompanied_minor",
+    "age_at_registration",
+    "file_type",
+    "shelter_requested",
+)
 
 
 class RegistrationAdminForm(forms.ModelForm):
@@ -531,23 +545,7 @@ class RegistrationAdminForm(forms.ModelForm):
     class Meta:
         model = Registration
         # What the admin may correct; the rest is set at intake and in triage (fieldsets below).
-        fields = [
-            "registered_on",
-            "exploitation_forms",
-            "sector",
-            "exploitation_country",
-            "exploitation_municipality",
-            "exploitation_start",
-            "exploitation_end",
-            "scope",
-            "means_of_control",
-            "immediate_danger",
-            "is_minor",
-            "unaccompanied_minor",
-            "age_at_registration",
-            "file_type",
-            "shelter_requested",
-        ]
+        fields = ["registered_on", *_EXPLOITATION_FIELDS, *_FLAG_FIELDS]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -609,34 +607,8 @@ class RegistrationAdmin(ScopedAdmin):
                 )
             },
         ),
-        (
-            _("Exploitation"),
-            {
-                "fields": (
-                    "exploitation_forms",
-                    "sector",
-                    "exploitation_country",
-                    "exploitation_municipality",
-                    "exploitation_start",
-                    "exploitation_end",
-                    "scope",
-                    "means_of_control",
-                )
-            },
-        ),
-        (
-            _("Flags, file and shelter"),
-            {
-                "fields": (
-                    "immediate_danger",
-                    "is_minor",
-                    "unaccompanied_minor",
-                    "age_at_registration",
-                    "file_type",
-                    "shelter_requested",
-                )
-            },
-        ),
+        (_("Exploitation"), {"fields": _EXPLOITATION_FIELDS}),
+        (_("Flags, file and shelter"), {"fields": _FLAG_FIELDS}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
 
@@ -943,8 +915,10 @@ def _events_about(queryset: QuerySet, ids: tuple[str, ...]) -> QuerySet:
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(PostedSearchMixin, admin.ModelAdmin):
+class AuditEventAdmin(PostedSearchMixin, GatedAdminMixin, admin.ModelAdmin):
     """Read-only: the trail cannot be changed or deleted from any screen."""
+
+    gate = staticmethod(access.may_read_audit)
 
     list_display = ["at", "actor", "action", "object_type", "object_id"]
     list_filter = ["action", "at"]
@@ -967,18 +941,3 @@ class AuditEventAdmin(PostedSearchMixin, admin.ModelAdmin):
         if obj is None:
             raise Http404
         return obj
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return access.may_read_audit(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return access.may_read_audit(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

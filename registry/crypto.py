@@ -230,16 +230,28 @@ class BlindIndexer:
         return hmac.new(self._subkey(index), message, hashlib.sha256).hexdigest()
 
 
+def _required_key(variable: str, without_it: str = "") -> bytes:
+    """The key in the setting ``variable``, decoded; ImproperlyConfigured naming the variable
+    (and ``without_it``, what cannot be done) when it is not set."""
+    value = getattr(settings, variable)
+    if not value:
+        raise ImproperlyConfigured(f"{variable} is not set{without_it}")
+    return _decode_key(variable, value)
+
+
+def _index_key() -> bytes:
+    return _required_key("REGISTRY_BLIND_INDEX_KEY")
+
+
+def _audit_key() -> bytes:
+    return _required_key(
+        "REGISTRY_AUDIT_KEY", "; the audit trail cannot be sealed or verified without it"
+    )
+
+
 @lru_cache(maxsize=1)
 def get_blind_indexer() -> BlindIndexer:
-    return BlindIndexer(_decode_key("REGISTRY_BLIND_INDEX_KEY", _require_index_key()))
-
-
-def _require_index_key() -> str:
-    value = settings.REGISTRY_BLIND_INDEX_KEY
-    if not value:
-        raise ImproperlyConfigured("REGISTRY_BLIND_INDEX_KEY is not set")
-    return value
+    return BlindIndexer(_index_key())
 
 
 def blind_index(index: str, *parts: object) -> str | None:
@@ -274,16 +286,7 @@ class AuditSealer:
 
 @lru_cache(maxsize=1)
 def get_audit_sealer() -> AuditSealer:
-    return AuditSealer(_decode_key("REGISTRY_AUDIT_KEY", _require_audit_key()))
-
-
-def _require_audit_key() -> str:
-    value = settings.REGISTRY_AUDIT_KEY
-    if not value:
-        raise ImproperlyConfigured(
-            "REGISTRY_AUDIT_KEY is not set; the audit trail cannot be sealed or verified without it"
-        )
-    return value
+    return AuditSealer(_audit_key())
 
 
 def audit_seal(message: bytes) -> str:
@@ -294,12 +297,12 @@ def audit_seal(message: bytes) -> str:
 def validate_configuration() -> None:
     """Raise ImproperlyConfigured naming the variable when a key is missing or malformed."""
     keyring = Keyring.parse(settings.REGISTRY_ENCRYPTION_KEYS)
-    index_key = _decode_key("REGISTRY_BLIND_INDEX_KEY", _require_index_key())
+    index_key = _index_key()
     if index_key in keyring.keys.values():
         raise ImproperlyConfigured(
             "REGISTRY_BLIND_INDEX_KEY must differ from every key in REGISTRY_ENCRYPTION_KEYS"
         )
-    audit_key = _decode_key("REGISTRY_AUDIT_KEY", _require_audit_key())
+    audit_key = _audit_key()
     if audit_key in keyring.keys.values() or audit_key == index_key:
         raise ImproperlyConfigured(
             "REGISTRY_AUDIT_KEY must differ from every key in REGISTRY_ENCRYPTION_KEYS and "

@@ -413,7 +413,7 @@ def new_person(
     values: Mapping[str, Any], outcome: Outcome, indexes: BlindIndexes | None = None
 ) -> Person:
     """An unsaved Person from ``values``; an anonymous one gets statistical fields only."""
-    from registry.models.people import PERSONAL_FIELDS, Person, blind_indexes
+    from registry.models.people import PERSONAL_FIELDS, Person, blind_indexes, index_values
 
     person = Person(
         is_anonymous=outcome.anonymous,
@@ -430,14 +430,7 @@ def new_person(
         if value not in (None, ""):
             setattr(person, name, value)
     if indexes is None:
-        indexes = blind_indexes(
-            family_name=values.get("family_name") or "",
-            given_names=values.get("given_names") or "",
-            date_of_birth=values.get("date_of_birth"),
-            year_of_birth=outcome.year_of_birth,
-            id_document_country=values.get("id_document_country") or "",
-            id_document_number=values.get("id_document_number") or "",
-        )
+        indexes = blind_indexes(**index_values(values), year_of_birth=outcome.year_of_birth)
     person.keep_derived(indexes)
     return person
 

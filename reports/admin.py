@@ -14,7 +14,7 @@ URLs that re-check everything on the model (``ExportGrant.approve`` and the othe
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
@@ -31,12 +31,15 @@ from import_export.formats import base_formats
 from import_export.forms import ExportForm
 
 from registry import access, search
-from registry.admin import NotFoundOutsideScopeMixin, PostedSearchMixin
+from registry.admin import GatedAdminMixin, NotFoundOutsideScopeMixin, PostedSearchMixin
 from registry.second_factor import verified_recently
 from reports.forms import ExportGrantRequestForm
 from reports.models import ExportGrant, GrantRefused, PersonalExport
 from reports.personal import may_export_personal, personal_response
 from reports.resources import PersonalExportResource
+
+if TYPE_CHECKING:
+    from registry.models import User
 
 # Changelist parameters that may be recorded in the audit trail as they are (codes and
 # dates); anything else (a search term could be a name) is recorded by name only.
@@ -73,10 +76,16 @@ def _reverify(request: HttpRequest, next_url: str) -> HttpResponse:
     return redirect(f"{reverse('reverify')}?{urlencode({'next': next_url})}")
 
 
+def _may_export_in_admin(user: User) -> bool:
+    # The grant on top of the admin, and only for those who may use the admin at all.
+    return access.may_use_admin(user) and may_export_personal(user)
+
+
 @admin.register(PersonalExport)
 class PersonalExportAdmin(
-    PostedSearchMixin, NotFoundOutsideScopeMixin, ExportMixin, admin.ModelAdmin
+    PostedSearchMixin, NotFoundOutsideScopeMixin, ExportMixin, GatedAdminMixin, admin.ModelAdmin
 ):
+    gate = staticmethod(_may_export_in_admin)
     resource_classes = [PersonalExportResource]
     export_form_class = ExportForm
     list_display = ["number", "registered_on", "reporter_type", "region", "file_type", "status"]
@@ -97,22 +106,6 @@ class PersonalExportAdmin(
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return PersonalExport.objects.for_user(request.user)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        # The grant on top of the admin, and only for those who may use the admin at all.
-        return access.may_use_admin(request.user) and may_export_personal(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return self.has_module_permission(request)
@@ -193,9 +186,16 @@ GRANT_STEPS: dict[str, Any] = {
 
 
 @admin.register(ExportGrant)
-class ExportGrantAdmin(NotFoundOutsideScopeMixin, admin.ModelAdmin):
-    """Request, approve, refuse and revoke personal-export grants (administrators only)."""
+class ExportGrantAdmin(NotFoundOutsideScopeMixin, GatedAdminMixin, admin.ModelAdmin):
+    """Request, approve, refuse and revoke personal-export grants (administrators only).
 
+    A grant is requested here (added); it changes only through its steps (the buttons below
+    the page), never through the form, and is never deleted: the history of who granted what
+    stays.
+    """
+
+    gate = staticmethod(access.may_grant_exports)
+    gate_opens_add = True
     form = ExportGrantRequestForm
     change_form_template = "reports/admin/exportgrant_change_form.html"
     list_display = [
@@ -229,21 +229,6 @@ class ExportGrantAdmin(NotFoundOutsideScopeMixin, admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         return super().get_object(request, object_id, from_field)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return access.may_grant_exports(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return access.may_grant_exports(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return access.may_grant_exports(request.user)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # a grant changes only through its steps (the buttons below the page)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # the history of who granted what stays
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["grantee", "reason"] if obj is None else list(self.readonly_fields)

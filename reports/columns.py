@@ -63,6 +63,18 @@ def _chunks(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
         yield chunk
 
 
+def _rows_with_forms(
+    qs: QuerySet, columns: Sequence[str], chunk_size: int
+) -> Iterator[tuple[tuple, list[str]]]:
+    """Each row of ``columns`` (the first is the registration's id) with its forms of
+    exploitation: rows streamed in chunks, the forms of each chunk in one query."""
+    rows = qs.values_list(*columns).iterator(chunk_size=chunk_size)
+    for chunk in _chunks(rows, chunk_size):
+        exploitation_forms = _exploitation_forms_of([row[0] for row in chunk])
+        for row in chunk:
+            yield row, exploitation_forms.get(row[0], [])
+
+
 def _opener(name: str) -> Any:
     field = Person._meta.get_field(name)
 
@@ -80,34 +92,29 @@ def _text(value: Any) -> str:
 def personal_rows(qs: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[list[str]]:
     """Rows of PERSONAL_EXPORT_COLUMNS for the registrations of ``qs``, decrypted, by number."""
     openers = {name: _opener(name) for name in _ENCRYPTED}
-    rows = (
-        qs.order_by("number")
-        .values_list(
-            "id",
-            "number",
-            "registered_on",
-            "reporter_type",
-            "region__code",
-            "person_id",
-            "person__given_names",
-            "person__family_name",
-            "person__date_of_birth",
-            "age_at_registration",
-            "person__gender",
-            "person__nationality",
-            "sector",
-            "exploitation_country",
-            "file_type",
-            "person__id_document_number",
-            "consent_registration",
-            "consent_care",
-        )
-        .iterator(chunk_size=chunk_size)
+    columns = (
+        "id",
+        "number",
+        "registered_on",
+        "reporter_type",
+        "region__code",
+        "person_id",
+        "person__given_names",
+        "person__family_name",
+        "person__date_of_birth",
+        "age_at_registration",
+        "person__gender",
+        "person__nationality",
+        "sector",
+        "exploitation_country",
+        "file_type",
+        "person__id_document_number",
+        "consent_registration",
+        "consent_care",
     )
-    for chunk in _chunks(rows, chunk_size):
-        exploitation_forms = _exploitation_forms_of([row[0] for row in chunk])
-        for (
-            pk,
+    for row, exploitation_forms in _rows_with_forms(qs.order_by("number"), columns, chunk_size):
+        (
+            _pk,
             number,
             registered_on,
             reporter_type,
@@ -125,81 +132,63 @@ def personal_rows(qs: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[list[s
             document,
             consent_registration,
             consent_care,
-        ) in chunk:
-            yield [
-                number,
-                registered_on.isoformat(),
-                reporter_type,
-                region,
-                _text(openers["given_names"](given, person_pk)),
-                _text(openers["family_name"](family, person_pk)),
-                _text(openers["date_of_birth"](dob, person_pk)),
-                _text(age),
-                gender,
-                str(nationality or ""),
-                MULTI_VALUE_SEPARATOR.join(exploitation_forms.get(pk, [])),
-                sector,
-                str(country or ""),
-                file_type,
-                _text(openers["id_document_number"](document, person_pk)),
-                yes_no(consent_registration),
-                yes_no(consent_care),
-            ]
+        ) = row
+        yield [
+            number,
+            registered_on.isoformat(),
+            reporter_type,
+            region,
+            _text(openers["given_names"](given, person_pk)),
+            _text(openers["family_name"](family, person_pk)),
+            _text(openers["date_of_birth"](dob, person_pk)),
+            _text(age),
+            gender,
+            str(nationality or ""),
+            MULTI_VALUE_SEPARATOR.join(exploitation_forms),
+            sector,
+            str(country or ""),
+            file_type,
+            _text(openers["id_document_number"](document, person_pk)),
+            yes_no(consent_registration),
+            yes_no(consent_care),
+        ]
 
 
 def anonymised_source(
     qs: QuerySet, age_scheme: str = "monitor", chunk_size: int = CHUNK_SIZE
 ) -> Iterator[list[str]]:
     """Rows of ANONYMISED_COLUMNS before k-anonymisation; nothing encrypted is read."""
-    rows = (
-        qs.order_by("registered_on", "number")
-        .annotate(
-            _year=Cast(ExtractYear("registered_on"), CharField()),
-            _age_band=age_band_expression(AGE_SCHEMES[age_scheme], "age_at_registration"),
-        )
-        .values_list(
-            "id",
-            "_year",
-            "reporter_type",
-            "region__code",
-            "_age_band",
-            "person__gender",
-            "person__nationality",
-            "sector",
-            "exploitation_country",
-            "file_type",
-            "consent_registration",
-            "consent_care",
-        )
-        .iterator(chunk_size=chunk_size)
+    annotated = qs.order_by("registered_on", "number").annotate(
+        _year=Cast(ExtractYear("registered_on"), CharField()),
+        _age_band=age_band_expression(AGE_SCHEMES[age_scheme], "age_at_registration"),
     )
-    for chunk in _chunks(rows, chunk_size):
-        exploitation_forms = _exploitation_forms_of([row[0] for row in chunk])
-        for (
-            pk,
-            year,
+    columns = (
+        "id",
+        "_year",
+        "reporter_type",
+        "region__code",
+        "_age_band",
+        "person__gender",
+        "person__nationality",
+        "sector",
+        "exploitation_country",
+        "file_type",
+        "consent_registration",
+        "consent_care",
+    )
+    for row, exploitation_forms in _rows_with_forms(annotated, columns, chunk_size):
+        _pk, year, reporter, region, band, gender, nationality, sector, country, ft, cr, cc = row
+        yield [
+            str(year),
             reporter,
             region,
             band,
             gender,
-            nationality,
+            str(nationality or ""),
+            MULTI_VALUE_SEPARATOR.join(exploitation_forms),
             sector,
-            country,
+            str(country or ""),
             ft,
-            cr,
-            cc,
-        ) in chunk:
-            yield [
-                str(year),
-                reporter,
-                region,
-                band,
-                gender,
-                str(nationality or ""),
-                MULTI_VALUE_SEPARATOR.join(exploitation_forms.get(pk, [])),
-                sector,
-                str(country or ""),
-                ft,
-                yes_no(cr),
-                yes_no(cc),
-            ]
+            yes_no(cr),
+            yes_no(cc),
+        ]

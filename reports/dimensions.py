@@ -209,6 +209,20 @@ class Dimension:
         return labels.get(value, value)
 
 
+def _age_dimension(scheme: str, label: Any) -> Dimension:
+    """The age at registration in the bands of ``scheme`` (AGE_SCHEMES)."""
+    bands = AGE_SCHEMES[scheme]
+    return Dimension(
+        f"age_{scheme}",
+        label,
+        lambda: age_band_expression(bands, "age_at_registration"),
+        _bands(bands),
+        order=(*(code for code, _l, _h in bands), UNKNOWN),
+        raw=_column("age_at_registration"),
+        fold=_fold_age(scheme),
+    )
+
+
 DIMENSIONS: dict[str, Dimension] = {
     dim.key: dim
     for dim in [
@@ -220,24 +234,8 @@ DIMENSIONS: dict[str, Dimension] = {
             order=tuple(Gender.values),
             raw=_column("person_gender"),
         ),
-        Dimension(
-            "age_monitor",
-            _("Age (Dutch monitor bands)"),
-            lambda: age_band_expression(MONITOR_BANDS, "age_at_registration"),
-            _bands(MONITOR_BANDS),
-            order=(*(code for code, _l, _h in MONITOR_BANDS), UNKNOWN),
-            raw=_column("age_at_registration"),
-            fold=_fold_age("monitor"),
-        ),
-        Dimension(
-            "age_ctdc",
-            _("Age (CTDC bands)"),
-            lambda: age_band_expression(CTDC_BANDS, "age_at_registration"),
-            _bands(CTDC_BANDS),
-            order=(*(code for code, _l, _h in CTDC_BANDS), UNKNOWN),
-            raw=_column("age_at_registration"),
-            fold=_fold_age("ctdc"),
-        ),
+        _age_dimension("monitor", _("Age (Dutch monitor bands)")),
+        _age_dimension("ctdc", _("Age (CTDC bands)")),
         Dimension(
             "nationality_group",
             _("Nationality"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
@@ -80,63 +80,80 @@ def filename(kind: str, file_format: str) -> str:
     return f"registrations-{kind}-{datetime.date.today():%Y%m%d}.{file_format}"
 
 
-def streaming_csv_response(
+def export_response(
     kind: str,
+    file_format: str,
     header: list[str],
     rows: Iterator[list[Any]],
     *,
     user: User,
     filters: dict[str, Any],
     extra: dict[str, Any] | None = None,
+) -> StreamingHttpResponse | FileResponse:
+    """An export as a download: a CSV streamed, or a workbook (``xlsx``) written to an
+    anonymous temporary file (deleted when sent).
+
+    Audited when it starts, and when it has finished or was aborted: for a CSV when the last
+    byte has gone out.
+    """
+    record_export(kind, "started", user=user, file_format=file_format, filters=filters, extra=extra)
+
+    def close(result: ExportResult) -> None:
+        stage = "finished" if result.completed else "aborted"
+        record_export(
+            kind, stage, user=user, file_format=file_format, filters=filters, result=result
+        )
+
+    if file_format == "csv":
+        response = _streamed_csv(kind, header, rows, close)
+    else:
+        response = _xlsx_file(kind, header, rows, close)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _streamed_csv(
+    kind: str, header: list[str], rows: Iterator[list[Any]], close: Callable[[ExportResult], None]
 ) -> StreamingHttpResponse:
-    """Stream a CSV; the closing audit event is written when the last byte has gone out."""
-    record_export(kind, "started", user=user, file_format="csv", filters=filters, extra=extra)
     result = ExportResult()
 
     def body() -> Iterator[bytes]:
         try:
             yield from csv_chunks(header, rows, result)
         finally:
-            stage = "finished" if result.completed else "aborted"
-            record_export(kind, stage, user=user, file_format="csv", filters=filters, result=result)
+            close(result)
 
     response = StreamingHttpResponse(body(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename(kind, "csv")}"'
-    response["Cache-Control"] = "no-store"
     return response
 
 
-def xlsx_response(
-    kind: str,
-    header: list[str],
-    rows: Iterator[list[Any]],
-    *,
-    user: User,
-    filters: dict[str, Any],
-    extra: dict[str, Any] | None = None,
+def _xlsx_file(
+    kind: str, header: list[str], rows: Iterator[list[Any]], close: Callable[[ExportResult], None]
 ) -> FileResponse:
-    """Write a workbook to an anonymous temporary file (deleted when sent) and send it."""
-    record_export(kind, "started", user=user, file_format="xlsx", filters=filters, extra=extra)
     target: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     result = ExportResult()
     try:
         result = write_xlsx(target, header, rows, title=kind)
     finally:
-        stage = "finished" if result.completed else "aborted"
-        record_export(kind, stage, user=user, file_format="xlsx", filters=filters, result=result)
-    response = FileResponse(
+        close(result)
+    return FileResponse(
         target,
         as_attachment=True,
         filename=filename(kind, "xlsx"),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def personal_response(
     user: User, qs: QuerySet, file_format: str, filters: dict[str, Any]
 ) -> StreamingHttpResponse | FileResponse:
     """The personal export of ``qs`` as a download (the caller has checked the permission)."""
-    make = streaming_csv_response if file_format == "csv" else xlsx_response
-    return make("personal", PERSONAL_EXPORT_COLUMNS, personal_rows(qs), user=user, filters=filters)
+    return export_response(
+        "personal",
+        file_format,
+        PERSONAL_EXPORT_COLUMNS,
+        personal_rows(qs),
+        user=user,
+        filters=filters,
+    )

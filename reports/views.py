@@ -24,7 +24,7 @@ from reports.aggregates import counted_registrations
 from reports.anonymise import anonymised_rows, plan_for
 from reports.columns import ANONYMISED_COLUMNS
 from reports.forms import bound_form
-from reports.personal import record_export, streaming_csv_response, xlsx_response
+from reports.personal import export_response, record_export
 from reports.suppression import SUPPRESSED, small_cell_k
 from reports.tables import STATISTICS_HEADER, build_statistics, statistics_rows
 from reports.writers import neutralise, write_xlsx_sheets
@@ -129,9 +129,9 @@ def anonymised_download(request: HttpRequest, file_format: str) -> HttpResponse:
     qs = counted_registrations(request.user, form.period)
     summary, rows = anonymised_rows(qs, small_cell_k(), form.cleaned_data["age_bands"])
     filters = {**form.period.as_filters(), "age_bands": form.cleaned_data["age_bands"]}
-    make = streaming_csv_response if file_format == "csv" else xlsx_response
-    return make(
+    return export_response(
         "anonymised",
+        file_format,
         ANONYMISED_COLUMNS,
         rows,
         user=request.user,

@@ -3,10 +3,29 @@ always come through ``for_user``."""
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
 
 from registry import search
+
+
+def number_searched_list(
+    request: HttpRequest, queryset: QuerySet, *, screen: str, template: str, sort: str
+) -> HttpResponse:
+    """A list searchable by (part of) a reference number, 25 to a page.
+
+    A posted search is answered with a redirect (``posted_number_search``); the number in the
+    URL filters the list. The template shows the search with intake/_number_search.html.
+    """
+    if request.method == "POST":
+        return posted_number_search(request, queryset, screen=screen)
+    found = number_search_in_url(request)
+    if found is not None:
+        queryset = filter_by_number_part(queryset, found)
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    return render(request, template, {"page": page, "found": found, "sort": sort})
 
 
 def posted_number_search(request: HttpRequest, queryset: QuerySet, *, screen: str) -> HttpResponse:

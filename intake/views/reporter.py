@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from intake import services
 from intake.forms import ReporterSubmissionForm, legal_duty_codes
-from intake.views.common import filter_by_number_part, number_search_in_url, posted_number_search
+from intake.views.common import number_searched_list
 from registry.access import may_submit, requires
 from registry.models import Registration
 
@@ -73,12 +72,10 @@ def my_submissions(request: HttpRequest) -> HttpResponse:
     """The reporter's reference numbers and their status, searchable by number."""
     sort = request.GET.get("sort", "-date")
     submissions = _own_submissions(request).order_by(SORTS.get(sort, "-registered_on"), "-number")
-    if request.method == "POST":
-        return posted_number_search(request, submissions, screen="my_submissions")
-    found = number_search_in_url(request)
-    if found is not None:
-        submissions = filter_by_number_part(submissions, found)
-    page = Paginator(submissions, 25).get_page(request.GET.get("page"))
-    return render(
-        request, "intake/my_submissions.html", {"page": page, "found": found, "sort": sort}
+    return number_searched_list(
+        request,
+        submissions,
+        screen="my_submissions",
+        template="intake/my_submissions.html",
+        sort=sort,
     )

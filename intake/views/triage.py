@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from intake import services
 from intake.forms import TriageForm
-from intake.views.common import filter_by_number_part, number_search_in_url, posted_number_search
+from intake.views.common import number_searched_list
 from registry.access import may_triage, requires
 from registry.choices import AuditAction, SubmissionStatus
 from registry.models import AuditEvent, Registration
@@ -41,13 +40,9 @@ def triage(request: HttpRequest) -> HttpResponse:
         .select_related("region", "organisation")
         .order_by("-immediate_danger", "-is_minor", SORTS.get(sort, "registered_on"), "number")
     )
-    if request.method == "POST":
-        return posted_number_search(request, queue, screen="triage")
-    found = number_search_in_url(request)
-    if found is not None:
-        queue = filter_by_number_part(queue, found)
-    page = Paginator(queue, 25).get_page(request.GET.get("page"))
-    return render(request, "intake/triage_list.html", {"page": page, "found": found, "sort": sort})
+    return number_searched_list(
+        request, queue, screen="triage", template="intake/triage_list.html", sort=sort
+    )
 
 
 @requires(may_triage)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +56,12 @@ DERIVATION_SOURCES = (
     "id_document_country",
     "id_document_number",
 )
+
+
+def index_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values of ``values`` (by field name: a form's, a CSV row's) that blind indexes are
+    worked out from (DERIVATION_SOURCES), as keywords of ``blind_indexes``; missing is None."""
+    return {name: values.get(name) for name in DERIVATION_SOURCES}
 
 
 def name_dob_index(family_name: str, given_names: str, date_of_birth: datetime.date) -> str | None:
@@ -110,15 +116,16 @@ class BlindIndexes:
 
 def blind_indexes(
     *,
-    family_name: str = "",
-    given_names: str = "",
+    family_name: str | None = "",
+    given_names: str | None = "",
     date_of_birth: datetime.date | None = None,
     year_of_birth: int | None = None,
-    id_document_country: str = "",
-    id_document_number: str = "",
+    id_document_country: str | None = "",
+    id_document_number: str | None = "",
     near_years: Iterable[int] = (),
 ) -> BlindIndexes:
-    """The blind indexes of these values, each worked out once (BLIND_INDEX_SOURCES).
+    """The blind indexes of these values, each worked out once (BLIND_INDEX_SOURCES); an
+    empty or missing value gives no index that needs it.
 
     ``year_of_birth`` is the person's (registering.year_of_birth; the phonetic index goes with
     it). ``near_years``: the years whose phonetic index is wanted besides; a year asked for
@@ -275,6 +282,10 @@ class Person(models.Model):
 
     def has_personal_data(self) -> bool:
         return any(self.__dict__.get(name) not in (None, "") for name in PERSONAL_FIELDS)
+
+    def index_values(self) -> dict[str, Any]:
+        """This person's values that blind indexes are worked out from (``index_values``)."""
+        return {name: getattr(self, name) for name in DERIVATION_SOURCES}
 
     def keep_derived(self, indexes: BlindIndexes) -> None:
         """Store ``indexes`` as this person's blind indexes, worked out by the caller (with the

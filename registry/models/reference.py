@@ -112,7 +112,22 @@ class Municipality(models.Model):
         return self.name
 
 
-class FormOfExploitation(models.Model):
+class CodeList(models.Model):
+    """A multi-valued controlled list: one row per code of its nested ``Code`` choices, shown
+    by the code's label. A subclass declares ``Code`` and the ``code`` field over it."""
+
+    Code: type[models.TextChoices]
+    code: models.CharField
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return str(self.Code(self.code).label)
+
+
+class FormOfExploitation(CodeList):
     """A form of exploitation: one row per code, so a registration can hold several."""
 
     class Code(models.TextChoices):
@@ -128,16 +143,12 @@ class FormOfExploitation(models.Model):
 
     code = models.CharField(_("code"), max_length=32, primary_key=True, choices=Code.choices)
 
-    class Meta:
-        ordering = ["code"]
+    class Meta(CodeList.Meta):
         verbose_name = _("form of exploitation")
         verbose_name_plural = _("forms of exploitation")
 
-    def __str__(self) -> str:
-        return str(self.Code(self.code).label)
 
-
-class MeansOfControl(models.Model):
+class MeansOfControl(CodeList):
     """A means of control (HTCDS indicators): one row per code, several per registration."""
 
     class Code(models.TextChoices):
@@ -161,10 +172,6 @@ class MeansOfControl(models.Model):
 
     code = models.CharField(_("code"), max_length=40, primary_key=True, choices=Code.choices)
 
-    class Meta:
-        ordering = ["code"]
+    class Meta(CodeList.Meta):
         verbose_name = _("means of control")
         verbose_name_plural = _("means of control")
-
-    def __str__(self) -> str:
-        return str(self.Code(self.code).label)
