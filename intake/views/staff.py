@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from intake import services
 from intake.forms import PERSONAL_FORM_FIELDS, StaffRegistrationForm, legal_duty_codes
-from registry import registering
+from registry import access, registering
 from registry.access import may_register, requires
 from registry.models import Case, FormOfExploitation, Registration
 
@@ -121,10 +121,9 @@ def register(request: HttpRequest) -> HttpResponse:
 @requires(may_register)
 def registered(request: HttpRequest, pk: Any) -> HttpResponse:
     """The confirmation after saving: number, urgency, routing. No personal value."""
-    registration = get_object_or_404(
-        Registration.objects.for_confirmation(request.user).select_related("region", "person"),
-        pk=pk,
-    )
+    registration = get_object_or_404(Registration.objects.select_related("region", "person"), pk=pk)
+    if not access.may_open_confirmation(request.user, registration):
+        raise Http404
     case = registration.cases.select_related("coordinator").first()
     if case is None:
         case = (

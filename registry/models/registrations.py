@@ -73,10 +73,6 @@ class RegistrationQuerySet(EncryptedQuerySet):
     def for_user(self, user: User | None) -> RegistrationQuerySet:
         return access.registrations_for_user(self, user)
 
-    def for_confirmation(self, user: User | None) -> RegistrationQuerySet:
-        """The registrations whose confirmation page ``user`` may open (no person shown)."""
-        return access.confirmations_for_user(self, user)
-
     def for_statistics(self, user: User | None) -> RegistrationQuerySet:
         """The registrations ``user`` may count in aggregate figures (never row access)."""
         return access.registrations_countable_by(self, user)
