@@ -392,9 +392,10 @@ def _record(
         # Without consent there is nobody who signed.
         registration.consent_signed_by = ""
     registration.save()
-    for name in CODE_LISTS:
-        # A set of codes: each code is one row of the list.
-        registration.insert_codes(name, dict.fromkeys(values.get(name) or ()))
+    # A set of codes per list: each code is one row of the list.
+    registration.insert_code_lists(
+        {name: dict.fromkeys(values.get(name) or ()) for name in CODE_LISTS}
+    )
     case, opened = None, False
     if coordinator_for is not None:
         case, opened = open_case(

@@ -274,26 +274,52 @@ class Registration(models.Model):
         self.person_gender, self.person_nationality = gender, str(nationality or "")
 
     def insert_codes(self, list_name: str, codes: Iterable[str]) -> None:
-        """Add ``codes`` to the code list ``list_name`` of a registration that has none yet.
+        """Add ``codes`` to the code list ``list_name`` of a registration that has none yet."""
+        self.insert_code_lists({list_name: codes})
 
-        The codes are the primary keys of the code table and a new registration has no rows to
-        compare with, so one INSERT of the through rows does it: ``.set()`` would read and
-        diff first, ``bulk_create`` builds a model per row and reads back ids nobody uses
-        (a quarter of a millisecond per list, bench/intake.py). A code missing from its table
-        fails the foreign key, as through the ORM.
+    def insert_code_lists(self, lists: Mapping[str, Iterable[str]]) -> None:
+        """Add the codes of each code list (``{"exploitation_forms": [...], ...}``) to a new
+        registration, which has none yet.
+
+        The codes are the primary keys of the code tables and a new registration has no rows
+        to compare with, so one INSERT per list does it: ``.set()`` would read and diff first,
+        ``bulk_create`` builds a model per row and reads back ids nobody uses (a quarter of a
+        millisecond per list, bench/intake.py). On PostgreSQL, where every statement is a
+        round trip, the lists go in one statement (data-modifying WITH). A code missing from
+        its table fails the foreign key, as through the ORM.
         """
-        descriptor = getattr(type(self), list_name)
-        field = descriptor.field
-        through = descriptor.through._meta
-        own = through.get_field(field.m2m_field_name())
-        target = through.get_field(field.m2m_reverse_field_name())
         quote = connection.ops.quote_name
-        sql = (
-            f"INSERT INTO {quote(through.db_table)} ({quote(own.column)}, {quote(target.column)}) "  # noqa: S608
-            "VALUES (%s, %s)"
-        )
-        own_value = own.get_db_prep_save(self.pk, connection)
-        rows = [(own_value, target.get_db_prep_save(code, connection)) for code in codes]
-        if rows:
-            with connection.cursor() as cursor:
-                cursor.executemany(sql, rows)
+        statements: list[tuple[str, list[Any]]] = []
+        for list_name, codes in lists.items():
+            descriptor = getattr(type(self), list_name)
+            through = descriptor.through._meta
+            own = through.get_field(descriptor.field.m2m_field_name())
+            target = through.get_field(descriptor.field.m2m_reverse_field_name())
+            own_value = own.get_db_prep_save(self.pk, connection)
+            params = [
+                value
+                for code in codes
+                for value in (own_value, target.get_db_prep_save(code, connection))
+            ]
+            if not params:
+                continue
+            rows = ", ".join(["(%s, %s)"] * (len(params) // 2))
+            statements.append(
+                (
+                    f"INSERT INTO {quote(through.db_table)} "  # noqa: S608 - names from models
+                    f"({quote(own.column)}, {quote(target.column)}) VALUES {rows}",
+                    params,
+                )
+            )
+        if not statements:
+            return
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql" and len(statements) > 1:
+                *first, (last_sql, _last) = statements
+                ctes = ", ".join(f"codes_{i} AS ({sql})" for i, (sql, _p) in enumerate(first))
+                cursor.execute(
+                    f"WITH {ctes} {last_sql}", [v for _sql, params in statements for v in params]
+                )
+            else:
+                for sql, params in statements:
+                    cursor.execute(sql, params)

@@ -456,3 +456,25 @@ def test_migration_without_the_audit_key_fails_naming_it_when_there_are_events_t
     finally:
         _empty_the_trail()
         _migrate()
+
+
+@pytest.mark.postgres
+def test_on_postgres_an_event_and_the_chain_head_move_in_one_statement(coordinator_a):
+    """The one-statement append stores what event.save() and the head's UPDATE would."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registry.models.audit import AuditChainHead
+
+    first = AuditEvent.record(AuditAction.LOGIN, user=coordinator_a, details={"a": 1})
+    with CaptureQueriesContext(connection) as queries:
+        second = AuditEvent.record(
+            AuditAction.SEARCH, user=coordinator_a, details={"kind": "number", "results": 2}
+        )
+    assert len(queries.captured_queries) == 2  # lock and read the head; write event and head
+    stored = AuditEvent.objects.get(pk=second.pk)
+    for field in ("at", "actor_id", "actor", "action", "details", "prev_hash", "hash"):
+        assert getattr(stored, field) == getattr(second, field), field
+    assert stored.prev_hash == first.hash
+    assert AuditChainHead.objects.get(pk=1).last_hash == second.hash
+    assert verify_chain().reason == ""

@@ -39,3 +39,17 @@ def test_insert_codes_refuses_a_code_missing_from_its_table():
     with pytest.raises(IntegrityError), transaction.atomic():
         registration.insert_codes("means_of_control", ["no_such_code"])
         connection.check_constraints()
+
+
+def test_insert_code_lists_writes_every_list_and_on_postgres_in_one_statement(
+    django_assert_num_queries,
+):
+    from tests.conftest import is_postgres
+
+    registration = RegistrationFactory()
+    lists = {"exploitation_forms": ["sexual", "labour"], "means_of_control": ["threats"]}
+    with django_assert_num_queries(1 if is_postgres() else 2):
+        registration.insert_code_lists(lists)
+    fresh = Registration.objects.get(pk=registration.pk)
+    assert set(fresh.exploitation_forms.values_list("code", flat=True)) == {"sexual", "labour"}
+    assert set(fresh.means_of_control.values_list("code", flat=True)) == {"threats"}
