@@ -9,13 +9,15 @@ DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv devdeps keys run demo-code test lint format clean
+.PHONY: help venv devdeps keys run serve demo-code test lint format clean
 
 help:
 	@echo "make venv     create .venv and install requirements.txt"
 	@echo "make devdeps  also install requirements-dev.txt and make sure Chromium is there"
 	@echo "make keys     write development keys to var/dev-keys.env (once; adds a key it lacks)"
 	@echo "make run      migrate, seed demo data and serve on http://127.0.0.1:8000 (DEBUG on)"
+	@echo "               with a background worker beside the server"
+	@echo "make serve    the production stack locally: gunicorn, WhiteNoise, a worker, DEBUG off"
 	@echo "make demo-code   the demo users' current login codes (DEMO_USER=admin for one)"
 	@echo "make test     run the tests (PYTEST_ARGS=... passes options; DATABASE_URL picks the database)"
 	@echo "make lint     ruff format --check, ruff check, makemigrations --check"
@@ -49,7 +51,13 @@ run: export DJANGO_DEBUG = 1
 run: keys
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	@echo "A background worker runs beside the server (imports, exports, mail)."
+	$(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+serve: venv
+	scripts/serve.sh
 
 demo-code: export DJANGO_DEBUG = 1
 demo-code: venv

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 
 from registry import access, casework, lockout, registering, search
 from registry.choices import AuditAction, Role
@@ -857,6 +858,9 @@ admin.site.unregister(Group)
 # log in as anyone whose password they know. Second factors are enrolled by their owner only.
 admin.site.unregister(TOTPDevice)
 admin.site.unregister(StaticDevice)
+# django-tasks-db's list of job rows: jobs are followed on the pages that started them, and an
+# operator reads the worker's log; the raw rows (arguments, tracebacks) stay out of the admin.
+admin.site.unregister(DBTaskResult)
 
 
 @admin.register(Group)
