@@ -10,8 +10,9 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from registry import casework
-from registry.models import ReminderSent
+from registry.models import OutgoingMail, ReminderSent
 from tests.factories import CaseFactory
+from tests.outbox import run_ready_jobs
 from tests.registry.conftest import PLANTED
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,9 @@ def test_send_reminders_mails_each_reminder_once_without_personal_data(
 ):
     case, waiting = due_cases
     first = _run("--date", WEDNESDAY.isoformat())
-    assert "Sent 2 e-mail(s) with 3 reminder(s)" in first
+    assert "Queued 2 e-mail(s) with 3 reminder(s)" in first
+    assert mail.outbox == []  # queued: the mail worker sends them
+    assert run_ready_jobs() == 2
     recipients = sorted(m.to[0] for m in mail.outbox)
     # Coordinator A: both cases; the help desk: the unassigned one; coordinator B: nothing.
     assert recipients == ["coordinator-a@example.org", "helpdesk@example.org"]
@@ -85,7 +88,8 @@ def test_send_reminders_mails_each_reminder_once_without_personal_data(
         for value in PLANTED.values():
             assert value not in text
     second = _run("--date", WEDNESDAY.isoformat())
-    assert "Sent 0 e-mail(s)" in second and "3 reminder(s) had been sent before" in second
+    assert "Queued 0 e-mail(s)" in second and "3 reminder(s) had been sent before" in second
+    assert run_ready_jobs() == 0
     assert len(mail.outbox) == 2
     assert ReminderSent.objects.count() == 3
 
@@ -99,8 +103,10 @@ def test_a_moved_deadline_is_reminded_again(due_cases):
 
 
 def test_dry_run_sends_and_records_nothing(due_cases):
-    assert "Would send 2 e-mail(s)" in _run("--date", WEDNESDAY.isoformat(), "--dry-run")
+    assert "Would queue 2 e-mail(s)" in _run("--date", WEDNESDAY.isoformat(), "--dry-run")
+    assert run_ready_jobs() == 0
     assert mail.outbox == [] and ReminderSent.objects.count() == 0
+    assert not OutgoingMail.objects.exists()
 
 
 def test_a_bad_date_is_a_clear_error():
