@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django_tasks_db.models import DBTaskResult
 
 from registry import casework
 from registry.models import OutgoingMail, ReminderSent
@@ -121,3 +122,18 @@ def test_dashboard_shows_the_counts(casework_world, client_for, coordinator_a, r
     for url in ("/", "/cases/"):
         reminders = client_for(coordinator_a).get(url).context["reminders"]
         assert reminders == {"reflection_ending": 1, "unassigned": 1, "handovers": 0}
+
+
+def test_send_reminders_can_leave_the_job_to_a_worker(due_cases):
+    out = _run("--date", WEDNESDAY.isoformat(), "--enqueue")
+    assert out.startswith("Enqueued the reminders job ")
+    assert not OutgoingMail.objects.exists()  # nothing until a worker runs the job
+    assert run_ready_jobs(queue="default") == 1
+    job = DBTaskResult.objects.get(queue_name="default")
+    assert job.args_kwargs == {"args": [WEDNESDAY.isoformat(), False], "kwargs": {}}
+    assert job.return_value == {"mails": 2, "reminders": 3, "already": 0, "no_address": 0}
+    assert run_ready_jobs() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "coordinator-a@example.org",
+        "helpdesk@example.org",
+    ]
