@@ -154,7 +154,10 @@ def test_administrators_see_the_outbox_and_retry_from_the_admin(
     assert client_for(coordinator_a).get(url).status_code == 403
     with smtp_server(mail_port) as received:
         response = client.post(
-            url, {"action": "retry_delivery", "_selected_action": [str(mail.pk)]}, follow=True
+            url,
+            {"action": "retry_delivery", "_selected_action": [str(mail.pk)]},
+            follow=True,
+            headers={"accept-language": "en"},
         )
         assert "1 e-mail(s) queued for another attempt" in response.content.decode()
         run_ready_jobs()
