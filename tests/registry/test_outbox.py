@@ -164,3 +164,29 @@ def test_administrators_see_the_outbox_and_retry_from_the_admin(
     assert len(received.messages) == 1
     mail.refresh_from_db()
     assert mail.status == OutgoingMail.Status.SENT
+
+
+def test_mail_status_tells_the_monitor_when_no_worker_is_sending(mail_port):
+    mail = queue()
+    assert "waiting for a worker" in mail_status()  # just queued: fine
+    an_hour_ago = mail.created_at - datetime.timedelta(hours=1)
+    OutgoingMail.objects.filter(pk=mail.pk).update(created_at=an_hour_ago)
+    with pytest.raises(CommandError, match="is a worker running") as alarm:
+        mail_status()
+    assert alarm.value.returncode == 1
+    assert mail_status("--max-wait", "90")  # a patient monitor is not alarmed yet
+
+
+def test_mail_status_names_a_mail_whose_worker_stopped_while_sending(mail_port):
+    """The worker claimed it, then died: no attempt is scheduled once its hold is over."""
+    mail = queue()
+    OutgoingMail.objects.filter(pk=mail.pk).update(
+        attempts=1, claimed_until=mail.created_at, last_attempt_at=mail.created_at
+    )
+    DBTaskResult.objects.all().delete()  # its job died with the worker
+    with pytest.raises(CommandError, match="no attempt scheduled"):
+        mail_status()
+    with smtp_server(mail_port) as received:
+        mail_status("--retry")
+        run_ready_jobs()
+    assert len(received.messages) == 1
