@@ -234,6 +234,13 @@ EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "registry@localhost")
 # A stalled mail server must not hold a worker for minutes.
 EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
+# Mail goes through the outbox (registry.outbox): a save queues it, a worker on the "mail"
+# queue sends it. A failed attempt is retried after a wait that doubles from the first
+# value up to the second; after the last attempt (about 18 hours with these defaults) the
+# mail waits for an operator (`manage.py mail_status --retry`).
+REGISTRY_MAIL_RETRY_SECONDS = env_int("REGISTRY_MAIL_RETRY_SECONDS", 60)
+REGISTRY_MAIL_RETRY_MAX_SECONDS = env_int("REGISTRY_MAIL_RETRY_MAX_SECONDS", 60 * 60)
+REGISTRY_MAIL_MAX_ATTEMPTS = env_int("REGISTRY_MAIL_MAX_ATTEMPTS", 24)
 
 # Background jobs (django-tasks, database backend): no service besides the database; workers
 # (`manage.py db_worker`) run on any machine that reaches it. A job's arguments and result are

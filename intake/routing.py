@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from registry import outbox
 from registry.choices import OPEN_CASE_STATUSES, Role
-from registry.models import Case, Region, User
+from registry.models import Case, OutgoingMail, Region, User
 
 
 def pick_coordinator(region: Region) -> User | None:
@@ -62,7 +62,9 @@ def case_url(case: Case) -> str:
 
 
 def notify_coordinator(case: Case, registration_number: str) -> None:
-    """E-mail the coordinator once the transaction commits: number and link, nothing personal.
+    """Queue the coordinator's e-mail in the save's transaction: number and link, nothing
+    personal. A worker sends it after the commit (registry.outbox); the save itself never
+    talks to the mail server, and a save that rolls back queues nothing.
 
     An e-mail leaves the registry's control, so it carries no name, date of birth or other
     personal value; the coordinator follows the link and logs in to see the case.
@@ -76,7 +78,4 @@ def notify_coordinator(case: Case, registration_number: str) -> None:
         "Open the case (log in first): %(url)s\n\n"
         "This message holds no personal data on purpose."
     ) % {"number": registration_number, "region": case.region.name, "url": case_url(case)}
-    recipient = coordinator.email
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
-    )
+    outbox.queue_mail(OutgoingMail.Kind.NEW_CASE, coordinator.email, subject, body)

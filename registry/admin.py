@@ -23,7 +23,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
-from registry import access, casework, lockout, registering, search
+from registry import access, casework, lockout, outbox, registering, search
 from registry.choices import AuditAction, Role
 from registry.forms import CaseForm
 from registry.models import (
@@ -31,6 +31,7 @@ from registry.models import (
     Case,
     Handover,
     Municipality,
+    OutgoingMail,
     Person,
     Region,
     Registration,
@@ -899,6 +900,54 @@ class ReminderSentAdmin(AdministratorOnlyAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(AdministratorOnlyAdmin):
+    """The outbox (registry.outbox): what was sent, what waits, what was given up, and a
+    retry. Administrators only; the mails hold staff addresses, numbers and links."""
+
+    list_display = [
+        "created_at",
+        "kind",
+        "recipient",
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "sent_at",
+    ]
+    list_filter = ["status", "kind", "created_at"]
+    actions = ["retry_delivery"]
+    readonly_fields = [
+        "kind",
+        "recipient",
+        "subject",
+        "body",
+        "created_at",
+        "status",
+        "attempts",
+        "last_error",
+        "last_attempt_at",
+        "next_attempt_at",
+        "sent_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Retry the delivery now (mail not sent yet)"))
+    def retry_delivery(self, request: HttpRequest, queryset: QuerySet) -> None:
+        retried = outbox.retry(queryset.exclude(status=OutgoingMail.Status.SENT))
+        self.message_user(
+            request,
+            _("%(count)d e-mail(s) queued for another attempt; mail already sent is left alone.")
+            % {"count": retried},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Handover)

@@ -1333,6 +1333,29 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "%(counter)s result": ("%(counter)s resultaat", "%(counter)s resultaten"),
     "%(full_result_count)s total": "%(full_result_count)s totaal",
     "Show all": "Alles tonen",
+    # The outbox (issue 12): outgoing mail and its delivery
+    "Retry the delivery now (mail not sent yet)": (
+        "Nu opnieuw proberen te versturen (nog niet verstuurde mail)"
+    ),
+    "%(count)d e-mail(s) queued for another attempt; mail already sent is left alone.": (
+        "%(count)d e-mail(s) klaargezet voor een nieuwe poging; "
+        "al verstuurde mail blijft ongemoeid."
+    ),
+    "new case for a coordinator": "nieuwe casus voor een zorgcoördinator",
+    "daily reminders": "dagelijkse herinneringen",
+    "waiting to be sent": "wacht op verzending",
+    "given up: retry by hand": "opgegeven: handmatig opnieuw proberen",
+    "subject": "onderwerp",
+    "queued at": "klaargezet op",
+    "attempts": "pogingen",
+    "Since it was queued or last retried by hand.": (
+        "Sinds het klaarzetten of de laatste handmatige nieuwe poging."
+    ),
+    "last error": "laatste fout",
+    "last attempt": "laatste poging",
+    "next attempt": "volgende poging",
+    "sent at": "verstuurd op",
+    "outgoing e-mail": "uitgaande e-mail",
 }
 
 

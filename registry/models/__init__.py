@@ -3,6 +3,7 @@
 from registry.models.accounts import User
 from registry.models.audit import AuditChainHead, AuditEvent
 from registry.models.cases import Case, Handover
+from registry.models.mail import OutgoingMail
 from registry.models.people import Person
 from registry.models.reference import (
     FormOfExploitation,
@@ -22,6 +23,7 @@ __all__ = [
     "Handover",
     "MeansOfControl",
     "Municipality",
+    "OutgoingMail",
     "Person",
     "Region",
     "Registration",

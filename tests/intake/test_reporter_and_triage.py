@@ -10,6 +10,7 @@ from django.urls import reverse
 from registry.choices import AuditAction, SubmissionStatus
 from registry.models import AuditEvent, Case, Person, Registration
 from tests.factories import PersonFactory, RegistrationFactory
+from tests.outbox import run_ready_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -118,20 +119,19 @@ def test_accept_opens_and_routes_a_case(
     helpdesk,
     coordinator_a,
     reporter_data,
-    django_capture_on_commit_callbacks,
     mailoutbox,
 ):
     submit(client_for(reporter), reporter_data())
     registration = Registration.objects.get()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(helpdesk).post(
-            reverse("intake:triage_detail", args=[registration.pk]), {"action": "accept"}
-        )
+    response = client_for(helpdesk).post(
+        reverse("intake:triage_detail", args=[registration.pk]), {"action": "accept"}
+    )
     assert response.status_code == 302
     registration.refresh_from_db()
     assert registration.status == SubmissionStatus.ACCEPTED
     assert Case.objects.get().coordinator == coordinator_a
-    assert len(mailoutbox) == 1
+    assert run_ready_jobs() == 1
+    assert [m.to for m in mailoutbox] == [[coordinator_a.email]]
     assert AuditEvent.objects.filter(action="triage", details__decision="accepted").exists()
 
 

@@ -18,12 +18,20 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import models
 
-from registry import casework
+from registry import casework, outbox
 from registry.choices import AuditAction, SubmissionStatus
 from registry.crypto import generate_key
 from registry.fields import EncryptedDateField, EncryptedMixin
 from registry.keyops import encrypted_models
-from registry.models import AuditEvent, Case, Handover, Person, Registration, ReminderSent
+from registry.models import (
+    AuditEvent,
+    Case,
+    Handover,
+    OutgoingMail,
+    Person,
+    Registration,
+    ReminderSent,
+)
 from tests.factories import (
     CaseFactory,
     ExportGrantFactory,
@@ -192,6 +200,9 @@ def matrix_objects(
         "user": coordinator_a,
         "group": Group.objects.create(name="exporters"),
         "remindersent": reminder,
+        "outgoingmail": outbox.queue_mail(
+            OutgoingMail.Kind.NEW_CASE, coordinator_a.email, "New registration", "A link"
+        ),
         "auditevent": AuditEvent.record(AuditAction.LOGIN, user=coordinator_a),
         "registrationimport": casework_world.registration_a,
         "personalexport": casework_world.registration_a,

@@ -122,6 +122,12 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "admin:registry_remindersent_delete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
     "admin:registry_remindersent_change": _ADMIN_ONLY_READ,
     "admin/registry/remindersent/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
+    "admin:registry_outgoingmail_changelist": _ADMIN_ONLY_READ,
+    "admin:registry_outgoingmail_add": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
+    "admin:registry_outgoingmail_history": _ADMIN_ONLY_READ,
+    "admin:registry_outgoingmail_delete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
+    "admin:registry_outgoingmail_change": _ADMIN_ONLY_READ,
+    "admin/registry/outgoingmail/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
     # records of victims: scoped through for_user; region A's objects are 404 to coordinator B
     "admin:registry_person_changelist": _STAFF_LIST,
     "admin:registry_person_add": _NO_ADD,

@@ -8,10 +8,12 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django_tasks_db.models import DBTaskResult
 
 from registry import casework
-from registry.models import ReminderSent
+from registry.models import OutgoingMail, ReminderSent
 from tests.factories import CaseFactory
+from tests.outbox import run_ready_jobs
 from tests.registry.conftest import PLANTED
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +76,9 @@ def test_send_reminders_mails_each_reminder_once_without_personal_data(
 ):
     case, waiting = due_cases
     first = _run("--date", WEDNESDAY.isoformat())
-    assert "Sent 2 e-mail(s) with 3 reminder(s)" in first
+    assert "Queued 2 e-mail(s) with 3 reminder(s)" in first
+    assert mail.outbox == []  # queued: the mail worker sends them
+    assert run_ready_jobs() == 2
     recipients = sorted(m.to[0] for m in mail.outbox)
     # Coordinator A: both cases; the help desk: the unassigned one; coordinator B: nothing.
     assert recipients == ["coordinator-a@example.org", "helpdesk@example.org"]
@@ -85,7 +89,8 @@ def test_send_reminders_mails_each_reminder_once_without_personal_data(
         for value in PLANTED.values():
             assert value not in text
     second = _run("--date", WEDNESDAY.isoformat())
-    assert "Sent 0 e-mail(s)" in second and "3 reminder(s) had been sent before" in second
+    assert "Queued 0 e-mail(s)" in second and "3 reminder(s) had been sent before" in second
+    assert run_ready_jobs() == 0
     assert len(mail.outbox) == 2
     assert ReminderSent.objects.count() == 3
 
@@ -99,8 +104,10 @@ def test_a_moved_deadline_is_reminded_again(due_cases):
 
 
 def test_dry_run_sends_and_records_nothing(due_cases):
-    assert "Would send 2 e-mail(s)" in _run("--date", WEDNESDAY.isoformat(), "--dry-run")
+    assert "Would queue 2 e-mail(s)" in _run("--date", WEDNESDAY.isoformat(), "--dry-run")
+    assert run_ready_jobs() == 0
     assert mail.outbox == [] and ReminderSent.objects.count() == 0
+    assert not OutgoingMail.objects.exists()
 
 
 def test_a_bad_date_is_a_clear_error():
@@ -115,3 +122,18 @@ def test_dashboard_shows_the_counts(casework_world, client_for, coordinator_a, r
     for url in ("/", "/cases/"):
         reminders = client_for(coordinator_a).get(url).context["reminders"]
         assert reminders == {"reflection_ending": 1, "unassigned": 1, "handovers": 0}
+
+
+def test_send_reminders_can_leave_the_job_to_a_worker(due_cases):
+    out = _run("--date", WEDNESDAY.isoformat(), "--enqueue")
+    assert out.startswith("Enqueued the reminders job ")
+    assert not OutgoingMail.objects.exists()  # nothing until a worker runs the job
+    assert run_ready_jobs(queue="default") == 1
+    job = DBTaskResult.objects.get(queue_name="default")
+    assert job.args_kwargs == {"args": [WEDNESDAY.isoformat(), False], "kwargs": {}}
+    assert job.return_value == {"mails": 2, "reminders": 3, "already": 0, "no_address": 0}
+    assert run_ready_jobs() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "coordinator-a@example.org",
+        "helpdesk@example.org",
+    ]
