@@ -7,9 +7,10 @@ RUFF := $(VENV)/bin/ruff
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
+LOAD_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv devdeps keys run serve demo-code test lint format clean
+.PHONY: help venv devdeps keys run serve demo-code test load lint format clean
 
 help:
 	@echo "make venv     create .venv and install requirements.txt"
@@ -20,6 +21,7 @@ help:
 	@echo "make serve    the production stack locally: gunicorn, WhiteNoise, a worker, DEBUG off"
 	@echo "make demo-code   the demo users' current login codes (DEMO_USER=admin for one)"
 	@echo "make test     run the tests (PYTEST_ARGS=... passes options; DATABASE_URL picks the database)"
+	@echo "make load     load bench: gunicorn + PostgreSQL, 20/50/100 users (LOAD_ARGS=... passes options)"
 	@echo "make lint     ruff format --check, ruff check, makemigrations --check"
 	@echo "make format   ruff format and ruff check --fix"
 	@echo "make clean    remove .venv and var/ (including the development keys)"
@@ -65,6 +67,10 @@ demo-code: venv
 
 test: devdeps
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Needs PostgreSQL on 127.0.0.1:5432; makes and drops its own database (bench/load.py).
+load: $(DEV_STAMP)
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 lint: $(DEV_STAMP)
 	$(RUFF) format --check .
