@@ -35,8 +35,6 @@ are reported, never asserted: the figures depend on the machine.
 from __future__ import annotations
 
 import argparse
-import csv
-import datetime
 import random
 import statistics
 import subprocess
@@ -62,25 +60,16 @@ from bench.stack import (  # noqa: E402
     create_accounts,
     intake_values,
     keys_in,
+    letters,
     prepare,
     production_env,
+    write_import_csv,
 )
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/h_load_bench"
 PASSWORD = "load-bench-password-not-secret"
 BASELINE_PATH = "/bench/one-row/"
 STEPS = ("login", "baseline", "form", "review", "save", "confirmation", "case_list")
-LETTERS = "bdfgklmnprstvz"
-
-
-def letters(n: int) -> str:
-    """A unique lower-case word per number (names are letters only, as people's are)."""
-    out = []
-    while True:
-        n, digit = divmod(n, len(LETTERS))
-        out.append(LETTERS[digit] + "aeiou"[n % 5])
-        if n == 0:
-            return "".join(out)
 
 
 @dataclass
@@ -188,44 +177,6 @@ def count_registrations(database_url: str) -> int:
 
 
 # --- the import ---------------------------------------------------------------------------
-
-
-def write_import_csv(path: Path, rows: int, regions: list[str]) -> Path:
-    """A valid file in the interchange format (VOCABULARY.md) of ``rows`` police reports of
-    this year, numbers left to the registry, unique names so that no row links to another."""
-    columns = [
-        "registration_number", "registered_on", "reporter_type", "region", "given_names",
-        "family_name", "date_of_birth", "age_at_registration", "gender", "nationality",
-        "exploitation_forms", "sector", "exploitation_country", "file_type",
-        "id_document_number", "consent_registration", "consent_care",
-    ]  # fmt: skip
-    today = datetime.date.today()
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        for n in range(rows):
-            writer.writerow(
-                [
-                    "",
-                    (today - datetime.timedelta(days=n % 28)).isoformat(),
-                    ["police", "kmar", "labour_inspectorate"][n % 3],
-                    regions[n % len(regions)],
-                    f"Imp{letters(n)}",
-                    f"Importfam{letters(n)}",
-                    f"{1960 + n % 40}-0{1 + n % 9}-1{n % 9}",
-                    "",
-                    ["female", "male", "other", "unknown"][n % 4],
-                    ["NL", "RO", "BG", "NG"][n % 4],
-                    ["sexual", "labour;criminal", "labour", "unknown"][n % 4],
-                    ["window", "agriculture", "", "unknown"][n % 4],
-                    "NL",
-                    "registration",
-                    f"IMP{n:07d}",
-                    "yes",
-                    "no",
-                ]
-            )
-    return path
 
 
 def start_import(env: dict[str, str], path: Path) -> subprocess.Popen[str]:

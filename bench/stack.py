@@ -14,6 +14,8 @@ with the environment ``production_env`` builds, as scripts/serve.sh runs it.
 from __future__ import annotations
 
 import base64
+import csv
+import datetime
 import json
 import os
 import re
@@ -37,6 +39,19 @@ GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 LOGIN_PATH = "/accounts/login/"
 REGISTER_PATH = "/intake/register/"
 CASES_PATH = "/cases/"
+LETTERS = "bdfgklmnprstvz"
+
+
+def letters(n: int) -> str:
+    """A unique lower-case word per number (names are letters only, as people's are)."""
+    out = []
+    while True:
+        n, digit = divmod(n, len(LETTERS))
+        out.append(LETTERS[digit] + "aeiou"[n % 5])
+        if n == 0:
+            return "".join(out)
+
+
 NUMBER_RE = re.compile(r'id="registration-number">(\d{4}-\d{6})<')
 
 
@@ -349,6 +364,7 @@ class Browser:
         # The last request's time from sending to the whole answer received, without the
         # client's own parsing (what a bench reports as the server's answer time).
         self.last_seconds = 0.0
+        self.last_body = ""
 
     def get(self, path: str, step: str) -> requests.Response:
         began = time.monotonic()
@@ -356,6 +372,7 @@ class Browser:
             self.base_url + path, timeout=self.timeout, allow_redirects=False
         )
         self.last_seconds = time.monotonic() - began
+        self.last_body = response.text
         if response.status_code != 200:
             raise Refused(step, response.status_code)
         return response
@@ -371,6 +388,7 @@ class Browser:
             headers={"Referer": self.base_url + path},
         )
         self.last_seconds = time.monotonic() - began
+        self.last_body = response.text
         if response.status_code != expect:
             raise Refused(step, response.status_code)
         return response
@@ -452,6 +470,44 @@ def intake_values(region_pk: str, serial: str) -> dict[str, Any]:
         "consent_signed_by": "victim",
         "consent_care": "on",
     }
+
+
+def write_import_csv(path: Path, rows: int, regions: list[str]) -> Path:
+    """A valid file in the interchange format (VOCABULARY.md) of ``rows`` police reports of
+    this year, numbers left to the registry, unique names so that no row links to another."""
+    columns = [
+        "registration_number", "registered_on", "reporter_type", "region", "given_names",
+        "family_name", "date_of_birth", "age_at_registration", "gender", "nationality",
+        "exploitation_forms", "sector", "exploitation_country", "file_type",
+        "id_document_number", "consent_registration", "consent_care",
+    ]  # fmt: skip
+    today = datetime.date.today()
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for n in range(rows):
+            writer.writerow(
+                [
+                    "",
+                    (today - datetime.timedelta(days=n % 28)).isoformat(),
+                    ["police", "kmar", "labour_inspectorate"][n % 3],
+                    regions[n % len(regions)],
+                    f"Imp{letters(n)}",
+                    f"Importfam{letters(n)}",
+                    f"{1960 + n % 40}-0{1 + n % 9}-1{n % 9}",
+                    "",
+                    ["female", "male", "other", "unknown"][n % 4],
+                    ["NL", "RO", "BG", "NG"][n % 4],
+                    ["sexual", "labour;criminal", "labour", "unknown"][n % 4],
+                    ["window", "agriculture", "", "unknown"][n % 4],
+                    "NL",
+                    "registration",
+                    f"IMP{n:07d}",
+                    "yes",
+                    "no",
+                ]
+            )
+    return path
 
 
 if __name__ == "__main__":  # pragma: no cover
