@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -51,7 +50,6 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.stack import (  # noqa: E402
-    PY,
     ROOT,
     Account,
     Browser,
@@ -63,6 +61,7 @@ from bench.stack import (  # noqa: E402
     letters,
     prepare,
     production_env,
+    start_import,
     write_import_csv,
 )
 
@@ -84,6 +83,7 @@ class Phase:
     errors: Counter = field(default_factory=Counter)
     acknowledged: list[str] = field(default_factory=list)
     import_summary: tuple[bool, float, list[str]] | None = None
+    client_cpu: float = 0.0  # CPU seconds of this process (the simulated browsers)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, step: str, began: float, took: float) -> None:
@@ -179,20 +179,6 @@ def count_registrations(database_url: str) -> int:
 # --- the import ---------------------------------------------------------------------------
 
 
-def start_import(env: dict[str, str], path: Path) -> subprocess.Popen[str]:
-    """Start the import the way an operator runs it today: ``manage.py import_registrations
-    FILE``. When imports become background jobs, this is the one function to change (enqueue
-    the job and return something whose ``poll()`` says when it has finished)."""
-    return subprocess.Popen(
-        [PY, "manage.py", "import_registrations", str(path)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
 # --- the users ----------------------------------------------------------------------------
 
 
@@ -279,12 +265,13 @@ def intake_loop(user: User, phase: Phase, deadline: float, serial: list[int]) ->
 def run_phase(users: list[User], phase: Phase, loop, duration: float, *extra) -> Phase:
     deadline = time.monotonic() + duration
     threads = [threading.Thread(target=loop, args=(u, phase, deadline, *extra)) for u in users]
-    began = time.monotonic()
+    began, cpu = time.monotonic(), time.process_time()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     phase.seconds = time.monotonic() - began
+    phase.client_cpu = time.process_time() - cpu
     return phase
 
 
@@ -292,7 +279,10 @@ def run_phase(users: list[User], phase: Phase, loop, duration: float, *extra) ->
 
 
 def print_phase(phase: Phase) -> None:
-    print(f"  {phase.name}: {phase.seconds:.1f} s")
+    print(
+        f"  {phase.name}: {phase.seconds:.1f} s; the simulated browsers used "
+        f"{phase.client_cpu:.1f} s of CPU on the same machine"
+    )
     print(f"    {'step':<13}{'n':>7}{'per s':>8}{'p50 ms':>9}{'p95 ms':>9}")
     for step in STEPS:
         values = phase.times.get(step)

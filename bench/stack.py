@@ -510,5 +510,20 @@ def write_import_csv(path: Path, rows: int, regions: list[str]) -> Path:
     return path
 
 
+def start_import(env: dict[str, str], path: Path) -> subprocess.Popen[str]:
+    """Start the import the way an operator runs it today: ``manage.py import_registrations
+    FILE``. When imports become background jobs, this is the one function to change (enqueue
+    the job and return something with ``poll()``, ``communicate()`` and ``returncode``);
+    bench/load.py and tests/fault use it."""
+    return subprocess.Popen(
+        [PY, "manage.py", "import_registrations", str(path)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit("bench/stack.py is a library: run bench/load.py")

@@ -19,13 +19,12 @@ import pytest
 import requests
 
 from bench.stack import (
-    PY,
-    ROOT,
     Browser,
     Form,
     Refused,
     intake_values,
     letters,
+    start_import,
     write_import_csv,
 )
 from tests.fault.conftest import PASSWORD, App
@@ -67,14 +66,7 @@ def test_database_stopped_during_import_leaves_no_partial_row_and_the_rerun_impo
     regions = [row[0] for row in app.cluster.query("SELECT code FROM registry_region")]
     path = write_import_csv(tmp_path / "registrations.csv", IMPORT_ROWS, regions)
     before = registry_counts(app)
-    job = subprocess.Popen(  # noqa: S603 (our interpreter, our arguments)
-        [PY, "manage.py", "import_registrations", str(path)],
-        cwd=ROOT,
-        env=app.env_with(application_name="fault-import"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    job = start_import(app.env_with(application_name="fault-import"), path)
     try:
         wait_for_import_transaction(app, job, seconds_in=1.0)
         app.cluster.stop("immediate")
@@ -93,16 +85,9 @@ def test_database_stopped_during_import_leaves_no_partial_row_and_the_rerun_impo
     assert re.search(r"\b(19[6-9]\d)-0\d-1\d\b", output) is None  # dates of birth
 
     # The operator runs the same file again once the database is back: all of it arrives.
-    rerun = subprocess.run(  # noqa: S603
-        [PY, "manage.py", "import_registrations", str(path)],
-        cwd=ROOT,
-        env=app.env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    rerun = start_import(app.env, path)
+    output, _ = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, output[-2000:]
     after = registry_counts(app)
     assert after["registry_registration"] == before["registry_registration"] + IMPORT_ROWS
     assert after["registry_person"] == before["registry_person"] + IMPORT_ROWS
