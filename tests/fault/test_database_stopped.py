@@ -197,3 +197,6 @@ def test_database_stopped_during_a_burst_of_saves_every_user_told_saved_finds_th
     for outcome in unsaved:
         assert outcome.family_name not in outcome.body
     assert people_without_registration(app) == 0
+    server_log = server.log.read_text(errors="replace")
+    assert "Loadfamily" not in server_log
+    assert "Loadgiven" not in server_log
