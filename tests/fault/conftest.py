@@ -50,6 +50,11 @@ def _free(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
+def _as_owner(*command: str) -> list[str]:
+    """``command`` as the postgres OS user when we are root (initdb and pg_ctl refuse root)."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else [*command]
+
+
 class Cluster:
     """A throwaway PostgreSQL cluster: ``stop()`` it mid-work, ``start()`` it again."""
 
@@ -58,9 +63,9 @@ class Cluster:
         self.data = root / "data"
 
     def _run(self, *command: str) -> None:
-        as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        """Run a PostgreSQL binary as the cluster's owner."""
         done = subprocess.run(  # noqa: S603 (fixed binaries, our own arguments)
-            [*as_postgres, *command], capture_output=True, text=True, timeout=120, check=False
+            _as_owner(*command), capture_output=True, text=True, timeout=120, check=False
         )
         if done.returncode != 0:
             raise RuntimeError(f"{Path(command[0]).name} failed: {done.stdout}{done.stderr}")
@@ -69,7 +74,18 @@ class Cluster:
         self._run(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
                   "--no-sync", "-E", "UTF8", "--locale", "C")  # fmt: skip
 
+    def running(self) -> bool:
+        status = subprocess.run(  # noqa: S603
+            _as_owner(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "status"),
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        return status.returncode == 0
+
     def start(self) -> None:
+        if self.running():
+            return
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.root}"
         )
