@@ -402,6 +402,7 @@ def intake_during_import(
                       args.duration, serial)  # fmt: skip
     output, _ = job.communicate()
     ended = time.monotonic()
+    path.unlink()  # made-up names, but names: not left lying about
     phase.times["save during import"] = during_import(phase, ended)
     phase.import_summary = (job.returncode == 0, ended - began, output.strip().splitlines()[-1:])
     return phase
