@@ -19,6 +19,8 @@ import pytest
 import requests
 
 from bench.stack import (
+    PY,
+    ROOT,
     Browser,
     Form,
     Refused,
@@ -36,6 +38,19 @@ SERVER_ERRORS = (500, 503)  # 503: "nothing was saved, try again" (issue 12); 50
 def registry_counts(app: App) -> dict[str, int]:
     tables = ("registry_registration", "registry_person", "registry_case")
     return {t: app.cluster.query(f"SELECT count(*) FROM {t}")[0][0] for t in tables}  # noqa: S608
+
+
+def audit_chain_intact(app: App) -> bool:
+    """``manage.py verify_audit_chain`` as an operator runs it after an incident."""
+    done = subprocess.run(  # noqa: S603 (our interpreter, our arguments)
+        [PY, "manage.py", "verify_audit_chain"],
+        cwd=ROOT,
+        env=app.env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    return done.returncode == 0
 
 
 def people_without_registration(app: App) -> int:
@@ -80,6 +95,7 @@ def test_database_stopped_during_import_leaves_no_partial_row_and_the_rerun_impo
     assert job.returncode != 0, "the import claimed success with the database stopped"
     assert registry_counts(app) == before, "rows of the interrupted import were kept"
     assert people_without_registration(app) == 0
+    assert audit_chain_intact(app)
     # The failure names no personal value of the file (names, document numbers).
     assert "importfam" not in output.lower()
     assert re.search(r"IMP\d{7}", output) is None
@@ -201,3 +217,4 @@ def test_database_stopped_during_a_burst_of_saves_every_user_told_saved_finds_th
     server_log = server.log.read_text(errors="replace")
     assert "Loadfamily" not in server_log
     assert "Loadgiven" not in server_log
+    assert audit_chain_intact(app)
