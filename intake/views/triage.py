@@ -8,15 +8,23 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from intake import services
 from intake.forms import TriageForm
 from intake.views.common import number_searched_list
+from registry import once
 from registry.access import may_triage, requires
 from registry.choices import AuditAction, SubmissionStatus
 from registry.models import AuditEvent, Registration
 
+# The decisions as the triage audit event names them (intake.services), as a user reads them.
+DECISIONS = {
+    "accepted": gettext_lazy("accepted"),
+    "merged": gettext_lazy("merged"),
+    "rejected": gettext_lazy("rejected"),
+}
 SORTS = {"date": "registered_on", "-date": "-registered_on", "number": "number"}
 
 
@@ -27,6 +35,20 @@ def _get_submission_for_user(request: HttpRequest, pk: Any) -> Registration:
         .select_related("region", "organisation", "person", "submitted_by")
     )
     return get_object_or_404(queryset, pk=pk)
+
+
+def _already_decided(request: HttpRequest, pk: Any) -> HttpResponse | None:
+    """Told, on the queue, that another decision came first (locked: see registry.once)."""
+    once.lock_for_decision(Registration, pk)
+    earlier = AuditEvent.objects.filter(action=AuditAction.TRIAGE, object_id=str(pk)).first()
+    if earlier is None:
+        return None
+    messages.warning(
+        request,
+        _("This submission was already decided (%(decision)s) by %(user)s; nothing was changed.")
+        % {"decision": DECISIONS.get(earlier.details.get("decision"), "?"), "user": earlier.actor},
+    )
+    return redirect("intake:triage")
 
 
 @requires(may_triage)
@@ -49,6 +71,8 @@ def triage(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def triage_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     """One submission with its possible duplicates and the decision form."""
+    if request.method == "POST" and (told := _already_decided(request, pk)):
+        return told
     registration = _get_submission_for_user(request, pk)
     matches = services.submission_matches(request.user, registration)
     choices = [(str(m.person.pk), m.person.reference) for m in matches]

@@ -150,3 +150,23 @@ def test_history_shows_every_hop_and_each_step_is_audited(
         for e in AuditEvent.objects.filter(action=AuditAction.HANDOVER).order_by("id")
     ]
     assert steps == ["requested", "rejected", "requested", "accepted"]
+
+
+def test_a_second_decision_is_told_who_decided_first_and_changes_nothing(
+    casework_world, requested, client_for, coordinator_b, region_b
+):
+    from registry.choices import Role
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(username="coordinator-b2", role=Role.COORDINATOR, regions=[region_b])
+    client_for(coordinator_b).post(f"/handovers/{requested.pk}/decide/", {"decision": "accept"})
+    response = client_for(colleague).post(
+        f"/handovers/{requested.pk}/decide/",
+        {"decision": "reject", "note": "full"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "already decided" in response.content.decode()
+    assert coordinator_b.username in response.content.decode()
+    requested.refresh_from_db()
+    assert (requested.status, requested.decided_by) == (HandoverStatus.ACCEPTED, coordinator_b)
