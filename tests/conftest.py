@@ -106,20 +106,21 @@ def roles(reporter, coordinator_a, coordinator_b, helpdesk, administrator, regio
 
 @pytest.fixture
 def client_for(client):
-    """``client_for(user)``: a test client logged in as ``user`` (or anonymous for None).
+    """``client_for(user)``: a test client logged in as ``user`` (or anonymous for None),
+    whose POSTs carry a fresh one-time form token as the form page would give (tests/once.py).
 
     Staff who need a second factor get a session that has verified one; pass
     ``second_factor=False`` for a session that stopped after the password.
     """
-    from django.test import Client
-
     from registry.access import needs_second_factor
     from tests.logins import verify_second_factor
+    from tests.once import BrowserClient
 
     def make(user, *, second_factor: bool = True):
-        c = Client()
+        c = BrowserClient()
         if user is not None:
             c.force_login(user)
+            c.user = user
             if second_factor and needs_second_factor(user):
                 verify_second_factor(c, user)
         return c

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -78,23 +79,31 @@ def triage_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     choices = [(str(m.person.pk), m.person.reference) for m in matches]
     form = TriageForm(request.POST or None, match_choices=choices)
     if request.method == "POST" and form.is_valid():
-        action = form.cleaned_data["action"]
-        if action == TriageForm.Action.ACCEPT:
-            services.accept(request.user, registration)
-            text = _("Submission %(number)s accepted and routed.")
-        elif action == TriageForm.Action.MERGE:
-            target = next(
-                m.person for m in matches if str(m.person.pk) == form.cleaned_data["merge_with"]
+
+        def save() -> str:
+            action = form.cleaned_data["action"]
+            if action == TriageForm.Action.ACCEPT:
+                services.accept(request.user, registration)
+                text = _("Submission %(number)s accepted and routed.")
+            elif action == TriageForm.Action.MERGE:
+                target = next(
+                    m.person for m in matches if str(m.person.pk) == form.cleaned_data["merge_with"]
+                )
+                services.merge(request.user, registration, target)
+                text = _("Submission %(number)s merged with person %(ref)s and routed.")
+            else:
+                services.reject(request.user, registration, form.cleaned_data["reason"])
+                text = _("Submission %(number)s rejected.")
+            messages.success(
+                request,
+                text % {"number": registration.number, "ref": registration.person.reference},
             )
-            services.merge(request.user, registration, target)
-            text = _("Submission %(number)s merged with person %(ref)s and routed.")
-        else:
-            services.reject(request.user, registration, form.cleaned_data["reason"])
-            text = _("Submission %(number)s rejected.")
-        messages.success(
-            request, text % {"number": registration.number, "ref": registration.person.reference}
-        )
-        return redirect("intake:triage")
+            return reverse("intake:triage")
+
+        spent = once.save_once(request, save)
+        if not spent.refused:
+            return redirect(spent.result_url)
+        form.add_error(None, spent.refused)
     if request.method == "GET":
         # The help desk reads the submitted personal data here: that is a view to audit.
         AuditEvent.record(
