@@ -29,6 +29,23 @@ def _keys_and_caches():
     reset_caches()
 
 
+@pytest.fixture(autouse=True)
+def _key_canary_only_where_asked(request):
+    """``migrate`` wrote a key canary under this run's keys into the test database
+    (registry/canary.py). Tests that swap the whole keyring (rotation, the leak tests) model a
+    database of their own keys, so each database test starts without it; the canary's own
+    tests write it (tests/registry/test_key_canary.py)."""
+    wanted = ("db", "transactional_db", "live_server")
+    if request.node.get_closest_marker("django_db") is None and not any(
+        name in request.fixturenames for name in wanted
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from registry.models import KeyCanary
+
+    KeyCanary.objects.all().delete()
+
+
 @pytest.fixture
 def password() -> str:
     return DEFAULT_PASSWORD
