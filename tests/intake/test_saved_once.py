@@ -160,3 +160,55 @@ def test_prune_form_tokens_deletes_only_tokens_no_longer_accepted(
     )
     call_command("prune_form_tokens")
     assert list(UsedFormToken.objects.all()) == [recent]
+
+
+def test_claim_agrees_with_the_orm(coordinator_a, coordinator_b):
+    """once._claim (one INSERT ... ON CONFLICT) against the plain ORM answer: the first claim
+    of a (user, nonce) makes the row, a second claim makes nothing, another user may hold the
+    same nonce."""
+    first = once._claim(coordinator_a, "nonce-1")
+    assert first is not None
+    row = UsedFormToken.objects.get(user=coordinator_a, nonce="nonce-1")
+    assert (row.pk, row.result_url) == (first.pk, "")
+    assert once._claim(coordinator_a, "nonce-1") is None
+    assert once._claim(coordinator_b, "nonce-1") is not None
+    assert UsedFormToken.objects.filter(nonce="nonce-1").count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ten_simultaneous_double_submits_save_ten_registrations(
+    client_for, coordinator_a, staff_data
+):
+    """The two POSTs of each double click at the same moment, on PostgreSQL (real threads,
+    each with its own connection): the second waits for the first and shows its result."""
+    import threading
+
+    from django.db import connection
+
+    client = client_for(coordinator_a)
+    forms = [_review_form(client, staff_data(family_name=f"Popescu{n}")) for n in range(10)]
+    locations: dict[tuple[int, int], str] = {}
+    failures: list[BaseException] = []
+    start = threading.Barrier(20)
+
+    def post(n: int, copy: int) -> None:
+        try:
+            start.wait()
+            response = client_for(coordinator_a).post(URL, forms[n])
+            locations[(n, copy)] = f"{response.status_code} {response.get('Location')}"
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(n, c)) for n in range(10) for c in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    for n in range(10):
+        assert locations[(n, 0)] == locations[(n, 1)]
+        assert locations[(n, 0)].startswith("302 /intake/registrations/")
+    assert Registration.objects.count() == 10
