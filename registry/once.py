@@ -7,7 +7,9 @@ decision or request) first takes the row lock of the record it decides on
 (:func:`lock_for_decision`, ``SELECT ... FOR UPDATE`` in the request's transaction). A second
 decision at the same moment waits for the first to commit and then reads the record as the
 first left it, so it is told that it was already decided instead of being confirmed too.
-SQLite has no row locks; it lets one writer in at a time, which serialises the same way.
+SQLite (local runs only) has no row locks: there the second of two simultaneous decisions
+fails on the database lock and is answered with the 503 page (config/errors.py), and sent again
+it is told that it was already decided.
 """
 
 from __future__ import annotations
