@@ -77,13 +77,17 @@ def test_a_page_with_the_database_refusing_connections_is_a_503(browser):
 
 
 def test_a_save_with_the_database_refusing_connections_is_a_503_and_saves_nothing(
-    browser, staff_data
+    browser, staff_data, caplog
 ):
     family = planted("Family")
     data = {**staff_data(family_name=family), "step": "save", "person_choice": "new"}
-    with database_at_a_closed_port():
+    with database_at_a_closed_port(), caplog.at_level("DEBUG"):
         response = browser.post(URL, data, HTTP_ACCEPT_LANGUAGE="en")
     _assert_unavailable_page(response, typed=[family, data["phone"]])
+    # Logged as the server error it is, without anything typed.
+    assert caplog.records
+    logged = caplog.text + "".join(str(r.exc_info) for r in caplog.records)
+    assert family not in logged and data["phone"] not in logged
     assert Registration.objects.count() == Person.objects.count() == 0
     # The database back: the same form, sent again, saves.
     assert browser.post(URL, data).status_code == 302

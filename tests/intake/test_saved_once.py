@@ -56,6 +56,10 @@ def test_ten_double_submits_of_the_staff_intake_save_ten_registrations(
         )
     assert Person.objects.count() == 10
     assert Case.objects.count() == 10
+    # What the tokens keep is a confirmation's address, never anything typed.
+    kept = " ".join(f"{n} {u}" for n, u in UsedFormToken.objects.values_list("nonce", "result_url"))
+    assert "Popescu" not in kept and "RX123456" not in kept
+    assert UsedFormToken.objects.count() == 10
     assert (
         AuditEvent.objects.filter(action="create", object_type="registry.registration").count()
         == 10
