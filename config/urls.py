@@ -40,3 +40,7 @@ urlpatterns = [
     path("intake/", include("intake.urls")),
     path("statistics/", include("reports.urls")),
 ]
+
+# A database that cannot be reached is answered with 503 and a page that says nothing was
+# saved (config/errors.py); every other error keeps Django's 500.
+handler500 = "config.errors.server_error"

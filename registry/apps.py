@@ -14,9 +14,11 @@ class RegistryConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from registry import checks, signals  # noqa: F401
+        from registry.canary import write_if_missing
         from registry.reference_data import ensure_code_lists
 
         post_migrate.connect(ensure_code_lists, sender=self)
+        post_migrate.connect(write_if_missing, sender=self)
 
 
 class RegistryAdminConfig(admin_apps.AdminConfig):

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry import once
 from registry.choices import AuditAction, CaseStatus, HandoverStatus
 from registry.models import AuditEvent, Case, Handover, Region
 
@@ -101,9 +102,11 @@ def request_handover(case: Case, to_region: Region, reason: str, user: User) -> 
         raise HandoverError(_("The case is already in that region."))
     if not to_region.is_active:
         raise HandoverError(_("That region is inactive and receives no cases."))
-    if case.handovers.filter(status=HandoverStatus.PENDING).exists():
-        raise HandoverError(_("This case already has a handover waiting for a decision."))
     with transaction.atomic():
+        # Two requests at the same moment: the second waits here, then sees the first.
+        once.lock_for_decision(Case, case.pk)
+        if case.handovers.filter(status=HandoverStatus.PENDING).exists():
+            raise HandoverError(_("This case already has a handover waiting for a decision."))
         handover = Handover.objects.create(
             case=case,
             from_region_id=case.region_id,
@@ -117,11 +120,13 @@ def request_handover(case: Case, to_region: Region, reason: str, user: User) -> 
 
 def decide_handover(handover: Handover, user: User, accept: bool, note: str = "") -> Handover:
     """Accept (the case moves to the receiving region, unassigned) or reject a handover."""
-    if handover.status != HandoverStatus.PENDING:
-        raise HandoverError(_("This handover has already been decided."))
-    if not may_decide(handover, user):
-        raise HandoverError(_("Only the receiving region decides on a handover."))
     with transaction.atomic():
+        # Two decisions at the same moment: the second waits here, then reads the first's.
+        once.lock_for_decision(Handover, handover.pk)
+        handover.refresh_from_db()
+        _refuse_if_decided(handover)
+        if not may_decide(handover, user):
+            raise HandoverError(_("Only the receiving region decides on a handover."))
         handover.status = HandoverStatus.ACCEPTED if accept else HandoverStatus.REJECTED
         handover.decided_by = user
         handover.decided_at = timezone.now()
@@ -139,15 +144,29 @@ def decide_handover(handover: Handover, user: User, accept: bool, note: str = ""
 
 
 def withdraw_handover(handover: Handover, user: User) -> Handover:
-    if not may_withdraw(handover, user):
-        raise HandoverError(_("Only a pending handover can be withdrawn, by the sending side."))
     with transaction.atomic():
+        once.lock_for_decision(Handover, handover.pk)
+        handover.refresh_from_db()
+        _refuse_if_decided(handover)
+        if not may_withdraw(handover, user):
+            raise HandoverError(_("Only a pending handover can be withdrawn, by the sending side."))
         handover.status = HandoverStatus.WITHDRAWN
         handover.decided_by = user
         handover.decided_at = timezone.now()
         handover.save()
         _record_handover(handover, user, "withdrawn")
     return handover
+
+
+def _refuse_if_decided(handover: Handover) -> None:
+    if handover.status != HandoverStatus.PENDING:
+        raise HandoverError(
+            _("This handover was already decided (%(status)s) by %(user)s; nothing was changed.")
+            % {
+                "status": handover.get_status_display(),
+                "user": handover.decided_by.username if handover.decided_by else "?",
+            }
+        )
 
 
 def _record_handover(handover: Handover, user: User, step: str) -> None:

@@ -1,5 +1,6 @@
 """Start-up checks: no server or ``manage.py check`` without valid keys in production
-(the keyring, the blind-index key and the audit key)."""
+(the keyring, the blind-index key and the audit key), nor with keys other than those the
+stored data was made with (the key canary, registry/canary.py)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,11 @@ def check_encryption_keys(app_configs: Any = None, **kwargs: Any) -> list[checks
     if not settings.DEBUG and not settings.SECRET_KEY:
         return [checks.Error("DJANGO_SECRET_KEY is not set", id="registry.E002")]
     return []
+
+
+@checks.register(checks.Tags.security, deploy=False)
+def check_key_canary(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """The keys against the canary stored with the data (registry/canary.py)."""
+    from registry import canary
+
+    return [checks.Error(message, id=check_id) for check_id, message in canary.problems()]

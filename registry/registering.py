@@ -74,10 +74,18 @@ EMERGENCY_NUMBER = "112"
 # Registration.age_at_registration.
 MAX_AGE = 120
 ADULT_AGE = 18
+# The earliest year of birth a person may carry; also the database constraint on
+# Person.year_of_birth. An old registration date with an age (1850 and 30) would give one
+# before it.
+EARLIEST_YEAR_OF_BIRTH = 1880
 CONSENT_OWN_SIGNATURE_AGE = 16
 
 DOB_IN_FUTURE = _("The date of birth cannot be in the future.")
 AGE_OUT_OF_RANGE = _("The age must be between 0 and %(max_age)d years.")
+BORN_TOO_EARLY = _(
+    "With this registration date, this gives a year of birth before %(year)d. Check the "
+    "registration date and the age or date of birth."
+)
 DATE_IN_FUTURE = _("The registration date cannot be in the future.")
 SECTOR_DOES_NOT_FIT = _(
     "This sector does not fit the forms of exploitation chosen. Choose a sector of one of "
@@ -263,9 +271,12 @@ def check(values: Mapping[str, Any], *, today: datetime.date | None = None) -> C
     if error:
         refuse("exploitation_municipality", error)
 
+    year, estimated = year_of_birth(date_of_birth, estimated_age, on=day)
+    if year is not None and year < EARLIEST_YEAR_OF_BIRTH:
+        field = "estimated_age" if estimated else "date_of_birth"
+        refuse(field, BORN_TOO_EARLY % {"year": EARLIEST_YEAR_OF_BIRTH})
     if errors:
         return Checked(errors, None)
-    year, estimated = year_of_birth(date_of_birth, estimated_age, on=day)
     minor = is_minor(age) if age is not None else bool(values.get("believed_minor"))
     return Checked(
         errors,

@@ -1356,6 +1356,53 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "next attempt": "volgende poging",
     "sent at": "verstuurd op",
     "outgoing e-mail": "uitgaande e-mail",
+    # Issue 12: saved once, decided once, faults answered clearly, key canary
+    "With this registration date, this gives a year of birth before %(year)d. Check the "
+    "registration date and the age or date of birth.": (
+        "Met deze registratiedatum geeft dit een geboortejaar vóór %(year)d. Controleer de "
+        "registratiedatum en de leeftijd of geboortedatum."
+    ),
+    "Nothing was saved: this form could not be confirmed as sent once from its own page (it "
+    "may have been open for more than a day). Check what you typed and send it again.": (
+        "Er is niets opgeslagen: niet vast te stellen dat dit formulier één keer vanaf zijn eigen "
+        "pagina is verstuurd (het stond misschien langer dan een dag open). Controleer wat u "
+        "hebt ingevuld en verstuur het opnieuw."
+    ),
+    "This submission was already decided (%(decision)s) by %(user)s; nothing was changed.": (
+        "Over deze melding is al beslist (%(decision)s) door %(user)s; er is niets gewijzigd."
+    ),
+    "merged": "samengevoegd",
+    "This handover was already decided (%(status)s) by %(user)s; nothing was changed.": (
+        "Over deze overdracht is al beslist (%(status)s) door %(user)s; er is niets gewijzigd."
+    ),
+    "used form token": "gebruikt formuliertoken",
+    "used form tokens": "gebruikte formuliertokens",
+    "token": "token",
+    "result": "resultaat",
+    "used": "gebruikt",
+    "key canary": "sleutelcontrole",
+    "key canaries": "sleutelcontroles",
+    "blind index of the canary": "blinde index van de sleutelcontrole",
+    "sealed canary": "versleutelde sleutelcontrole",
+    "written": "geschreven",
+    "Temporarily unavailable": "Tijdelijk niet beschikbaar",
+    "The registry is temporarily unavailable": "Het register is tijdelijk niet beschikbaar",
+    "Nothing was saved.": "Er is niets opgeslagen.",
+    "The registry could not reach its database, so what you sent was not kept.": (
+        "Het register kon zijn database niet bereiken; wat u verstuurde is niet bewaard."
+    ),
+    "Please try again in %(seconds)s second: go back in your browser and send the form again. "
+    "What you typed is usually still in the form. A form you send again is never saved twice.": (
+        "Probeer het over %(seconds)s seconde opnieuw: ga in uw browser terug en verstuur het "
+        "formulier nog eens. Wat u hebt ingevuld staat meestal nog in het formulier. Een "
+        "formulier dat u opnieuw verstuurt, wordt nooit twee keer opgeslagen.",
+        "Probeer het over %(seconds)s seconden opnieuw: ga in uw browser terug en verstuur het "
+        "formulier nog eens. Wat u hebt ingevuld staat meestal nog in het formulier. Een "
+        "formulier dat u opnieuw verstuurt, wordt nooit twee keer opgeslagen.",
+    ),
+    "If this keeps happening, tell your administrator. In immediate danger, call 112.": (
+        "Blijft dit gebeuren, meld het dan aan uw beheerder. Bij acuut gevaar: bel 112."
+    ),
 }
 
 

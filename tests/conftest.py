@@ -29,6 +29,23 @@ def _keys_and_caches():
     reset_caches()
 
 
+@pytest.fixture(autouse=True)
+def _key_canary_only_where_asked(request):
+    """``migrate`` wrote a key canary under this run's keys into the test database
+    (registry/canary.py). Tests that swap the whole keyring (rotation, the leak tests) model a
+    database of their own keys, so each database test starts without it; the canary's own
+    tests write it (tests/registry/test_key_canary.py)."""
+    wanted = ("db", "transactional_db", "live_server")
+    if request.node.get_closest_marker("django_db") is None and not any(
+        name in request.fixturenames for name in wanted
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from registry.models import KeyCanary
+
+    KeyCanary.objects.all().delete()
+
+
 @pytest.fixture
 def password() -> str:
     return DEFAULT_PASSWORD
@@ -106,20 +123,21 @@ def roles(reporter, coordinator_a, coordinator_b, helpdesk, administrator, regio
 
 @pytest.fixture
 def client_for(client):
-    """``client_for(user)``: a test client logged in as ``user`` (or anonymous for None).
+    """``client_for(user)``: a test client logged in as ``user`` (or anonymous for None),
+    whose POSTs carry a fresh one-time form token as the form page would give (tests/once.py).
 
     Staff who need a second factor get a session that has verified one; pass
     ``second_factor=False`` for a session that stopped after the password.
     """
-    from django.test import Client
-
     from registry.access import needs_second_factor
     from tests.logins import verify_second_factor
+    from tests.once import BrowserClient
 
     def make(user, *, second_factor: bool = True):
-        c = Client()
+        c = BrowserClient()
         if user is not None:
             c.force_login(user)
+            c.user = user
             if second_factor and needs_second_factor(user):
                 verify_second_factor(c, user)
         return c

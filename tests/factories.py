@@ -12,6 +12,7 @@ from registry.models import (
     Case,
     FormOfExploitation,
     Handover,
+    KeyCanary,
     Person,
     Region,
     Registration,
@@ -105,6 +106,16 @@ class HandoverFactory(DjangoModelFactory):
     from_region = factory.LazyAttribute(lambda o: o.case.region)
     to_region = factory.SubFactory(RegionFactory)
     requested_by = factory.SubFactory(UserFactory)
+
+
+class KeyCanaryFactory(DjangoModelFactory):
+    """A key canary row (registry/canary.py); the real one holds a fixed constant."""
+
+    class Meta:
+        model = KeyCanary
+
+    blind_index = "0" * 64
+    sealed = "canary"
 
 
 class ExportGrantFactory(DjangoModelFactory):

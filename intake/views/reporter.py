@@ -11,12 +11,14 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from intake import services
 from intake.forms import ReporterSubmissionForm, legal_duty_codes
 from intake.views.common import number_searched_list
+from registry import once
 from registry.access import may_submit, requires
 from registry.models import Registration
 
@@ -41,13 +43,21 @@ def submit(request: HttpRequest) -> HttpResponse:
     reporter_type = request.user.organisation.reporter_type
     form = ReporterSubmissionForm(request.POST or None, reporter_type=reporter_type)
     if request.method == "POST" and form.is_valid():
-        registration = services.submit(request.user, form.cleaned_data, form.outcome)
-        messages.success(
-            request,
-            _("Your report has been received under number %(number)s.")
-            % {"number": registration.number},
-        )
-        return redirect("intake:submitted", pk=registration.pk)
+
+        def save() -> str:
+            registration = services.submit(request.user, form.cleaned_data, form.outcome)
+            messages.success(
+                request,
+                _("Your report has been received under number %(number)s.")
+                % {"number": registration.number},
+            )
+            return reverse("intake:submitted", kwargs={"pk": registration.pk})
+
+        # A double click or a retried POST submits once and shows the first confirmation.
+        spent = once.save_once(request, save)
+        if not spent.refused:
+            return redirect(spent.result_url)
+        form.add_error(None, spent.refused)
     return render(
         request,
         "intake/submit.html",

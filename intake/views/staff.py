@@ -11,12 +11,13 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from intake import services
 from intake.forms import PERSONAL_FORM_FIELDS, StaffRegistrationForm, legal_duty_codes
-from registry import access, registering
+from registry import access, once, registering
 from registry.access import may_register, requires
 from registry.models import Case, FormOfExploitation, Registration
 
@@ -60,6 +61,7 @@ def _review_page(
     form: StaffRegistrationForm,
     matches: list,
     choice_error: str = "",
+    once_error: str = "",
 ) -> HttpResponse:
     return render(
         request,
@@ -70,6 +72,7 @@ def _review_page(
             "rows": summary(form),
             "matches": matches,
             "choice_error": choice_error,
+            "once_error": once_error,
             "chosen": request.POST.get("person_choice", ""),
         },
     )
@@ -103,19 +106,27 @@ def register(request: HttpRequest) -> HttpResponse:
                 _("Choose one of the possible matches, or confirm that this is a new person."),
             )
         link_to = by_pk.get(choice)
-    saved = services.register(
-        request.user,
-        form.cleaned_data,
-        form.outcome,
-        link_to=link_to,
-        matches_shown=len(matches),
-        indexes=indexes,
-    )
-    messages.success(
-        request,
-        _("Registration %(number)s has been saved.") % {"number": saved.registration.number},
-    )
-    return redirect("intake:registered", pk=saved.registration.pk)
+
+    def save() -> str:
+        saved = services.register(
+            request.user,
+            form.cleaned_data,
+            form.outcome,
+            link_to=link_to,
+            matches_shown=len(matches),
+            indexes=indexes,
+        )
+        messages.success(
+            request,
+            _("Registration %(number)s has been saved.") % {"number": saved.registration.number},
+        )
+        return reverse("intake:registered", kwargs={"pk": saved.registration.pk})
+
+    # A double click or a retried POST saves once and shows the first save's confirmation.
+    spent = once.save_once(request, save)
+    if spent.refused:
+        return _review_page(request, form, matches, once_error=spent.refused)
+    return redirect(spent.result_url)
 
 
 @requires(may_register)

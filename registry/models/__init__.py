@@ -14,6 +14,7 @@ from registry.models.reference import (
 )
 from registry.models.registrations import Registration, RegistrationNumberSequence
 from registry.models.reminders import ReminderSent
+from registry.models.safeguards import KeyCanary, UsedFormToken
 
 __all__ = [
     "AuditChainHead",
@@ -21,6 +22,7 @@ __all__ = [
     "Case",
     "FormOfExploitation",
     "Handover",
+    "KeyCanary",
     "MeansOfControl",
     "Municipality",
     "OutgoingMail",
@@ -30,5 +32,6 @@ __all__ = [
     "RegistrationNumberSequence",
     "ReminderSent",
     "ReportingOrganisation",
+    "UsedFormToken",
     "User",
 ]

@@ -229,7 +229,9 @@ class Person(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(year_of_birth__isnull=True)
-                | models.Q(year_of_birth__gte=1880, year_of_birth__lte=2200),
+                | models.Q(
+                    year_of_birth__gte=registering.EARLIEST_YEAR_OF_BIRTH, year_of_birth__lte=2200
+                ),
                 name="person_year_of_birth_plausible",
             ),
         ]

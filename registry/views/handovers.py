@@ -7,10 +7,11 @@ import uuid
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registry import casework
+from registry import casework, once
 from registry.access import may_work_cases, requires, signed_in
 from registry.choices import HandoverStatus
 from registry.forms import HandoverDecisionForm, HandoverRequestForm
@@ -33,19 +34,26 @@ def handover_request(request: HttpRequest, pk: object) -> HttpResponse:
     case = _get_case_for_user(request, pk)
     form = HandoverRequestForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def save() -> str:
             casework.request_handover(
                 case, form.cleaned_data["to_region"], form.cleaned_data["reason"], request.user
             )
-        except casework.HandoverError as error:
-            form.add_error(None, error)
-        else:
             messages.success(
                 request,
                 _("Handover to %(region)s requested; the case stays with you until it is accepted.")
                 % {"region": form.cleaned_data["to_region"]},
             )
-            return redirect(case)
+            return case.get_absolute_url()
+
+        try:
+            spent = once.save_once(request, save)
+        except casework.HandoverError as error:
+            form.add_error(None, error)
+        else:
+            if not spent.refused:
+                return redirect(spent.result_url)
+            form.add_error(None, spent.refused)
     return render(request, "registry/handover_request.html", {"case": case, "form": form})
 
 
@@ -92,20 +100,27 @@ def handover_decide(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     form = HandoverDecisionForm(request.POST)
     if form.is_valid():
         accept = form.cleaned_data["decision"] == "accept"
-        try:
+
+        def save() -> str:
             casework.decide_handover(handover, request.user, accept, form.cleaned_data["note"])
-        except casework.HandoverError as error:
-            form.add_error(None, error)
-        else:
             if accept:
                 messages.success(
                     request,
                     _("Handover accepted: the case is now in %(region)s. Assign a coordinator.")
                     % {"region": handover.to_region},
                 )
-                return redirect(handover.case)
+                return handover.case.get_absolute_url()
             messages.success(request, _("Handover rejected; the sending region has been told."))
-            return redirect("registry:handover_list")
+            return reverse("registry:handover_list")
+
+        try:
+            spent = once.save_once(request, save)
+        except casework.HandoverError as error:
+            form.add_error(None, error)
+        else:
+            if not spent.refused:
+                return redirect(spent.result_url)
+            form.add_error(None, spent.refused)
     return render(
         request,
         "registry/handover_detail.html",

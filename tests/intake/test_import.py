@@ -205,3 +205,12 @@ def test_number_already_registered_is_refused(tmp_path, region_a):
     path = write_csv(tmp_path, [row(1, registration_number=existing.number)])
     with pytest.raises(CommandError, match="already registered"):
         run(path)
+
+
+def test_an_age_giving_a_year_of_birth_before_1880_is_named_by_row_and_column(tmp_path, region_a):
+    bad = row(2, registered_on="1850-06-01", date_of_birth="", age_at_registration="30")
+    path = write_csv(tmp_path, [row(1), bad])
+    with pytest.raises(CommandError) as failure:
+        run(path)
+    assert "row 2 (line 3), column 'age_at_registration'" in str(failure.value)
+    assert Registration.objects.count() == 0

@@ -347,3 +347,20 @@ def test_help_desk_sees_the_confirmation_of_a_registration_routed_to_a_coordinat
     assert "Zwartkruisweg" not in page.text and "5555 0199" not in page.text
     # And the help desk may not open that case or its person.
     assert client.get(f"/cases/{registration.cases.get().pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("step", ["review", "save"])
+def test_a_registration_date_of_1850_with_an_age_is_refused_on_the_field(
+    client_for, coordinator_a, staff_data, step
+):
+    """1850 with an age of 30 makes a year of birth of 1820, which the database refuses: the
+    form says so on the age instead of a server error, and keeps what was typed."""
+    data = staff_data(registered_on="1850-06-01", date_of_birth="", estimated_age="30")
+    response = client_for(coordinator_a).post(URL, {**data, "step": step, "person_choice": "new"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "estimated_age" in form.errors
+    assert "1880" in form.errors["estimated_age"][0]
+    assert Registration.objects.count() == 0
+    assert Person.objects.count() == 0
+    assert_round_trip(response.content.decode(), data)

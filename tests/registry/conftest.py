@@ -36,6 +36,7 @@ from tests.factories import (
     CaseFactory,
     ExportGrantFactory,
     HandoverFactory,
+    KeyCanaryFactory,
     PersonFactory,
     RegistrationFactory,
 )
@@ -46,6 +47,7 @@ FACTORIES: dict[str, Any] = {
     "registry.case": CaseFactory,
     "registry.handover": HandoverFactory,
     "reports.exportgrant": ExportGrantFactory,
+    "registry.keycanary": KeyCanaryFactory,
 }
 
 

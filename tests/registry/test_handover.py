@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from registry import casework
+from registry import casework, once
 from registry.choices import AuditAction, HandoverStatus
 from registry.models import AuditEvent, Handover
+from tests.intake.formstate import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +151,36 @@ def test_history_shows_every_hop_and_each_step_is_audited(
         for e in AuditEvent.objects.filter(action=AuditAction.HANDOVER).order_by("id")
     ]
     assert steps == ["requested", "rejected", "requested", "accepted"]
+
+
+def test_a_second_decision_is_told_who_decided_first_and_changes_nothing(
+    casework_world, requested, client_for, coordinator_b, region_b
+):
+    from registry.choices import Role
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(username="coordinator-b2", role=Role.COORDINATOR, regions=[region_b])
+    client_for(coordinator_b).post(f"/handovers/{requested.pk}/decide/", {"decision": "accept"})
+    response = client_for(colleague).post(
+        f"/handovers/{requested.pk}/decide/",
+        {"decision": "reject", "note": "full"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "already decided" in response.content.decode()
+    assert coordinator_b.username in response.content.decode()
+    requested.refresh_from_db()
+    assert (requested.status, requested.decided_by) == (HandoverStatus.ACCEPTED, coordinator_b)
+
+
+def test_a_handover_request_sent_twice_is_one_request(
+    casework_world, client_for, coordinator_a, region_b
+):
+    client = client_for(coordinator_a)
+    url = f"/cases/{casework_world.case_a.pk}/handover/"
+    token = form_values(client.get(url).content.decode())[once.FIELD][0]
+    sent = {"to_region": region_b.pk, "reason": "moved", once.FIELD: token}
+    first, second = client.post(url, sent), client.post(url, sent)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Handover.objects.count() == 1

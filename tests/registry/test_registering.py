@@ -145,6 +145,22 @@ def test_the_database_holds_the_same_age_limit(region_a):
         ({"date_of_birth": None, "estimated_age": 121}, {"estimated_age": "AGE"}),
         ({"date_of_birth": None, "estimated_age": -1}, {"estimated_age": "AGE"}),
         ({"date_of_birth": None, "estimated_age": 120}, {}),
+        # A year of birth before the earliest the database keeps (1850 - 30 = 1820).
+        (
+            {
+                "registered_on": datetime.date(1850, 6, 1),
+                "date_of_birth": None,
+                "estimated_age": 30,
+            },
+            {"estimated_age": "YEAR"},
+        ),
+        (
+            {
+                "registered_on": datetime.date(1900, 6, 1),
+                "date_of_birth": datetime.date(1870, 1, 1),
+            },
+            {"date_of_birth": "YEAR"},
+        ),
         ({"date_of_birth": None, "estimated_age": 0, "consent_signed_by": "guardian"}, {}),
         ({"exploitation_forms": ["labour"]}, {"sector": "SECTOR"}),
         ({"exploitation_forms": []}, {"sector": "SECTOR"}),
@@ -185,6 +201,7 @@ def test_registration_errors_name_the_field_and_the_rule(overrides, expected):
         "SIGNER": registering.CONSENT_NEEDS_SIGNER,
         "GUARDIAN": registering.GUARDIAN_UNDER_16,
         "MUNICIPALITY": municipalities.NOT_IN_THE_NETHERLANDS,
+        "YEAR": registering.BORN_TOO_EARLY % {"year": registering.EARLIEST_YEAR_OF_BIRTH},
     }
     errors = registering.registration_errors(valid(**overrides), today=TODAY)
     assert set(errors) == set(expected)

@@ -584,3 +584,37 @@ def test_two_approvers_at_once_approve_once():
     assert sum(outcome is None for outcome in outcomes) == 1
     assert all(isinstance(o, GrantRefused) for o in outcomes if o is not None)
     assert steps(grant) == ["requested", "approved"]
+
+
+def test_a_grant_request_sent_twice_is_one_request_and_one_result(
+    administrator, exporter, client_for
+):
+    from registry import once
+    from registry.models import UsedFormToken
+    from tests.intake.formstate import form_values
+
+    client = client_for(administrator)
+    token = form_values(client.get(add_url()).content.decode())[once.FIELD][0]
+    sent = {"grantee": str(exporter.pk), "reason": REASON, once.FIELD: token}
+    first, second = client.post(add_url(), sent), client.post(add_url(), sent)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert ExportGrant.objects.count() == 1
+    assert UsedFormToken.objects.get().result_url == first["Location"]
+
+
+def test_a_grant_request_with_a_refused_token_keeps_what_was_typed(
+    administrator, exporter, client_for
+):
+    from registry import once
+    from tests.intake.formstate import form_values
+
+    sent = {"grantee": str(exporter.pk), "reason": REASON, once.FIELD: "forged"}
+    response = client_for(administrator).post(add_url(), sent, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nothing was saved" in html
+    assert not ExportGrant.objects.exists()
+    shown = form_values(html)
+    assert shown["reason"] == [REASON] and shown["grantee"] == [str(exporter.pk)]
+    assert shown[once.FIELD][0] not in ("", "forged")

@@ -1,0 +1,45 @@
+"""The answer to a request that failed because the database could not be reached.
+
+Django calls ``handler500`` (config/urls.py) from inside the ``except`` around the failed
+request, so :func:`server_error` sees the exception. A database that refuses connections, or
+a connection cut during the request (PostgreSQL restarted or failed over,
+``pg_terminate_backend``), raises Django's ``OperationalError`` or ``InterfaceError``: that
+is not a fault of the request but of the moment, so it is answered with 503, a
+``Retry-After`` and a page in the site's layout that says nothing was saved and to try again.
+Nothing was: ``ATOMIC_REQUESTS`` rolls back whatever the request had written. (Should the
+connection be cut while the commit itself was under way, the outcome is unknown to the app;
+the form's one-time token, registry/once.py, then shows the first result when the user sends
+it again instead of saving twice.)
+
+The page is rendered without the request: no context processor runs, so neither the session
+nor the user is looked up (each would need the database that just failed). Every other error
+keeps Django's plain 500.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.views import defaults
+
+RETRY_AFTER_SECONDS = 30
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: 503 for a database that cannot be reached, Django's 500 otherwise."""
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return database_unavailable()
+    return defaults.server_error(request)
+
+
+def database_unavailable() -> HttpResponse:
+    html = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # A proxy or the browser must not keep this answer for the page.
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,38 @@
+"""A test client whose POSTs carry a one-time form token, as a browser's would.
+
+Every form that creates a record carries a token (registry/once.py) that its page renders
+for the signed-in user. Tests that post such a form directly, without first fetching the page,
+use this client: it adds a fresh token for its user to a POST that has none, exactly as the
+page would have. A test of the token itself passes ``once_token`` explicitly (empty, altered,
+another user's, or one used before) and the client leaves it alone.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.test import Client
+
+from registry import once
+
+# The pages whose form carries the token (the {% once_token %} templates and the grant
+# request's admin form); other POSTs (searches, filters, logins) go as they are.
+ONCE_FORMS = re.compile(
+    r"^/(intake/register/|intake/submit/|intake/triage/[0-9a-f-]{36}/|cases/[0-9a-f-]{36}/"
+    r"handover/|handovers/[0-9a-f-]{36}/decide/|admin/reports/exportgrant/add/)"
+)
+
+
+class BrowserClient(Client):
+    user: Any = None
+
+    def post(self, path: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if (
+            self.user is not None
+            and isinstance(data, dict)
+            and once.FIELD not in data
+            and ONCE_FORMS.match(path)
+        ):
+            data = {**data, once.FIELD: once.new_token(self.user)}
+        return super().post(path, data, *args, **kwargs)
