@@ -1,0 +1,67 @@
+"""A user's background jobs: the list of recent ones, one job's page, its result file."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from registry import jobs
+from registry.access import requires, signed_in
+from registry.models import Job
+
+RECENT_JOBS = 20
+# Seconds between the reloads of a page of a job that is not finished.
+REFRESH_SECONDS = 2
+
+
+def _get_job_for_user(request: HttpRequest, pk: uuid.UUID) -> Job:
+    return get_object_or_404(Job.objects.for_user(request.user), pk=pk)
+
+
+@require_GET
+@requires(signed_in)
+def job_list(request: HttpRequest) -> HttpResponse:
+    """The user's recent jobs, newest first."""
+    jobs.abandon_stale()
+    recent = Job.objects.for_user(request.user).recent()[:RECENT_JOBS]
+    return render(request, "registry/job_list.html", {"jobs": recent})
+
+
+@require_GET
+@requires(signed_in)
+def job_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Where a job stands: status, progress bar, and when it is done its result. Reloads
+    itself (a ``Refresh`` header, no script) until the job has finished."""
+    job = _get_job_for_user(request, pk)
+    if job.status == Job.Status.RUNNING and jobs.abandon_stale():
+        job.refresh_from_db()
+    result_file = job.result_file() if job.status == Job.Status.DONE else None
+    response = render(
+        request,
+        "registry/job_detail.html",
+        {"job": job, "result_file": result_file, "refresh": REFRESH_SECONDS},
+    )
+    if not job.finished:
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+@require_GET
+@requires(signed_in)
+def job_download(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """The job's result file, for its owner, while it lasts (404 after)."""
+    job = _get_job_for_user(request, pk)
+    result_file = job.result_file() if job.status == Job.Status.DONE else None
+    if result_file is None:
+        raise Http404
+    if not jobs.may_download(request, job):
+        raise PermissionDenied
+    result_file.refresh_from_db(fields=["content"])
+    response = HttpResponse(jobs.read_file(result_file), content_type=result_file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{result_file.name}"'
+    response["Cache-Control"] = "no-store"
+    return response
