@@ -25,13 +25,9 @@ def start_import(owner: Any, data: bytes) -> Job:
 @jobs.register(Job.Kind.IMPORT)
 def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     try:
-        result = import_csv(
-            jobs.input_of(job), user=job.owner, source="page", progress=progress
-        )
+        result = import_csv(jobs.input_of(job), user=job.owner, source="page", progress=progress)
     except ImportFailed as failure:
-        errors = [
-            {"row": e.row, "column": e.column, "message": e.message} for e in failure.errors
-        ]
+        errors = [{"row": e.row, "column": e.column, "message": e.message} for e in failure.errors]
         raise jobs.JobFailed(FILE_HAS_ERRORS, errors=errors) from None
     return {
         "rows": result.rows,

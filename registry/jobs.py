@@ -239,8 +239,10 @@ def abandon_stale(now: datetime.datetime | None = None) -> int:
     count = 0
     for job in Job.objects.stale(now):
         # Conditional: a worker that reported in the meantime keeps its job.
-        updated = Job.objects.stale(now).filter(pk=job.pk).update(
-            status=Job.Status.FAILED, failure=WORKER_STOPPED, finished_at=timezone.now()
+        updated = (
+            Job.objects.stale(now)
+            .filter(pk=job.pk)
+            .update(status=Job.Status.FAILED, failure=WORKER_STOPPED, finished_at=timezone.now())
         )
         if updated:
             JobFile.objects.filter(job=job).delete()

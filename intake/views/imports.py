@@ -33,8 +33,8 @@ class ImportUploadForm(forms.Form):
         return upload.read()
 
 
-@require_http_methods(["GET", "POST"])
 @requires(may_import)
+@require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Upload a CSV of registrations; it is imported in the background (a job)."""
     form = ImportUploadForm(request.POST or None, request.FILES or None)

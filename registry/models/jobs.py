@@ -94,7 +94,10 @@ class Job(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["owner", "-created_at"], name="job_owner_recent")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(done__lte=models.F("total")) | models.Q(total=0), name="job_done_within_total"),
+            models.CheckConstraint(
+                condition=models.Q(done__lte=models.F("total")) | models.Q(total=0),
+                name="job_done_within_total",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -121,7 +124,9 @@ class Job(models.Model):
     def result_file(self) -> JobFile | None:
         """The downloadable result while it lasts."""
         return (
-            JobFile.objects.filter(job=self, purpose=JobFile.Purpose.RESULT, expires_at__gt=timezone.now())
+            JobFile.objects.filter(
+                job=self, purpose=JobFile.Purpose.RESULT, expires_at__gt=timezone.now()
+            )
             .defer("content")
             .first()
         )

@@ -22,8 +22,8 @@ def _get_job_for_user(request: HttpRequest, pk: uuid.UUID) -> Job:
     return get_object_or_404(Job.objects.for_user(request.user), pk=pk)
 
 
-@require_GET
 @requires(signed_in)
+@require_GET
 def job_list(request: HttpRequest) -> HttpResponse:
     """The user's recent jobs, newest first."""
     jobs.abandon_stale()
@@ -31,8 +31,8 @@ def job_list(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/job_list.html", {"jobs": recent})
 
 
-@require_GET
 @requires(signed_in)
+@require_GET
 def job_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Where a job stands: status, progress bar, and when it is done its result. Reloads
     itself (a ``Refresh`` header, no script) until the job has finished."""
@@ -50,8 +50,8 @@ def job_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return response
 
 
-@require_GET
 @requires(signed_in)
+@require_GET
 def job_download(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The job's result file, for its owner, while it lasts (404 after)."""
     job = _get_job_for_user(request, pk)

@@ -100,9 +100,7 @@ def test_another_user_gets_404_for_the_job_and_its_list_shows_nothing(
     assert "import of registrations" not in other.get("/jobs/").content.decode().lower()
 
 
-def test_an_oversized_file_is_refused_with_a_clear_message(
-    client_for, administrator, settings
-):
+def test_an_oversized_file_is_refused_with_a_clear_message(client_for, administrator, settings):
     settings.REGISTRY_IMPORT_MAX_BYTES = 100
     response = upload(client_for(administrator), b"x" * 101)
     assert response.status_code == 400
