@@ -32,7 +32,14 @@ from reports.columns import ANONYMISED_COLUMNS, PERSONAL_EXPORT_COLUMNS, persona
 from reports.personal import filename, may_export_personal, record_export
 from reports.suppression import small_cell_k
 from reports.tables import STATISTICS_HEADER, build_statistics, statistics_rows
-from reports.writers import ExportResult, neutralise, write_csv, write_xlsx, write_xlsx_sheets
+from reports.writers import (
+    ExportResult,
+    counted,
+    neutralise,
+    write_csv,
+    write_xlsx,
+    write_xlsx_sheets,
+)
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -51,12 +58,6 @@ def _period(params: dict[str, Any]) -> Period:
         return datetime.date.fromisoformat(value) if value else None
 
     return Period(day(params.get("from", "")), day(params.get("to", "")))
-
-
-def _counted(rows: Iterable[list[Any]], progress: jobs.Progress, total: int) -> Iterator[list[Any]]:
-    for done, row in enumerate(rows, start=1):
-        yield row
-        progress(min(done, total), total)
 
 
 def _write(
@@ -157,7 +158,7 @@ def run_anonymised(job: Job, progress: jobs.Progress) -> dict[str, Any]:
         "anonymised",
         file_format,
         ANONYMISED_COLUMNS,
-        _counted(rows, progress, total),
+        counted(rows, progress, total),
         filters,
         extra={"summary": summary.as_dict()},
         summary=summary.as_dict(),
@@ -184,7 +185,7 @@ def run_personal(job: Job, progress: jobs.Progress) -> dict[str, Any]:
         "personal",
         params["format"],
         PERSONAL_EXPORT_COLUMNS,
-        _counted(rows(), progress, len(ids)),
+        counted(rows(), progress, len(ids)),
         params["filters"],
     )
 

@@ -11,14 +11,16 @@ import time
 import pytest
 from django.contrib import admin
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from import_export.admin import ExportMixin
 from openpyxl import load_workbook
 
 from registry.choices import AuditAction, Role
-from registry.models import AuditEvent
+from registry.models import AuditEvent, Job, JobFile
 from registry.models.people import family_name_index
 from registry.second_factor import SESSION_KEY as SECOND_FACTOR_SESSION_KEY
 from reports.columns import PERSONAL_EXPORT_COLUMNS
@@ -36,6 +38,12 @@ from tests.logins import after_throttle, current_code, device_for
 from tests.reports.conftest import PLANTED_SECRET
 
 pytestmark = pytest.mark.django_db
+
+
+def _table_text(model) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
+        return repr(cursor.fetchall())
 
 
 def _forged_grant(user):
@@ -237,6 +245,9 @@ def test_admin_with_a_grant_gets_a_streamed_neutralised_audited_csv(hostile, exp
     assert len(rows) == len(FORMULA_PREFIXES)
     assert all(row["family_name"].startswith("'") for row in rows)
     assert {row["id_document_number"] for row in rows} == {f"DOC{i}" for i in range(6)}
+    # The file waits for its download encrypted: no value of it in the database in clear.
+    stored = _table_text(JobFile)
+    assert "DOC0" not in stored and "registration_number" not in stored
     done = AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("-id").first()
     assert done.details["stage"] == "finished"
     assert done.details["rows"] == len(FORMULA_PREFIXES)
@@ -262,6 +273,9 @@ def test_a_search_term_is_not_written_to_the_audit_trail(hostile, exporter, clie
     follow_job(client, response)
     details = str([e.details for e in AuditEvent.objects.all()])
     assert PLANTED_SECRET not in details
+    # Nor in the job, its encrypted list of rows, or the task's row.
+    for model in (Job, JobFile, DBTaskResult):
+        assert PLANTED_SECRET not in _table_text(model)
     assert "police" in details
 
 
