@@ -21,6 +21,22 @@ from django.utils.translation import gettext_lazy as _
 from registry.fields import EncryptedQuerySet, EncryptedTextField
 
 
+# The words of the summaries' counts (reports.jobs, intake.jobs) on the job's page.
+SUMMARY_LABELS = {
+    "rows": _("rows"),
+    "registrations_created": _("registrations created"),
+    "persons_created": _("persons created"),
+    "persons_linked": _("rows linked to a person already registered"),
+    "k": _("k (smallest group)"),
+    "rows_in": _("registrations in the period"),
+    "rows_out": _("rows in the file"),
+    "unchanged": _("rows unchanged"),
+    "nationality_generalised": _("rows with nationality generalised to world region"),
+    "region_dropped": _("rows also without region"),
+    "suppressed": _("rows left out"),
+}
+
+
 class JobQuerySet(models.QuerySet["Job"]):
     def for_user(self, user: object) -> JobQuerySet:
         """The jobs ``user`` may see: their own (registry.access.jobs_for_user)."""
@@ -118,8 +134,11 @@ class Job(models.Model):
 
     @property
     def summary_items(self) -> list[tuple[str, object]]:
-        """The summary as (label, value): ``rows_created`` reads "rows created"."""
-        return [(str(name).replace("_", " "), value) for name, value in self.summary.items()]
+        """The summary as (label, value), each count under its words (SUMMARY_LABELS)."""
+        return [
+            (SUMMARY_LABELS.get(name, str(name).replace("_", " ")), value)
+            for name, value in self.summary.items()
+        ]
 
     def result_file(self) -> JobFile | None:
         """The downloadable result while it lasts."""
