@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.fields import EncryptedQuerySet, EncryptedTextField
 
-
 # The words of the summaries' counts (reports.jobs, intake.jobs) on the job's page.
 SUMMARY_LABELS = {
     "rows": _("rows"),

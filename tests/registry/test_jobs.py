@@ -158,3 +158,32 @@ def test_rotation_reports_its_progress_as_rows_read_of_all_rows(db):
     rotate_keys(batch_size=2, progress=lambda done, total: seen.append((done, total)))
     assert seen[-1][0] == seen[-1][1] > 0
     assert [done for done, _total in seen] == sorted(done for done, _total in seen)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_progress_inside_a_jobs_own_transaction_is_seen_at_once_on_postgresql(administrator):
+    """An import saves its rows in one transaction; the page still sees how far it got."""
+    from django.db import connections, transaction
+
+    seen = []
+
+    def run(job, progress):
+        with transaction.atomic():
+            progress(3, 10)
+            onlooker = connections.create_connection("default")
+            try:
+                with onlooker.cursor() as cursor:
+                    cursor.execute("SELECT done, total FROM registry_job WHERE id = %s", [job.pk])
+                    seen.append(cursor.fetchone())
+            finally:
+                onlooker.close()
+        return {}
+
+    jobs.KINDS["test_in_transaction"] = jobs.Kind(run=run)
+    try:
+        jobs.start("test_in_transaction", administrator)
+        run_jobs()
+    finally:
+        del jobs.KINDS["test_in_transaction"]
+    assert seen == [(3, 10)]
