@@ -48,6 +48,7 @@ JOB_QUEUE = "default"
 WORKER_STOPPED = gettext_noop(
     "The worker stopped while running this job; nothing of it was kept. Try again."
 )
+NOT_TAKEN = gettext_noop("No worker took this job in time; its file was deleted. Try again.")
 UNEXPECTED = gettext_noop("The job stopped on an unexpected error (%(error)s). Try again.")
 
 
@@ -259,8 +260,13 @@ def may_download(request: HttpRequest, job: Job) -> bool:
 
 
 def abandon_stale(now: datetime.datetime | None = None) -> int:
-    """Mark failed every running job whose worker stopped reporting; returns how many."""
-    count = 0
+    """Mark failed every running job whose worker stopped reporting, and every job still
+    queued when its files expire (no worker takes its queue); returns how many."""
+    now = now or timezone.now()
+    not_taken = Job.objects.filter(
+        status=Job.Status.QUEUED, created_at__lt=now - file_lifetime()
+    ).update(status=Job.Status.FAILED, failure=NOT_TAKEN, finished_at=now)
+    count = not_taken
     for job in Job.objects.stale(now):
         # Conditional: a worker that reported in the meantime keeps its job.
         updated = (

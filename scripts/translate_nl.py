@@ -1463,6 +1463,15 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     ),
     "Upload and import": "Uploaden en importeren",
     "Columns the file may have": "Kolommen die het bestand mag hebben",
+    "No worker took this job in time; its file was deleted. Try again.": (
+        "Geen verwerker heeft deze taak op tijd opgepakt; het bestand is verwijderd. Probeer "
+        "het opnieuw."
+    ),
+    "You may not download this file now: a personal export needs your export grant in force "
+    "and a login code of the last 15 minutes.": (
+        "U mag dit bestand nu niet downloaden: een export met persoonsgegevens vraagt een "
+        "geldige exporttoestemming en een inlogcode van de laatste 15 minuten."
+    ),
 }
 
 

@@ -40,11 +40,13 @@ def job_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if job.status == Job.Status.RUNNING and jobs.abandon_stale():
         job.refresh_from_db()
     result_file = job.result_file() if job.status == Job.Status.DONE else None
-    response = render(
-        request,
-        "registry/job_detail.html",
-        {"job": job, "result_file": result_file, "refresh": REFRESH_SECONDS},
-    )
+    context = {
+        "job": job,
+        "result_file": result_file,
+        "may_download": result_file is not None and jobs.may_download(request, job),
+        "refresh": REFRESH_SECONDS,
+    }
+    response = render(request, "registry/job_detail.html", context)
     if not job.finished:
         response["Refresh"] = str(REFRESH_SECONDS)
     return response

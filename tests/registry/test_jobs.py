@@ -187,3 +187,34 @@ def test_progress_inside_a_jobs_own_transaction_is_seen_at_once_on_postgresql(ad
     finally:
         del jobs.KINDS["test_in_transaction"]
     assert seen == [(3, 10)]
+
+
+def test_a_running_job_shows_how_far_it_got_and_reloads_itself(client_for, administrator):
+    job = Job.objects.create(
+        kind=Job.Kind.IMPORT,
+        owner=administrator,
+        status=Job.Status.RUNNING,
+        done=3,
+        total=10,
+        heartbeat_at=timezone.now(),
+    )
+    response = client_for(administrator).get(job.get_absolute_url())
+    html = response.content.decode()
+    assert response["Refresh"] == "2"
+    assert '<progress class="w-100" id="job-progress" value="3" max="10">30%</progress>' in html
+    assert "3 of 10 done (30%)" in html
+
+
+def test_a_job_no_worker_took_in_time_fails_and_its_upload_is_deleted(administrator):
+    from intake.jobs import start_import
+
+    job = start_import(administrator, b"family_name\nZyxwvutsrq\n")
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
+    JobFile.objects.update(expires_at=timezone.now() - datetime.timedelta(days=1))
+    call_command("abandon_stale_jobs", stdout=io.StringIO())
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and "No worker took this job" in job.failure
+    assert not JobFile.objects.exists()
+    run_jobs()  # the task, when a worker finally comes, leaves it alone
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
