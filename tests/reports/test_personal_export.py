@@ -6,6 +6,7 @@ import csv
 import datetime
 import hashlib
 import io
+import logging
 import time
 
 import pytest
@@ -235,7 +236,10 @@ def test_other_roles_cannot_export_even_as_staff_with_a_grant(roles, client_for,
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
 
-def test_admin_with_a_grant_gets_a_streamed_neutralised_audited_csv(hostile, exporter, client_for):
+def test_admin_with_a_grant_gets_a_streamed_neutralised_audited_csv(
+    hostile, exporter, client_for, caplog
+):
+    caplog.set_level(logging.DEBUG)
     client = client_for(exporter)
     response = follow_job(client, client.post(_export_url(), {"format": "0"}))
     assert response.status_code == 200
@@ -248,6 +252,9 @@ def test_admin_with_a_grant_gets_a_streamed_neutralised_audited_csv(hostile, exp
     # The file waits for its download encrypted: no value of it in the database in clear.
     stored = _table_text(JobFile)
     assert "DOC0" not in stored and "registration_number" not in stored
+    # Nor in the job's row, the task's row or the logs of the request and the worker.
+    for where in (_table_text(Job), _table_text(DBTaskResult), caplog.text):
+        assert "DOC0" not in where
     done = AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("-id").first()
     assert done.details["stage"] == "finished"
     assert done.details["rows"] == len(FORMULA_PREFIXES)
