@@ -22,6 +22,8 @@ def test_the_admins_import_sends_to_the_import_page_which_imports_in_the_backgro
     # admin would hold the request for the whole file.
     assert client.get(URL)["Location"] == "/intake/import/"
     assert client.post(URL)["Location"] == "/intake/import/"
+    process = "/admin/intake/registrationimport/process_import/"
+    assert client.post(process)["Location"] == "/intake/import/"
     data = write_csv(tmp_path, [row(1), row(2), row(1, registered_on="2024-07-01")]).read_bytes()
     response = client.post(
         "/intake/import/", {"file": SimpleUploadedFile("registrations.csv", data, "text/csv")}
