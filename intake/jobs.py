@@ -10,11 +10,33 @@ from django.utils.translation import gettext_noop
 
 from intake.importing import ImportFailed, import_csv
 from registry import jobs
+from registry.interchange import COLUMN_NAMES
 from registry.models import Job
 
 FILE_HAS_ERRORS = gettext_noop("The file has errors; nothing was imported.")
+UNKNOWN_COLUMNS = (
+    "%(count)d column(s) of the header are not columns of the interchange format "
+    "(is the header row missing?)"
+)
 # The uploaded file's own name is not kept: it could name a person.
 INPUT_NAME = "import.csv"
+
+
+def kept_errors(failure: ImportFailed) -> list[dict[str, Any]]:
+    """The errors as the job keeps them. An error of a column the interchange format does not
+    have names that column by its header cell, and in a file without its header row that cell
+    is a person's name or date of birth: such errors are kept as one, without the cells."""
+    kept: list[dict[str, Any]] = []
+    unknown = 0
+    for error in failure.errors:
+        if error.row == 0 and error.column not in COLUMN_NAMES and error.column != "-":
+            unknown += 1
+            continue
+        kept.append({"row": error.row, "column": error.column, "message": error.message})
+    if unknown:
+        message = UNKNOWN_COLUMNS % {"count": unknown}
+        kept.insert(0, {"row": 0, "column": "-", "message": message})
+    return kept
 
 
 def start_import(owner: Any, data: bytes) -> Job:
@@ -27,8 +49,7 @@ def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     try:
         result = import_csv(jobs.input_of(job), user=job.owner, source="page", progress=progress)
     except ImportFailed as failure:
-        errors = [{"row": e.row, "column": e.column, "message": e.message} for e in failure.errors]
-        raise jobs.JobFailed(FILE_HAS_ERRORS, errors=errors) from None
+        raise jobs.JobFailed(FILE_HAS_ERRORS, errors=kept_errors(failure)) from None
     return {
         "rows": result.rows,
         "registrations_created": result.registrations_created,

@@ -120,3 +120,21 @@ def test_the_task_row_holds_only_the_job_id(client_for, administrator, region_a,
     run_jobs()
     task.refresh_from_db()
     assert task.return_value == "done"
+
+
+def test_a_file_without_its_header_row_keeps_no_name_in_the_job(
+    client_for, administrator, region_a, tmp_path
+):
+    """The first row is read as the header: its cells (names, dates of birth) would be the
+    "unknown columns" of the errors."""
+    path = write_csv(tmp_path, [row(1), row(2)])
+    headerless = b"\n".join(path.read_bytes().splitlines()[1:]) + b"\n"
+    client = client_for(administrator)
+    response = upload(client, headerless)
+    run_jobs()
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    html = client.get(response["Location"]).content.decode()
+    assert "is the header row missing?" in html
+    for where in (raw_rows("registry_job"), html):
+        assert "Given1" not in where and "Family00001" not in where
