@@ -17,7 +17,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from import_export import resources
 from import_export.admin import ImportMixin
 from import_export.fields import Field
@@ -118,6 +120,7 @@ class RegistrationImportAdmin(ImportMixin, ScopedAdmin):
             raise PermissionDenied
         return redirect("intake:import_upload")
 
+    @method_decorator(require_POST)
     def process_import(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # django-import-export's confirmation step: no file ever waits for it here.
         return self.import_action(request)
