@@ -4,7 +4,7 @@ nothing as ever, reporting its rows as it checks and saves them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_noop
 
@@ -20,6 +20,9 @@ UNKNOWN_COLUMNS = (
 )
 # The uploaded file's own name is not kept: it could name a person.
 INPUT_NAME = "import.csv"
+
+if TYPE_CHECKING:
+    from registry.models import User
 
 
 def kept_errors(failure: ImportFailed) -> list[dict[str, Any]]:
@@ -39,7 +42,7 @@ def kept_errors(failure: ImportFailed) -> list[dict[str, Any]]:
     return kept
 
 
-def start_import(owner: Any, data: bytes) -> Job:
+def start_import(owner: User, data: bytes) -> Job:
     """Keep the uploaded CSV encrypted and queue its import (in the caller's transaction)."""
     return jobs.start(Job.Kind.IMPORT, owner, input_file=(INPUT_NAME, "text/csv", data))
 

@@ -204,7 +204,7 @@ def _finish(
 ) -> None:
     done = job.total if status == Job.Status.DONE else min(job.done, job.total)
     with transaction.atomic():
-        JobFile.objects.filter(job=job, purpose=JobFile.Purpose.INPUT).delete()
+        JobFile.objects.inputs().filter(job=job).delete()
         if status == Job.Status.FAILED:
             JobFile.objects.filter(job=job).delete()
         Job.objects.filter(pk=job.pk).update(
@@ -246,7 +246,7 @@ def read_file(job_file: JobFile) -> bytes:
 
 
 def input_of(job: Job) -> bytes:
-    return read_file(JobFile.objects.get(job=job, purpose=JobFile.Purpose.INPUT))
+    return read_file(JobFile.objects.inputs().get(job=job))
 
 
 def may_download(request: HttpRequest, job: Job) -> bool:
@@ -283,7 +283,9 @@ def abandon_stale(now: datetime.datetime | None = None) -> int:
 def delete_expired_files(now: datetime.datetime | None = None) -> int:
     """Delete the result files past their time, and the input files of jobs that ended."""
     deleted, _by_model = JobFile.objects.expired(now).delete()
-    ended = JobFile.objects.filter(
-        purpose=JobFile.Purpose.INPUT, job__status__in=[Job.Status.DONE, Job.Status.FAILED]
-    ).delete()[0]
+    ended = (
+        JobFile.objects.inputs()
+        .filter(job__status__in=[Job.Status.DONE, Job.Status.FAILED])
+        .delete()[0]
+    )
     return deleted + ended

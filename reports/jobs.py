@@ -17,7 +17,7 @@ import io
 import json
 import tempfile
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_noop
@@ -52,6 +52,9 @@ NO_COUNTING = gettext_noop("You may no longer read statistics; nothing was expor
 # Registrations per query of the personal export (pk__in), well under every database's limit.
 PERSONAL_CHUNK = 2000
 
+if TYPE_CHECKING:
+    from registry.models import User
+
 
 def _period(params: dict[str, Any]) -> Period:
     def day(value: str) -> datetime.date | None:
@@ -75,18 +78,18 @@ def _write(
 # Starting, from the pages -------------------------------------------------------------------
 
 
-def start_statistics(owner: Any, file_format: str, period: Period, cross: tuple[str, str]) -> Job:
+def start_statistics(owner: User, file_format: str, period: Period, cross: tuple[str, str]) -> Job:
     params = {**period.as_filters(), "cross": list(cross), "format": file_format}
     return jobs.start(Job.Kind.EXPORT_STATISTICS, owner, params)
 
 
-def start_anonymised(owner: Any, file_format: str, period: Period, age_bands: str) -> Job:
+def start_anonymised(owner: User, file_format: str, period: Period, age_bands: str) -> Job:
     params = {**period.as_filters(), "age_bands": age_bands, "format": file_format}
     return jobs.start(Job.Kind.EXPORT_ANONYMISED, owner, params)
 
 
 def start_personal(
-    owner: Any, file_format: str, registrations: Any, filters: dict[str, Any]
+    owner: User, file_format: str, registrations: Any, filters: dict[str, Any]
 ) -> Job:
     """The personal export of the registrations of ``registrations`` (the admin's list, with its
     search and filters applied). Their ids travel in the job's encrypted input file: the

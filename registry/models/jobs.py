@@ -141,18 +141,19 @@ class Job(models.Model):
 
     def result_file(self) -> JobFile | None:
         """The downloadable result while it lasts."""
-        return (
-            JobFile.objects.filter(
-                job=self, purpose=JobFile.Purpose.RESULT, expires_at__gt=timezone.now()
-            )
-            .defer("content")
-            .first()
-        )
+        return JobFile.objects.results().filter(job=self).defer("content").first()
 
 
 class JobFileQuerySet(EncryptedQuerySet):
     def expired(self, now: object = None) -> JobFileQuerySet:
         return self.filter(expires_at__lte=now or timezone.now())
+
+    def inputs(self) -> JobFileQuerySet:
+        return self.filter(purpose=JobFile.Purpose.INPUT)
+
+    def results(self) -> JobFileQuerySet:
+        """Result files (exports) still within their time."""
+        return self.filter(purpose=JobFile.Purpose.RESULT, expires_at__gt=timezone.now())
 
 
 class JobFile(models.Model):
