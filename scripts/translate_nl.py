@@ -1440,10 +1440,10 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     ),
     "Your recent jobs": "Uw recente taken",
     "Started %(started)s.": "Gestart %(started)s.",
-    "This page reloads itself every %(seconds)s second.": (
-        "Deze pagina ververst zich elke %(seconds)s seconde.",
-        "Deze pagina ververst zich elke %(seconds)s seconden.",
+    "Reload this page to see how far the job got.": (
+        "Laad deze pagina opnieuw om te zien hoe ver de taak is."
     ),
+    "The job is done.": "De taak is klaar.",
     "%(done)s of %(total)s done (%(percent)s%%)": "%(done)s van %(total)s klaar (%(percent)s%%)",
     "Download %(name)s": "%(name)s downloaden",
     "Available until %(until)s.": "Beschikbaar tot %(until)s.",

@@ -14,7 +14,7 @@ from registry.access import requires, signed_in
 from registry.models import Job
 
 RECENT_JOBS = 20
-# Seconds between the reloads of a page of a job that is not finished.
+# Seconds between the looks the page of an unfinished job takes at it.
 REFRESH_SECONDS = 2
 
 
@@ -34,8 +34,10 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @requires(signed_in)
 @require_GET
 def job_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    """Where a job stands: status, progress bar, and when it is done its result. Reloads
-    itself (a ``Refresh`` header, no script) until the job has finished."""
+    """Where a job stands: status, progress bar, and when it is done its result. A few lines
+    of local script (static/js/job_progress.js) fetch the page again every REFRESH_SECONDS
+    and put the new state in place until the job has finished (a reload would lose the
+    reader's place and make a screen reader start again); without script, a link reloads."""
     job = _get_job_for_user(request, pk)
     if job.status == Job.Status.RUNNING and jobs.abandon_stale():
         job.refresh_from_db()
@@ -46,10 +48,7 @@ def job_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "may_download": result_file is not None and jobs.may_download(request, job),
         "refresh": REFRESH_SECONDS,
     }
-    response = render(request, "registry/job_detail.html", context)
-    if not job.finished:
-        response["Refresh"] = str(REFRESH_SECONDS)
-    return response
+    return render(request, "registry/job_detail.html", context)
 
 
 @requires(signed_in)

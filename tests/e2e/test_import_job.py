@@ -1,5 +1,6 @@
 """An administrator imports a CSV in a real browser: upload, the job's page waiting with its
-progress bar, reloading itself until the worker has run the import, then the result."""
+progress bar, following the job by itself (no reload) until the worker has run the import,
+then the result."""
 
 from __future__ import annotations
 
@@ -30,8 +31,11 @@ def test_upload_then_progress_then_result(
 
     assert run_jobs() == 1  # the worker runs the import
 
-    # The page reloads itself (no click) and shows the result.
+    # The page follows the job by itself (no click, no reload) and shows the result.
+    page.evaluate("window.notReloaded = true")
     page.locator("#job-summary").wait_for()
+    assert page.evaluate("window.notReloaded") is True
+    assert page.locator("#job-state").get_attribute("data-finished") == "true"
     assert page.locator("progress#job-progress").get_attribute("value") == "5"
     assert "5 of 5" in page.locator("#job-progress-text").inner_text()
     assert "Registrations created" in page.locator("#job-summary").inner_text()

@@ -44,7 +44,7 @@ def test_upload_queues_a_job_and_its_page_shows_the_result(
 
     queued = client.get(response["Location"])
     assert queued.status_code == 200
-    assert queued["Refresh"] == "2"
+    assert 'data-finished="false"' in queued.content.decode()
     assert "Waiting for a worker" in queued.content.decode()
     # The file waits encrypted: no value of it in the database in clear.
     stored = raw_rows("registry_jobfile")
@@ -61,7 +61,7 @@ def test_upload_queues_a_job_and_its_page_shows_the_result(
 
     page = client.get(response["Location"])
     html = page.content.decode()
-    assert "Refresh" not in page
+    assert "job_progress.js" not in html
     assert 'value="3" max="3"' in html
     assert "Registrations created" in html
     for where in (

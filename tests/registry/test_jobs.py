@@ -53,7 +53,7 @@ def test_a_job_whose_worker_died_is_shown_failed_with_try_again(client_for, admi
     page = client.get(job.get_absolute_url())
     html = page.content.decode()
     assert "Try again" in html
-    assert "Refresh" not in page  # no reloading forever
+    assert 'data-finished="true"' in html and "job_progress.js" not in html  # no polling on
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
 
@@ -200,7 +200,7 @@ def test_a_running_job_shows_how_far_it_got_and_reloads_itself(client_for, admin
     )
     response = client_for(administrator).get(job.get_absolute_url())
     html = response.content.decode()
-    assert response["Refresh"] == "2"
+    assert 'data-finished="false" data-refresh="2"' in html and "js/job_progress.js" in html
     assert '<progress class="w-100" id="job-progress" value="3" max="10">30%</progress>' in html
     assert "3 of 10 done (30%)" in html
 
