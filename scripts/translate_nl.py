@@ -1444,6 +1444,10 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
         "Laad deze pagina opnieuw om te zien hoe ver de taak is."
     ),
     "The job is done.": "De taak is klaar.",
+    "A CSV file of past registrations, checked and saved in the background.": (
+        "Een CSV-bestand met eerdere registraties, op de achtergrond gecontroleerd en opgeslagen."
+    ),
+    "Upload a file": "Een bestand uploaden",
     "%(done)s of %(total)s done (%(percent)s%%)": "%(done)s van %(total)s klaar (%(percent)s%%)",
     "Download %(name)s": "%(name)s downloaden",
     "Available until %(until)s.": "Beschikbaar tot %(until)s.",
