@@ -187,7 +187,7 @@ def run_job(job_id: str) -> str:
         name = type(error).__name__
         # The class name only: an exception's message can quote a value.
         logger.warning("Job %s (%s) failed: %s", job.pk, job.kind, name)
-        _finish(job, Job.Status.FAILED, {}, UNEXPECTED % {"error": name}, [])
+        _finish(job, Job.Status.FAILED, {}, UNEXPECTED, [], error=name)
         return "failed"
     except BaseException:
         # The worker is being stopped: the job is failed, not left running.
@@ -200,7 +200,12 @@ def run_job(job_id: str) -> str:
 
 
 def _finish(
-    job: Job, status: str, summary: dict[str, Any], failure: str, errors: list[dict[str, Any]]
+    job: Job,
+    status: str,
+    summary: dict[str, Any],
+    failure: str,
+    errors: list[dict[str, Any]],
+    error: str = "",
 ) -> None:
     done = job.total if status == Job.Status.DONE else min(job.done, job.total)
     with transaction.atomic():
@@ -211,6 +216,7 @@ def _finish(
             status=status,
             summary=summary,
             failure=failure[:200],
+            failure_error=error[:100],
             errors=errors,
             done=done,
             total=job.total,

@@ -16,6 +16,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registry.fields import EncryptedQuerySet, EncryptedTextField
@@ -91,8 +92,10 @@ class Job(models.Model):
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     # An import's errors: [{"row": 3, "column": "gender", "message": "..."}], never a value.
     errors = models.JSONField(_("errors"), default=list, blank=True)
-    # Why it failed, for the owner: a sentence of the registry's own, or an error class name.
+    # Why it failed, for the owner: a sentence of the registry's own (its English, translated
+    # when shown), and for an unexpected error its class name, never its message.
     failure = models.CharField(_("failure"), max_length=200, blank=True)
+    failure_error = models.CharField(max_length=100, blank=True, editable=False)
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     started_at = models.DateTimeField(_("running since"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -130,6 +133,12 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def failure_text(self) -> str:
+        """The failure in the reader's language."""
+        text = gettext(self.failure)
+        return text % {"error": self.failure_error} if "%(error)s" in text else text
 
     @property
     def summary_items(self) -> list[tuple[str, object]]:

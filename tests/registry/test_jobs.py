@@ -83,7 +83,7 @@ def test_a_failing_job_says_so_and_keeps_no_value_of_its_error(
     run_jobs()
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
-    assert job.failure == "The job stopped on an unexpected error (ValueError). Try again."
+    assert job.failure_text == "The job stopped on an unexpected error (ValueError). Try again."
     task = DBTaskResult.objects.get()
     assert task.return_value == "failed" and task.traceback == ""
     html = client_for(administrator).get(job.get_absolute_url()).content.decode()
