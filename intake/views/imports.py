@@ -37,8 +37,9 @@ class ImportUploadForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Upload a CSV of registrations; it is imported in the background (a job)."""
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ImportUploadForm(request.POST, request.FILES) if posted else ImportUploadForm()
+    if posted and form.is_valid():
         job = start_import(request.user, form.cleaned_data["file"])
         return redirect(job)
     return render(

@@ -138,3 +138,21 @@ def test_a_file_without_its_header_row_keeps_no_name_in_the_job(
     assert "is the header row missing?" in html
     for where in (raw_rows("registry_job"), html):
         assert "Given1" not in where and "Family00001" not in where
+
+
+def test_a_post_without_a_file_is_a_form_error_not_a_job(client_for, administrator):
+    response = client_for(administrator).post(URL, {})
+    assert response.status_code == 400
+    assert "is-invalid" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_a_file_that_is_not_utf8_fails_its_job_with_a_clear_error(
+    client_for, administrator, region_a
+):
+    client = client_for(administrator)
+    response = upload(client, "registered_on,région\n".encode("latin-1"))
+    run_jobs()
+    html = client.get(response["Location"]).content.decode()
+    assert Job.objects.get().status == Job.Status.FAILED
+    assert "the file is not UTF-8 text" in html
