@@ -1448,6 +1448,9 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
         "Een CSV-bestand met eerdere registraties, op de achtergrond gecontroleerd en opgeslagen."
     ),
     "Upload a file": "Een bestand uploaden",
+    "The file is larger than the import takes (up to %(limit)s).": (
+        "Het bestand is groter dan de import neemt (tot %(limit)s)."
+    ),
     "%(done)s of %(total)s done (%(percent)s%%)": "%(done)s van %(total)s klaar (%(percent)s%%)",
     "Download %(name)s": "%(name)s downloaden",
     "Available until %(until)s.": "Beschikbaar tot %(until)s.",

@@ -156,3 +156,47 @@ def test_a_file_that_is_not_utf8_fails_its_job_with_a_clear_error(
     html = client.get(response["Location"]).content.decode()
     assert Job.objects.get().status == Job.Status.FAILED
     assert "the file is not UTF-8 text" in html
+
+
+def test_an_upload_never_touches_the_disk_in_clear(
+    client_for, administrator, region_a, tmp_path, settings
+):
+    """Django writes an upload larger than FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file; the
+    import page keeps it in memory (capped) until it is stored encrypted. A temporary folder
+    that does not exist shows it: writing there would fail."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "no-such-folder")
+    data = write_csv(tmp_path, [row(1), row(2)]).read_bytes()
+    response = upload(client_for(administrator), data)
+    assert response.status_code == 302
+    run_jobs()
+    assert Registration.objects.count() == 2
+
+
+def test_a_body_far_over_the_cap_is_refused_before_it_is_read(client_for, administrator, settings):
+    settings.REGISTRY_IMPORT_MAX_BYTES = 1000
+    response = upload(client_for(administrator), b"x" * 200_000)
+    assert response.status_code == 400
+    assert "larger than the import takes (up to 1000" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_the_upload_still_needs_its_csrf_token(administrator, region_a, tmp_path, client_for):
+    from django.test import Client
+
+    client = client_for(administrator)
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = client.cookies
+    data = write_csv(tmp_path, [row(1)]).read_bytes()
+    assert upload(strict, data).status_code == 403
+    assert not Job.objects.exists()
+    page = strict.get(URL).content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = strict.post(
+        URL,
+        {
+            "file": SimpleUploadedFile("x.csv", data, "text/csv"),
+            "csrfmiddlewaretoken": token,
+        },
+    )
+    assert response.status_code == 302
