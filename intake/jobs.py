@@ -10,9 +10,11 @@ from django.utils.translation import gettext_noop
 
 from intake.importing import ImportFailed, import_csv
 from registry import jobs
+from registry.access import may_import
 from registry.interchange import COLUMN_NAMES
 from registry.models import Job
 
+NO_IMPORT = gettext_noop("You may no longer import registrations; nothing was imported.")
 FILE_HAS_ERRORS = gettext_noop("The file has errors; nothing was imported.")
 UNKNOWN_COLUMNS = (
     "%(count)d column(s) of the header are not columns of the interchange format "
@@ -49,6 +51,9 @@ def start_import(owner: User, data: bytes) -> Job:
 
 @jobs.register(Job.Kind.IMPORT)
 def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
+    # Asked again when the worker starts: the owner may have lost the right since the upload.
+    if not may_import(job.owner):
+        raise jobs.JobFailed(NO_IMPORT)
     try:
         result = import_csv(jobs.input_of(job), user=job.owner, source="page", progress=progress)
     except ImportFailed as failure:

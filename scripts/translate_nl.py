@@ -1448,6 +1448,9 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
         "Een CSV-bestand met eerdere registraties, op de achtergrond gecontroleerd en opgeslagen."
     ),
     "Upload a file": "Een bestand uploaden",
+    "You may no longer import registrations; nothing was imported.": (
+        "U mag geen registraties meer importeren; er is niets geïmporteerd."
+    ),
     "The file is larger than the import takes (up to %(limit)s).": (
         "Het bestand is groter dan de import neemt (tot %(limit)s)."
     ),

@@ -200,3 +200,19 @@ def test_the_upload_still_needs_its_csrf_token(administrator, region_a, tmp_path
         },
     )
     assert response.status_code == 302
+
+
+def test_an_import_whose_owner_lost_the_right_to_import_imports_nothing(
+    client_for, administrator, region_a, tmp_path
+):
+    from registry.choices import Role
+
+    upload(client_for(administrator), write_csv(tmp_path, [row(1)]).read_bytes())
+    administrator.role = Role.HELPDESK
+    administrator.save()
+    run_jobs()
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    assert job.failure_text == "You may no longer import registrations; nothing was imported."
+    assert Registration.objects.count() == 0
+    assert not JobFile.objects.exists()
