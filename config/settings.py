@@ -252,6 +252,13 @@ TASKS = {
     }
 }
 
+# Background jobs of users (registry/jobs.py): a running job whose worker has not reported for
+# this long is shown as failed ("try again"); result files (exports) are kept this long.
+REGISTRY_JOB_STALE_SECONDS = env_int("REGISTRY_JOB_STALE_SECONDS", 15 * 60)
+REGISTRY_JOB_FILE_HOURS = env_int("REGISTRY_JOB_FILE_HOURS", 24)
+# The largest CSV the import page accepts (bytes).
+REGISTRY_IMPORT_MAX_BYTES = env_int("REGISTRY_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
 # django-import-export: exports only for users with the model's explicit export permission
 # (the personal export needs a two-person grant on top, checked by reports.personal).
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"

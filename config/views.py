@@ -84,6 +84,13 @@ DESTINATIONS = [
         _("Anonymised figures, charts and downloads for the National Rapporteur."),
         _("View statistics"),
     ),
+    Destination(
+        "intake:import_upload",
+        access.may_import,
+        _("Import registrations"),
+        _("A CSV file of past registrations, checked and saved in the background."),
+        _("Upload a file"),
+    ),
     # The card speaks of users, regions and organisations: for those who administer them.
     # Coordinators reach their own lists in the admin from the navigation (may_use_admin).
     Destination(

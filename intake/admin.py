@@ -1,10 +1,11 @@
-"""The CSV import of registrations in the admin, through django-import-export.
+"""The registrations list of the CSV import in the admin; the import itself is a page.
 
-The resource hands the whole dataset to intake.importing, so the admin and
-``manage.py import_registrations`` apply the very same checks: all or nothing, errors by row
-and column, personal fields encrypted, exact matches linked. The import is confirmed in one
-step (``skip_import_confirm``): django-import-export would otherwise keep the uploaded file,
-with its personal data in clear, in temporary storage between preview and confirmation.
+The admin's import button (and django-import-export's confirmation URL) lead to the import
+page (intake/views/imports.py), which stores the file encrypted and imports it as a
+background job (intake/jobs.py): an upload in the admin would hold the request, and the
+number sequence, for the whole file. The resource below hands a dataset to
+intake.importing, so that django-import-export's machinery, were it reached, would apply the
+very same checks: all or nothing, errors by row and column, personal fields encrypted.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from import_export import resources
 from import_export.admin import ImportMixin
 from import_export.fields import Field
@@ -107,3 +111,16 @@ class RegistrationImportAdmin(ImportMixin, ScopedAdmin):
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         return access.may_import(request.user)
+
+    def import_action(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The import runs as a background job from its own page (intake/views/imports.py):
+        # an upload in the admin would hold the request (and the number sequence) for the
+        # whole file.
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        return redirect("intake:import_upload")
+
+    @method_decorator(require_POST)
+    def process_import(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # django-import-export's confirmation step: no file ever waits for it here.
+        return self.import_action(request)

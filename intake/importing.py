@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -136,7 +136,9 @@ def _check_row(
 
 
 def validate(
-    headers: list[str], rows: Iterable[dict[str, Any]]
+    headers: list[str],
+    rows: Iterable[dict[str, Any]],
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[dict[str, Any]], list[RowError]]:
     """Parse and check every row without writing; returns (parsed rows, errors)."""
     errors = [RowError(0, e.column, e.message) for e in header_errors(headers)]
@@ -146,7 +148,10 @@ def validate(
     today = timezone.localdate()
     parsed: list[dict[str, Any]] = []
     seen_numbers: dict[str, int] = {}
+    rows = list(rows)
     for number, row in enumerate(rows, start=1):
+        if progress is not None:
+            progress(number - 1, len(rows))
         values, cell_errors = parse_row(row)
         errors += [RowError(number, e.column, e.message) for e in cell_errors]
         if not cell_errors:
@@ -197,9 +202,15 @@ def _reserve_given_numbers(parsed: list[dict[str, Any]]) -> None:
             sequence.save(update_fields=["last"])
 
 
-def _save(parsed: list[dict[str, Any]], result: ImportResult) -> None:
+def _save(
+    parsed: list[dict[str, Any]],
+    result: ImportResult,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
     _reserve_given_numbers(parsed)
-    for values in parsed:
+    for done, values in enumerate(parsed):
+        if progress is not None:
+            progress(done, len(parsed))
         outcome: registering.Outcome = values["_outcome"]
         fields = registration_values(values, values["_region"])
         person, indexes = None, None
@@ -234,15 +245,20 @@ def import_rows(
     actor_name: str = "",
     source: str = "command",
     dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    """Check every row, then save them all in one transaction; ImportFailed on any error."""
-    parsed, errors = validate(headers, rows)
+    """Check every row, then save them all in one transaction; ImportFailed on any error.
+
+    ``progress(rows_done, rows_total)`` is called per row as the rows are checked, and again
+    as they are saved.
+    """
+    parsed, errors = validate(headers, rows, progress)
     if errors:
         raise ImportFailed(errors)
     result = ImportResult(rows=len(parsed), dry_run=dry_run)
     try:
         with transaction.atomic():
-            _save(parsed, result)
+            _save(parsed, result, progress)
             AuditEvent.record(
                 AuditAction.IMPORT,
                 user=user,
@@ -257,6 +273,8 @@ def import_rows(
             )
             if dry_run:
                 transaction.set_rollback(True)
+        if progress is not None:
+            progress(len(parsed), len(parsed))
     except IntegrityError:
         # A concurrent writer took a number this file brings: nothing was saved.
         raise ImportFailed(

@@ -210,6 +210,14 @@ def needs_second_factor(user: User | None) -> bool:
     )
 
 
+def jobs_for_user(qs: QuerySet, user: User | None) -> QuerySet:
+    """A background job (an import, an export) is its owner's alone, administrators included:
+    its page shows what the owner asked, its file what the owner may see."""
+    if _is_anonymous(user):
+        return qs.none()
+    return qs.filter(owner=user)
+
+
 def may_reset_second_factor(user: User | None, target: User) -> bool:
     """An administrator resets someone else's second factor; an administrator's only a superuser.
 

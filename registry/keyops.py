@@ -10,7 +10,7 @@ field, key id and row pk (a UUID, not personal), never a value.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -181,10 +181,16 @@ class RotationReport:
         return sum(n for key_id, n in self.total("after").items() if key_id != self.active_key)
 
 
+def count_rows() -> int:
+    """Rows of every model with encrypted fields: what a rotation reads (its progress total)."""
+    return sum(model._base_manager.count() for model, _fields in encrypted_models())
+
+
 def rotate_keys(
     batch_size: int = DEFAULT_BATCH_SIZE,
     dry_run: bool = False,
     max_batches: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RotationReport:
     """Re-encrypt under the active key every value sealed under another key.
 
@@ -194,9 +200,13 @@ def rotate_keys(
     rewrite, the rest is only counted (to spread a large rotation over maintenance windows).
     A value that cannot be opened stops the run with :class:`KeyOperationError`; the batches
     before it stay committed and the failing batch is rolled back.
+
+    ``progress(rows_read, rows_total)`` is called after each batch (counts, never a value).
     """
     keyring = get_keyring()
     report = RotationReport(active_key=keyring.active_id, dry_run=dry_run)
+    total = count_rows() if progress is not None else 0
+    read = 0
     for model, fields in encrypted_models():
         for f in fields:
             report.before[_label(model, f)] = Counter()
@@ -214,6 +224,11 @@ def rotate_keys(
                 if updates:
                     _write_batch(model, updates, db, report)
                     report.batches += 1
+            if progress is not None:
+                read += len(rows)
+                # Rows saved since the count can take the total past it.
+                total = max(total, read)
+                progress(read, total)
     report.stopped_early = not dry_run and report.remaining > 0
     return report
 

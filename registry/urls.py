@@ -18,4 +18,7 @@ urlpatterns = [
     path("handovers/<uuid:pk>/withdraw/", views.handover_withdraw, name="handover_withdraw"),
     path("helpdesk/", views.helpdesk, name="helpdesk"),
     path("audit/", views.audit_trail, name="audit_trail"),
+    path("jobs/", views.job_list, name="job_list"),
+    path("jobs/<uuid:pk>/", views.job_detail, name="job_detail"),
+    path("jobs/<uuid:pk>/download/", views.job_download, name="job_download"),
 ]

@@ -34,8 +34,9 @@ from registry import access, once, search
 from registry.admin import GatedAdminMixin, NotFoundOutsideScopeMixin, PostedSearchMixin
 from registry.second_factor import verified_recently
 from reports.forms import ExportGrantRequestForm
+from reports.jobs import start_personal
 from reports.models import ExportGrant, GrantRefused, PersonalExport
-from reports.personal import may_export_personal, personal_response
+from reports.personal import may_export_personal
 from reports.resources import PersonalExportResource
 
 if TYPE_CHECKING:
@@ -134,7 +135,10 @@ class PersonalExportAdmin(
         if export_form is not None and export_form.cleaned_data.get("export_items"):
             filters["selected_rows"] = len(export_form.cleaned_data["export_items"])
         filters["screen"] = "admin"
-        return personal_response(request.user, queryset, kind, filters)
+        # Written by a worker (reports.jobs): the request ends at once, the job's page follows
+        # the export and offers the file while it lasts.
+        job = start_personal(request.user, kind, queryset, filters)
+        return HttpResponseRedirect(job.get_absolute_url())
 
 
 class GrantStateFilter(admin.SimpleListFilter):

@@ -7,27 +7,23 @@ for the exact counts, shown marked as not for publication; downloads are always 
 
 from __future__ import annotations
 
-import csv
-import io
-import tempfile
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from registry.access import may_count, may_read_exact_counts, requires
 from reports import charts
 from reports.aggregates import counted_registrations
-from reports.anonymise import anonymised_rows, plan_for
+from reports.anonymise import plan_for
 from reports.columns import ANONYMISED_COLUMNS
 from reports.forms import bound_form
-from reports.personal import export_response, record_export
+from reports.jobs import start_anonymised, start_statistics
 from reports.suppression import SUPPRESSED, small_cell_k
-from reports.tables import STATISTICS_HEADER, build_statistics, statistics_rows
-from reports.writers import neutralise, write_xlsx_sheets
+from reports.tables import build_statistics
 
 DOWNLOAD_FORMATS = ("csv", "xlsx")
 
@@ -65,41 +61,17 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/statistics.html", context, status=200 if valid else 400)
 
 
-@require_GET
 @requires(may_count)
+@require_POST
 def statistics_download(request: HttpRequest, file_format: str) -> HttpResponse:
-    """The statistics tables, suppressed, as CSV (dimension,value,count,percent) or XLSX."""
+    """The statistics tables, suppressed, as CSV (dimension,value,count,percent) or XLSX: a
+    background job; its page offers the file."""
     if file_format not in DOWNLOAD_FORMATS:
         raise Http404
     form, valid = _valid_form(request)
     if not valid:
         return render(request, "reports/statistics.html", {"form": form}, status=400)
-    stats = build_statistics(request.user, form.period, cross=form.cross)
-    rows = statistics_rows(stats)
-    filters = {**form.period.as_filters(), "cross": "x".join(form.cross)}
-    record_export(
-        "statistics", "finished", user=request.user, file_format=file_format, filters=filters
-    )
-    bounds = form.period.as_filters()
-    name = f"statistics-{bounds['from'] or 'all'}-{bounds['to'] or 'all'}"
-    if file_format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(STATISTICS_HEADER)
-        writer.writerows([neutralise(v) for v in row] for row in rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    sheets: dict[str, list[list[str]]] = {}
-    for dimension, value, count, percent in rows:
-        sheets.setdefault(dimension, []).append([value, count, percent])
-    target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    write_xlsx_sheets(
-        target,
-        [(dimension, ["value", "count", "percent"], lines) for dimension, lines in sheets.items()],
-    )
-    target.seek(0)
-    return FileResponse(target, as_attachment=True, filename=f"{name}.xlsx")
+    return redirect(start_statistics(request.user, file_format, form.period, form.cross))
 
 
 @require_GET
@@ -117,24 +89,15 @@ def anonymised(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/anonymised.html", context, status=200 if valid else 400)
 
 
-@require_GET
 @requires(may_count)
+@require_POST
 def anonymised_download(request: HttpRequest, file_format: str) -> HttpResponse:
-    """The k-anonymous dataset of the period as CSV (streamed) or XLSX; audited."""
+    """The k-anonymous dataset of the period as CSV or XLSX: a background job, audited as
+    the file is written (reports.jobs); its page offers the file."""
     if file_format not in DOWNLOAD_FORMATS:
         raise Http404
     form, valid = _valid_form(request)
     if not valid:
         return render(request, "reports/anonymised.html", {"form": form}, status=400)
-    qs = counted_registrations(request.user, form.period)
-    summary, rows = anonymised_rows(qs, small_cell_k(), form.cleaned_data["age_bands"])
-    filters = {**form.period.as_filters(), "age_bands": form.cleaned_data["age_bands"]}
-    return export_response(
-        "anonymised",
-        file_format,
-        ANONYMISED_COLUMNS,
-        rows,
-        user=request.user,
-        filters=filters,
-        extra={"summary": summary.as_dict()},
-    )
+    job = start_anonymised(request.user, file_format, form.period, form.cleaned_data["age_bands"])
+    return redirect(job)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from openpyxl import Workbook
@@ -18,6 +18,15 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_BATCH_ROWS = 500
+
+
+def counted(
+    rows: Iterable[list[Any]], progress: Callable[[int, int], None], total: int
+) -> Iterator[list[Any]]:
+    """The rows as they are, calling ``progress(rows_passed, total)`` after each."""
+    for done, row in enumerate(rows, start=1):
+        yield row
+        progress(min(done, total), total)
 
 
 def neutralise(value: Any) -> Any:

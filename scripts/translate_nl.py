@@ -1403,6 +1403,132 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "If this keeps happening, tell your administrator. In immediate danger, call 112.": (
         "Blijft dit gebeuren, meld het dan aan uw beheerder. Bij acuut gevaar: bel 112."
     ),
+    # Issue 12: background jobs (imports, exports)
+    "rows": "rijen",
+    "registrations created": "registraties aangemaakt",
+    "persons created": "personen aangemaakt",
+    "rows linked to a person already registered": (
+        "rijen gekoppeld aan een al geregistreerde persoon"
+    ),
+    "k (smallest group)": "k (kleinste groep)",
+    "registrations in the period": "registraties in de periode",
+    "rows in the file": "rijen in het bestand",
+    "rows unchanged": "rijen ongewijzigd",
+    "rows with nationality generalised to world region": (
+        "rijen met nationaliteit veralgemeend tot werelddeel"
+    ),
+    "rows also without region": "rijen ook zonder regio",
+    "rows left out": "rijen weggelaten",
+    "import of registrations": "import van registraties",
+    "personal export": "export met persoonsgegevens",
+    "anonymised dataset": "geanonimiseerde dataset",
+    "statistics tables": "statistiektabellen",
+    "waiting for a worker": "wacht op een verwerker",
+    "running": "bezig",
+    "done": "klaar",
+    "failed": "mislukt",
+    "started by": "gestart door",
+    "total": "totaal",
+    "parameters": "parameters",
+    "summary": "samenvatting",
+    "errors": "fouten",
+    "failure": "reden van mislukken",
+    "started": "gestart",
+    "running since": "bezig sinds",
+    "finished": "klaar op",
+    "background job": "achtergrondtaak",
+    "background jobs": "achtergrondtaken",
+    "input": "invoer",
+    "result": "resultaat",
+    "file name": "bestandsnaam",
+    "size": "grootte",
+    "kept until": "bewaard tot",
+    "job file": "taakbestand",
+    "job files": "taakbestanden",
+    "The worker stopped while running this job; nothing of it was kept. Try again.": (
+        "De verwerker stopte tijdens deze taak; er is niets van bewaard. Probeer het opnieuw."
+    ),
+    "The job stopped on an unexpected error (%(error)s). Try again.": (
+        "De taak stopte door een onverwachte fout (%(error)s). Probeer het opnieuw."
+    ),
+    "The file has errors; nothing was imported.": (
+        "Het bestand bevat fouten; er is niets geïmporteerd."
+    ),
+    "CSV file": "CSV-bestand",
+    "UTF-8 text with a header row, in the interchange format.": (
+        "UTF-8-tekst met een kopregel, in het uitwisselformaat."
+    ),
+    "The file is %(size)s; the import takes files up to %(limit)s.": (
+        "Het bestand is %(size)s; de import neemt bestanden tot %(limit)s."
+    ),
+    "You no longer hold a personal-export grant in force; nothing was exported.": (
+        "U heeft geen geldige toestemming voor de export met persoonsgegevens meer; er is "
+        "niets geëxporteerd."
+    ),
+    "You may no longer read statistics; nothing was exported.": (
+        "U mag de statistiek niet meer inzien; er is niets geëxporteerd."
+    ),
+    "Waiting": "Wachten",
+    "Not started yet: waiting for a worker.": "Nog niet begonnen: wacht op een verwerker.",
+    "The job failed.": "De taak is mislukt.",
+    "Nothing was saved. Correct the file and upload it again.": (
+        "Er is niets opgeslagen. Verbeter het bestand en upload het opnieuw."
+    ),
+    "Upload a file again": "Opnieuw een bestand uploaden",
+    "Export again": "Opnieuw exporteren",
+    "Result": "Resultaat",
+    "Errors": "Fouten",
+    "Row": "Rij",
+    "Column": "Kolom",
+    "Problem": "Probleem",
+    "header": "kopregel",
+    "The file is no longer available: start the export again.": (
+        "Het bestand is niet meer beschikbaar: start de export opnieuw."
+    ),
+    "Your recent jobs": "Uw recente taken",
+    "Started %(started)s.": "Gestart %(started)s.",
+    "Reload this page to see how far the job got.": (
+        "Laad deze pagina opnieuw om te zien hoe ver de taak is."
+    ),
+    "The job is done.": "De taak is klaar.",
+    "A CSV file of past registrations, checked and saved in the background.": (
+        "Een CSV-bestand met eerdere registraties, op de achtergrond gecontroleerd en opgeslagen."
+    ),
+    "Upload a file": "Een bestand uploaden",
+    "You may no longer import registrations; nothing was imported.": (
+        "U mag geen registraties meer importeren; er is niets geïmporteerd."
+    ),
+    "The file is larger than the import takes (up to %(limit)s).": (
+        "Het bestand is groter dan de import neemt (tot %(limit)s)."
+    ),
+    "%(done)s of %(total)s done (%(percent)s%%)": "%(done)s van %(total)s klaar (%(percent)s%%)",
+    "Download %(name)s": "%(name)s downloaden",
+    "Available until %(until)s.": "Beschikbaar tot %(until)s.",
+    "Job": "Taak",
+    "Started": "Gestart",
+    "Progress": "Voortgang",
+    "You have started no imports or exports recently.": (
+        "U heeft de laatste tijd geen import of export gestart."
+    ),
+    "Import registrations": "Registraties importeren",
+    "All or nothing: the file is checked row by row first, and any error stops the import "
+    "before anything is saved. The import runs in the background; the next page shows how far "
+    "it got.": (
+        "Alles of niets: het bestand wordt eerst rij voor rij gecontroleerd, en elke fout stopt "
+        "de import voordat er iets is opgeslagen. De import loopt op de achtergrond; de volgende "
+        "pagina toont hoe ver hij is."
+    ),
+    "Upload and import": "Uploaden en importeren",
+    "Columns the file may have": "Kolommen die het bestand mag hebben",
+    "No worker took this job in time; its file was deleted. Try again.": (
+        "Geen verwerker heeft deze taak op tijd opgepakt; het bestand is verwijderd. Probeer "
+        "het opnieuw."
+    ),
+    "You may not download this file now: a personal export needs your export grant in force "
+    "and a login code of the last 15 minutes.": (
+        "U mag dit bestand nu niet downloaden: een export met persoonsgegevens vraagt een "
+        "geldige exporttoestemming en een inlogcode van de laatste 15 minuten."
+    ),
 }
 
 

@@ -13,6 +13,8 @@ from registry.models import (
     FormOfExploitation,
     Handover,
     KeyCanary,
+    Job,
+    JobFile,
     Person,
     Region,
     Registration,
@@ -137,3 +139,25 @@ def grant_personal_export(user: User) -> User:
     approver = UserFactory(username=f"grant-approver-{user.pk}", role=Role.ADMINISTRATOR)
     ExportGrant.request(user, requester, "Court order 2026/117").approve(approver)
     return User.objects.get(pk=user.pk)
+
+
+class JobFactory(DjangoModelFactory):
+    class Meta:
+        model = Job
+
+    kind = Job.Kind.EXPORT_STATISTICS
+    owner = factory.SubFactory(UserFactory, role=Role.ADMINISTRATOR)
+
+
+class JobFileFactory(DjangoModelFactory):
+    class Meta:
+        model = JobFile
+
+    job = factory.SubFactory(JobFactory)
+    purpose = JobFile.Purpose.RESULT
+    name = "export.csv"
+    content_type = "text/csv"
+    content = "eJwDAAAAAAE="  # zlib of nothing, base64
+    expires_at = factory.LazyFunction(
+        lambda: datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1)
+    )

@@ -3,6 +3,7 @@
 from registry.models.accounts import User
 from registry.models.audit import AuditChainHead, AuditEvent
 from registry.models.cases import Case, Handover
+from registry.models.jobs import Job, JobFile
 from registry.models.mail import OutgoingMail
 from registry.models.people import Person
 from registry.models.reference import (
@@ -23,6 +24,8 @@ __all__ = [
     "FormOfExploitation",
     "Handover",
     "KeyCanary",
+    "Job",
+    "JobFile",
     "MeansOfControl",
     "Municipality",
     "OutgoingMail",

@@ -10,6 +10,7 @@ from registry.views.handovers import (
     handover_withdraw,
 )
 from registry.views.helpdesk import helpdesk
+from registry.views.jobs import job_detail, job_download, job_list
 
 __all__ = [
     "audit_trail",
@@ -23,4 +24,7 @@ __all__ = [
     "handover_request",
     "handover_withdraw",
     "helpdesk",
+    "job_detail",
+    "job_download",
+    "job_list",
 ]

@@ -40,6 +40,7 @@ HOME_CARDS = [
     ("/helpdesk/", access.may_coordinate_remotely),
     ("/audit/", access.may_read_audit),
     ("/statistics/", access.may_count),
+    ("/intake/import/", access.may_import),
     ("/admin/", access.may_administer),
 ]
 ACCOUNTS = (

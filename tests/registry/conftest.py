@@ -27,6 +27,7 @@ from registry.models import (
     AuditEvent,
     Case,
     Handover,
+    Job,
     OutgoingMail,
     Person,
     Registration,
@@ -37,6 +38,7 @@ from tests.factories import (
     ExportGrantFactory,
     HandoverFactory,
     KeyCanaryFactory,
+    JobFileFactory,
     PersonFactory,
     RegistrationFactory,
 )
@@ -48,6 +50,7 @@ FACTORIES: dict[str, Any] = {
     "registry.handover": HandoverFactory,
     "reports.exportgrant": ExportGrantFactory,
     "registry.keycanary": KeyCanaryFactory,
+    "registry.jobfile": JobFileFactory,
 }
 
 
@@ -202,6 +205,10 @@ def matrix_objects(
         "user": coordinator_a,
         "group": Group.objects.create(name="exporters"),
         "remindersent": reminder,
+        # The administrator's export job, finished without a file: its page is theirs alone.
+        "job": Job.objects.create(
+            kind=Job.Kind.EXPORT_STATISTICS, owner=administrator, status=Job.Status.DONE
+        ),
         "outgoingmail": outbox.queue_mail(
             OutgoingMail.Kind.NEW_CASE, coordinator_a.email, "New registration", "A link"
         ),

@@ -176,12 +176,19 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "admin:intake_registrationimport_delete": _NO_DELETE,
     "admin:intake_registrationimport_change": _SCOPED_OBJECT,
     "admin/intake/registrationimport/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
-    "admin:intake_registrationimport_import": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 200),
+    # The admin's import button leads to the import page (a background job).
+    "admin:intake_registrationimport_import": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 302),
+    "intake:import_upload": (_LOGIN, 403, 403, 403, 403, 200),
+    # A job (the administrator's) is its owner's alone; its file is gone (404 for everyone).
+    "registry:job_list": (_LOGIN, 200, 200, 200, 200, 200),
+    "registry:job_detail": (_LOGIN, 404, 404, 404, 404, 200),
+    "registry:job_download": (_LOGIN, 404, 404, 404, 404, 404),
     # --- reports: statistics for the help desk and administrators ---
     "reports:statistics": (_LOGIN, 403, 403, 403, 200, 200),
-    "reports:statistics_download": (_LOGIN, 403, 403, 403, 200, 200),
+    # The downloads are POSTs that start a job (reports.jobs).
+    "reports:statistics_download": (_LOGIN, 403, 403, 403, 405, 405),
     "reports:anonymised": (_LOGIN, 403, 403, 403, 200, 200),
-    "reports:anonymised_download": (_LOGIN, 403, 403, 403, 200, 200),
+    "reports:anonymised_download": (_LOGIN, 403, 403, 403, 405, 405),
     # personal-export grants: administrators request, approve, refuse and revoke them
     "admin:reports_exportgrant_changelist": _ADMIN_ONLY,
     "admin:reports_exportgrant_add": _ADMIN_ONLY,
@@ -220,6 +227,8 @@ def _pk(objects: dict[str, Any], route: str) -> str:
         return str(objects["handover"].pk)
     if route.startswith(("intake/submissions/", "intake/triage/")):
         return str(objects["submission"].pk)
+    if route.startswith("jobs/"):
+        return str(objects["job"].pk)
     if route.startswith("intake/registrations/"):
         return str(objects["registration"].pk)
     return str(objects["case"].pk)

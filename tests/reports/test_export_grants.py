@@ -25,6 +25,7 @@ from registry.models import AuditEvent
 from reports.models import GRANT_LIFETIME, ExportGrant, GrantRefused
 from reports.personal import may_export_personal
 from tests.factories import RegistrationFactory, UserFactory
+from tests.jobs import follow_job
 from tests.registry.test_encryption import raw_column, whole_database_bytes
 
 pytestmark = pytest.mark.django_db
@@ -164,13 +165,18 @@ def test_two_administrators_grant_the_export_for_24_hours_and_its_end_is_audited
     assert grant.decided_by == approver
     assert grant.expires_at == grant.decided_at + GRANT_LIFETIME
 
-    response = grantee.post(export_url(), {"format": "0"})
-    assert response.status_code == 200
-    assert b"registration_number" in b"".join(response.streaming_content)
+    started = grantee.post(export_url(), {"format": "0"})
+    download = follow_job(grantee, started)
+    assert download.status_code == 200
+    assert b"registration_number" in download.content
 
-    # 24 hours later: refused, and the expiry is in the trail, once.
+    # 24 hours later: refused, and the expiry is in the trail, once; the file made while the
+    # grant was in force is no longer handed out either.
     age(grant, GRANT_LIFETIME)
     assert grantee.post(export_url(), {"format": "0"}).status_code == 403
+    assert grantee.get(started["Location"] + "download/").status_code == 403
+    job_page = grantee.get(started["Location"]).content.decode()
+    assert "You may not download this file now" in job_page and "download/" not in job_page
     assert not may_export_personal(exporter)
     call_command("expire_export_grants", stdout=io.StringIO())
     admin_2.get(reverse("admin:reports_exportgrant_changelist"))

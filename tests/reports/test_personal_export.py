@@ -6,19 +6,22 @@ import csv
 import datetime
 import hashlib
 import io
+import logging
 import time
 
 import pytest
 from django.contrib import admin
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from import_export.admin import ExportMixin
 from openpyxl import load_workbook
 
 from registry.choices import AuditAction, Role
-from registry.models import AuditEvent
+from registry.models import AuditEvent, Job, JobFile
 from registry.models.people import family_name_index
 from registry.second_factor import SESSION_KEY as SECOND_FACTOR_SESSION_KEY
 from reports.columns import PERSONAL_EXPORT_COLUMNS
@@ -31,10 +34,17 @@ from tests.factories import (
     UserFactory,
     grant_personal_export,
 )
+from tests.jobs import follow_job
 from tests.logins import after_throttle, current_code, device_for
 from tests.reports.conftest import PLANTED_SECRET
 
 pytestmark = pytest.mark.django_db
+
+
+def _table_text(model) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
+        return repr(cursor.fetchall())
 
 
 def _forged_grant(user):
@@ -226,15 +236,25 @@ def test_other_roles_cannot_export_even_as_staff_with_a_grant(roles, client_for,
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
 
-def test_admin_with_a_grant_gets_a_streamed_neutralised_audited_csv(hostile, exporter, client_for):
-    response = client_for(exporter).post(_export_url(), {"format": "0"})
+def test_admin_with_a_grant_gets_a_streamed_neutralised_audited_csv(
+    hostile, exporter, client_for, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    client = client_for(exporter)
+    response = follow_job(client, client.post(_export_url(), {"format": "0"}))
     assert response.status_code == 200
-    assert response.streaming
-    content = b"".join(response.streaming_content)
+    assert "no-store" in response["Cache-Control"]
+    content = response.content
     rows = list(csv.DictReader(io.StringIO(content.decode(), newline="")))
     assert len(rows) == len(FORMULA_PREFIXES)
     assert all(row["family_name"].startswith("'") for row in rows)
     assert {row["id_document_number"] for row in rows} == {f"DOC{i}" for i in range(6)}
+    # The file waits for its download encrypted: no value of it in the database in clear.
+    stored = _table_text(JobFile)
+    assert "DOC0" not in stored and "registration_number" not in stored
+    # Nor in the job's row, the task's row or the logs of the request and the worker.
+    for where in (_table_text(Job), _table_text(DBTaskResult), caplog.text):
+        assert "DOC0" not in where
     done = AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("-id").first()
     assert done.details["stage"] == "finished"
     assert done.details["rows"] == len(FORMULA_PREFIXES)
@@ -243,21 +263,26 @@ def test_admin_with_a_grant_gets_a_streamed_neutralised_audited_csv(hostile, exp
 
 
 def test_admin_xlsx_export_is_audited(hostile, exporter, client_for):
-    response = client_for(exporter).post(_export_url(), {"format": "1"})
+    client = client_for(exporter)
+    response = follow_job(client, client.post(_export_url(), {"format": "1"}))
     assert response.status_code == 200
-    content = b"".join(response.streaming_content)
+    content = response.content
     done = AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("-id").first()
     assert done.details["format"] == "xlsx"
     assert done.details["sha256"] == hashlib.sha256(content).hexdigest()
 
 
 def test_a_search_term_is_not_written_to_the_audit_trail(hostile, exporter, client_for):
-    response = client_for(exporter).post(
+    client = client_for(exporter)
+    response = client.post(
         _export_url() + f"?q={PLANTED_SECRET}&reporter_type__exact=police", {"format": "0"}
     )
-    b"".join(response.streaming_content)
+    follow_job(client, response)
     details = str([e.details for e in AuditEvent.objects.all()])
     assert PLANTED_SECRET not in details
+    # Nor in the job, its encrypted list of rows, or the task's row.
+    for model in (Job, JobFile, DBTaskResult):
+        assert PLANTED_SECRET not in _table_text(model)
     assert "police" in details
 
 
@@ -266,8 +291,9 @@ def test_an_export_of_a_searched_list_holds_its_rows_and_records_the_kind_of_sea
 ):
     wanted = hostile[2]
     index = family_name_index(wanted.person.family_name)
-    response = client_for(exporter).post(_export_url() + f"?family_name={index}", {"format": "0"})
-    content = b"".join(response.streaming_content).decode()
+    client = client_for(exporter)
+    response = client.post(_export_url() + f"?family_name={index}", {"format": "0"})
+    content = follow_job(client, response).content.decode()
     rows = list(csv.DictReader(io.StringIO(content, newline="")))
     assert [row["registration_number"] for row in rows] == [wanted.number]
     done = AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("-id").first()
@@ -369,9 +395,8 @@ def test_the_admin_export_asks_for_a_new_code_16_minutes_after_the_last(
     # A fresh code, and the export goes ahead.
     verify = client.post(page.url, {"code": code_for(exporter), "next": _export_url()})
     assert verify.status_code == 302 and verify.url == _export_url()
-    response = client.post(_export_url(), {"format": "0"})
-    assert response.status_code == 200 and response.streaming
-    b"".join(response.streaming_content)
+    response = follow_job(client, client.post(_export_url(), {"format": "0"}))
+    assert response.status_code == 200
     steps = list(
         AuditEvent.objects.filter(action=AuditAction.SECOND_FACTOR).values_list(
             "details", flat=True

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from intake.importing import ImportFailed, import_csv
+from registry.terminal import progress_bar
 
 
 class Command(BaseCommand):
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         "All or nothing: any bad row stops the import, naming its row and column. Personal "
         "fields are stored encrypted; a row matching a registered person (names and date of "
         "birth, or identity document) is linked to that person. --dry-run checks and counts "
-        "without saving."
+        "without saving. On a terminal a bar shows the rows checked, then saved (counts only)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,12 +31,14 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror}") from None
         try:
-            result = import_csv(
-                data,
-                actor_name="manage.py import_registrations",
-                source=f"command:{path.name}",
-                dry_run=options["dry_run"],
-            )
+            with progress_bar("import_registrations") as progress:
+                result = import_csv(
+                    data,
+                    progress=progress,
+                    actor_name="manage.py import_registrations",
+                    source=f"command:{path.name}",
+                    dry_run=options["dry_run"],
+                )
         except ImportFailed as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS(result.summary()))

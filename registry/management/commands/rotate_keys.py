@@ -16,6 +16,7 @@ from registry.keyops import (
     rotate_keys,
 )
 from registry.models import AuditEvent
+from registry.terminal import progress_bar
 
 
 def positive_int(text: str) -> int:
@@ -35,7 +36,8 @@ class Command(BaseCommand):
         "Resumable: an interrupted run leaves whole batches done and the next run continues "
         "with what is left. Safe to run twice. Prints value counts per key id before and after; "
         "--dry-run only counts. Remove an old key from the keyring only after this command and "
-        "check_encryption report nothing under it."
+        "check_encryption report nothing under it. On a terminal a bar shows the rows done of "
+        "all rows (counts only)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -60,7 +62,13 @@ class Command(BaseCommand):
         self, *args: Any, batch_size: int, dry_run: bool, max_batches: int | None, **options: Any
     ) -> None:
         try:
-            report = rotate_keys(batch_size=batch_size, dry_run=dry_run, max_batches=max_batches)
+            with progress_bar("rotate_keys") as progress:
+                report = rotate_keys(
+                    batch_size=batch_size,
+                    dry_run=dry_run,
+                    max_batches=max_batches,
+                    progress=progress,
+                )
         except KeyOperationError as exc:
             raise CommandError(
                 f"rotation stopped: {exc}. Batches before this one are committed; fix the "

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from registry.models import User
 from registry.second_factor import check_code
+from registry.terminal import progress_bar
 from reports.aggregates import COMMAND_LINE, Period, counted_registrations
 from reports.anonymise import anonymised_rows
 from reports.columns import ANONYMISED_COLUMNS, PERSONAL_EXPORT_COLUMNS, personal_rows
@@ -23,7 +24,7 @@ from reports.management.commands._common import (
 )
 from reports.personal import may_export_personal, personal_queryset, record_export
 from reports.suppression import small_cell_k
-from reports.writers import ExportResult, write_csv, write_xlsx
+from reports.writers import ExportResult, counted, write_csv, write_xlsx
 
 
 class Command(BaseCommand):
@@ -35,7 +36,8 @@ class Command(BaseCommand):
         "administrator holding an approved personal-export grant (two administrators grant "
         "it in the admin; it lasts 24 hours); the export is recorded in the audit trail (user, "
         "filters, rows, SHA-256 of the file). Cells that a spreadsheet would run as a formula "
-        "are neutralised. The file appears only when complete."
+        "are neutralised. The file appears only when complete. On a terminal a bar shows the rows "
+        "written (counts only)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -70,10 +72,14 @@ class Command(BaseCommand):
         else:
             self._anonymised(user, period, options, target)
 
-    def _write(self, path: str, file_format: str, header: list[str], rows: Any) -> ExportResult:
-        if file_format == "xlsx":
-            return write_xlsx(path, header, rows)
-        return write_binary(path, lambda handle: write_csv(handle, header, rows))
+    def _write(
+        self, path: str, file_format: str, header: list[str], rows: Any, total: int
+    ) -> ExportResult:
+        with progress_bar("export_registrations") as progress:
+            rows = counted(rows, progress, total)
+            if file_format == "xlsx":
+                return write_xlsx(path, header, rows)
+            return write_binary(path, lambda handle: write_csv(handle, header, rows))
 
     def _personal(
         self, user: User | None, period: Period, options: dict[str, Any], target: Any
@@ -100,11 +106,13 @@ class Command(BaseCommand):
         result = ExportResult()
         try:
             with atomic_file(target) as temporary:
+                registrations = personal_queryset(user, period)
                 result = self._write(
                     temporary,
                     file_format,
                     PERSONAL_EXPORT_COLUMNS,
-                    personal_rows(personal_queryset(user, period)),
+                    personal_rows(registrations),
+                    registrations.count(),
                 )
         finally:
             record_export(
@@ -142,7 +150,9 @@ class Command(BaseCommand):
         qs = counted_registrations(user or COMMAND_LINE, period)
         summary, rows = anonymised_rows(qs, k, options["age_bands"])
         with atomic_file(target) as temporary:
-            result = self._write(temporary, options["format"], ANONYMISED_COLUMNS, rows)
+            result = self._write(
+                temporary, options["format"], ANONYMISED_COLUMNS, rows, summary.published
+            )
         actor = "" if user else f"manage.py ({getpass.getuser()})"
         record_export(
             "anonymised",
