@@ -259,6 +259,16 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 
+# The CSV import's caps (docs/intake.md): an upload stops being read at the byte cap
+# (intake.uploads.CappedUploadHandler, first of the upload handlers), a file at the row cap.
+REGISTRY_IMPORT_MAX_BYTES = env_int("REGISTRY_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+REGISTRY_IMPORT_MAX_ROWS = env_int("REGISTRY_IMPORT_MAX_ROWS", 20_000)
+FILE_UPLOAD_HANDLERS = [
+    "intake.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # Error reports (debug page, mails) hide every posted value and frame variable.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "registry.error_reports.NoPersonalDataFilter"
 

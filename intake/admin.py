@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import tablib
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
+from django.forms import Form
 from django.http import HttpRequest
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.admin import ImportMixin
@@ -22,13 +26,25 @@ from import_export.fields import Field
 from import_export.formats.base_formats import CSV
 from import_export.results import Result, RowResult
 
-from intake.importing import ImportFailed, import_rows
+from intake.importing import ImportFailed, import_rows, read_csv, too_large_message
 from intake.models import RegistrationImport
+from intake.uploads import upload_too_large
 from registry import access, search
 from registry.admin import ScopedAdmin
 from registry.interchange import COLUMN_NAMES, PERSONAL_COLUMNS
 
 SHOWN_COLUMNS = [c for c in COLUMN_NAMES if c not in PERSONAL_COLUMNS]
+
+
+class InterchangeCSV(CSV):
+    """Hands the uploaded bytes on unparsed: intake.importing reads them itself (as for the
+    command), so the header, the cells beyond it and the line of each row are checked the
+    same way; tablib would drop or rename them."""
+
+    def create_dataset(self, in_stream: bytes | str) -> tablib.Dataset:
+        dataset = tablib.Dataset()
+        dataset.raw_csv = in_stream
+        return dataset
 
 
 class RegistrationImportResource(resources.ModelResource):
@@ -49,11 +65,14 @@ class RegistrationImportResource(resources.ModelResource):
     def import_data(self, dataset: Any, dry_run: bool = False, **kwargs: Any) -> Result:
         result = self.get_result_class()()
         result.diff_headers = ["registration_number", *SHOWN_COLUMNS[1:]]
-        headers = [str(h or "").strip() for h in (dataset.headers or [])]
-        rows = [
-            dict(zip(headers, ["" if v is None else str(v) for v in r], strict=False))
-            for r in dataset
-        ]
+        try:
+            headers, rows = read_csv(dataset.raw_csv)
+        except ImportFailed as failure:
+            for error in failure.errors:
+                result.append_invalid_row(
+                    error.row, {}, ValidationError({error.column: [f"{error}"]})
+                )
+            return result
         result.total_rows = len(rows)
         user = kwargs.get("user")
         try:
@@ -88,7 +107,7 @@ class RegistrationImportAdmin(ImportMixin, ScopedAdmin):
     """Administrators import registrations here; the list shows what they may see."""
 
     resource_classes = [RegistrationImportResource]
-    formats = [CSV]
+    formats = [InterchangeCSV]
     skip_import_confirm = True
     list_display = ["number", "registered_on", "reporter_type", "region", "status"]
     list_filter = ["status", "reporter_type", "region"]
@@ -107,3 +126,23 @@ class RegistrationImportAdmin(ImportMixin, ScopedAdmin):
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         return access.may_import(request.user)
+
+    def get_urls(self) -> list[URLPattern]:
+        # The import page runs outside the request's transaction (ATOMIC_REQUESTS):
+        # intake.importing reserves its numbers in a short transaction of their own first,
+        # then writes everything in one.
+        info = self.get_model_info()
+        own = path(
+            "import/",
+            transaction.non_atomic_requests(self.admin_site.admin_view(self.import_action)),
+            name="{}_{}_import".format(*info),
+        )
+        return [own, *(p for p in super().get_urls() if p.name != own.name)]
+
+    def create_import_form(self, request: HttpRequest) -> Form:
+        form = super().create_import_form(request)
+        if request.method == "POST" and upload_too_large(request):
+            # The upload stopped at the cap (intake.uploads): say so, not "no file".
+            form.full_clean()
+            form.errors["import_file"] = form.error_class([f"{too_large_message()}."])
+        return form
