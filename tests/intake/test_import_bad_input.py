@@ -222,3 +222,21 @@ def test_file_at_the_row_cap_imports(tmp_path, region_a, settings):
     settings.REGISTRY_IMPORT_MAX_ROWS = 5
     run(write_csv(tmp_path, [row(n) for n in range(5)]))
     assert Registration.objects.count() == 5
+
+
+def test_dry_run_reserves_no_numbers(region_a):
+    import_csv(text([row(1), row(2)]), actor_name="test", dry_run=True)
+    assert Registration.objects.count() == 0
+    assert not RegistrationNumberSequence.objects.filter(last__gt=0).exists()
+
+
+def test_progress_is_called_per_batch(region_a, settings):
+    from intake import importing
+
+    calls = []
+    rows = [row(n) for n in range(importing.BATCH_SIZE + 3)]
+    import_csv(
+        text(rows), actor_name="test", progress=lambda done, total: calls.append((done, total))
+    )
+    total = importing.BATCH_SIZE + 3
+    assert calls == [(importing.BATCH_SIZE, total), (total, total)]
