@@ -13,8 +13,8 @@ from intake.importing import import_csv
 from intake.services import register
 from registry import registering
 from registry.models import Registration, RegistrationNumberSequence
-from tests.intake.test_import_bad_input import text
 from tests.intake.test_import import row
+from tests.intake.test_import_bad_input import text
 
 ROWS = 700  # two batches: the import waits after the first
 
