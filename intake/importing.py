@@ -27,14 +27,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from intake.matching import find_exact, indexes_for
+from intake.matching import Indexes, indexes_for
 from registry import registering
 from registry.choices import AuditAction
 from registry.interchange import BY_NAME, COLUMN_NAMES, COLUMNS, parse_row
 from registry.models import (
     AuditEvent,
+    Person,
     Region,
     Registration,
     RegistrationNumberSequence,
@@ -367,40 +369,87 @@ def _numbers(parsed: list[dict[str, Any]], *, reserve: bool) -> list[str]:
     ]
 
 
+def _keys(ix: Indexes) -> list[tuple[str, str]]:
+    """The exact indexes of ``ix`` that link rows to a person (find_exact's)."""
+    return [(kind, value) for kind, value in (("n", ix.name_dob), ("d", ix.document)) if value]
+
+
+def exact_matches(indexes: list[Indexes | None]) -> list[Person | None]:
+    """``intake.matching.find_exact`` of each of ``indexes`` (None gives None), in one query:
+    the earliest registered person with the same names and date of birth, or document."""
+    names = [ix.name_dob for ix in indexes if ix is not None and ix.name_dob]
+    documents = [ix.document for ix in indexes if ix is not None and ix.document]
+    if not names and not documents:
+        return [None] * len(indexes)
+    first: dict[tuple[str, str], Person] = {}
+    people = (
+        Person.objects.filter(
+            Q(bi_name_dob__in=names) | Q(bi_document__in=documents), is_anonymous=False
+        )
+        # The statistics a registration copies from its person, loaded now: not one query each.
+        .only("id", "created_at", "gender", "nationality", "bi_name_dob", "bi_document")
+        .order_by("created_at")
+    )
+    for person in people:
+        for key in (("n", person.bi_name_dob), ("d", person.bi_document)):
+            if key[1]:
+                first.setdefault(key, person)
+    matches: list[Person | None] = []
+    for ix in indexes:
+        found = [] if ix is None else [first[key] for key in _keys(ix) if key in first]
+        matches.append(min(found, key=lambda person: person.created_at) if found else None)
+    return matches
+
+
 def _save(
     parsed: list[dict[str, Any]],
     numbers: list[str],
     result: ImportResult,
     progress: Callable[[int, int], None] | None,
 ) -> None:
+    """Write the rows in batches of ``BATCH_SIZE`` (registering.record_many: one INSERT per
+    table per batch), linking exact matches, and report progress after each batch."""
     total = len(parsed)
-    for done, (values, number) in enumerate(zip(parsed, numbers, strict=True), start=1):
-        outcome: registering.Outcome = values["_outcome"]
-        fields = registration_values(values, values["_region"])
-        person, indexes = None, None
-        if not outcome.anonymous:
-            # An exact match (names and date of birth, or document) links the row to that
-            # person; otherwise the same indexes are stored on the new person.
-            ix = indexes_for(
-                **index_values(fields), year_of_birth=outcome.year_of_birth, near_years=False
+    for start in range(0, total, BATCH_SIZE):
+        # The persons this batch creates, by exact index, for its later rows (the persons of
+        # earlier batches are in the database by now, and exact_matches finds them).
+        created: dict[tuple[str, str], Person] = {}
+        batch = parsed[start : start + BATCH_SIZE]
+        fields = [registration_values(values, values["_region"]) for values in batch]
+        indexes = [
+            None
+            if values["_outcome"].anonymous
+            else indexes_for(
+                **index_values(found),
+                year_of_birth=values["_outcome"].year_of_birth,
+                near_years=False,
             )
-            person, indexes = find_exact(ix), ix.stored
-        recorded = Registration.objects.record(
-            fields,
-            source="import",
-            outcome=outcome,
-            person=person,
-            indexes=indexes,
-            number=number,
-            # One event for the whole file (import_rows), not one per row.
-            audit=False,
-        )
-        result.registrations_created += 1
-        result.persons_created += int(recorded.person_created)
-        result.persons_linked += int(not recorded.person_created)
-        result.numbers.append(recorded.registration.number)
-        if progress is not None and (done % BATCH_SIZE == 0 or done == total):
-            progress(done, total)
+            for values, found in zip(batch, fields, strict=True)
+        ]
+        linked = exact_matches(indexes)
+        pending = []
+        for values, found, ix, person, number in zip(
+            batch, fields, indexes, linked, numbers[start:], strict=False
+        ):
+            outcome = values["_outcome"]
+            if ix is not None and person is None:
+                # A person an earlier row of this batch created.
+                person = next((created[key] for key in _keys(ix) if key in created), None)
+            new = person is None
+            if person is None:
+                # The same indexes as the lookup's are stored on the new person.
+                person = registering.new_person(found, outcome, None if ix is None else ix.stored)
+                if ix is not None:
+                    for key in _keys(ix):
+                        created.setdefault(key, person)
+            pending.append(registering.Pending(found, outcome, number, person, new))
+        for recorded in registering.record_many(pending):
+            result.registrations_created += 1
+            result.persons_created += int(recorded.person_created)
+            result.persons_linked += int(not recorded.person_created)
+            result.numbers.append(recorded.registration.number)
+        if progress is not None:
+            progress(min(start + BATCH_SIZE, total), total)
 
 
 def import_rows(
