@@ -205,3 +205,28 @@ def test_number_already_registered_is_refused(tmp_path, region_a):
     path = write_csv(tmp_path, [row(1, registration_number=existing.number)])
     with pytest.raises(CommandError, match="already registered"):
         run(path)
+
+
+def test_batched_exact_matches_give_find_exact_answer(tmp_path, region_a):
+    from intake.importing import exact_matches
+    from intake.matching import find_exact, indexes_for
+
+    # Persons registered earlier, some sharing a document with another's names.
+    run(write_csv(tmp_path, [row(n) for n in range(20)], name="first.csv"))
+    typed = [
+        row(n, id_document_number=f"DOC{(n * 7) % 30:06d}", registered_on="2024-06-01")
+        for n in range(0, 40, 3)
+    ]
+    indexes = [
+        indexes_for(
+            given_names=values["given_names"],
+            family_name=values["family_name"],
+            date_of_birth=datetime.date.fromisoformat(values["date_of_birth"]),
+            id_document_number=values["id_document_number"],
+            near_years=False,
+        )
+        for values in typed
+    ]
+    assert exact_matches([*indexes, None]) == [*(find_exact(ix) for ix in indexes), None]
+    assert any(match is not None for match in exact_matches(indexes))
+    assert any(match is None for match in exact_matches(indexes))
