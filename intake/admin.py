@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import tablib
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +20,7 @@ from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpRequest
 from django.urls import URLPattern, path
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.admin import ImportMixin
@@ -26,7 +28,7 @@ from import_export.fields import Field
 from import_export.formats.base_formats import CSV
 from import_export.results import Result, RowResult
 
-from intake.importing import ImportFailed, import_rows, read_csv, too_large_message
+from intake.importing import ImportFailed, import_rows, read_csv
 from intake.models import RegistrationImport
 from intake.uploads import upload_too_large
 from registry import access, search
@@ -144,5 +146,7 @@ class RegistrationImportAdmin(ImportMixin, ScopedAdmin):
         if request.method == "POST" and upload_too_large(request):
             # The upload stopped at the cap (intake.uploads): say so, not "no file".
             form.full_clean()
-            form.errors["import_file"] = form.error_class([f"{too_large_message()}."])
+            message = _("The file is larger than %(bytes)s bytes; nothing was imported.")
+            cap = number_format(settings.REGISTRY_IMPORT_MAX_BYTES, force_grouping=True)
+            form.errors["import_file"] = form.error_class([message % {"bytes": cap}])
         return form

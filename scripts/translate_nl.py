@@ -1356,6 +1356,10 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "next attempt": "volgende poging",
     "sent at": "verstuurd op",
     "outgoing e-mail": "uitgaande e-mail",
+    # Issue 12: import
+    "The file is larger than %(bytes)s bytes; nothing was imported.": (
+        "Het bestand is groter dan %(bytes)s bytes; er is niets geïmporteerd."
+    ),
 }
 
 
