@@ -99,19 +99,29 @@ def empty() -> None:
     RegistrationNumberSequence.objects.all().delete()
 
 
-def run(path: types.ModuleType, data: bytes, *, traced: bool) -> tuple[float, int]:
+def run(path: types.ModuleType, data: bytes, *, traced: bool) -> tuple[float, int, int]:
+    from django.db import connection
+
     empty()
+    statements = 0
+
+    def count(execute, sql, params, many, context):  # noqa: ANN001, ANN202 - Django's hook
+        nonlocal statements
+        statements += 1
+        return execute(sql, params, many, context)
+
     if traced:
         tracemalloc.start()
     started = time.perf_counter()
-    result = path.import_csv(data, actor_name="bench")
+    with connection.execute_wrapper(count):
+        result = path.import_csv(data, actor_name="bench")
     seconds = time.perf_counter() - started
     peak = 0
     if traced:
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     assert result.registrations_created == ROWS, result
-    return seconds, peak
+    return seconds, peak, statements
 
 
 def main() -> None:
@@ -134,12 +144,12 @@ def main() -> None:
     )
     figures = {}
     for name, path in (("baseline", old), ("batched", importing)):
-        seconds, _peak = run(path, data, traced=False)
-        _seconds, peak = run(path, data, traced=True)
+        seconds, _peak, statements = run(path, data, traced=False)
+        _seconds, peak, _statements = run(path, data, traced=True)
         figures[name] = (seconds, peak)
         print(
             f"{name:>9}: {seconds:7.2f} s  ({ROWS / seconds:7.0f} rows/s)  "
-            f"peak Python memory {peak / 2**20:7.1f} MiB"
+            f"peak Python memory {peak / 2**20:7.1f} MiB  {statements:,} SQL statements"
         )
     (t0, m0), (t1, m1) = figures["baseline"], figures["batched"]
     print(f"ratio batched / baseline: time {t1 / t0:.2f}x, peak memory {m1 / m0:.2f}x")
