@@ -373,7 +373,6 @@ def _record(
     matches_shown: int,
     audit: bool,
 ) -> Recorded:
-
     created = person is None
     if person is None:
         person = new_person(values, outcome, indexes)
