@@ -47,7 +47,9 @@ def maybe_bad(good: st.SearchStrategy, *bad: str) -> st.SearchStrategy:
 
 ROW = st.fixed_dictionaries(
     {
-        "registered_on": maybe_bad(day.map(str), "2024-13-01", "20240501", "٢٠٢٤-٠١-٠١", "1850-01-01"),
+        "registered_on": maybe_bad(
+            day.map(str), "2024-13-01", "20240501", "٢٠٢٤-٠١-٠١", "1850-01-01"
+        ),
         "reporter_type": maybe_bad(
             st.sampled_from(["police", "kmar", "lawyer", "shelter", "fairwork"]), "journalist", ""
         ),
