@@ -14,8 +14,9 @@ by one through ``Registration.objects.record`` in one transaction, the year's nu
 locked throughout. The new path reads the same bytes (``import_csv``): every row checked,
 numbers reserved in their own transaction, then written in batches of 500. Each path imports
 its own file of BENCH_ROWS distinct persons (one row in ten a repeat of an earlier row, linked),
-first timed, then once more under tracemalloc for the peak of Python memory (each on a
-database emptied of registrations and persons). Prints the figures and the ratios
+timed (both paths one after the other), then once more under tracemalloc for the peak of
+Python memory (each on a database emptied of registrations and persons), counting its SQL
+statements. Prints the figures and the ratios
 new / baseline, and a RESULT line.
 """
 
@@ -142,10 +143,14 @@ def main() -> None:
     print(
         f"{ROWS:,} rows, {len(data):,} bytes; database: {settings.DATABASES['default']['ENGINE']}"
     )
+    paths = (("baseline", old), ("batched", importing))
+    # The timed runs one after the other, then the traced ones: load from other work on a
+    # shared machine then falls on both paths' timings alike.
+    timed = {name: run(path, data, traced=False) for name, path in paths}
+    traced = {name: run(path, data, traced=True) for name, path in paths}
     figures = {}
-    for name, path in (("baseline", old), ("batched", importing)):
-        seconds, _peak, statements = run(path, data, traced=False)
-        _seconds, peak, _statements = run(path, data, traced=True)
+    for name, _path in paths:
+        (seconds, _peak, statements), peak = timed[name], traced[name][1]
         figures[name] = (seconds, peak)
         print(
             f"{name:>9}: {seconds:7.2f} s  ({ROWS / seconds:7.0f} rows/s)  "
