@@ -256,8 +256,6 @@ TASKS = {
 # this long is shown as failed ("try again"); result files (exports) are kept this long.
 REGISTRY_JOB_STALE_SECONDS = env_int("REGISTRY_JOB_STALE_SECONDS", 15 * 60)
 REGISTRY_JOB_FILE_HOURS = env_int("REGISTRY_JOB_FILE_HOURS", 24)
-# The largest CSV the import page accepts (bytes).
-REGISTRY_IMPORT_MAX_BYTES = env_int("REGISTRY_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 
 # django-import-export: exports only for users with the model's explicit export permission
 # (the personal export needs a two-person grant on top, checked by reports.personal).
@@ -265,6 +263,16 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
+
+# The CSV import's caps (docs/intake.md): an upload stops being read at the byte cap
+# (intake.uploads.CappedUploadHandler, first of the upload handlers), a file at the row cap.
+REGISTRY_IMPORT_MAX_BYTES = env_int("REGISTRY_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+REGISTRY_IMPORT_MAX_ROWS = env_int("REGISTRY_IMPORT_MAX_ROWS", 20_000)
+FILE_UPLOAD_HANDLERS = [
+    "intake.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Error reports (debug page, mails) hide every posted value and frame variable.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "registry.error_reports.NoPersonalDataFilter"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import tablib
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -26,13 +27,24 @@ from import_export.fields import Field
 from import_export.formats.base_formats import CSV
 from import_export.results import Result, RowResult
 
-from intake.importing import ImportFailed, import_rows
+from intake.importing import ImportFailed, import_rows, read_csv
 from intake.models import RegistrationImport
 from registry import access, search
 from registry.admin import ScopedAdmin
 from registry.interchange import COLUMN_NAMES, PERSONAL_COLUMNS
 
 SHOWN_COLUMNS = [c for c in COLUMN_NAMES if c not in PERSONAL_COLUMNS]
+
+
+class InterchangeCSV(CSV):
+    """Hands the uploaded bytes on unparsed: intake.importing reads them itself (as for the
+    command), so the header, the cells beyond it and the line of each row are checked the
+    same way; tablib would drop or rename them."""
+
+    def create_dataset(self, in_stream: bytes | str) -> tablib.Dataset:
+        dataset = tablib.Dataset()
+        dataset.raw_csv = in_stream
+        return dataset
 
 
 class RegistrationImportResource(resources.ModelResource):
@@ -53,11 +65,14 @@ class RegistrationImportResource(resources.ModelResource):
     def import_data(self, dataset: Any, dry_run: bool = False, **kwargs: Any) -> Result:
         result = self.get_result_class()()
         result.diff_headers = ["registration_number", *SHOWN_COLUMNS[1:]]
-        headers = [str(h or "").strip() for h in (dataset.headers or [])]
-        rows = [
-            dict(zip(headers, ["" if v is None else str(v) for v in r], strict=False))
-            for r in dataset
-        ]
+        try:
+            headers, rows = read_csv(dataset.raw_csv)
+        except ImportFailed as failure:
+            for error in failure.errors:
+                result.append_invalid_row(
+                    error.row, {}, ValidationError({error.column: [f"{error}"]})
+                )
+            return result
         result.total_rows = len(rows)
         user = kwargs.get("user")
         try:
@@ -92,7 +107,7 @@ class RegistrationImportAdmin(ImportMixin, ScopedAdmin):
     """Administrators import registrations here; the list shows what they may see."""
 
     resource_classes = [RegistrationImportResource]
-    formats = [CSV]
+    formats = [InterchangeCSV]
     skip_import_confirm = True
     list_display = ["number", "registered_on", "reporter_type", "region", "status"]
     list_filter = ["status", "reporter_type", "region"]

@@ -6,6 +6,12 @@ never repeat the value (it may be personal). Rows that match a person already in
 exactly (names and date of birth, or the identity document, by blind index) are linked to that
 person. An import opens no case and sends no e-mail: it carries past registrations, which
 coordinators already handle outside the registry.
+
+Nothing in a file can stop intake (issue 12): the file is capped in bytes and rows
+(settings.REGISTRY_IMPORT_MAX_BYTES, REGISTRY_IMPORT_MAX_ROWS); its shape (header, cells,
+encoding) is checked while reading and every value before writing; the new numbers are
+reserved up front in their own short transaction (RegistrationNumberSequence.reserve), so the
+year's sequence is locked for one statement, not for the import.
 """
 
 from __future__ import annotations
@@ -13,19 +19,24 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from intake.matching import find_exact, indexes_for
+from intake.matching import Indexes, indexes_for
 from registry import registering
 from registry.choices import AuditAction
-from registry.interchange import BY_NAME, COLUMN_NAMES, header_errors, parse_row
+from registry.interchange import BY_NAME, COLUMN_NAMES, COLUMNS, parse_row
 from registry.models import (
     AuditEvent,
+    Person,
     Region,
     Registration,
     RegistrationNumberSequence,
@@ -36,22 +47,45 @@ if TYPE_CHECKING:
     from registry.models import User
 
 MAX_ERRORS_SHOWN = 50
+# Rows written per batch (and per progress report).
+BATCH_SIZE = 500
+# The longest cell: the csv module's own default limit, checked here so that the error names
+# the row and the column (the csv module raises for the whole file). The csv module's limit is
+# lifted instead: the byte cap bounds what it can read.
+MAX_CELL_CHARS = 131_072
+csv.field_size_limit(2**31 - 1)
+# The key of a parsed row that holds the line its record starts on (a quoted cell may hold
+# line breaks, so row 5 need not be on line 6).
+LINE_KEY = "_line"
+# A header cell that is not a column is named in an error only when it looks like a column
+# name; anything else may be a value (a file without a header row starts with a person).
+COLUMN_NAME_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+NO_HEADER = (
+    "the first row is not the header of the interchange format (no known column name); "
+    "its cells are not shown"
+)
 # The interchange columns whose registry field has another name: an import row's age is the
 # age given in place of a date of birth (derived from the date of birth when there is one).
 FIELD_OF_COLUMN = {"age_at_registration": "estimated_age"}
 COLUMN_OF_FIELD = {field: column for column, field in FIELD_OF_COLUMN.items()}
 # Columns read by the import itself, not fields of the registration.
 NOT_FIELDS = ("registration_number", "region")
+# Person's constraint on the year of birth (registry/models/people.py).
+MIN_YEAR_OF_BIRTH = 1880
 
 
 @dataclass(frozen=True)
 class RowError:
-    row: int  # data row, 1 = the first row under the header
-    column: str
+    row: int  # data row, 1 = the first row under the header; 0 = the file or its header
+    column: str  # a column name, or "#3" for the third cell when its name cannot be shown
     message: str
+    line: int = 0  # the line the row starts on; 0 = row + 1 (no line breaks in cells)
 
     def __str__(self) -> str:
-        where = "header" if self.row == 0 else f"row {self.row} (line {self.row + 1})"
+        if self.row == 0:
+            where = f"line {self.line}" if self.line else "header"
+        else:
+            where = f"row {self.row} (line {self.line or self.row + 1})"
         return f"{where}, column '{self.column}': {self.message}"
 
 
@@ -82,18 +116,102 @@ class ImportResult:
         )
 
 
+def _line_of(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
 def read_csv(data: str | bytes) -> tuple[list[str], list[dict[str, str]]]:
-    """Headers and rows of a UTF-8 CSV (a byte-order mark is allowed)."""
+    """Headers and rows of a UTF-8 CSV (a byte-order mark is allowed); each row also carries
+    the line it starts on (``LINE_KEY``). ImportFailed when the file itself is wrong: too
+    large, too many rows, not UTF-8, a NUL character, empty, a bad header, a cell beyond the
+    header's columns or longer than ``MAX_CELL_CHARS``."""
+    max_bytes, max_rows = settings.REGISTRY_IMPORT_MAX_BYTES, settings.REGISTRY_IMPORT_MAX_ROWS
+    if len(data) > max_bytes:
+        raise ImportFailed([RowError(0, "-", too_large_message())])
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ImportFailed([RowError(0, "-", "the file is not UTF-8 text")]) from None
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            raise ImportFailed([RowError(0, "-", "the file is not UTF-8 text", line)]) from None
     data = data.removeprefix("\ufeff")
-    reader = csv.DictReader(io.StringIO(data, newline=""))
-    headers = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = headers
-    return headers, list(reader)
+    if "\x00" in data:
+        line = _line_of(data, data.index("\x00"))
+        raise ImportFailed([RowError(0, "-", "the file contains a NUL character", line)])
+    if not data.strip():
+        raise ImportFailed([RowError(0, "-", "the file is empty")])
+    reader = csv.reader(io.StringIO(data, newline=""))
+    headers: list[str] | None = None
+    rows: list[dict[str, str]] = []
+    errors: list[RowError] = []
+    ended = 0  # the line the last record ended on
+    try:
+        for record in reader:
+            start, ended = ended + 1, reader.line_num
+            if not record:
+                continue  # a blank line
+            if headers is None:
+                headers = [cell.strip() for cell in record]
+                errors += _header_errors(headers)
+                if errors:
+                    break
+                continue
+            if len(rows) == max_rows:
+                raise ImportFailed(
+                    [RowError(0, "-", f"the file has more than {max_rows:,} rows", start)]
+                )
+            number = len(rows) + 1
+            errors += _cell_errors(number, start, headers, record)
+            row = dict(zip(headers, record, strict=False))
+            row[LINE_KEY] = start  # type: ignore[assignment]
+            rows.append(row)
+    except csv.Error:
+        errors.append(RowError(0, "-", "this line is not valid CSV", reader.line_num))
+    if errors:
+        raise ImportFailed(errors)
+    return headers or [], rows
+
+
+def _header_errors(headers: list[str]) -> list[RowError]:
+    """Unknown, unnamed, repeated and missing columns; names that are not column names are
+    never repeated (a file without a header row starts with somebody's data)."""
+    if not any(name in BY_NAME for name in headers):
+        return [RowError(0, "-", NO_HEADER)]
+    errors = []
+    seen: set[str] = set()
+    for position, name in enumerate(headers, start=1):
+        if name == "":
+            errors.append(RowError(0, f"#{position}", "the column has no name"))
+        elif name not in BY_NAME:
+            shown = name if COLUMN_NAME_RE.fullmatch(name) else f"#{position}"
+            errors.append(RowError(0, shown, "unknown column"))
+        elif name in seen:
+            errors.append(RowError(0, name, "the column is named twice"))
+        seen.add(name)
+    errors += [
+        RowError(0, c.name, "required column is missing")
+        for c in COLUMNS
+        if c.required and c.name not in headers
+    ]
+    return errors
+
+
+def _cell_errors(number: int, line: int, headers: list[str], record: list[str]) -> list[RowError]:
+    errors = [
+        RowError(number, f"#{position}", "a cell beyond the header's columns", line)
+        for position, cell in enumerate(record[len(headers) :], start=len(headers) + 1)
+        if cell.strip()
+    ]
+    errors += [
+        RowError(number, name, f"longer than {MAX_CELL_CHARS:,} characters", line)
+        for name, cell in zip(headers, record, strict=False)
+        if len(cell) > MAX_CELL_CHARS
+    ]
+    return errors
+
+
+def too_large_message() -> str:
+    return f"the file is larger than {settings.REGISTRY_IMPORT_MAX_BYTES:,} bytes"
 
 
 def registration_values(values: dict[str, Any], region: Region | None) -> dict[str, Any]:
@@ -115,8 +233,8 @@ def _check_row(
     """The row's errors by column, and the registry's outcome for it when it has none.
 
     The rules of a registration are the registry's (registering.check, as for the forms);
-    what is checked here belongs to the CSV: the region code and the age this format needs
-    when the date of birth is empty.
+    what is checked here belongs to the CSV: the region code, the age this format needs
+    when the date of birth is empty, and the ceiling of imported numbers.
     """
     errors = []
     if values["region"] and values["region"] not in regions:
@@ -125,6 +243,17 @@ def _check_row(
         errors.append(
             RowError(number, "age_at_registration", "required when date_of_birth is empty")
         )
+    given = values.get("registration_number")
+    if given and int(given.split("-")[1]) > RegistrationNumberSequence.MAX_IMPORTED:
+        ceiling = RegistrationNumberSequence.MAX_IMPORTED
+        errors.append(
+            RowError(
+                number,
+                "registration_number",
+                f"an imported number may not be above YYYY-{ceiling:06d} (the rest of the "
+                "year is the registry's own)",
+            )
+        )
     checked = registering.check(
         registration_values(values, regions.get(values["region"] or "")), today=today
     )
@@ -132,7 +261,19 @@ def _check_row(
         RowError(number, COLUMN_OF_FIELD.get(field, field), message)
         for field, message in checked.errors.items()
     ]
-    return errors, (None if errors else checked.outcome)
+    outcome = checked.outcome
+    year = outcome.year_of_birth if outcome is not None else None
+    if year is not None and year < MIN_YEAR_OF_BIRTH:
+        # A registration date long ago with an age: the person's year of birth would break
+        # the registry's plausible range (Person's constraint).
+        errors.append(
+            RowError(
+                number,
+                "registered_on",
+                f"with this age the year of birth would be before {MIN_YEAR_OF_BIRTH}",
+            )
+        )
+    return errors, (None if errors else outcome)
 
 
 def validate(
@@ -141,26 +282,27 @@ def validate(
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[dict[str, Any]], list[RowError]]:
     """Parse and check every row without writing; returns (parsed rows, errors)."""
-    errors = [RowError(0, e.column, e.message) for e in header_errors(headers)]
+    errors = _header_errors(headers)
     if errors:
         return [], errors
     regions = {r.code: r for r in Region.objects.all()}
     today = timezone.localdate()
     parsed: list[dict[str, Any]] = []
     seen_numbers: dict[str, int] = {}
-    rows = list(rows)
+    max_rows = settings.REGISTRY_IMPORT_MAX_ROWS
     for number, row in enumerate(rows, start=1):
-        if progress is not None:
-            progress(number - 1, len(rows))
+        if number > max_rows:
+            return [], [RowError(0, "-", f"the file has more than {max_rows:,} rows")]
+        line = row.get(LINE_KEY) or number + 1
         values, cell_errors = parse_row(row)
-        errors += [RowError(number, e.column, e.message) for e in cell_errors]
+        row_errors = [RowError(number, e.column, e.message) for e in cell_errors]
         if not cell_errors:
-            row_errors, values["_outcome"] = _check_row(number, values, regions, today)
-            errors += row_errors
+            more, values["_outcome"] = _check_row(number, values, regions, today)
+            row_errors += more
         given = values.get("registration_number")
         if given:
             if given in seen_numbers:
-                errors.append(
+                row_errors.append(
                     RowError(
                         number,
                         "registration_number",
@@ -168,7 +310,9 @@ def validate(
                     )
                 )
             seen_numbers.setdefault(given, number)
+        errors += [RowError(e.row, e.column, e.message, line) for e in row_errors]
         values["_region"] = regions.get(values.get("region") or "")
+        values[LINE_KEY] = line
         parsed.append(values)
     if seen_numbers:
         taken = set(
@@ -177,7 +321,12 @@ def validate(
             )
         )
         errors += [
-            RowError(seen_numbers[n], "registration_number", "this number is already registered")
+            RowError(
+                seen_numbers[n],
+                "registration_number",
+                "this number is already registered",
+                parsed[seen_numbers[n] - 1][LINE_KEY],
+            )
             for n in sorted(taken)
         ]
     if not parsed and not errors:
@@ -186,55 +335,123 @@ def validate(
     return parsed, errors
 
 
-def _reserve_given_numbers(parsed: list[dict[str, Any]]) -> None:
-    """Move each year's sequence past the numbers the file brings, before allocating new ones."""
-    highest: dict[int, int] = {}
+def _numbers(parsed: list[dict[str, Any]], *, reserve: bool) -> list[str]:
+    """Each row's number: the one it brings, or one of a block reserved for its year.
+
+    The blocks are reserved and committed before the import's own transaction (``reserve``),
+    moving each year's sequence past the numbers the file brings; a dry run only works out
+    which numbers a reservation would give now, and changes nothing.
+    """
+    needed: dict[int, int] = defaultdict(int)
+    highest: dict[int, int] = defaultdict(int)
     for values in parsed:
         given = values.get("registration_number")
         if given:
             year, seq = (int(part) for part in given.split("-"))
-            highest[year] = max(highest.get(year, 0), seq)
-    for year, seq in highest.items():
-        RegistrationNumberSequence.objects.get_or_create(year=year)
-        sequence = RegistrationNumberSequence.objects.select_for_update().get(year=year)
-        if sequence.last < seq:
-            sequence.last = seq
-            sequence.save(update_fields=["last"])
+            highest[year] = max(highest[year], seq)
+        else:
+            needed[values["registered_on"].year] += 1
+    blocks: dict[int, list[str]] = {}
+    for year in needed.keys() | highest.keys():
+        if reserve:
+            blocks[year] = RegistrationNumberSequence.reserve(
+                year, needed[year], past=highest[year]
+            )
+        else:
+            found = RegistrationNumberSequence.objects.filter(year=year).first()
+            last = max(found.last if found else 0, highest[year])
+            blocks[year] = [
+                RegistrationNumberSequence.format(year, n)
+                for n in range(last + 1, last + needed[year] + 1)
+            ]
+    taken = {year: iter(block) for year, block in blocks.items()}
+    return [
+        values.get("registration_number") or next(taken[values["registered_on"].year])
+        for values in parsed
+    ]
+
+
+def _keys(ix: Indexes) -> list[tuple[str, str]]:
+    """The exact indexes of ``ix`` that link rows to a person (find_exact's)."""
+    return [(kind, value) for kind, value in (("n", ix.name_dob), ("d", ix.document)) if value]
+
+
+def exact_matches(indexes: list[Indexes | None]) -> list[Person | None]:
+    """``intake.matching.find_exact`` of each of ``indexes`` (None gives None), in one query:
+    the earliest registered person with the same names and date of birth, or document."""
+    names = [ix.name_dob for ix in indexes if ix is not None and ix.name_dob]
+    documents = [ix.document for ix in indexes if ix is not None and ix.document]
+    if not names and not documents:
+        return [None] * len(indexes)
+    first: dict[tuple[str, str], Person] = {}
+    people = (
+        Person.objects.filter(
+            Q(bi_name_dob__in=names) | Q(bi_document__in=documents), is_anonymous=False
+        )
+        # The statistics a registration copies from its person, loaded now: not one query each.
+        .only("id", "created_at", "gender", "nationality", "bi_name_dob", "bi_document")
+        .order_by("created_at")
+    )
+    for person in people:
+        for key in (("n", person.bi_name_dob), ("d", person.bi_document)):
+            if key[1]:
+                first.setdefault(key, person)
+    matches: list[Person | None] = []
+    for ix in indexes:
+        found = [] if ix is None else [first[key] for key in _keys(ix) if key in first]
+        matches.append(min(found, key=lambda person: person.created_at) if found else None)
+    return matches
 
 
 def _save(
     parsed: list[dict[str, Any]],
+    numbers: list[str],
     result: ImportResult,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None,
 ) -> None:
-    _reserve_given_numbers(parsed)
-    for done, values in enumerate(parsed):
-        if progress is not None:
-            progress(done, len(parsed))
-        outcome: registering.Outcome = values["_outcome"]
-        fields = registration_values(values, values["_region"])
-        person, indexes = None, None
-        if not outcome.anonymous:
-            # An exact match (names and date of birth, or document) links the row to that
-            # person; otherwise the same indexes are stored on the new person.
-            ix = indexes_for(
-                **index_values(fields), year_of_birth=outcome.year_of_birth, near_years=False
+    """Write the rows in batches of ``BATCH_SIZE`` (registering.record_many: one INSERT per
+    table per batch), linking exact matches, and report progress after each batch."""
+    total = len(parsed)
+    for start in range(0, total, BATCH_SIZE):
+        # The persons this batch creates, by exact index, for its later rows (the persons of
+        # earlier batches are in the database by now, and exact_matches finds them).
+        created: dict[tuple[str, str], Person] = {}
+        batch = parsed[start : start + BATCH_SIZE]
+        fields = [registration_values(values, values["_region"]) for values in batch]
+        indexes = [
+            None
+            if values["_outcome"].anonymous
+            else indexes_for(
+                **index_values(found),
+                year_of_birth=values["_outcome"].year_of_birth,
+                near_years=False,
             )
-            person, indexes = find_exact(ix), ix.stored
-        recorded = Registration.objects.record(
-            fields,
-            source="import",
-            outcome=outcome,
-            person=person,
-            indexes=indexes,
-            number=values["registration_number"] or "",
-            # One event for the whole file (import_rows), not one per row.
-            audit=False,
-        )
-        result.registrations_created += 1
-        result.persons_created += int(recorded.person_created)
-        result.persons_linked += int(not recorded.person_created)
-        result.numbers.append(recorded.registration.number)
+            for values, found in zip(batch, fields, strict=True)
+        ]
+        linked = exact_matches(indexes)
+        pending = []
+        for values, found, ix, person, number in zip(
+            batch, fields, indexes, linked, numbers[start:], strict=False
+        ):
+            outcome = values["_outcome"]
+            if ix is not None and person is None:
+                # A person an earlier row of this batch created.
+                person = next((created[key] for key in _keys(ix) if key in created), None)
+            new = person is None
+            if person is None:
+                # The same indexes as the lookup's are stored on the new person.
+                person = registering.new_person(found, outcome, None if ix is None else ix.stored)
+                if ix is not None:
+                    for key in _keys(ix):
+                        created.setdefault(key, person)
+            pending.append(registering.Pending(found, outcome, number, person, new))
+        for recorded in registering.record_many(pending):
+            result.registrations_created += 1
+            result.persons_created += int(recorded.person_created)
+            result.persons_linked += int(not recorded.person_created)
+            result.numbers.append(recorded.registration.number)
+        if progress is not None:
+            progress(min(start + BATCH_SIZE, total), total)
 
 
 def import_rows(
@@ -249,16 +466,18 @@ def import_rows(
 ) -> ImportResult:
     """Check every row, then save them all in one transaction; ImportFailed on any error.
 
-    ``progress(rows_done, rows_total)`` is called per row as the rows are checked, and again
-    as they are saved.
+    Called outside a transaction: the new numbers are reserved and committed first (see
+    ``_numbers``). ``progress(rows_done, rows_total)`` is called after each batch of
+    ``BATCH_SIZE`` rows is written (the commit follows the last one).
     """
-    parsed, errors = validate(headers, rows, progress)
+    parsed, errors = validate(headers, rows)
     if errors:
         raise ImportFailed(errors)
     result = ImportResult(rows=len(parsed), dry_run=dry_run)
+    numbers = _numbers(parsed, reserve=not dry_run)
     try:
         with transaction.atomic():
-            _save(parsed, result, progress)
+            _save(parsed, numbers, result, progress)
             AuditEvent.record(
                 AuditAction.IMPORT,
                 user=user,

@@ -18,7 +18,11 @@ from registry.choices import FileType, Gender, ReporterType, Sector
 from registry.models.reference import FormOfExploitation
 
 MULTI_SEPARATOR = ";"
-NUMBER_RE = re.compile(r"^\d{4}-\d{6}$")
+# ASCII digits only: ``\d`` and ``str.isdigit`` accept other scripts' digits (Arabic-Indic,
+# superscripts), which Python reads as the same number, so one number could be stored twice.
+NUMBER_RE = re.compile(r"^[0-9]{4}-[0-9]{6}$")
+DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+INT_RE = re.compile(r"^[0-9]{1,3}$")
 YES, NO = "yes", "no"
 
 
@@ -104,12 +108,17 @@ def parse_value(column: Column, raw: Any) -> Any:
         return text
     if kind == "date":
         try:
+            # fromisoformat alone also reads 20240501 and 2024-W18-3.
+            if not DATE_RE.match(text):
+                raise ValueError
             return datetime.date.fromisoformat(text)
         except ValueError:
             raise CellError(column.name, "expected a date as YYYY-MM-DD") from None
     if kind == "int":
-        if not text.isdigit():
-            raise CellError(column.name, "expected a whole number")
+        # At most three ASCII digits: a longer number is no age, and int() of thousands of
+        # digits raises.
+        if not INT_RE.match(text):
+            raise CellError(column.name, "expected a whole number from 0 to 999")
         return int(text)
     if kind == "yesno":
         if text.lower() not in (YES, NO):

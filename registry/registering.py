@@ -384,29 +384,14 @@ def _record(
     matches_shown: int,
     audit: bool,
 ) -> Recorded:
-    from registry.models import Registration  # see the module docstring
-
     created = person is None
     if person is None:
         person = new_person(values, outcome, indexes)
         person.save()
-    registration = Registration(
-        person=person,
-        number=number,
-        is_minor=outcome.minor,
-        age_at_registration=outcome.age,
-        status=status,
-        submitted_by=user,
-        **{name: values[name] for name in REGISTRATION_FIELDS if values.get(name) is not None},
-    )
-    if outcome.anonymous:
-        # Without consent there is nobody who signed.
-        registration.consent_signed_by = ""
+    registration = new_registration(values, outcome, person, status=status, user=user)
+    registration.number = number
     registration.save()
-    # A set of codes per list: each code is one row of the list.
-    registration.insert_code_lists(
-        {name: dict.fromkeys(values.get(name) or ()) for name in CODE_LISTS}
-    )
+    registration.insert_code_lists(code_lists(values))
     case, opened = None, False
     if coordinator_for is not None:
         case, opened = open_case(
@@ -419,6 +404,89 @@ def _record(
     if audit:
         _record_event(user, recorded, outcome, matches_shown=matches_shown, source=source)
     return recorded
+
+
+def new_registration(
+    values: Mapping[str, Any],
+    outcome: Outcome,
+    person: Person,
+    *,
+    status: str = SubmissionStatus.ACCEPTED,
+    user: User | None = None,
+) -> Registration:
+    """An unsaved Registration of ``person`` from ``values`` (its number comes on save)."""
+    from registry.models import Registration
+
+    registration = Registration(
+        person=person,
+        is_minor=outcome.minor,
+        age_at_registration=outcome.age,
+        status=status,
+        submitted_by=user,
+        **{name: values[name] for name in REGISTRATION_FIELDS if values.get(name) is not None},
+    )
+    if outcome.anonymous:
+        # Without consent there is nobody who signed.
+        registration.consent_signed_by = ""
+    return registration
+
+
+def code_lists(values: Mapping[str, Any]) -> dict[str, dict[str, None]]:
+    """A set of codes per list (each code is one row of the list), in the order given."""
+    return {name: dict.fromkeys(values.get(name) or ()) for name in CODE_LISTS}
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One registration for :func:`record_many`: its values and outcome as :func:`record`
+    takes them, its number, and its person: new (``new_person``, unsaved) or linked."""
+
+    values: Mapping[str, Any]
+    outcome: Outcome
+    number: str
+    person: Person
+    person_created: bool
+
+
+def record_many(pending: list[Pending]) -> list[Recorded]:
+    """Record many registrations at once, each as :func:`record` would without a case or an
+    audit event (the import: past registrations, one event for the file, written by the
+    caller): the new persons, the registrations and their code lists each in one INSERT.
+
+    The same objects as :func:`record` builds (``new_person`` by the caller, so that a later
+    entry may link to a person new in this call; ``new_registration``), saved with
+    ``bulk_create``: what their ``save()`` adds is done here (the number comes with the
+    entry; the person's statistics are copied onto the registration).
+    """
+    from registry.models import Person, Registration
+
+    persons = {entry.person.pk: entry.person for entry in pending if entry.person_created}
+    registrations: list[Registration] = []
+    for entry in pending:
+        registration = new_registration(entry.values, entry.outcome, entry.person)
+        registration.number = entry.number
+        registration.person_gender = entry.person.gender
+        registration.person_nationality = str(entry.person.nationality or "")
+        registrations.append(registration)
+    with transaction.atomic(savepoint=False):
+        Person.objects.bulk_create(list(persons.values()))
+        Registration.objects.bulk_create(registrations)
+        for name in CODE_LISTS:
+            descriptor = getattr(Registration, name)
+            through = descriptor.through
+            own = descriptor.field.m2m_field_name() + "_id"
+            target = descriptor.field.m2m_reverse_field_name() + "_id"
+            through.objects.bulk_create(
+                [
+                    through(**{own: registration.pk, target: code})
+                    for registration, entry in zip(registrations, pending, strict=True)
+                    for code in code_lists(entry.values)[name]
+                ]
+            )
+    return [
+        Recorded(registration, entry.person, None, entry.person_created, False)
+        for registration, entry in zip(registrations, pending, strict=True)
+    ]
 
 
 def new_person(

@@ -1439,7 +1439,6 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "background job": "achtergrondtaak",
     "background jobs": "achtergrondtaken",
     "input": "invoer",
-    "result": "resultaat",
     "file name": "bestandsnaam",
     "size": "grootte",
     "kept until": "bewaard tot",
@@ -1528,6 +1527,10 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "and a login code of the last 15 minutes.": (
         "U mag dit bestand nu niet downloaden: een export met persoonsgegevens vraagt een "
         "geldige exporttoestemming en een inlogcode van de laatste 15 minuten."
+    ),
+    # Issue 12: import
+    "The file is larger than %(bytes)s bytes; nothing was imported.": (
+        "Het bestand is groter dan %(bytes)s bytes; er is niets geïmporteerd."
     ),
 }
 

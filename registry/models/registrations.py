@@ -32,8 +32,21 @@ if TYPE_CHECKING:
     from registry.registering import Recorded
 
 
+class NumbersExhausted(Exception):
+    """A year's six-digit sequence has no numbers left."""
+
+
 class RegistrationNumberSequence(models.Model):
-    """The last number handed out per year; rows are locked while a number is taken."""
+    """The last number handed out per year; rows are locked while a number is taken.
+
+    A number is ``YYYY-NNNNNN``: six digits, so at most 999,999 a year. An import may bring
+    numbers of its own up to ``MAX_IMPORTED`` and moves the sequence past them, which leaves
+    at least 100,000 numbers of each year for the registry itself.
+    """
+
+    WIDTH = 6
+    MAX = 10**WIDTH - 1
+    MAX_IMPORTED = 899_999
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
@@ -62,11 +75,42 @@ class RegistrationNumberSequence(models.Model):
                 )
                 row = cursor.fetchone()
                 if row is not None:
-                    return f"{year:04d}-{row[0]:06d}"
+                    return cls.format(year, row[0])
                 # First number of the year: create the row (a concurrent creator wins the
                 # race harmlessly; the UPDATE above then runs again).
                 cls.objects.bulk_create([cls(year=year, last=0)], ignore_conflicts=True)
         raise RuntimeError("could not allocate a registration number")
+
+    @classmethod
+    def format(cls, year: int, sequence: int) -> str:
+        if sequence > cls.MAX:
+            # Rolls back the caller's transaction: never a 12-character number.
+            raise NumbersExhausted(f"no registration numbers left for {year}")
+        return f"{year:04d}-{sequence:0{cls.WIDTH}d}"
+
+    @classmethod
+    def reserve(cls, year: int, count: int, *, past: int = 0) -> list[str]:
+        """Reserve ``count`` numbers of ``year`` for an import, after moving the sequence past
+        ``past`` (the highest number the import brings), and commit at once.
+
+        Called outside a transaction, this is a short transaction of its own, so the row
+        lock is held for one statement and staff saves go on while the import writes (inside
+        one, the lock lasts until the caller commits: the admin's import page is therefore
+        outside ATOMIC_REQUESTS). The numbers are the import's whatever happens next: a
+        failed import leaves a gap, as a rolled-back save never does.
+        """
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cls.objects.bulk_create([cls(year=year, last=0)], ignore_conflicts=True)
+            cursor.execute(
+                f"UPDATE {table} SET last = "  # noqa: S608 - the table name from the model
+                "(CASE WHEN last < %s THEN %s ELSE last END) + %s WHERE year = %s RETURNING last",
+                [past, past, count, year],
+            )
+            (last,) = cursor.fetchone()
+            if last > cls.MAX:
+                raise NumbersExhausted(f"no registration numbers left for {year}")
+        return [cls.format(year, n) for n in range(last - count + 1, last + 1)]
 
 
 class RegistrationQuerySet(EncryptedQuerySet):

@@ -214,3 +214,26 @@ def test_an_age_giving_a_year_of_birth_before_1880_is_named_by_row_and_column(tm
         run(path)
     assert "row 2 (line 3), column 'age_at_registration'" in str(failure.value)
     assert Registration.objects.count() == 0
+def test_batched_exact_matches_give_find_exact_answer(tmp_path, region_a):
+    from intake.importing import exact_matches
+    from intake.matching import find_exact, indexes_for
+
+    # Persons registered earlier, some sharing a document with another's names.
+    run(write_csv(tmp_path, [row(n) for n in range(20)], name="first.csv"))
+    typed = [
+        row(n, id_document_number=f"DOC{(n * 7) % 30:06d}", registered_on="2024-06-01")
+        for n in range(0, 40, 3)
+    ]
+    indexes = [
+        indexes_for(
+            given_names=values["given_names"],
+            family_name=values["family_name"],
+            date_of_birth=datetime.date.fromisoformat(values["date_of_birth"]),
+            id_document_number=values["id_document_number"],
+            near_years=False,
+        )
+        for values in typed
+    ]
+    assert exact_matches([*indexes, None]) == [*(find_exact(ix) for ix in indexes), None]
+    assert any(match is not None for match in exact_matches(indexes))
+    assert any(match is None for match in exact_matches(indexes))

@@ -38,3 +38,57 @@ def test_coordinator_may_not_import(client_for, coordinator_a):
     coordinator_a.is_staff = True
     coordinator_a.save()
     assert client_for(coordinator_a).get(URL).status_code == 403
+
+
+def test_admin_upload_over_the_byte_cap_is_refused_with_a_clear_message(
+    client_for, administrator, region_a, tmp_path, settings
+):
+    settings.REGISTRY_IMPORT_MAX_BYTES = 2_000
+    path = write_csv(tmp_path, [row(n, family_name="Qwzxyfamilia") for n in range(40)])
+    assert path.stat().st_size > 2 * 2_000
+    response = upload(client_for(administrator), path)
+    html = response.content.decode()
+    assert response.status_code == 200
+    # The page's language is Dutch: "groter dan 2.000 bytes" once the catalogue is compiled.
+    assert "2.000 bytes" in html or "2,000 bytes" in html
+    assert "nothing was imported" in html or "niets geïmporteerd" in html
+    assert "Qwzxyfamilia" not in html
+    assert Registration.objects.count() == 0
+
+
+def test_admin_upload_handler_keeps_no_more_than_the_cap(rf, settings):
+    # The handler stops the upload at the cap: the file is dropped, not read into memory.
+    from django.core.files.uploadhandler import StopUpload
+
+    from intake.uploads import CappedUploadHandler, upload_too_large
+
+    settings.REGISTRY_IMPORT_MAX_BYTES = 1_000
+    request = rf.post("/")
+    handler = CappedUploadHandler(request)
+    handler.new_file("import_file", "a.csv", "text/csv", None)
+    kept = [handler.receive_data_chunk(b"x" * 600, 0)]
+    with pytest.raises(StopUpload):
+        handler.receive_data_chunk(b"x" * 600, 600)
+    assert sum(map(len, kept)) == 600
+    assert upload_too_large(request)
+
+
+def test_admin_upload_over_the_row_cap_is_refused(
+    client_for, administrator, region_a, tmp_path, settings
+):
+    settings.REGISTRY_IMPORT_MAX_ROWS = 3
+    response = upload(client_for(administrator), write_csv(tmp_path, [row(n) for n in range(4)]))
+    html = response.content.decode()
+    assert "more than 3 rows" in html
+    assert Registration.objects.count() == 0
+
+
+def test_admin_import_names_the_line_after_a_quoted_line_break_and_cells_beyond_the_header(
+    client_for, administrator, region_a, tmp_path
+):
+    path = write_csv(tmp_path, [row(1, given_names="Ann\nMarie"), row(2)])
+    path.write_text(path.read_text().rstrip("\r\n") + ",Qwzxyextra\r\n")
+    html = upload(client_for(administrator), path).content.decode()
+    assert "row 2 (line 4), column" in html and "#18" in html
+    assert "Qwzxyextra" not in html
+    assert Registration.objects.count() == 0

@@ -3,9 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from intake.importing import ImportFailed, import_csv
+from intake.importing import ImportFailed, import_csv, too_large_message
 from registry.terminal import progress_bar
 
 
@@ -15,7 +16,8 @@ class Command(BaseCommand):
         "All or nothing: any bad row stops the import, naming its row and column. Personal "
         "fields are stored encrypted; a row matching a registered person (names and date of "
         "birth, or identity document) is linked to that person. --dry-run checks and counts "
-        "without saving. On a terminal a bar shows the rows checked, then saved (counts only)."
+        "without saving. The file may have at most REGISTRY_IMPORT_MAX_BYTES bytes and "
+        "REGISTRY_IMPORT_MAX_ROWS rows. On a terminal a bar shows the rows saved (counts only)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,10 +28,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
+        cap = settings.REGISTRY_IMPORT_MAX_BYTES
         try:
-            data = path.read_bytes()
+            # Never more than the cap (and one byte to see it passed) in memory.
+            with path.open("rb") as handle:
+                data = handle.read(cap + 1)
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror}") from None
+        if len(data) > cap:
+            raise CommandError(f"{too_large_message()}; nothing was imported.")
         try:
             with progress_bar("import_registrations") as progress:
                 result = import_csv(
