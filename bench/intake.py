@@ -45,6 +45,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 
 PERSONS = int(os.environ.get("BENCH_PERSONS", "1000000"))
 POSTS = int(os.environ.get("BENCH_POSTS", "150"))
+FORM_RUNS = int(os.environ.get("BENCH_FORM_RUNS", "60"))
 LOOKUPS = int(os.environ.get("BENCH_LOOKUPS", "300"))
 DECRYPT_SAMPLE = int(os.environ.get("BENCH_DECRYPT_SAMPLE", "2000"))
 BATCH = 20_000
@@ -412,6 +413,102 @@ def bench_post() -> tuple[dict[str, float], dict[str, int]]:
     return {kind: statistics.median(runs) for kind, runs in times.items()}, statements
 
 
+# 1b. The intake form page against the review POST --------------------------------------------
+
+
+def bench_form_page() -> dict[str, float]:
+    """Median seconds of the staff intake form GET and of the review POST (the same form
+    filled in, validated, checked for duplicates and summarised), taking turns, with the
+    number of template includes of one form page."""
+    from urllib.parse import urlencode
+
+    from django.template.loader_tags import IncludeNode
+    from django.test import Client
+
+    from registry.choices import Role
+    from registry.models import Region, User
+    from tests.logins import verify_second_factor
+
+    region = Region.objects.create(code="bench-form", name="Bench form")
+    user = User.objects.create_user("bench-form", "f@example.org", "x", role=Role.COORDINATOR)
+    user.regions.set([region])
+    client = Client()
+    client.force_login(user)
+    verify_second_factor(client, user)
+    payload = {
+        "registered_on": datetime.date.today().isoformat(),
+        "reporter_type": "police",
+        "region": str(region.pk),
+        "given_names": "Ana",
+        "family_name": "Benchform",
+        "date_of_birth": "1990-01-02",
+        "gender": "female",
+        "nationality": "RO",
+        "country_of_birth": "RO",
+        "id_document_country": "RO",
+        "exploitation_forms": ["sexual"],
+        "sector": "window",
+        "exploitation_country": "NL",
+        "scope": "cross_border",
+        "residence_status": "reflection_period",
+        "file_type": "registration",
+        "consent_registration": "on",
+        "consent_signed_by": "victim",
+        "step": "review",
+    }
+    body = urlencode(payload, doseq=True)
+    times: dict[str, list[float]] = {"form_get": [], "review_post": []}
+    for i in range(FORM_RUNS + 5):  # the first 5 warm up
+        for kind in times:
+            start = time.perf_counter()
+            if kind == "form_get":
+                response = client.get("/intake/register/")
+            else:
+                response = client.post(
+                    "/intake/register/", body, content_type="application/x-www-form-urlencoded"
+                )
+            elapsed = time.perf_counter() - start
+            if response.status_code != 200:
+                raise RuntimeError(f"{kind} failed: {response.status_code}")
+            if kind == "review_post" and b'name="step" value="save"' not in response.content:
+                raise RuntimeError("the review POST did not reach the check page")
+            if i >= 5:
+                times[kind].append(elapsed)
+    includes = 0
+    render = IncludeNode.render
+
+    def counting(node, context):  # noqa: ANN001, ANN202
+        nonlocal includes
+        includes += 1
+        return render(node, context)
+
+    IncludeNode.render = counting
+    try:
+        page = client.get("/intake/register/").content
+    finally:
+        IncludeNode.render = render
+    result = {kind: statistics.median(runs) for kind, runs in times.items()}
+    result["includes"] = includes
+    result["options"] = page.count(b"<option")
+    return result
+
+
+def report_form_page() -> str:
+    form = bench_form_page()
+    ratio = form["form_get"] / form["review_post"]
+    print(
+        f"staff intake form GET, median of {FORM_RUNS}: {ms(form['form_get']):.2f} ms "
+        f"({form['includes']} template includes, {form['options']} options)"
+    )
+    print(f"review POST (check page), median of {FORM_RUNS}: {ms(form['review_post']):.2f} ms")
+    print(f"ratio form GET / review POST: {ratio:.2f}x (goal <= 1.5x)")
+    return (
+        f"form_get_ms={ms(form['form_get']):.2f} review_post_ms={ms(form['review_post']):.2f} "
+        f"form_ratio={ratio:.2f} form_goal_met={'yes' if ratio <= 1.5 else 'no'} "
+        f"form_includes={form['includes']}"
+    )
+
+
 # 2. Duplicate lookup at scale ----------------------------------------------------------------
 
 
@@ -517,6 +614,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--post-only", action="store_true", help="part 1 only")
     parser.add_argument(
+        "--form-only", action="store_true", help="the form GET against the review POST only"
+    )
+    parser.add_argument(
         "--database", help="postgres://.../bench_... (with --post-only); default SQLite"
     )
     args = parser.parse_args()
@@ -527,6 +627,10 @@ def main() -> None:
     from django.db import connection
 
     print(f"database: {connection.vendor}")
+    form_result = report_form_page()
+    if args.form_only:
+        print(f"RESULT database={connection.vendor} {form_result}")
+        return
     medians, statements = bench_post()
     intake_s = medians["intake"]
     ratio = intake_s / medians["fair"]
@@ -550,7 +654,8 @@ def main() -> None:
         f"post_ratio={ratio:.2f} goal_met={'yes' if ratio <= 1.5 else 'no'} "
         f"stock_modelform_ms={ms(medians['stock']):.2f} "
         f"stock_ratio={intake_s / medians['stock']:.2f} "
-        f"flat_baseline_ms={ms(medians['flat']):.2f} flat_ratio={intake_s / medians['flat']:.2f}"
+        f"flat_baseline_ms={ms(medians['flat']):.2f} flat_ratio={intake_s / medians['flat']:.2f} "
+        f"{form_result}"
     )
     if args.post_only:
         print(f"bench wall time: {time.perf_counter() - wall:.0f} s")
