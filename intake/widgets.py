@@ -82,6 +82,11 @@ class InlineOptionsSelect(forms.Select):
             f"{self.options_html(options, widget['value'])}\n</select>"
         )
 
+    def use_required_attribute(self, initial: Any) -> bool:
+        # Django's Select looks at the first choice, which builds a country list afresh; the
+        # answer only counts for a required field (BoundField.build_widget_attrs).
+        return self.is_required and super().use_required_attribute(initial)
+
     def cached_options(self) -> list[tuple[str, str, str]] | None:
         """The options of this widget's list: kept per language for a fixed list."""
         choices = self.choices

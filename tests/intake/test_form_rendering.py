@@ -3,10 +3,18 @@ to a user as Django's own rendering: fields, options, selected values, errors, h
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import re
+from pathlib import Path
 
+import crispy_bootstrap5
+import crispy_forms.utils
 import pytest
+from crispy_forms.templatetags import crispy_forms_tags
 from django import forms
+from django.conf import settings
+from django.test import override_settings
 from django.test.html import parse_html
 
 from intake.widgets import InlineOptionsSelect
@@ -32,9 +40,12 @@ def page(client_for, coordinator_a, municipalities, monkeypatch):
     client = client_for(coordinator_a)
 
     def render(stock: bool, data: dict | None = None, language: str = "en") -> str:
-        with monkeypatch.context() as patch:
+        with monkeypatch.context() as patch, contextlib.ExitStack() as stack:
             if stock:
                 patch.setattr(InlineOptionsSelect, "render", forms.Select.render)
+                stack.enter_context(override_settings(TEMPLATES=crispys_own_templates()))
+                stack.callback(forget_crispys_templates)
+                forget_crispys_templates()
             headers = {"HTTP_ACCEPT_LANGUAGE": language}
             client.cookies.pop("django_language", None)
             if data is None:
@@ -45,6 +56,28 @@ def page(client_for, coordinator_a, municipalities, monkeypatch):
         return form_html(response)
 
     return render
+
+
+def crispys_own_templates() -> list[dict]:
+    """The project's template settings with crispy-bootstrap5's own help_text_and_errors.html
+    in place of the project's (templates/bootstrap5/layout/)."""
+    name = "bootstrap5/layout/help_text_and_errors.html"
+    own = Path(crispy_bootstrap5.__file__).parent / "templates" / name
+    engine = copy.deepcopy(settings.TEMPLATES[0])
+    engine["APP_DIRS"] = False
+    engine["OPTIONS"]["loaders"] = [
+        ("django.template.loaders.locmem.Loader", {name: own.read_text()}),
+        "django.template.loaders.filesystem.Loader",
+        "django.template.loaders.app_directories.Loader",
+    ]
+    return [engine, *settings.TEMPLATES[1:]]
+
+
+def forget_crispys_templates() -> None:
+    # crispy-forms keeps the templates it loaded, with the engine that loaded them.
+    crispy_forms.utils.default_field_template.cache_clear()
+    crispy_forms_tags.whole_uni_form_template.cache_clear()
+    crispy_forms_tags.whole_uni_formset_template.cache_clear()
 
 
 def same_to_a_user(ours: str, djangos: str) -> None:
