@@ -17,6 +17,7 @@ from django.conf import settings
 from django.test import override_settings
 from django.test.html import parse_html
 
+from intake import rendering
 from intake.widgets import InlineOptionsSelect
 from registry.models import Municipality, Region
 
@@ -43,6 +44,7 @@ def page(client_for, coordinator_a, municipalities, monkeypatch):
         with monkeypatch.context() as patch, contextlib.ExitStack() as stack:
             if stock:
                 patch.setattr(InlineOptionsSelect, "render", forms.Select.render)
+                patch.setattr(rendering, "kept_form_html", lambda form: None)
                 stack.enter_context(override_settings(TEMPLATES=crispys_own_templates()))
                 stack.callback(forget_crispys_templates)
                 forget_crispys_templates()
