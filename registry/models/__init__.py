@@ -2,7 +2,7 @@
 
 from registry.models.accounts import User
 from registry.models.audit import AuditChainHead, AuditEvent
-from registry.models.cases import Case, Handover
+from registry.models.cases import Case, Handover, OpenCaseCount
 from registry.models.mail import OutgoingMail
 from registry.models.people import Person
 from registry.models.reference import (
@@ -23,6 +23,7 @@ __all__ = [
     "Handover",
     "MeansOfControl",
     "Municipality",
+    "OpenCaseCount",
     "OutgoingMail",
     "Person",
     "Region",
