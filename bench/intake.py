@@ -509,6 +509,148 @@ def report_form_page() -> str:
     )
 
 
+# 3. Routing and the help-desk list from 1,000 to 100,000 persons ------------------------------
+
+CAPACITY_SIZES = (1_000, int(os.environ.get("BENCH_CAPACITY_PERSONS", "100000")))
+CAPACITY_REGIONS = 20  # the last 3 have no coordinator: the help desk coordinates them
+CAPACITY_RUNS = int(os.environ.get("BENCH_CAPACITY_RUNS", "200"))
+
+
+def fill_cases(start: int, stop: int, regions: list, coordinators: dict) -> None:
+    """Persons ``start``..``stop`` (statistical fields only), each with one case in region
+    ``i % 20``: 40% open (a tenth of those unassigned), 60% closed, opened over three years,
+    a third with a reflection period. Inserted in bulk (Case.save() skipped), so the open-case
+    counts are recounted after, as ``manage.py recount_open_cases`` does."""
+    from registry.choices import CaseStatus
+    from registry.models import Case, OpenCaseCount, Person
+
+    rng = random.Random(start)
+    today = datetime.date.today()
+    for first in range(start, stop, 5000):
+        people, cases = [], []
+        for i in range(first, min(first + 5000, stop)):
+            person = Person(gender="female", nationality="RO", year_of_birth=1990)
+            people.append(person)
+            region = regions[i % len(regions)]
+            open_ = rng.random() < 0.4
+            status = rng.choice([CaseStatus.NEW, CaseStatus.IN_CARE, CaseStatus.REOPENED])
+            mine = coordinators.get(region.pk) or []
+            opened = today - datetime.timedelta(days=rng.randrange(1, 1100))
+            reflection = opened if rng.random() < 0.33 else None
+            cases.append(
+                Case(
+                    person=person,
+                    region=region,
+                    coordinator=rng.choice(mine) if mine and rng.random() < 0.9 else None,
+                    status=status if open_ else CaseStatus.CLOSED,
+                    closed_reason="" if open_ else "other",
+                    opened_on=opened,
+                    reflection_start=reflection,
+                    reflection_end=reflection + datetime.timedelta(days=90) if reflection else None,
+                )
+            )
+        Person.objects.bulk_create(people)
+        Case.objects.bulk_create(cases)
+    OpenCaseCount.objects.recount()
+
+
+def bench_capacity() -> dict[int, dict[str, float]]:
+    """Median seconds of pick_coordinator (a region with three coordinators) and of the
+    help desk's list (the query of registry.views.helpdesk, 100 rows read) at each size."""
+    from django.db import connection
+    from django.db.models import F, Q
+
+    from intake.routing import pick_coordinator
+    from registry.choices import Role
+    from registry.models import Case, Region, User
+
+    regions = [
+        Region.objects.create(code=f"cap-{r}", name=f"Capacity {r}")
+        for r in range(CAPACITY_REGIONS)
+    ]
+    coordinators: dict[int, list] = {}
+    for region in regions[:-3]:
+        for c in range(3):
+            user = User.objects.create_user(
+                f"cap-{region.pk}-{c}", f"c{region.pk}{c}@example.org", "x", role=Role.COORDINATOR
+            )
+            user.regions.set([region])
+            coordinators.setdefault(region.pk, []).append(user)
+    helpdesk = User.objects.create_user("cap-helpdesk", "h@example.org", "x", role=Role.HELPDESK)
+
+    def helpdesk_list() -> list:
+        uncovered = Region.objects.without_active_coordinator().filter(is_active=True)
+        return list(
+            Case.objects.for_user(helpdesk)
+            .open()
+            .filter(Q(region__in=uncovered.values("pk")) | Q(coordinator__isnull=True))
+            .select_related("region", "registration")
+            .order_by(F("reflection_end").asc(nulls_last=True), "opened_on", "pk")[:100]
+        )
+
+    results: dict[int, dict[str, float]] = {}
+    filled = 0
+    for size in CAPACITY_SIZES:
+        started = time.perf_counter()
+        fill_cases(filled, size, regions, coordinators)
+        filled = size
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        print(f"filled {size:,} persons and cases in {time.perf_counter() - started:.0f} s")
+        timings: dict[str, list[float]] = {"pick": [], "list": []}
+        region = regions[0]
+        for i in range(CAPACITY_RUNS + 10):
+            start = time.perf_counter()
+            chosen = pick_coordinator(region)
+            picked = time.perf_counter() - start
+            start = time.perf_counter()
+            rows = helpdesk_list()
+            listed = time.perf_counter() - start
+            assert chosen is not None and rows
+            if i >= 10:
+                timings["pick"].append(picked)
+                timings["list"].append(listed)
+        results[size] = {kind: statistics.median(runs) for kind, runs in timings.items()}
+    with connection.cursor() as cursor:
+        sql, params = (
+            Case.objects.for_user(helpdesk)
+            .open()
+            .filter(
+                Q(region__in=Region.objects.without_active_coordinator().values("pk"))
+                | Q(coordinator__isnull=True)
+            )
+            .order_by(F("reflection_end").asc(nulls_last=True), "opened_on", "pk")[:100]
+            .query.sql_with_params()
+        )
+        explain = "EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+        cursor.execute(explain + sql, params)
+        print("help-desk list plan at the larger size:")
+        for line in cursor.fetchall():
+            print("   ", " ".join(str(part) for part in line))
+    return results
+
+
+def report_capacity() -> str:
+    results = bench_capacity()
+    small, large = CAPACITY_SIZES
+    parts = []
+    for kind, what in (("pick", "pick_coordinator"), ("list", "help-desk list")):
+        ratio = results[large][kind] / results[small][kind]
+        print(
+            f"{what}: {ms(results[small][kind]):.3f} ms at {small:,} persons, "
+            f"{ms(results[large][kind]):.3f} ms at {large:,}; ratio {ratio:.2f}x (goal <= 1.5x)"
+        )
+        parts.append(
+            f"{kind}_small_ms={ms(results[small][kind]):.3f} "
+            f"{kind}_large_ms={ms(results[large][kind]):.3f} {kind}_ratio={ratio:.2f}"
+        )
+    return " ".join(parts)
+
+
 # 2. Duplicate lookup at scale ----------------------------------------------------------------
 
 
@@ -614,19 +756,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--post-only", action="store_true", help="part 1 only")
     parser.add_argument(
+        "--capacity",
+        action="store_true",
+        help="pick_coordinator and the help-desk list at 1,000 and 100,000 persons only",
+    )
+    parser.add_argument(
         "--form-only", action="store_true", help="the form GET against the review POST only"
     )
     parser.add_argument(
         "--database", help="postgres://.../bench_... (with --post-only); default SQLite"
     )
     args = parser.parse_args()
-    if args.database and not args.post_only:
+    if args.database and not (args.post_only or args.capacity or args.form_only):
         parser.error("--database needs --post-only: part 2 fills a SQLite file directly")
     wall = time.perf_counter()
     setup_django(args.database)
     from django.db import connection
 
     print(f"database: {connection.vendor}")
+    if args.capacity:
+        print(f"bench wall time: {time.perf_counter() - wall:.0f} s")
+        print(f"RESULT database={connection.vendor} {report_capacity()}")
+        return
     form_result = report_form_page()
     if args.form_only:
         print(f"RESULT database={connection.vendor} {form_result}")
