@@ -41,4 +41,8 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(count_open_cases, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name='case',
+            index=models.Index(condition=models.Q(('status__in', ['in_care', 'new', 'reopened'])), fields=['reflection_end', 'opened_on', 'id'], name='case_open_deadline_idx'),
+        ),
     ]

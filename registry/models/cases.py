@@ -185,6 +185,16 @@ class Case(models.Model):
             # The workspace's default list (a region's cases, newest first) reads 50 rows in
             # index order instead of sorting the whole region (bench/workspace.py).
             models.Index(fields=["region", "-opened_on"], name="case_region_opened_idx"),
+            # The help desk's list (registry.views.helpdesk): open cases, soonest reflection
+            # end first (PostgreSQL's ascending order puts empty ends last, as the list
+            # does), then the oldest. Only open cases, so closed ones piling up over the years
+            # are never read: the list stays flat as the registry grows (bench/intake.py
+            # --capacity).
+            models.Index(
+                fields=["reflection_end", "opened_on", "id"],
+                condition=models.Q(status__in=sorted(OPEN_CASE_STATUSES)),
+                name="case_open_deadline_idx",
+            ),
             # The reminder "new and unassigned for too long": a small index of just those.
             models.Index(
                 fields=["region", "opened_on"],
