@@ -324,6 +324,7 @@ def record(
     coordinator_for: Callable[[Region], User | None] | None = None,
     matches_shown: int = 0,
     audit: bool = True,
+    then: Callable[[Recorded], None] | None = None,
 ) -> Recorded:
     """Record one registration: the person (new, or ``person`` when linked to one already
     registered), the registration, its code lists, the case and the audit event.
@@ -336,6 +337,8 @@ def record(
     chooses the coordinator of a new case. ``user`` submitted it and is the audit event's
     actor; ``audit=False`` for a way in that records one event for many registrations (the
     import). ``number`` keeps a number given by an import; empty means the next one.
+    ``then(recorded)`` runs once the registration has its number, before the audit event:
+    what the way in writes about it in the same transaction (the coordinator's e-mail).
     """
     if outcome is None:
         # Before the transaction: refused values leave the caller's transaction usable.
@@ -355,6 +358,7 @@ def record(
         coordinator_for=coordinator_for,
         matches_shown=matches_shown,
         audit=audit,
+        then=then,
     )
 
 
@@ -372,6 +376,7 @@ def _record(
     coordinator_for: Callable[[Region], User | None] | None,
     matches_shown: int,
     audit: bool,
+    then: Callable[[Recorded], None] | None,
 ) -> Recorded:
     from registry.models import Registration  # see the module docstring
 
@@ -391,7 +396,12 @@ def _record(
     if outcome.anonymous:
         # Without consent there is nobody who signed.
         registration.consent_signed_by = ""
-    registration.save()
+    # The registration's rows first, the registration itself after: its id is known before
+    # it is saved (a UUID) and Django's foreign keys are checked at commit, so its code lists
+    # and its case may go in before it. Saving it takes the number (the sequence's row lock),
+    # and the audit event the chain head's: both are taken last, so every other save of the
+    # year waits only for the few statements after them, not for this whole save
+    # (docs/PERFORMANCE.md, "Issue 12: capacity", Transactions).
     # A set of codes per list: each code is one row of the list.
     registration.insert_code_lists(
         {name: dict.fromkeys(values.get(name) or ()) for name in CODE_LISTS}
@@ -404,7 +414,10 @@ def _record(
             coordinator_for=coordinator_for,
             new_person=created,
         )
+    registration.save()
     recorded = Recorded(registration, person, case, created, opened)
+    if then is not None:
+        then(recorded)
     if audit:
         _record_event(user, recorded, outcome, matches_shown=matches_shown, source=source)
     return recorded
