@@ -6,6 +6,8 @@ Run from the repository root:
     BENCH_PERSONS=100000 .venv/bin/python bench/intake.py   # quicker
     .venv/bin/python bench/intake.py --post-only \
         --database postgres://postgres@127.0.0.1:5432/bench_intake   # part 1 on PostgreSQL
+    .venv/bin/python bench/intake.py --form-only      # part 1b only
+    .venv/bin/python bench/intake.py --capacity [--database postgres://.../bench_...]  # part 3
 
 1. Median server time of a complete staff intake POST (form, rules, duplicate check,
    encryption, person + registration + case + audit event, routing) against a plain
@@ -14,13 +16,23 @@ Run from the repository root:
    form-urlencoded as the browser sends the intake form. Goal: at most 1.5x. Three baselines
    (see plain_models_and_views); the goal is judged against the strictest one that still
    saves the same fields ("same fields, same form fields"), and all three are printed.
+1b. Median server time of the staff intake form GET against the review POST (the same form
+   filled in, validated, checked for duplicates and shown for checking), taking turns, with
+   the template includes and options of one form page. Goal: at most 1.5x. Not with
+   ``--post-only``.
 2. Duplicate lookup by blind index among BENCH_PERSONS persons against decrypting and
    comparing every person. The decrypt-all baseline is measured on a sample and extrapolated
    linearly (said so in the output). Goal: under 5 ms and at least 1,000x faster.
 
+3. ``--capacity`` only: routing's ``pick_coordinator`` (a region with three coordinators) and
+   the help desk's list (its query, 100 rows read) at 1,000 and at BENCH_CAPACITY_PERSONS
+   (100,000) persons, each with a case (40% open), filled in bulk into the same database one
+   after the other; prints the list's query plan. Goal: the larger at most 1.5x the smaller.
+
 The database is a SQLite file under /tmp, made afresh each run, or with ``--database`` a
-PostgreSQL database whose name starts with ``bench_``, dropped and made afresh (part 1 only,
-with ``--post-only``; part 2 fills SQLite directly). Ends with one RESULT line.
+PostgreSQL database whose name starts with ``bench_``, dropped and made afresh (with
+``--post-only``, ``--form-only`` or ``--capacity``; part 2 fills SQLite directly). Ends with
+one RESULT line.
 """
 
 from __future__ import annotations
@@ -778,7 +790,7 @@ def main() -> None:
         print(f"bench wall time: {time.perf_counter() - wall:.0f} s")
         print(f"RESULT database={connection.vendor} {report_capacity()}")
         return
-    form_result = report_form_page()
+    form_result = "" if args.post_only else report_form_page()
     if args.form_only:
         print(f"RESULT database={connection.vendor} {form_result}")
         return

@@ -1356,6 +1356,9 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "next attempt": "volgende poging",
     "sent at": "verstuurd op",
     "outgoing e-mail": "uitgaande e-mail",
+    # Issue 12: capacity
+    "open case count": "aantal open casussen",
+    "open case counts": "aantallen open casussen",
 }
 
 
