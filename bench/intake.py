@@ -570,7 +570,7 @@ def bench_capacity() -> dict[int, dict[str, float]]:
     """Median seconds of pick_coordinator (a region with three coordinators) and of the
     help desk's list (the query of registry.views.helpdesk, 100 rows read) at each size."""
     from django.db import connection
-    from django.db.models import F, Q
+    from django.db.models import Q
 
     from intake.routing import pick_coordinator
     from registry.choices import Role
@@ -597,7 +597,7 @@ def bench_capacity() -> dict[int, dict[str, float]]:
             .open()
             .filter(Q(region__in=uncovered.values("pk")) | Q(coordinator__isnull=True))
             .select_related("region", "registration")
-            .order_by(F("reflection_end").asc(nulls_last=True), "opened_on", "pk")[:100]
+            .by_deadline()[:100]
         )
 
     results: dict[int, dict[str, float]] = {}
@@ -639,7 +639,7 @@ def bench_capacity() -> dict[int, dict[str, float]]:
                 Q(region__in=Region.objects.without_active_coordinator().values("pk"))
                 | Q(coordinator__isnull=True)
             )
-            .order_by(F("reflection_end").asc(nulls_last=True), "opened_on", "pk")[:100]
+            .by_deadline()[:100]
             .query.sql_with_params()
         )
         explain = "EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "

@@ -43,6 +43,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(count_open_cases, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(condition=models.Q(('status__in', ['in_care', 'new', 'reopened'])), fields=['reflection_end', 'opened_on', 'id'], name='case_open_deadline_idx'),
+            index=models.Index(models.ExpressionWrapper(models.Q(('reflection_end__isnull', True)), output_field=models.BooleanField()), models.F('reflection_end'), models.F('opened_on'), models.F('id'), condition=models.Q(('status__in', ['in_care', 'new', 'reopened'])), name='case_open_deadline_idx'),
         ),
     ]

@@ -172,3 +172,27 @@ def test_triage_accept_page_is_reached(client_for, reporter, helpdesk, reporter_
     _submission, response = submit_and_accept(client_for, reporter, helpdesk, reporter_data())
     assert response.status_code == 200
     assert response.redirect_chain and reverse("intake:triage") in response.redirect_chain[-1][0]
+
+
+def test_help_desk_order_is_the_plain_orders_answer(region_a, region_c):
+    """CaseQuerySet.by_deadline (written to match its index) against the order as the
+    help desk reads it: soonest reflection end, empty ends last, then the oldest."""
+    import datetime
+
+    from django.db.models import F
+
+    day = datetime.date(2026, 1, 1)
+    for n in range(30):
+        start = day + datetime.timedelta(days=n % 7) if n % 3 else None
+        CaseFactory(
+            region=region_c if n % 2 else region_a,
+            opened_on=day - datetime.timedelta(days=n % 5),
+            reflection_start=start,
+            status=CaseStatus.CLOSED if n % 4 == 0 else CaseStatus.NEW,
+            closed_reason="other" if n % 4 == 0 else "",
+        )
+    plain = Case.objects.filter(status__in=["new", "in_care", "reopened"]).order_by(
+        F("reflection_end").asc(nulls_last=True), "opened_on", "pk"
+    )
+    assert list(Case.objects.open().by_deadline()) == list(plain)
+    assert list(Case.objects.open().by_deadline()[:10]) == list(plain[:10])
