@@ -234,12 +234,22 @@ class Case(models.Model):
             reflection_end(self.reflection_start, self.is_dublin) if self.reflection_start else None
         )
         super().save(*args, **kwargs)
-        OpenCaseCount.objects.case_moved(self.loaded_open_coordinator, self.open_coordinator_id)
-        self._loaded_status = self.status
-        self._loaded_coordinator_id = self.coordinator_id
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"status", "coordinator", "coordinator_id"} & set(
+            update_fields
+        ):
+            OpenCaseCount.objects.case_moved(self.loaded_open_coordinator, self.open_coordinator_id)
+            self._loaded_status = self.status
+            self._loaded_coordinator_id = self.coordinator_id
 
     def get_absolute_url(self) -> str:
         return reverse("registry:case_detail", args=[self.pk])
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        counted_for = self.loaded_open_coordinator
+        deleted = super().delete(*args, **kwargs)
+        OpenCaseCount.objects.case_moved(counted_for, None)
+        return deleted
 
     @classmethod
     def from_db(cls, db: str, field_names: Any, values: Any) -> Case:

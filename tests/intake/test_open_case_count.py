@@ -196,3 +196,15 @@ def test_help_desk_order_is_the_plain_orders_answer(region_a, region_c):
     )
     assert list(Case.objects.open().by_deadline()) == list(plain)
     assert list(Case.objects.open().by_deadline()[:10]) == list(plain[:10])
+
+
+def test_a_save_of_other_fields_and_a_deleted_case_keep_the_counts(region_a, coordinator_a):
+    case = CaseFactory(region=region_a, coordinator=coordinator_a)
+    other = CaseFactory(region=region_a, coordinator=coordinator_a)
+    case.status, case.closed_reason = CaseStatus.CLOSED, "other"
+    case.save(update_fields=["notes"])  # the status is not written, so still open
+    assert assert_counts_right() == {coordinator_a.pk: 2}
+    case.save(update_fields=["status", "closed_reason"])
+    assert assert_counts_right() == {coordinator_a.pk: 1}
+    Case.objects.get(pk=other.pk).delete()
+    assert assert_counts_right() == {}
