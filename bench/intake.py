@@ -594,10 +594,9 @@ def bench_capacity() -> dict[int, dict[str, float]]:
         uncovered = Region.objects.without_active_coordinator().filter(is_active=True)
         return list(
             Case.objects.for_user(helpdesk)
-            .open()
             .filter(Q(region__in=uncovered.values("pk")) | Q(coordinator__isnull=True))
             .select_related("region", "registration")
-            .by_deadline()[:100]
+            .open_by_deadline()[:100]
         )
 
     results: dict[int, dict[str, float]] = {}
@@ -634,12 +633,11 @@ def bench_capacity() -> dict[int, dict[str, float]]:
     with connection.cursor() as cursor:
         sql, params = (
             Case.objects.for_user(helpdesk)
-            .open()
             .filter(
                 Q(region__in=Region.objects.without_active_coordinator().values("pk"))
                 | Q(coordinator__isnull=True)
             )
-            .by_deadline()[:100]
+            .open_by_deadline()[:100]
             .query.sql_with_params()
         )
         explain = "EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "

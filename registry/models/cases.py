@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -92,15 +93,26 @@ class CaseQuerySet(EncryptedQuerySet):
         return access.cases_for_user(self, user)
 
     def open(self) -> CaseQuerySet:
-        # In a fixed order: SQLite uses a partial index (case_open_deadline_idx) only for a
-        # query whose condition is written as the index's is.
-        return self.filter(status__in=sorted(OPEN_CASE_STATUSES))
+        return self.filter(status__in=OPEN_CASE_STATUSES)
 
-    def by_deadline(self) -> CaseQuerySet:
-        """The soonest reflection end first, cases without one after them, then the oldest:
-        the order of case_open_deadline_idx, so the help desk's first 100 open cases are read
-        in index order, however many cases there are (bench/intake.py --capacity)."""
-        return self.order_by(NO_DEADLINE, "reflection_end", "opened_on", "pk")
+    def open_by_deadline(self) -> CaseQuerySet:
+        """The open cases, the soonest reflection end first, cases without one after them,
+        then the oldest: the condition and order of case_open_deadline_idx, so the help
+        desk's first 100 are read in index order however many cases there are
+        (bench/intake.py --capacity).
+
+        The same as ``open()`` ordered so (tested against the plain ORM), with the statuses
+        written into the SQL as the index's condition is: SQLite uses a partial index only for
+        a condition it can see, and ``status__in`` sends them as parameters (17x slower at
+        100,000 persons). The statuses are the code's own constants, never input.
+        """
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        column = connection.ops.quote_name(self.model._meta.get_field("status").column)
+        statuses = ", ".join(f"'{status}'" for status in sorted(OPEN_CASE_STATUSES))
+        is_open = RawSQL(  # noqa: S611 - constants of the code, no input
+            f"{table}.{column} IN ({statuses})", [], output_field=models.BooleanField()
+        )
+        return self.filter(is_open).order_by(NO_DEADLINE, "reflection_end", "opened_on", "pk")
 
 
 class Case(models.Model):
@@ -200,7 +212,7 @@ class Case(models.Model):
             # The workspace's default list (a region's cases, newest first) reads 50 rows in
             # index order instead of sorting the whole region (bench/workspace.py).
             models.Index(fields=["region", "-opened_on"], name="case_region_opened_idx"),
-            # The help desk's list (registry.views.helpdesk, CaseQuerySet.by_deadline): open
+            # The help desk's list (registry.views.helpdesk, CaseQuerySet.open_by_deadline): open
             # cases, soonest reflection end first, those without one after them, then the
             # oldest. Only open cases, so closed ones piling up over the years are never read:
             # the list stays flat as the registry grows (bench/intake.py --capacity).

@@ -175,7 +175,7 @@ def test_triage_accept_page_is_reached(client_for, reporter, helpdesk, reporter_
 
 
 def test_help_desk_order_is_the_plain_orders_answer(region_a, region_c):
-    """CaseQuerySet.by_deadline (written to match its index) against the order as the
+    """CaseQuerySet.open_by_deadline (written to match its index) against the order as the
     help desk reads it: soonest reflection end, empty ends last, then the oldest."""
     import datetime
 
@@ -194,8 +194,11 @@ def test_help_desk_order_is_the_plain_orders_answer(region_a, region_c):
     plain = Case.objects.filter(status__in=["new", "in_care", "reopened"]).order_by(
         F("reflection_end").asc(nulls_last=True), "opened_on", "pk"
     )
-    assert list(Case.objects.open().by_deadline()) == list(plain)
-    assert list(Case.objects.open().by_deadline()[:10]) == list(plain[:10])
+    assert list(Case.objects.open_by_deadline()) == list(plain)
+    assert list(Case.objects.open_by_deadline()[:10]) == list(plain[:10])
+    # Joined with the registration (which has a status of its own), as the help desk reads it.
+    joined = Case.objects.select_related("registration").open_by_deadline()
+    assert list(joined.filter(region=region_c)) == list(plain.filter(region=region_c))
 
 
 def test_a_save_of_other_fields_and_a_deleted_case_keep_the_counts(region_a, coordinator_a):
