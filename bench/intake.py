@@ -6,6 +6,8 @@ Run from the repository root:
     BENCH_PERSONS=100000 .venv/bin/python bench/intake.py   # quicker
     .venv/bin/python bench/intake.py --post-only \
         --database postgres://postgres@127.0.0.1:5432/bench_intake   # part 1 on PostgreSQL
+    .venv/bin/python bench/intake.py --form-only      # part 1b only
+    .venv/bin/python bench/intake.py --capacity [--database postgres://.../bench_...]  # part 3
 
 1. Median server time of a complete staff intake POST (form, rules, duplicate check,
    encryption, person + registration + case + audit event, routing) against a plain
@@ -14,13 +16,23 @@ Run from the repository root:
    form-urlencoded as the browser sends the intake form. Goal: at most 1.5x. Three baselines
    (see plain_models_and_views); the goal is judged against the strictest one that still
    saves the same fields ("same fields, same form fields"), and all three are printed.
+1b. Median server time of the staff intake form GET against the review POST (the same form
+   filled in, validated, checked for duplicates and shown for checking), taking turns, with
+   the template includes and options of one form page. Goal: at most 1.5x. Not with
+   ``--post-only``.
 2. Duplicate lookup by blind index among BENCH_PERSONS persons against decrypting and
    comparing every person. The decrypt-all baseline is measured on a sample and extrapolated
    linearly (said so in the output). Goal: under 5 ms and at least 1,000x faster.
 
+3. ``--capacity`` only: routing's ``pick_coordinator`` (a region with three coordinators) and
+   the help desk's list (its query, 100 rows read) at 1,000 and at BENCH_CAPACITY_PERSONS
+   (100,000) persons, each with a case (40% open), filled in bulk into the same database one
+   after the other; prints the list's query plan. Goal: the larger at most 1.5x the smaller.
+
 The database is a SQLite file under /tmp, made afresh each run, or with ``--database`` a
-PostgreSQL database whose name starts with ``bench_``, dropped and made afresh (part 1 only,
-with ``--post-only``; part 2 fills SQLite directly). Ends with one RESULT line.
+PostgreSQL database whose name starts with ``bench_``, dropped and made afresh (with
+``--post-only``, ``--form-only`` or ``--capacity``; part 2 fills SQLite directly). Ends with
+one RESULT line.
 """
 
 from __future__ import annotations
@@ -45,6 +57,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 
 PERSONS = int(os.environ.get("BENCH_PERSONS", "1000000"))
 POSTS = int(os.environ.get("BENCH_POSTS", "150"))
+FORM_RUNS = int(os.environ.get("BENCH_FORM_RUNS", "60"))
 LOOKUPS = int(os.environ.get("BENCH_LOOKUPS", "300"))
 DECRYPT_SAMPLE = int(os.environ.get("BENCH_DECRYPT_SAMPLE", "2000"))
 BATCH = 20_000
@@ -415,6 +428,251 @@ def bench_post() -> tuple[dict[str, float], dict[str, int]]:
     return {kind: statistics.median(runs) for kind, runs in times.items()}, statements
 
 
+# 1b. The intake form page against the review POST --------------------------------------------
+
+
+def bench_form_page() -> dict[str, float]:
+    """Median seconds of the staff intake form GET and of the review POST (the same form
+    filled in, validated, checked for duplicates and summarised), taking turns, with the
+    number of template includes of one form page."""
+    from urllib.parse import urlencode
+
+    from django.template.loader_tags import IncludeNode
+    from django.test import Client
+
+    from registry.choices import Role
+    from registry.models import Region, User
+    from tests.logins import verify_second_factor
+
+    region = Region.objects.create(code="bench-form", name="Bench form")
+    user = User.objects.create_user("bench-form", "f@example.org", "x", role=Role.COORDINATOR)
+    user.regions.set([region])
+    client = Client()
+    client.force_login(user)
+    verify_second_factor(client, user)
+    payload = {
+        "registered_on": datetime.date.today().isoformat(),
+        "reporter_type": "police",
+        "region": str(region.pk),
+        "given_names": "Ana",
+        "family_name": "Benchform",
+        "date_of_birth": "1990-01-02",
+        "gender": "female",
+        "nationality": "RO",
+        "country_of_birth": "RO",
+        "id_document_country": "RO",
+        "exploitation_forms": ["sexual"],
+        "sector": "window",
+        "exploitation_country": "NL",
+        "scope": "cross_border",
+        "residence_status": "reflection_period",
+        "file_type": "registration",
+        "consent_registration": "on",
+        "consent_signed_by": "victim",
+        "step": "review",
+    }
+    body = urlencode(payload, doseq=True)
+    times: dict[str, list[float]] = {"form_get": [], "review_post": []}
+    for i in range(FORM_RUNS + 5):  # the first 5 warm up
+        for kind in times:
+            start = time.perf_counter()
+            if kind == "form_get":
+                response = client.get("/intake/register/")
+            else:
+                response = client.post(
+                    "/intake/register/", body, content_type="application/x-www-form-urlencoded"
+                )
+            elapsed = time.perf_counter() - start
+            if response.status_code != 200:
+                raise RuntimeError(f"{kind} failed: {response.status_code}")
+            if kind == "review_post" and b'name="step" value="save"' not in response.content:
+                raise RuntimeError("the review POST did not reach the check page")
+            if i >= 5:
+                times[kind].append(elapsed)
+    includes = 0
+    render = IncludeNode.render
+
+    def counting(node, context):  # noqa: ANN001, ANN202
+        nonlocal includes
+        includes += 1
+        return render(node, context)
+
+    IncludeNode.render = counting
+    try:
+        page = client.get("/intake/register/").content
+    finally:
+        IncludeNode.render = render
+    result = {kind: statistics.median(runs) for kind, runs in times.items()}
+    result["includes"] = includes
+    result["options"] = page.count(b"<option")
+    return result
+
+
+def report_form_page() -> str:
+    form = bench_form_page()
+    ratio = form["form_get"] / form["review_post"]
+    print(
+        f"staff intake form GET, median of {FORM_RUNS}: {ms(form['form_get']):.2f} ms "
+        f"({form['includes']} template includes, {form['options']} options)"
+    )
+    print(f"review POST (check page), median of {FORM_RUNS}: {ms(form['review_post']):.2f} ms")
+    print(f"ratio form GET / review POST: {ratio:.2f}x (goal <= 1.5x)")
+    return (
+        f"form_get_ms={ms(form['form_get']):.2f} review_post_ms={ms(form['review_post']):.2f} "
+        f"form_ratio={ratio:.2f} form_goal_met={'yes' if ratio <= 1.5 else 'no'} "
+        f"form_includes={form['includes']}"
+    )
+
+
+# 3. Routing and the help-desk list from 1,000 to 100,000 persons ------------------------------
+
+CAPACITY_SIZES = (1_000, int(os.environ.get("BENCH_CAPACITY_PERSONS", "100000")))
+CAPACITY_REGIONS = 20  # the last 3 have no coordinator: the help desk coordinates them
+CAPACITY_RUNS = int(os.environ.get("BENCH_CAPACITY_RUNS", "200"))
+
+
+def fill_cases(start: int, stop: int, regions: list, coordinators: dict) -> None:
+    """Persons ``start``..``stop`` (statistical fields only), each with one case in region
+    ``i % 20``: 40% open (a tenth of those unassigned), 60% closed, opened over three years,
+    a third with a reflection period. Inserted in bulk (Case.save() skipped), so the open-case
+    counts are recounted after, as ``manage.py recount_open_cases`` does."""
+    from registry.choices import CaseStatus
+    from registry.models import Case, OpenCaseCount, Person
+
+    rng = random.Random(start)
+    today = datetime.date.today()
+    for first in range(start, stop, 5000):
+        people, cases = [], []
+        for i in range(first, min(first + 5000, stop)):
+            person = Person(gender="female", nationality="RO", year_of_birth=1990)
+            people.append(person)
+            region = regions[i % len(regions)]
+            open_ = rng.random() < 0.4
+            status = rng.choice([CaseStatus.NEW, CaseStatus.IN_CARE, CaseStatus.REOPENED])
+            mine = coordinators.get(region.pk) or []
+            opened = today - datetime.timedelta(days=rng.randrange(1, 1100))
+            reflection = opened if rng.random() < 0.33 else None
+            cases.append(
+                Case(
+                    person=person,
+                    region=region,
+                    coordinator=rng.choice(mine) if mine and rng.random() < 0.9 else None,
+                    status=status if open_ else CaseStatus.CLOSED,
+                    closed_reason="" if open_ else "other",
+                    opened_on=opened,
+                    reflection_start=reflection,
+                    reflection_end=reflection + datetime.timedelta(days=90) if reflection else None,
+                )
+            )
+        Person.objects.bulk_create(people)
+        Case.objects.bulk_create(cases)
+    OpenCaseCount.objects.recount()
+
+
+def bench_capacity() -> dict[int, dict[str, float]]:
+    """Median seconds of pick_coordinator (a region with three coordinators) and of the
+    help desk's list (the query of registry.views.helpdesk, 100 rows read) at each size."""
+    from django.db import connection
+    from django.db.models import Q
+
+    from intake.routing import pick_coordinator
+    from registry.choices import Role
+    from registry.models import Case, Region, User
+
+    regions = [
+        Region.objects.create(code=f"cap-{r}", name=f"Capacity {r}")
+        for r in range(CAPACITY_REGIONS)
+    ]
+    coordinators: dict[int, list] = {}
+    for region in regions[:-3]:
+        for c in range(3):
+            user = User.objects.create_user(
+                f"cap-{region.pk}-{c}", f"c{region.pk}{c}@example.org", "x", role=Role.COORDINATOR
+            )
+            user.regions.set([region])
+            coordinators.setdefault(region.pk, []).append(user)
+    helpdesk = User.objects.create_user("cap-helpdesk", "h@example.org", "x", role=Role.HELPDESK)
+
+    def helpdesk_list() -> list:
+        uncovered = Region.objects.without_active_coordinator().filter(is_active=True)
+        return list(
+            Case.objects.for_user(helpdesk)
+            .filter(Q(region__in=uncovered.values("pk")) | Q(coordinator__isnull=True))
+            .select_related("region", "registration")
+            .open_by_deadline()[:100]
+        )
+
+    results: dict[int, dict[str, float]] = {}
+    filled = 0
+    for size in CAPACITY_SIZES:
+        started = time.perf_counter()
+        fill_cases(filled, size, regions, coordinators)
+        filled = size
+        with connection.cursor() as cursor:
+            # As a registry that has run a while is: statistics made, PostgreSQL's visibility
+            # map set (a bulk insert leaves it to autovacuum, which would run mid-measurement).
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        print(f"filled {size:,} persons and cases in {time.perf_counter() - started:.0f} s")
+        timings: dict[str, list[float]] = {"pick": [], "list": [], "round_trip": []}
+        region = regions[0]
+        for i in range(CAPACITY_RUNS + 10):
+            start = time.perf_counter()
+            chosen = pick_coordinator(region)
+            picked = time.perf_counter() - start
+            start = time.perf_counter()
+            rows = helpdesk_list()
+            listed = time.perf_counter() - start
+            assert chosen is not None and rows
+            # The machine's state at this size: one empty round trip to the database.
+            start = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            round_trip = time.perf_counter() - start
+            if i >= 10:
+                timings["round_trip"].append(round_trip)
+                timings["pick"].append(picked)
+                timings["list"].append(listed)
+        results[size] = {kind: statistics.median(runs) for kind, runs in timings.items()}
+    with connection.cursor() as cursor:
+        sql, params = (
+            Case.objects.for_user(helpdesk)
+            .filter(
+                Q(region__in=Region.objects.without_active_coordinator().values("pk"))
+                | Q(coordinator__isnull=True)
+            )
+            .open_by_deadline()[:100]
+            .query.sql_with_params()
+        )
+        explain = "EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+        cursor.execute(explain + sql, params)
+        print("help-desk list plan at the larger size:")
+        for line in cursor.fetchall():
+            print("   ", " ".join(str(part) for part in line))
+    return results
+
+
+def report_capacity() -> str:
+    results = bench_capacity()
+    small, large = CAPACITY_SIZES
+    parts = []
+    for kind, what in (
+        ("pick", "pick_coordinator"),
+        ("list", "help-desk list"),
+        ("round_trip", "reference: SELECT 1"),
+    ):
+        ratio = results[large][kind] / results[small][kind]
+        print(
+            f"{what}: {ms(results[small][kind]):.3f} ms at {small:,} persons, "
+            f"{ms(results[large][kind]):.3f} ms at {large:,}; ratio {ratio:.2f}x"
+            + ("" if kind == "round_trip" else " (goal <= 1.5x)")
+        )
+        parts.append(
+            f"{kind}_small_ms={ms(results[small][kind]):.3f} "
+            f"{kind}_large_ms={ms(results[large][kind]):.3f} {kind}_ratio={ratio:.2f}"
+        )
+    return " ".join(parts)
+
+
 # 2. Duplicate lookup at scale ----------------------------------------------------------------
 
 
@@ -520,16 +778,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--post-only", action="store_true", help="part 1 only")
     parser.add_argument(
+        "--capacity",
+        action="store_true",
+        help="pick_coordinator and the help-desk list at 1,000 and 100,000 persons only",
+    )
+    parser.add_argument(
+        "--form-only", action="store_true", help="the form GET against the review POST only"
+    )
+    parser.add_argument(
         "--database", help="postgres://.../bench_... (with --post-only); default SQLite"
     )
     args = parser.parse_args()
-    if args.database and not args.post_only:
+    if args.database and not (args.post_only or args.capacity or args.form_only):
         parser.error("--database needs --post-only: part 2 fills a SQLite file directly")
     wall = time.perf_counter()
     setup_django(args.database)
     from django.db import connection
 
     print(f"database: {connection.vendor}")
+    if args.capacity:
+        print(f"bench wall time: {time.perf_counter() - wall:.0f} s")
+        print(f"RESULT database={connection.vendor} {report_capacity()}")
+        return
+    form_result = "" if args.post_only else report_form_page()
+    if args.form_only:
+        print(f"RESULT database={connection.vendor} {form_result}")
+        return
     medians, statements = bench_post()
     intake_s = medians["intake"]
     ratio = intake_s / medians["fair"]
@@ -553,7 +827,8 @@ def main() -> None:
         f"post_ratio={ratio:.2f} goal_met={'yes' if ratio <= 1.5 else 'no'} "
         f"stock_modelform_ms={ms(medians['stock']):.2f} "
         f"stock_ratio={intake_s / medians['stock']:.2f} "
-        f"flat_baseline_ms={ms(medians['flat']):.2f} flat_ratio={intake_s / medians['flat']:.2f}"
+        f"flat_baseline_ms={ms(medians['flat']):.2f} flat_ratio={intake_s / medians['flat']:.2f} "
+        f"{form_result}"
     )
     if args.post_only:
         print(f"bench wall time: {time.perf_counter() - wall:.0f} s")

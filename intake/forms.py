@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from intake.widgets import InlineOptionsSelect
 from registry import municipalities, registering
 from registry.choices import (
     LEGAL_DUTY_REPORTERS,
@@ -118,7 +119,7 @@ class _SharedChoicesMixin:
 
 
 class ListChoiceField(_SharedChoicesMixin, forms.ChoiceField):
-    pass
+    widget = InlineOptionsSelect
 
 
 class ListMultipleChoiceField(_SharedChoicesMixin, forms.MultipleChoiceField):
@@ -200,12 +201,14 @@ class RegistrationForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Reporting organisation"),
         queryset=ReportingOrganisation.objects.filter(is_active=True),
+        widget=InlineOptionsSelect,
         required=False,
         help_text=_("The organisation the reporter works for, if it is in the list."),
     )
     region = forms.ModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.active(),
+        widget=InlineOptionsSelect,
         help_text=_("The care-coordination region where the person is or will stay."),
     )
 
@@ -316,6 +319,7 @@ class RegistrationForm(forms.Form):
     exploitation_municipality = forms.ModelChoiceField(
         label=_("Municipality of exploitation"),
         queryset=Municipality.objects.active(),
+        widget=InlineOptionsSelect,
         required=False,
         error_messages={"invalid_choice": municipalities.UNKNOWN_MUNICIPALITY},
         help_text=_(

@@ -6,18 +6,20 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from registry import outbox
-from registry.choices import OPEN_CASE_STATUSES, Role
+from registry.choices import Role
 from registry.models import Case, OutgoingMail, Region, User
 
 
 def pick_coordinator(region: Region) -> User | None:
     """The active coordinator of ``region`` with the fewest open cases; None = help desk.
 
-    Ties go to the coordinator who joined first (lowest id), so routing is predictable.
+    Ties go to the coordinator who joined first (lowest id), so routing is predictable. The
+    open cases are read from each coordinator's count (registry OpenCaseCount, kept by
+    Case.save()), not counted: counting grew with the registry.
     """
     first_two = first_coordinators(region, 2)
     if len(first_two) < 2:
@@ -26,9 +28,7 @@ def pick_coordinator(region: Region) -> User | None:
     return (
         User.objects.active_coordinators()
         .filter(regions=region)
-        .annotate(
-            open_cases=Count("cases", filter=Q(cases__status__in=OPEN_CASE_STATUSES), distinct=True)
-        )
+        .annotate(open_cases=Coalesce("open_case_count__open_cases", 0))
         .order_by("open_cases", "pk")
         .first()
     )

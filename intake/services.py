@@ -69,10 +69,15 @@ def register(
         status=SubmissionStatus.ACCEPTED,
         coordinator_for=pick_coordinator,
         matches_shown=matches_shown,
+        then=_notify_if_opened,
     )
+    return recorded
+
+
+def _notify_if_opened(recorded: Recorded) -> None:
+    # Needs the number, so it comes after it; before the audit event, whose lock is last.
     if recorded.case_opened:
         notify_coordinator(recorded.case, recorded.registration.number)
-    return recorded
 
 
 def submit(user: User, data: dict[str, Any], outcome: Outcome | None = None) -> Registration:

@@ -335,6 +335,7 @@ def record(
     coordinator_for: Callable[[Region], User | None] | None = None,
     matches_shown: int = 0,
     audit: bool = True,
+    then: Callable[[Recorded], None] | None = None,
 ) -> Recorded:
     """Record one registration: the person (new, or ``person`` when linked to one already
     registered), the registration, its code lists, the case and the audit event.
@@ -347,6 +348,8 @@ def record(
     chooses the coordinator of a new case. ``user`` submitted it and is the audit event's
     actor; ``audit=False`` for a way in that records one event for many registrations (the
     import). ``number`` keeps a number given by an import; empty means the next one.
+    ``then(recorded)`` runs once the registration has its number, before the audit event:
+    what the way in writes about it in the same transaction (the coordinator's e-mail).
     """
     if outcome is None:
         # Before the transaction: refused values leave the caller's transaction usable.
@@ -366,6 +369,7 @@ def record(
         coordinator_for=coordinator_for,
         matches_shown=matches_shown,
         audit=audit,
+        then=then,
     )
 
 
@@ -383,6 +387,7 @@ def _record(
     coordinator_for: Callable[[Region], User | None] | None,
     matches_shown: int,
     audit: bool,
+    then: Callable[[Recorded], None] | None,
 ) -> Recorded:
     created = person is None
     if person is None:
@@ -390,7 +395,12 @@ def _record(
         person.save()
     registration = new_registration(values, outcome, person, status=status, user=user)
     registration.number = number
-    registration.save()
+    # The registration's rows first, the registration itself after: its id is known before
+    # it is saved (a UUID) and Django's foreign keys are checked at commit, so its code lists
+    # and its case may go in before it. Saving it takes the number (the sequence's row lock),
+    # and the audit event the chain head's: both are taken last, so every other save of the
+    # year waits only for the few statements after them, not for this whole save
+    # (docs/PERFORMANCE.md, "Issue 12: capacity", Transactions).
     registration.insert_code_lists(code_lists(values))
     case, opened = None, False
     if coordinator_for is not None:
@@ -400,7 +410,10 @@ def _record(
             coordinator_for=coordinator_for,
             new_person=created,
         )
+    registration.save()
     recorded = Recorded(registration, person, case, created, opened)
+    if then is not None:
+        then(recorded)
     if audit:
         _record_event(user, recorded, outcome, matches_shown=matches_shown, source=source)
     return recorded

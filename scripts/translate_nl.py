@@ -1532,6 +1532,9 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "The file is larger than %(bytes)s bytes; nothing was imported.": (
         "Het bestand is groter dan %(bytes)s bytes; er is niets geïmporteerd."
     ),
+    # Issue 12: capacity
+    "open case count": "aantal open casussen",
+    "open case counts": "aantallen open casussen",
 }
 
 

@@ -175,3 +175,44 @@ def _flush_may_empty_the_audit_trail():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(TransactionTestCase, "_fixture_teardown", flush_past_the_guard)
         yield
+
+
+def open_case_counts() -> tuple[dict[int, int], dict[int, int]]:
+    """(kept, counted): each coordinator's open cases as registry OpenCaseCount keeps them,
+    and as the plain ORM counts them (coordinators with none left out of both)."""
+    from django.db.models import Count
+
+    from registry.models import Case, OpenCaseCount
+
+    kept = dict(
+        OpenCaseCount.objects.exclude(open_cases=0).values_list("coordinator_id", "open_cases")
+    )
+    counted = dict(
+        Case.objects.open()
+        .filter(coordinator__isnull=False)
+        .values("coordinator")
+        .annotate(n=Count("pk"))
+        .values_list("coordinator", "n")
+    )
+    return kept, counted
+
+
+@pytest.fixture(autouse=True)
+def _open_case_counts_match_the_cases(request):
+    """After every test that wrote to the database, by whatever path it opened, closed,
+    reopened, took, assigned or handed over cases (the intake, triage, the workspace, the
+    admin, handovers, the import): the counts routing reads equal the plain count."""
+    names = set(request.fixturenames)
+    # Set up here, so the database is still there when this fixture checks after the test.
+    if "transactional_db" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    elif request.node.get_closest_marker("django_db") is None:
+        yield
+        return
+    yield
+    if connection.connection is None or connection.needs_rollback:
+        return  # a test that ended inside a failed transaction; nothing to read
+    kept, counted = open_case_counts()
+    assert kept == counted, "open-case counts differ from the cases"

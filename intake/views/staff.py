@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from intake import services
+from intake import rendering, services
 from intake.forms import PERSONAL_FORM_FIELDS, StaffRegistrationForm, legal_duty_codes
 from registry import access, once, registering
 from registry.access import may_register, requires
@@ -52,7 +52,11 @@ def _form_page(request: HttpRequest, form: StaffRegistrationForm) -> HttpRespons
     return render(
         request,
         "intake/register.html",
-        {"form": form, "legal_duty_codes": legal_duty_codes()},
+        {
+            "form": form,
+            "form_html": rendering.kept_form_html(form),
+            "legal_duty_codes": legal_duty_codes(),
+        },
     )
 
 

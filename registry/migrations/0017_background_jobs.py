@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0015_form_tokens_key_canary'),
+        ('registry', '0016_open_case_count'),
     ]
 
     operations = [

@@ -2,7 +2,7 @@
 
 from registry.models.accounts import User
 from registry.models.audit import AuditChainHead, AuditEvent
-from registry.models.cases import Case, Handover
+from registry.models.cases import Case, Handover, OpenCaseCount
 from registry.models.jobs import Job, JobFile
 from registry.models.mail import OutgoingMail
 from registry.models.people import Person
@@ -28,6 +28,7 @@ __all__ = [
     "JobFile",
     "MeansOfControl",
     "Municipality",
+    "OpenCaseCount",
     "OutgoingMail",
     "Person",
     "Region",

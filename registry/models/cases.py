@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models, transaction
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -80,12 +81,38 @@ def transition_errors(current: str, new: str, closed_reason: str) -> dict[str, A
     return errors
 
 
+# "No reflection end", sorted after the dates (False before True) on every database, in the
+# help desk's list and its index alike.
+NO_DEADLINE = models.ExpressionWrapper(
+    models.Q(reflection_end__isnull=True), output_field=models.BooleanField()
+)
+
+
 class CaseQuerySet(EncryptedQuerySet):
     def for_user(self, user: User | None) -> CaseQuerySet:
         return access.cases_for_user(self, user)
 
     def open(self) -> CaseQuerySet:
         return self.filter(status__in=OPEN_CASE_STATUSES)
+
+    def open_by_deadline(self) -> CaseQuerySet:
+        """The open cases, the soonest reflection end first, cases without one after them,
+        then the oldest: the condition and order of case_open_deadline_idx, so the help
+        desk's first 100 are read in index order however many cases there are
+        (bench/intake.py --capacity).
+
+        The same as ``open()`` ordered so (tested against the plain ORM), with the statuses
+        written into the SQL as the index's condition is: SQLite uses a partial index only for
+        a condition it can see, and ``status__in`` sends them as parameters (17x slower at
+        100,000 persons). The statuses are the code's own constants, never input.
+        """
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        column = connection.ops.quote_name(self.model._meta.get_field("status").column)
+        statuses = ", ".join(f"'{status}'" for status in sorted(OPEN_CASE_STATUSES))
+        is_open = RawSQL(  # noqa: S611 - constants of the code, no input
+            f"{table}.{column} IN ({statuses})", [], output_field=models.BooleanField()
+        )
+        return self.filter(is_open).order_by(NO_DEADLINE, "reflection_end", "opened_on", "pk")
 
 
 class Case(models.Model):
@@ -185,6 +212,18 @@ class Case(models.Model):
             # The workspace's default list (a region's cases, newest first) reads 50 rows in
             # index order instead of sorting the whole region (bench/workspace.py).
             models.Index(fields=["region", "-opened_on"], name="case_region_opened_idx"),
+            # The help desk's list (registry.views.helpdesk, CaseQuerySet.open_by_deadline): open
+            # cases, soonest reflection end first, those without one after them, then the
+            # oldest. Only open cases, so closed ones piling up over the years are never read:
+            # the list stays flat as the registry grows (bench/intake.py --capacity).
+            models.Index(
+                NO_DEADLINE,
+                "reflection_end",
+                "opened_on",
+                "id",
+                condition=models.Q(status__in=sorted(OPEN_CASE_STATUSES)),
+                name="case_open_deadline_idx",
+            ),
             # The reminder "new and unassigned for too long": a small index of just those.
             models.Index(
                 fields=["region", "opened_on"],
@@ -207,16 +246,41 @@ class Case(models.Model):
             reflection_end(self.reflection_start, self.is_dublin) if self.reflection_start else None
         )
         super().save(*args, **kwargs)
-        self._loaded_status = self.status
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"status", "coordinator", "coordinator_id"} & set(
+            update_fields
+        ):
+            OpenCaseCount.objects.case_moved(self.loaded_open_coordinator, self.open_coordinator_id)
+            self._loaded_status = self.status
+            self._loaded_coordinator_id = self.coordinator_id
 
     def get_absolute_url(self) -> str:
         return reverse("registry:case_detail", args=[self.pk])
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        counted_for = self.loaded_open_coordinator
+        deleted = super().delete(*args, **kwargs)
+        OpenCaseCount.objects.case_moved(counted_for, None)
+        return deleted
 
     @classmethod
     def from_db(cls, db: str, field_names: Any, values: Any) -> Case:
         instance = super().from_db(db, field_names, values)
         instance._loaded_status = instance.__dict__.get("status")
+        instance._loaded_coordinator_id = instance.__dict__.get("coordinator_id")
         return instance
+
+    @property
+    def open_coordinator_id(self) -> int | None:
+        """The coordinator whose open cases this case counts among, now (None: none)."""
+        return self.coordinator_id if self.status in OPEN_CASE_STATUSES else None
+
+    @property
+    def loaded_open_coordinator(self) -> int | None:
+        """The coordinator this case counted for when it was read (a new case: nobody)."""
+        if getattr(self, "_loaded_status", None) not in OPEN_CASE_STATUSES:
+            return None
+        return getattr(self, "_loaded_coordinator_id", None)
 
     @property
     def previous_status(self) -> str:
@@ -260,6 +324,91 @@ class Case(models.Model):
 
         user_id = getattr(user, "pk", user)
         return User.objects.coordinators_of(self.region_id).filter(pk=user_id).exists()
+
+
+class OpenCaseCountQuerySet(models.QuerySet):
+    def case_moved(self, before: int | None, after: int | None) -> None:
+        """One open case left coordinator ``before`` and came to ``after`` (ids; None: no
+        coordinator, or the case was not open). Case.save() calls it, so every way a case
+        is opened, closed, reopened, taken, assigned or handed over keeps the counts."""
+        if before == after:
+            return
+        if before is not None:
+            self.filter(coordinator_id=before).update(open_cases=models.F("open_cases") - 1)
+        if after is not None:
+            self.add(after, 1)
+
+    def add(self, coordinator_id: int, cases: int) -> None:
+        """``cases`` more open cases for ``coordinator_id`` (the row made if missing).
+
+        For a way in that creates cases without Case.save() (a bulk insert): call it once per
+        coordinator with the number of open cases it gave them."""
+        if not self.filter(coordinator_id=coordinator_id).update(
+            open_cases=models.F("open_cases") + cases
+        ):
+            # Two first cases at once: the second insert waits for the first and is ignored
+            # (PostgreSQL's ON CONFLICT DO NOTHING), then both updates count.
+            self.bulk_create(
+                [OpenCaseCount(coordinator_id=coordinator_id, open_cases=0)],
+                ignore_conflicts=True,
+            )
+            self.filter(coordinator_id=coordinator_id).update(
+                open_cases=models.F("open_cases") + cases
+            )
+
+    def recount(self) -> int:
+        """Set every count to the plain count of open cases; the number of counts changed.
+
+        ``manage.py recount_open_cases`` (after a restore, or a write that bypassed
+        Case.save()); in one transaction, so routing never sees half of it."""
+        actual = dict(
+            Case.objects.open()
+            .filter(coordinator__isnull=False)
+            .values_list("coordinator")
+            .annotate(n=models.Count("pk"))
+            .values_list("coordinator", "n")
+        )
+        changed = 0
+        with transaction.atomic():
+            kept = dict(self.select_for_update().values_list("coordinator_id", "open_cases"))
+            for coordinator_id in kept.keys() - actual.keys():
+                if kept[coordinator_id] != 0:
+                    self.filter(coordinator_id=coordinator_id).update(open_cases=0)
+                    changed += 1
+            for coordinator_id, count in actual.items():
+                if kept.get(coordinator_id) != count:
+                    self.update_or_create(
+                        coordinator_id=coordinator_id, defaults={"open_cases": count}
+                    )
+                    changed += 1
+        return changed
+
+
+class OpenCaseCount(models.Model):
+    """How many open cases a coordinator has: routing gives a new case to the coordinator of
+    the region with the fewest (intake.routing.pick_coordinator) without counting the cases
+    on every save, which grew with the registry (docs/PERFORMANCE.md, "Issue 12: capacity").
+
+    Kept by Case.save() (``case_moved``); ``manage.py recount_open_cases`` repairs it.
+    """
+
+    coordinator = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="open_case_count",
+        verbose_name=_("coordinator"),
+    )
+    open_cases = models.IntegerField(_("open cases"), default=0)
+
+    objects = OpenCaseCountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("open case count")
+        verbose_name_plural = _("open case counts")
+
+    def __str__(self) -> str:
+        return f"{self.coordinator_id}: {self.open_cases}"
 
 
 class HandoverQuerySet(EncryptedQuerySet):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -20,11 +20,10 @@ def helpdesk(request: HttpRequest) -> HttpResponse:
     uncovered = Region.objects.without_active_coordinator().filter(is_active=True)
     cases = (
         Case.objects.for_user(user)
-        .open()
         .filter(Q(region__in=uncovered.values("pk")) | Q(coordinator__isnull=True))
         .select_related("region", "registration")
-        # Deadlines first (the soonest reflection end), then the oldest cases.
-        .order_by(F("reflection_end").asc(nulls_last=True), "opened_on", "pk")[:100]
+        # Open cases, deadlines first (the soonest reflection end), then the oldest.
+        .open_by_deadline()[:100]
     )
     # Counts only, never a person: the help desk sees where the load lies across the country
     # (an aggregate, so it is not limited to the cases the help desk itself coordinates).

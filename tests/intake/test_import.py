@@ -214,6 +214,8 @@ def test_an_age_giving_a_year_of_birth_before_1880_is_named_by_row_and_column(tm
         run(path)
     assert "row 2 (line 3), column 'age_at_registration'" in str(failure.value)
     assert Registration.objects.count() == 0
+
+
 def test_batched_exact_matches_give_find_exact_answer(tmp_path, region_a):
     from intake.importing import exact_matches
     from intake.matching import find_exact, indexes_for

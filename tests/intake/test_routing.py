@@ -157,3 +157,40 @@ def test_repeat_registration_joins_the_open_case_of_its_region(
     client.post(URL, {**staff_data(), "step": "save", "person_choice": str(person.pk)})
     assert Registration.objects.count() == 2
     assert Case.objects.count() == 1
+
+
+def _tables(sql: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'(?:FROM|INTO|UPDATE|JOIN)\s+"?(\w+)"?', sql))
+
+
+@pytest.mark.parametrize("second_coordinator", [False, True])
+def test_the_number_and_audit_locks_are_taken_last_in_a_staff_save(
+    client_for, coordinator_a, region_a, staff_data, second_coordinator
+):
+    """After the registration number's row lock only the registration, the coordinator's
+    e-mail and the audit event are written; after the audit chain head's, nothing but the
+    event: every other save of the year waits for those few statements, not for the whole
+    save (routing, the case, the code lists)."""
+    if second_coordinator:  # routing then reads the open-case counts
+        UserFactory(username="coordinator-a2", role=Role.COORDINATOR, regions=[region_a])
+    client = client_for(coordinator_a)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(URL, {**staff_data(), "step": "save", "person_choice": "new"})
+    assert response.status_code == 302
+    statements = [q["sql"] for q in queries.captured_queries]
+    # The last statement on the sequence (the year's first number also creates its row).
+    number = max(
+        i for i, sql in enumerate(statements) if "registry_registrationnumbersequence" in sql
+    )
+    head = next(i for i, sql in enumerate(statements) if "registry_auditchainhead" in sql)
+    after_number = set().union(*(_tables(sql) for sql in statements[number + 1 : head]))
+    assert after_number <= {
+        "registry_registration",
+        "registry_outgoingmail",
+        "django_tasks_database_dbtaskresult",
+    }, after_number
+    after_head = set().union(*(_tables(sql) for sql in statements[head + 1 :]))
+    assert "registry_case" not in after_head and "registry_person" not in after_head
+    assert Case.objects.filter(registration__number__isnull=False).count() == 1

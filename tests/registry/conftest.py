@@ -37,8 +37,8 @@ from tests.factories import (
     CaseFactory,
     ExportGrantFactory,
     HandoverFactory,
-    KeyCanaryFactory,
     JobFileFactory,
+    KeyCanaryFactory,
     PersonFactory,
     RegistrationFactory,
 )

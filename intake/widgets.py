@@ -1,0 +1,124 @@
+"""A select whose options are written in Python, and kept once per language for fixed lists.
+
+Django's ``Select`` renders each option through two template includes
+(``select_option.html`` and ``attrs.html``). The intake form has four country lists of about
+250 countries each and a few shorter lists: 1,100 options and 2,200 includes per render, about
+half the cost of the intake form page (bench/intake.py, docs/PERFORMANCE.md "Issue 12:
+capacity"). This widget writes the same markup Django's templates write, option by option
+(value, ``selected``, label, each escaped as the templates escape them), without an include.
+
+For a fixed list (the controlled vocabularies and the countries: not a ``ModelChoiceField``,
+whose rows an administrator may change at any time) the escaped options are kept per language
+and per list, so a render only marks the selected values. Lists that come from the database
+are written afresh on every render: they are short, and a cache would need invalidating.
+
+Hand-written because neither Django nor crispy-forms offers a select without an include per
+option; ``tests/intake/test_form_rendering.py`` compares the page with Django's own rendering.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from django import forms
+from django.forms.models import ModelChoiceIterator
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+# (language, list) -> [(value, option without selected, option with selected)]. A list is
+# known by its identity: form instances share their fields' lists (intake.forms,
+# _SharedChoicesMixin). The entry keeps the list alive, so its id is never reused while cached.
+_OPTIONS: OrderedDict[tuple[str, int], tuple[Any, list[tuple[str, str, str]]]] = OrderedDict()
+_OPTIONS_KEPT = 64
+_LOCK = threading.Lock()
+
+
+def _option(value: str, label: Any) -> tuple[str, str, str]:
+    # As select_option.html writes it: value|stringformat:'s', then the attributes, the label.
+    value_html = conditional_escape(value)
+    label_html = conditional_escape(label)
+    return (
+        value,
+        f'\n  <option value="{value_html}">{label_html}</option>',
+        f'\n  <option value="{value_html}" selected>{label_html}</option>',
+    )
+
+
+def _options(choices: Any) -> list[tuple[str, str, str]]:
+    return [_option(str(value), label) for value, label in choices]
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    # As django/forms/widgets/attrs.html writes them.
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _has_groups(choices: Any) -> bool:
+    return any(isinstance(label, (list, tuple)) for _value, label in choices)
+
+
+class InlineOptionsSelect(forms.Select):
+    """``forms.Select`` with the options written without a template include per option."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        options = self.cached_options()
+        if options is None:  # option groups: Django's own rendering
+            return super().render(name, value, attrs, renderer)
+        # Widget.get_context, not ChoiceWidget's: the option dicts it builds are not needed.
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        return mark_safe(  # noqa: S308 - every name, value and label escaped
+            f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
+            f"{self.options_html(options, widget['value'])}\n</select>"
+        )
+
+    def use_required_attribute(self, initial: Any) -> bool:
+        # Django's Select looks at the first choice, which builds a country list afresh; the
+        # answer only counts for a required field (BoundField.build_widget_attrs).
+        return self.is_required and super().use_required_attribute(initial)
+
+    def cached_options(self) -> list[tuple[str, str, str]] | None:
+        """The options of this widget's list: kept per language for a fixed list."""
+        choices = self.choices
+        if isinstance(choices, ModelChoiceIterator):
+            # Rows an administrator may change: written afresh, never kept.
+            return _options(choices)
+        key = (get_language() or "", id(choices))
+        with _LOCK:
+            kept = _OPTIONS.get(key)
+            if kept is not None and kept[0] is choices:
+                _OPTIONS.move_to_end(key)
+                return kept[1]
+        listed = list(choices)
+        if _has_groups(listed):
+            return None
+        options = _options(listed)
+        with _LOCK:
+            _OPTIONS[key] = (choices, options)
+            while len(_OPTIONS) > _OPTIONS_KEPT:
+                _OPTIONS.popitem(last=False)
+        return options
+
+    def options_html(self, options: list[tuple[str, str, str]], values: list[str]) -> str:
+        """The options with the first one of each value in ``values`` selected, as
+        ChoiceWidget.optgroups marks them (a single select marks one option only)."""
+        wanted = set(values)
+        parts = []
+        for value, plain, selected in options:
+            if value in wanted:
+                parts.append(selected)
+                if not self.allow_multiple_selected:
+                    wanted = set()
+            else:
+                parts.append(plain)
+        return "".join(parts)
