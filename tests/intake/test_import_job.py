@@ -20,6 +20,19 @@ URL = "/intake/import/"
 PLANTED = ("Given1", "Family00001", "DOC000001", "1961-02-11")
 
 
+@pytest.fixture
+def client_for(client_for):
+    """The project's ``client_for`` with a browser that asks for English pages: the
+    assertions read the English sentences (the Dutch ones are in the catalogue)."""
+
+    def make(user, **kwargs):
+        made = client_for(user, **kwargs)
+        made.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return made
+
+    return make
+
+
 def upload(client, data: bytes, name: str = "Family00001 list.csv"):
     return client.post(URL, {"file": SimpleUploadedFile(name, data, "text/csv")})
 
@@ -135,7 +148,7 @@ def test_a_file_without_its_header_row_keeps_no_name_in_the_job(
     job = Job.objects.get()
     assert job.status == Job.Status.FAILED
     html = client.get(response["Location"]).content.decode()
-    assert "is the header row missing?" in html
+    assert "the first row is not the header of the interchange format" in html
     for where in (raw_rows("registry_job"), html):
         assert "Given1" not in where and "Family00001" not in where
 
