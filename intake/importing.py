@@ -492,8 +492,6 @@ def import_rows(
             )
             if dry_run:
                 transaction.set_rollback(True)
-        if progress is not None:
-            progress(len(parsed), len(parsed))
     except IntegrityError:
         # A concurrent writer took a number this file brings: nothing was saved.
         raise ImportFailed(

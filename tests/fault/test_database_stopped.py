@@ -31,7 +31,7 @@ from bench.stack import (
 )
 from tests.fault.conftest import PASSWORD, App
 
-IMPORT_ROWS = 1500
+IMPORT_ROWS = 6000
 SERVER_ERRORS = (500, 503)  # 503: "nothing was saved, try again" (issue 12); 500 before it
 
 

@@ -115,7 +115,7 @@ def test_registration_date_long_ago_with_an_age_is_an_error_not_a_crash(region_a
             [secret_row(1, registered_on="1850-01-01", date_of_birth="", age_at_registration="40")]
         )
     )
-    assert "row 1 (line 2), column 'registered_on'" in message
+    assert "row 1 (line 2), column 'age_at_registration'" in message
 
 
 def test_cell_over_131072_characters_is_named_by_row_and_column(region_a):

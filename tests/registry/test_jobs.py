@@ -23,6 +23,13 @@ from tests.jobs import export_via_job, run_jobs, run_worker
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """The assertions read the English sentences (their Dutch is in the catalogue)."""
+    settings.LANGUAGE_CODE = "en"
+
+
 PLANTED = "Zyxwvutsrq-Planted"
 
 
