@@ -19,12 +19,14 @@ def upload(client, path):
     """Upload ``path`` on the import page, run the job, and return the page that shows it."""
     data = path.read_bytes()
     response = client.post(
-        PAGE, {"file": SimpleUploadedFile("registrations.csv", data, "text/csv")}
+        PAGE,
+        {"file": SimpleUploadedFile("registrations.csv", data, "text/csv")},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     if response.status_code != 302:
         return response
     run_jobs()
-    return client.get(response["Location"])
+    return client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_the_admins_import_sends_to_the_import_page_which_imports_in_the_background(
