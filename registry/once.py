@@ -24,7 +24,9 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Model
-from django.http import HttpRequest
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -114,6 +116,27 @@ def save_once(request: HttpRequest, save: Callable[[], str]) -> Spent:
         spent.used.delete()
         raise
     return spent
+
+
+def saved_or_refused(
+    request: HttpRequest,
+    form: BaseForm,
+    save: Callable[[], str],
+    *,
+    errors: tuple[type[ValidationError], ...] = (),
+) -> HttpResponse | None:
+    """:func:`save_once` for a view with a form: the redirect to the (first) result, or None
+    with the reason on ``form`` (a refused token, or one of ``errors`` raised by ``save``),
+    for the view to show the form again."""
+    try:
+        spent = save_once(request, save)
+    except errors as error:
+        form.add_error(None, error)
+        return None
+    if spent.refused:
+        form.add_error(None, spent.refused)
+        return None
+    return redirect(spent.result_url)
 
 
 def spend(request: HttpRequest) -> Spent:

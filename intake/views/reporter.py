@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -54,10 +54,9 @@ def submit(request: HttpRequest) -> HttpResponse:
             return reverse("intake:submitted", kwargs={"pk": registration.pk})
 
         # A double click or a retried POST submits once and shows the first confirmation.
-        spent = once.save_once(request, save)
-        if not spent.refused:
-            return redirect(spent.result_url)
-        form.add_error(None, spent.refused)
+        done = once.saved_or_refused(request, form, save)
+        if done:
+            return done
     return render(
         request,
         "intake/submit.html",

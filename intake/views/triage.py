@@ -100,10 +100,9 @@ def triage_detail(request: HttpRequest, pk: Any) -> HttpResponse:
             )
             return reverse("intake:triage")
 
-        spent = once.save_once(request, save)
-        if not spent.refused:
-            return redirect(spent.result_url)
-        form.add_error(None, spent.refused)
+        done = once.saved_or_refused(request, form, save)
+        if done:
+            return done
     if request.method == "GET":
         # The help desk reads the submitted personal data here: that is a view to audit.
         AuditEvent.record(

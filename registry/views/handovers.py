@@ -46,14 +46,9 @@ def handover_request(request: HttpRequest, pk: object) -> HttpResponse:
             )
             return case.get_absolute_url()
 
-        try:
-            spent = once.save_once(request, save)
-        except casework.HandoverError as error:
-            form.add_error(None, error)
-        else:
-            if not spent.refused:
-                return redirect(spent.result_url)
-            form.add_error(None, spent.refused)
+        done = once.saved_or_refused(request, form, save, errors=(casework.HandoverError,))
+        if done:
+            return done
     return render(request, "registry/handover_request.html", {"case": case, "form": form})
 
 
@@ -113,14 +108,9 @@ def handover_decide(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             messages.success(request, _("Handover rejected; the sending region has been told."))
             return reverse("registry:handover_list")
 
-        try:
-            spent = once.save_once(request, save)
-        except casework.HandoverError as error:
-            form.add_error(None, error)
-        else:
-            if not spent.refused:
-                return redirect(spent.result_url)
-            form.add_error(None, spent.refused)
+        done = once.saved_or_refused(request, form, save, errors=(casework.HandoverError,))
+        if done:
+            return done
     return render(
         request,
         "registry/handover_detail.html",
