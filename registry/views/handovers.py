@@ -115,9 +115,7 @@ def handover_decide(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         def save() -> str:
             casework.decide_handover(handover, request.user, accept, form.cleaned_data["note"])
             if not accept:
-                messages.success(
-                    request, _("Handover rejected; the sending region has been told.")
-                )
+                messages.success(request, _("Handover rejected; the sending region has been told."))
                 return reverse("registry:handover_list")
             messages.success(request, _accepted_message(handover, request.user))
             case = handover.case

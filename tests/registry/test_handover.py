@@ -271,9 +271,7 @@ def test_the_handover_page_shows_no_personal_value_to_either_side(
     data (nothing personal is shown)."""
     for user in (coordinator_a, coordinator_b):
         for language in ("en", "nl"):
-            page = client_for(user).get(
-                f"/handovers/{profiled.pk}/", HTTP_ACCEPT_LANGUAGE=language
-            )
+            page = client_for(user).get(f"/handovers/{profiled.pk}/", HTTP_ACCEPT_LANGUAGE=language)
             assert page.status_code == 200
             for value in planted_values(casework_world):
                 assert value not in page.text, (user, language, value)
