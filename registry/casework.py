@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,12 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry import once, registering
 from registry.choices import AuditAction, CaseStatus, HandoverStatus
-from registry.models import AuditEvent, Case, Handover, Region
-
-if TYPE_CHECKING:
-    from registry.models import User
-
-    pass
+from registry.models import AuditEvent, Case, Handover, Region, User
 
 REFLECTION_WARNING_DAYS = 14
 UNASSIGNED_WORKING_DAYS = 2
@@ -201,12 +195,18 @@ def decide_handover(handover: Handover, user: User, accept: bool, note: str = ""
             case.region_id = handover.to_region_id
             # The coordinator who accepted takes the case on; otherwise the region chooses,
             # and until then the help desk sees it among the unassigned cases.
-            case.coordinator = user if case.may_be_coordinated_by(user) else None
+            case.coordinator = user if accepting_takes_case(handover, user) else None
             case.save()
             _record_handover(handover, user, "accepted", fields=["coordinator", "region"])
         else:
             _record_handover(handover, user, "rejected")
     return handover
+
+
+def accepting_takes_case(handover: Handover, user: User) -> bool:
+    """Whether ``user``, accepting ``handover``, becomes the case's coordinator: an active
+    coordinator of the receiving region does; anyone else leaves the case for the region."""
+    return User.objects.coordinators_of(handover.to_region_id).filter(pk=user.pk).exists()
 
 
 def withdraw_handover(handover: Handover, user: User) -> Handover:

@@ -1646,13 +1646,15 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "now coordinated by the help desk": "nu gecoördineerd door de helpdesk",
     "The request": "Het verzoek",
     "Choose to accept or to reject the handover.": "Kies of u de overdracht accepteert of afwijst.",
-    "If you accept, the case moves to %(region)s: a coordinator of the region who accepts "
-    "becomes its coordinator and sees the person's data and registrations; anyone else leaves "
-    "it unassigned for the region.": (
-        "Als u accepteert, gaat de casus naar %(region)s: een zorgcoördinator van de regio die "
-        "accepteert, wordt de zorgcoördinator van de casus en ziet de gegevens en registraties van "
-        "de persoon; accepteert iemand anders, dan blijft de casus zonder zorgcoördinator voor "
-        "de regio."
+    "If you accept, the case moves to %(region)s and becomes yours: you then see the person's "
+    "data and registrations.": (
+        "Als u accepteert, gaat de casus naar %(region)s en wordt hij van u: u ziet dan de "
+        "gegevens en registraties van de persoon."
+    ),
+    "If you accept, the case moves to %(region)s without a coordinator, for the region to "
+    "assign; until then the help desk coordinates it.": (
+        "Als u accepteert, gaat de casus zonder zorgcoördinator naar %(region)s, die er een "
+        "toewijst; tot dan coördineert de helpdesk hem."
     ),
     "Before deciding, the receiving region sees your reason and the case's profile: age band, "
     "gender, nationality, forms of exploitation, urgency, shelter need and deadlines; never the "

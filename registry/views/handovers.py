@@ -41,6 +41,7 @@ def _detail_page(
     page is the record of the decision and the profile goes with the case."""
     user = request.user
     pending = handover.status == HandoverStatus.PENDING
+    may_decide = casework.may_decide(handover, user)
     return render(
         request,
         "registry/handover_detail.html",
@@ -48,7 +49,8 @@ def _detail_page(
             "handover": handover,
             "form": form,
             "profile": casework.case_profile(handover.case) if pending else None,
-            "may_decide": casework.may_decide(handover, user),
+            "may_decide": may_decide,
+            "accepting_takes_case": may_decide and casework.accepting_takes_case(handover, user),
             "may_withdraw": casework.may_withdraw(handover, user),
             "may_open_case": Case.objects.for_user(user).filter(pk=handover.case_id).exists(),
         },

@@ -431,3 +431,12 @@ def test_the_request_form_says_what_the_receiving_region_will_see(
         f"/cases/{casework_world.case_a.pk}/handover/", HTTP_ACCEPT_LANGUAGE="en"
     )
     assert "never the name" in page.text
+
+
+def test_the_decision_form_says_what_accepting_will_do_for_this_user(
+    casework_world, requested, client_for, coordinator_b, administrator
+):
+    mine = client_for(coordinator_b).get(f"/handovers/{requested.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "becomes yours" in mine.text
+    theirs = client_for(administrator).get(f"/handovers/{requested.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "without a coordinator, for the region to assign" in theirs.text
