@@ -114,25 +114,21 @@ def test_coordinator_saving_into_a_region_without_coordinator_is_told_the_help_d
     assert_no_dead_end(client, page)
 
 
-def test_help_desk_saving_into_a_region_without_coordinator_opens_its_own_case(
-    client_for, helpdesk, region_c, personal
+@pytest.mark.parametrize(
+    ("who", "where", "told"),
+    [
+        ("helpdesk", "region_c", "the help desk coordinates it, and it is in your list"),
+        ("coordinator_a", "region_a", "The case is yours"),
+    ],
+)
+def test_saving_a_case_the_user_coordinates_links_it(
+    roles, client_for, request, personal, who, where, told
 ):
-    client = client_for(helpdesk)
-    page = saved_confirmation(client, personal(region_c))
+    client = client_for(roles[who])
+    page = saved_confirmation(client, personal(request.getfixturevalue(where)))
     case = Case.objects.get()
     assert f'href="{case.get_absolute_url()}"' in page.text
-    assert "the help desk coordinates it, and it is in your list" in outcome_of(page)
-    assert_no_dead_end(client, page)
-
-
-def test_coordinator_saving_into_their_own_region_opens_the_case(
-    client_for, coordinator_a, region_a, personal
-):
-    client = client_for(coordinator_a)
-    page = saved_confirmation(client, personal(region_a))
-    case = Case.objects.get()
-    assert f'href="{case.get_absolute_url()}"' in page.text
-    assert "The case is yours" in outcome_of(page)
+    assert told in outcome_of(page)
     assert_no_dead_end(client, page)
 
 
