@@ -1387,6 +1387,23 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "written": "geschreven",
     "Temporarily unavailable": "Tijdelijk niet beschikbaar",
     "The registry is temporarily unavailable": "Het register is tijdelijk niet beschikbaar",
+    "No registration numbers left": "Geen registratienummers meer over",
+    "In immediate danger, call 112.": "Bij acuut gevaar: bel 112.",
+    (
+        "No registration numbers are left for %(year)s: every six-digit number of the year "
+        "has been given out, so this registration could not get one."
+    ): (
+        "Er zijn geen registratienummers meer over voor %(year)s: elk zescijferig nummer van "
+        "het jaar is al uitgegeven, dus deze registratie kon er geen krijgen."
+    ),
+    (
+        "Sending the form again will not help. Tell the registry's administrator, who can look "
+        "at the year's numbers; keep what you typed (go back in your browser) until they have."
+    ): (
+        "Het formulier opnieuw versturen helpt niet. Meld het aan de beheerder van het "
+        "register, die de nummers van het jaar kan nakijken; bewaar wat u hebt ingevuld (ga "
+        "terug in uw browser) tot die dat heeft gedaan."
+    ),
     "Nothing was saved.": "Er is niets opgeslagen.",
     "The registry could not reach its database, so what you sent was not kept.": (
         "Het register kon zijn database niet bereiken; wat u verstuurde is niet bewaard."
