@@ -58,6 +58,21 @@ def _is_anonymous(user: User | None) -> bool:
     return user is None or not user.is_authenticated or not user.is_active
 
 
+def scope_key(user: User | None) -> tuple[Any, ...]:
+    """Everything of ``user`` the row rules below read: two users with the same key get the
+    same rows, so a query compiled for one may run for the other (registry/compiled.py).
+    A rule that comes to read another attribute of the user must add it here."""
+    if _is_anonymous(user):
+        return ("anonymous",)
+    return (
+        user.pk,
+        user.is_active,
+        user.is_superuser,
+        user.role,
+        tuple(sorted(user.region_ids)) if user.is_coordinator else (),
+    )
+
+
 def _helpdesk_regions() -> QuerySet:
     from registry.models import Region
 
