@@ -7,10 +7,7 @@ saves. Every field has plain-language help text, since the people typing are oft
 
 from __future__ import annotations
 
-import copy
 import datetime
-import functools
-import re
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -19,11 +16,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import format_lazy
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
-from intake.widgets import InlineOptionsSelect
 from registry import municipalities, registering
 from registry.choices import (
     LEGAL_DUTY_REPORTERS,
@@ -43,6 +37,14 @@ from registry.models import (
     Region,
     ReportingOrganisation,
 )
+from registry.widgets import (
+    CountryChoiceField,
+    InlineOptionsSelect,
+    ListChoiceField,
+    ListMultipleChoiceField,
+    PickedDateField,
+    date_widget,
+)
 
 # Personal fields of the form, in the order of Person.PERSONAL_FIELDS where they overlap.
 PERSONAL_FORM_FIELDS = (
@@ -57,93 +59,6 @@ PERSONAL_FORM_FIELDS = (
     "id_document_country",
     "id_document_number",
 )
-
-
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-class PickedDateField(forms.DateField):
-    """A date from the browser's date picker, which sends ISO 8601 (``2026-03-14``).
-
-    An ISO date is read directly; anything else goes through the language's input formats as
-    before. No Dutch format can read an ISO date differently (they start with the day), so
-    the result is the same; only the five or six failed ``strptime`` tries of the Dutch
-    formats before the ISO one are saved.
-    """
-
-    def to_python(self, value: Any) -> datetime.date | None:
-        if isinstance(value, str) and _ISO_DATE.fullmatch(text := value.strip()):
-            try:
-                return datetime.date.fromisoformat(text)
-            except ValueError:
-                pass  # 2026-02-30: the formats below give the usual error
-        return super().to_python(value)
-
-
-@functools.lru_cache(maxsize=8)
-def _country_choices_in(language: str) -> list[tuple[str, str]]:
-    return [("", "---------"), *list(countries)]
-
-
-def _country_choices() -> list[tuple[str, str]]:
-    # Sorting ~250 translated country names costs about a millisecond per field; the list only
-    # changes with the language, so it is built once per language.
-    return _country_choices_in(get_language() or "")
-
-
-class _SharedChoicesMixin:
-    """Controlled lists never change per form instance, so instances share them.
-
-    Django's ChoiceField deep-copies its choices for every form instance; for this form's ~600
-    lazily translated labels that was a quarter of the intake's server time (bench/intake.py).
-    Everything else is copied as Field.__deepcopy__ does.
-    """
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        result = copy.copy(self)
-        memo[id(self)] = result
-        # The widget too: ChoiceWidget.__deepcopy__ copies and normalises the choices again
-        # (a third of this form's set-up). Its attributes are copied as Widget.__deepcopy__
-        # does; the choices are shared, since nothing changes a list in place.
-        widget = copy.copy(self.widget)
-        widget.attrs = self.widget.attrs.copy()
-        memo[id(self.widget)] = widget
-        result.widget = widget
-        result.error_messages = self.error_messages.copy()
-        result.validators = self.validators[:]
-        return result
-
-
-class ListChoiceField(_SharedChoicesMixin, forms.ChoiceField):
-    widget = InlineOptionsSelect
-
-
-class ListMultipleChoiceField(_SharedChoicesMixin, forms.MultipleChoiceField):
-    """A set of codes: a code sent twice (a tampered or replayed form) counts once, since
-    each code is one row of the registration's code list."""
-
-    def clean(self, value: Any) -> list[str]:
-        return list(dict.fromkeys(super().clean(value)))
-
-
-class CountryChoiceField(ListChoiceField):
-    """An ISO 3166 country from the list in the user's language; checked against the set of
-    codes, not the sorted label list."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=_country_choices, **kwargs)
-
-    def valid_value(self, value: Any) -> bool:
-        return str(value) in _country_codes()
-
-
-@functools.lru_cache(maxsize=1)
-def _country_codes() -> frozenset[str]:
-    return frozenset(code for code, _name in countries)
 
 
 def _today() -> datetime.date:
@@ -187,7 +102,7 @@ class RegistrationForm(forms.Form):
     registered_on = PickedDateField(
         label=_("Date of registration"),
         initial=_today,
-        widget=_date_widget(),
+        widget=date_widget(),
         help_text=_("The day the report came in. Not in the future."),
     )
     reporter_type = ListChoiceField(
@@ -231,7 +146,7 @@ class RegistrationForm(forms.Form):
     date_of_birth = PickedDateField(
         label=_("Date of birth"),
         required=False,
-        widget=_date_widget(),
+        widget=date_widget(),
         help_text=_("Leave empty when unknown and give an estimated age instead."),
     )
     estimated_age = forms.IntegerField(
@@ -330,13 +245,13 @@ class RegistrationForm(forms.Form):
     exploitation_start = PickedDateField(
         label=_("Exploitation began"),
         required=False,
-        widget=_date_widget(),
+        widget=date_widget(),
         help_text=_("An approximate date is fine."),
     )
     exploitation_end = PickedDateField(
         label=_("Exploitation ended"),
         required=False,
-        widget=_date_widget(),
+        widget=date_widget(),
         help_text=_("Leave empty when it is still going on."),
     )
     scope = ListChoiceField(
