@@ -687,6 +687,10 @@ class CaseNoteInline(admin.TabularInline):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return CaseNote.objects.for_user(request.user).select_related("author")
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Whoever may open the case in the admin reads its notes (the case's own gate).
+        return access.may_use_admin(request.user)
+
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
