@@ -19,7 +19,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from registry import access
@@ -98,7 +97,11 @@ def entries(case: Case, user: User) -> list[Entry]:
             )
             for note in notes
         ),
-        *(Entry(event.at, "event", describe(event, names.of, regions)) for event in events),
+        *(
+            Entry(event.at, "event", sentence)
+            for event in events
+            for sentence in describe(event, names.of, regions)
+        ),
         *(
             Entry(reminder.sent_at, "reminder", _reminder(reminder, names.of))
             for reminder in reminders
@@ -141,10 +144,19 @@ def _field_names(model: type[Any], names: Iterable[str]) -> str:
     return ", ".join(dict.fromkeys(labels))
 
 
-def describe(event: AuditEvent, name_of: Callable[..., str], regions: dict[str, str]) -> str:
-    """The sentence for one audit event of a case, in the active language."""
+def describe(event: AuditEvent, name_of: Callable[..., str], regions: dict[str, str]) -> list[str]:
+    """The sentences for one audit event of a case, in the active language: one, or one per
+    thing a change of the case did (assigned, status, other fields)."""
     actor = name_of(event.actor_id, event.actor)
     details = event.details or {}
+    if event.action == AuditAction.CHANGE and event.object_type == Case._meta.label_lower:
+        return _case_change(actor, details, name_of)
+    return [_sentence(event, actor, details, regions)]
+
+
+def _sentence(
+    event: AuditEvent, actor: str, details: dict[str, Any], regions: dict[str, str]
+) -> str:
     action = event.action
     if action == AuditAction.HANDOVER:
         return _handover(actor, details, regions)
@@ -165,12 +177,10 @@ def describe(event: AuditEvent, name_of: Callable[..., str], regions: dict[str, 
             "actor": actor,
             "fields": _field_names(Person, details.get("fields", [])),
         }
-    if action == AuditAction.CHANGE:
-        return _case_change(actor, details, name_of)
     return _("%(actor)s: %(action)s") % {"actor": actor, "action": event.get_action_display()}
 
 
-def _case_change(actor: str, details: dict[str, Any], name_of: Callable[..., str]) -> str:
+def _case_change(actor: str, details: dict[str, Any], name_of: Callable[..., str]) -> list[str]:
     fields = list(details.get("fields", []))
     moves = details.get("moves", {})
     said: list[str] = []
@@ -207,15 +217,14 @@ def _case_change(actor: str, details: dict[str, Any], name_of: Callable[..., str
             said.append(sentence)
         else:
             said.append(_("%(actor)s changed the status") % {"actor": actor})
-    for derived in ("closed_reason",):
-        if derived in fields and said:
-            fields.remove(derived)
+    if "closed_reason" in fields and "status" in moves:
+        fields.remove("closed_reason")  # said with the status
     if fields:
         said.append(
-            _("%(actor)s changed %(fields)s")
+            _("%(actor)s changed the %(fields)s")
             % {"actor": actor, "fields": _field_names(Case, fields)}
         )
-    return "; ".join(capfirst(s) for s in said)
+    return said
 
 
 def _handover(actor: str, details: dict[str, Any], regions: dict[str, str]) -> str:

@@ -1589,7 +1589,7 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
         "%(actor)s heeft de status gewijzigd van %(before)s naar %(after)s"
     ),
     "%(actor)s changed the status": "%(actor)s heeft de status gewijzigd",
-    "%(actor)s changed %(fields)s": "%(actor)s heeft gewijzigd: %(fields)s",
+    "%(actor)s changed the %(fields)s": "%(actor)s heeft gewijzigd: %(fields)s",
     "%(actor)s asked %(to)s to take over the case from %(from)s": (
         "%(actor)s heeft %(to)s gevraagd de casus over te nemen van %(from)s"
     ),

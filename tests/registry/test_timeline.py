@@ -201,7 +201,7 @@ def test_history_reads_in_plain_english(casework_world, client_for, anna, piet, 
     assert "Anna de Boer took on the case" in text
     assert "Anna de Boer assigned the case to Piet Jansen" in text
     assert "Piet Jansen changed the status from new to in care" in text
-    assert "Piet Jansen changed reflection period start" in text
+    assert "Piet Jansen changed the reflection period start" in text
     assert "Reminder sent to Piet Jansen: the reflection period ends on" in text
     assert "Piet Jansen asked Region B to take over the case from Region A" in text
     assert "screen" not in text and "case_take" not in text and "['" not in text
@@ -249,7 +249,8 @@ def test_old_events_without_recorded_moves_still_read(casework_world, client_for
         details={"fields": ["coordinator", "status"], "screen": "case_edit"},
     )
     text = _timeline(client_for(anna).get(case.get_absolute_url(), **EN))
-    assert "Anna de Boer changed the coordinator; Anna de Boer changed the status" in text
+    assert "Anna de Boer changed the coordinator" in text
+    assert "Anna de Boer changed the status" in text
 
 
 def test_views_of_the_case_are_not_history(casework_world, client_for, anna):
