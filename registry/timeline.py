@@ -86,7 +86,13 @@ def entries(case: Case, user: User) -> list[Entry]:
             *(reminder.recipient_id for reminder in reminders),
         ]
     )
-    regions = dict(Region.objects.values_list("code", "name"))
+    codes = {
+        (event.details or {}).get(side)
+        for event in events
+        if event.action == AuditAction.HANDOVER
+        for side in ("from_region", "to_region")
+    }
+    regions = dict(Region.objects.filter(code__in=codes - {None}).values_list("code", "name"))
     found = [
         *(
             Entry(
