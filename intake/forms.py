@@ -15,7 +15,6 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from registry import municipalities, registering
@@ -23,13 +22,13 @@ from registry.choices import (
     LEGAL_DUTY_REPORTERS,
     ConsentSigner,
     FileType,
-    Gender,
     ReporterType,
     ResidenceStatus,
     Scope,
     Sector,
     Shelter,
 )
+from registry.forms import PersonFields
 from registry.models import (
     FormOfExploitation,
     MeansOfControl,
@@ -88,6 +87,10 @@ def _row(*names: str) -> Div:
     return Div(*(Div(name, css_class=f"col-md-{width}") for name in names), css_class="row")
 
 
+# Shared field objects are safe: every form instance deep-copies its fields.
+PERSON_FIELDS = PersonFields.base_fields
+
+
 class RegistrationForm(forms.Form):
     """Every field a registration and its person can carry; subclasses pick what they show."""
 
@@ -127,89 +130,26 @@ class RegistrationForm(forms.Form):
         help_text=_("The care-coordination region where the person is or will stay."),
     )
 
-    # Person
-    given_names = forms.CharField(
-        label=_("Given names"), max_length=200, required=False, help_text=_("All given names.")
-    )
-    family_name = forms.CharField(
-        label=_("Family name"),
-        max_length=200,
-        required=False,
-        help_text=_("As written in the identity document, if there is one."),
-    )
-    aliases = forms.CharField(
-        label=_("Other names"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Nicknames or other names the person uses, one per line."),
-    )
-    date_of_birth = PickedDateField(
-        label=_("Date of birth"),
-        required=False,
-        widget=date_widget(),
-        help_text=_("Leave empty when unknown and give an estimated age instead."),
-    )
-    estimated_age = forms.IntegerField(
-        label=_("Estimated age"),
-        required=False,
-        help_text=format_lazy(
-            _("In whole years (0 to {max_age}), when the date of birth is unknown."),
-            max_age=registering.MAX_AGE,
-        ),
-    )
+    # Person: the fields the workspace's person form asks too (registry.forms.PersonFields)
+    given_names = PERSON_FIELDS["given_names"]
+    family_name = PERSON_FIELDS["family_name"]
+    aliases = PERSON_FIELDS["aliases"]
+    date_of_birth = PERSON_FIELDS["date_of_birth"]
+    estimated_age = PERSON_FIELDS["estimated_age"]
     believed_minor = forms.BooleanField(
         label=_("Probably under 18"),
         required=False,
         help_text=_("Only when neither the date of birth nor an age is known."),
     )
-    gender = ListChoiceField(
-        label=_("Gender"),
-        choices=Gender.choices,
-        initial=Gender.UNKNOWN,
-        help_text=_("As the person describes themself."),
-    )
-    nationality = CountryChoiceField(
-        label=_("Nationality"),
-        required=False,
-        help_text=_("Leave empty when unknown."),
-    )
-    country_of_birth = CountryChoiceField(
-        label=_("Country of birth"),
-        required=False,
-        help_text=_("Leave empty when unknown."),
-    )
-    languages = forms.CharField(
-        label=_("Languages spoken"),
-        max_length=200,
-        required=False,
-        help_text=_("So the coordinator can arrange an interpreter."),
-    )
-    phone = forms.CharField(
-        label=_("Phone"),
-        max_length=50,
-        required=False,
-        help_text=_("A number where the person can be reached safely."),
-    )
-    email = forms.EmailField(
-        label=_("E-mail"), required=False, help_text=_("Only an address that is safe to use.")
-    )
-    address = forms.CharField(
-        label=_("Address"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Where the person stays now, if it is safe to write down."),
-    )
-    id_document_country = CountryChoiceField(
-        label=_("Identity document issued by"),
-        required=False,
-        help_text=_("The country that issued the passport or identity card."),
-    )
-    id_document_number = forms.CharField(
-        label=_("Identity document number"),
-        max_length=100,
-        required=False,
-        help_text=_("Used to find earlier registrations of the same person."),
-    )
+    gender = PERSON_FIELDS["gender"]
+    nationality = PERSON_FIELDS["nationality"]
+    country_of_birth = PERSON_FIELDS["country_of_birth"]
+    languages = PERSON_FIELDS["languages"]
+    phone = PERSON_FIELDS["phone"]
+    email = PERSON_FIELDS["email"]
+    address = PERSON_FIELDS["address"]
+    id_document_country = PERSON_FIELDS["id_document_country"]
+    id_document_number = PERSON_FIELDS["id_document_number"]
 
     # Exploitation
     exploitation_forms = ListMultipleChoiceField(

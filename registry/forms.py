@@ -184,16 +184,11 @@ class AuditFilterForm(forms.Form):
         return data
 
 
-class PersonForm(forms.ModelForm):
-    """Correcting a person in the workspace: the intake's fields, widgets and help text (the
-    country selects and the date picker of registry/widgets.py), the intake's rules of age and
-    year of birth (``registering.check``), and the model's (``Person.clean``) on save.
-
-    A person registered anonymously (without consent) keeps no personal data: only the
-    statistical fields are offered, and ``Person.save`` clears anything personal.
-    """
-
-    STATISTICAL_FIELDS = ("gender", "nationality", "country_of_birth")
+class PersonFields(forms.Form):
+    """The fields of a person as the ways in ask them: labels, help text, widgets (the country
+    selects and the date picker of registry/widgets.py). The intake's registration forms
+    (intake/forms.py) declare these very fields, and the workspace's person form inherits them,
+    so a person is asked the same way wherever they are written."""
 
     given_names = forms.CharField(
         label=_("Given names"), max_length=200, required=False, help_text=_("All given names.")
@@ -227,6 +222,7 @@ class PersonForm(forms.ModelForm):
     gender = ListChoiceField(
         label=_("Gender"),
         choices=Gender.choices,
+        initial=Gender.UNKNOWN,
         help_text=_("As the person describes themself."),
     )
     nationality = CountryChoiceField(
@@ -267,6 +263,19 @@ class PersonForm(forms.ModelForm):
         required=False,
         help_text=_("Used to find earlier registrations of the same person."),
     )
+
+
+class PersonForm(forms.ModelForm, PersonFields):
+    """Correcting a person in the workspace: the intake's fields, widgets and help text (the
+    country selects and the date picker of registry/widgets.py), the intake's rules of age and
+    year of birth (``registering.check``), and the model's (``Person.clean``) on save.
+
+    A person registered anonymously (without consent) keeps no personal data: only the
+    statistical fields are offered, and ``Person.save`` clears anything personal.
+    """
+
+    STATISTICAL_FIELDS = ("gender", "nationality", "country_of_birth")
+
     notes = forms.CharField(
         label=_("Notes on the person"),
         required=False,
