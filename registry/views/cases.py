@@ -29,6 +29,7 @@ from registry.forms import (
 from registry.models import AuditEvent, Case, CaseNote, Handover, Registration, User
 
 PAGE_SIZE = 50
+TIMELINE_PAGE_SIZE = 50
 
 
 def _get_case_for_user(request: HttpRequest, pk: object) -> Case:
@@ -200,7 +201,9 @@ def _case_page(request: HttpRequest, case: Case, note_form: CaseNoteForm) -> Htt
             "may_decide": pending is not None and casework.may_decide(pending, user),
             "handover_form": HandoverRequestForm(case=case) if case.is_open else None,
             "may_take": case.may_be_coordinated_by(user) and case.coordinator_id != user.pk,
-            "timeline": timeline.entries(case, user),
+            "timeline": Paginator(timeline.entries(case, user), TIMELINE_PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
             "note_form": note_form if access.may_work_cases(user) else None,
             "may_edit_person": access.may_edit_person(user, case.person),
         },

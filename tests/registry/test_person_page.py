@@ -9,6 +9,7 @@ import json
 import logging
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from registry import once
 from registry.choices import AuditAction, CaseStatus, Role
@@ -311,6 +312,6 @@ def test_an_anonymous_person_is_offered_only_the_statistical_fields(
 
 def test_person_clean_holds_the_registration_rules_for_the_admin_too():
     person = Person(date_of_birth=datetime.date(2999, 1, 1))
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ValidationError) as refused:
         person.clean()
     assert "date_of_birth" in refused.value.message_dict

@@ -44,6 +44,19 @@ def _timeline(response) -> str:
     return " ".join(entry.text + " " + entry.note for entry in response.context["timeline"])
 
 
+def test_a_long_timeline_is_paged_newest_first(casework_world, client_for, anna):
+    case = casework_world.case_a
+    for number in range(55):
+        CaseNote.write(case, anna, f"Note number {number}")
+    client = client_for(anna)
+    first = client.get(case.get_absolute_url(), **EN).context["timeline"]
+    assert first[0].note == "Note number 54" and len(first) == 50
+    last = client.get(case.get_absolute_url() + "?page=2", **EN).context["timeline"]
+    # The five oldest notes and the former notes box, which comes last of all.
+    assert [e.note for e in last][-2:] == ["Note number 0", PLANTED["notes"]]
+    assert client.get(case.get_absolute_url() + "?page=nonsense").status_code == 200
+
+
 # --- notes --------------------------------------------------------------------------------------
 
 
@@ -159,7 +172,7 @@ def test_the_former_notes_box_is_kept_as_the_first_entry_and_no_longer_editable(
     case = casework_world.case_a
     CaseNote.write(case, anna, "A new note")
     response = client_for(anna).get(case.get_absolute_url(), **EN)
-    entries = response.context["timeline"]
+    entries = list(response.context["timeline"])
     assert entries[-1].kind == "earlier_notes" and entries[-1].note == PLANTED["notes"]
     assert entries[0].note == "A new note"
     edit = client_for(anna).get(f"/cases/{case.pk}/edit/")
