@@ -328,7 +328,7 @@ def find_cases_by_code(queryset: QuerySet, values: tuple[str, ...]) -> QuerySet:
     found = Q(pk__in=[])
     for code in values:
         low, high = code_range(code)
-        found |= Q(pk__range=(low, high)) | Q(person_id__range=(low, high))
+        found |= Q(pk__range=(low, high)) | Q(person_id__gte=low, person_id__lte=high)
     return queryset.filter(found)
 
 
