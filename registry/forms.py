@@ -43,7 +43,11 @@ class CaseFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=200,
-        help_text=_("A registration number (2026-000123) or an exact family name."),
+        help_text=_(
+            "A name (family name, part of it or a given name; add a year of birth to narrow: "
+            "Okonkwo 1990), a registration number or its beginning (2026-0001), or a case "
+            "code (B820FE4B)."
+        ),
     )
     status = forms.ChoiceField(
         label=_("Status"),
