@@ -38,7 +38,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Greatest, Least
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -272,29 +273,22 @@ def name_matches(values: tuple[str, ...]) -> QuerySet:
     if years:
         tokens = tokens.filter(person__year_of_birth=years[0])
 
-    def has(*found: str) -> Max:
-        return Max(Case(When(digest__in=found, then=Value(1)), default=Value(0)))
+    # Per person, the best way each typed word is found (1 a part of the family name, 2 a
+    # given name, 3 a sound), and the worst of those over the words: a name typed as "Chinwe
+    # Okonkwo" is found by its given and its family name, ranked as a given-name match.
+    def best(*ways: tuple[str, int]) -> Min:
+        whens = [When(digest=digest, then=Value(rank)) for digest, rank in ways if digest != "-"]
+        return Min(Case(*whens, default=Value(UNRANKED), output_field=IntegerField()))
 
-    marks = {"m_whole": has(*whole)}
-    for i, (part, given, sound) in enumerate(words):
-        marks[f"m_part{i}"] = has(part)
-        marks[f"m_name{i}"] = has(part, given)
-        marks[f"m_sound{i}"] = has(sound)
-
-    def every(prefix: str) -> Q:
-        return Q(**{f"{prefix}{i}": 1 for i in range(len(words))}) if words else Q(pk__in=[])
-
-    ranks = [
-        When(m_whole=1, then=Value(RANK_WHOLE)),
-        When(every("m_part"), then=Value(RANK_PART)),
-        When(every("m_name"), then=Value(RANK_GIVEN)),
-        When(every("m_sound"), then=Value(RANK_SOUND)),
-    ]
+    rank = best(*((digest, RANK_WHOLE) for digest in whole))
+    per_word = [best((p, RANK_PART), (g, RANK_GIVEN), (s, RANK_SOUND)) for p, g, s in words]
+    if per_word:
+        every = Greatest(*per_word) if len(per_word) > 1 else per_word[0]
+        rank = Least(rank, every) if whole else every
     return (
         tokens.order_by()
         .values("person_id")
-        .annotate(**marks)
-        .annotate(search_rank=Case(*ranks, default=Value(UNRANKED), output_field=IntegerField()))
+        .annotate(search_rank=rank)
         .filter(search_rank__lt=UNRANKED)
     )
 
