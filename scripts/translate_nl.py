@@ -1535,6 +1535,20 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     # Issue 12: capacity
     "open case count": "aantal open casussen",
     "open case counts": "aantallen open casussen",
+    # Issue 13: search that finds people
+    "case code": "casuscode",
+    "part of the family name": "deel van de achternaam",
+    "given name": "voornaam",
+    "family name, sounds alike": "achternaam, klinkt gelijk",
+    "search token": "zoekindex",
+    "search tokens": "zoekindexen",
+    "A name (family name, part of it or a given name; add a year of birth to narrow: "
+    "Okonkwo 1990), a registration number or its beginning (2026-0001), or a case code "
+    "(B820FE4B).": (
+        "Een naam (achternaam, een deel ervan of een voornaam; voeg een geboortejaar toe om te "
+        "verfijnen: Okonkwo 1990), een registratienummer of het begin ervan (2026-0001), of een "
+        "casuscode (B820FE4B)."
+    ),
 }
 
 
