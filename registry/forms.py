@@ -44,9 +44,8 @@ class CaseFilterForm(forms.Form):
         required=False,
         max_length=200,
         help_text=_(
-            "A name (family name, part of it or a given name; add a year of birth to narrow: "
-            "Okonkwo 1990), a registration number or its beginning (2026-0001), or a case "
-            "code (B820FE4B)."
+            "A name or one of its words (Okonkwo, or Okonkwo 1990 with the year of birth), a "
+            "registration number or its start (2026-0001), or a case code (B820FE4B)."
         ),
     )
     status = forms.ChoiceField(

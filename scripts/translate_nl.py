@@ -1542,12 +1542,10 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "family name, sounds alike": "achternaam, klinkt gelijk",
     "search token": "zoekindex",
     "search tokens": "zoekindexen",
-    "A name (family name, part of it or a given name; add a year of birth to narrow: "
-    "Okonkwo 1990), a registration number or its beginning (2026-0001), or a case code "
-    "(B820FE4B).": (
-        "Een naam (achternaam, een deel ervan of een voornaam; voeg een geboortejaar toe om te "
-        "verfijnen: Okonkwo 1990), een registratienummer of het begin ervan (2026-0001), of een "
-        "casuscode (B820FE4B)."
+    "A name or one of its words (Okonkwo, or Okonkwo 1990 with the year of birth), a "
+    "registration number or its start (2026-0001), or a case code (B820FE4B).": (
+        "Een naam of een woord ervan (Okonkwo, of Okonkwo 1990 met het geboortejaar), een "
+        "registratienummer of het begin ervan (2026-0001), of een casuscode (B820FE4B)."
     ),
 }
 
