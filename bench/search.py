@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import random
 import statistics
 import sys
@@ -42,13 +41,7 @@ BATCH = 5000
 PLANTED = "Eze"
 PLANTED_COUNT = 60
 
-
-def setup_django(db_path: Path) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
-    import django
-
-    django.setup()
+from bench.workspace import setup_django  # noqa: E402 (after the path is set)
 
 
 def invented_words(rng: random.Random, count: int, syllables: list[str]) -> list[str]:
