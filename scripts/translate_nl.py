@@ -1674,6 +1674,18 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
         "wijzigde, nooit wat u typte."
     ),
     "Age and origin": "Leeftijd en herkomst",
+    # Issue 13: search that finds people
+    "case code": "casuscode",
+    "part of the family name": "deel van de achternaam",
+    "given name": "voornaam",
+    "family name, sounds alike": "achternaam, klinkt gelijk",
+    "search token": "zoekindex",
+    "search tokens": "zoekindexen",
+    "A name or one of its words (Okonkwo, or Okonkwo 1990 with the year of birth), a "
+    "registration number or its start (2026-0001), or a case code (B820FE4B).": (
+        "Een naam of een woord ervan (Okonkwo, of Okonkwo 1990 met het geboortejaar), een "
+        "registratienummer of het begin ervan (2026-0001), of een casuscode (B820FE4B)."
+    ),
 }
 
 
