@@ -490,9 +490,10 @@ def record_many(pending: list[Pending]) -> list[Recorded]:
     The same objects as :func:`record` builds (``new_person`` by the caller, so that a later
     entry may link to a person new in this call; ``new_registration``), saved with
     ``bulk_create``: what their ``save()`` adds is done here (the number comes with the
-    entry; the person's statistics are copied onto the registration).
+    entry; the person's statistics are copied onto the registration; the person's name search
+    rows are inserted).
     """
-    from registry.models import Person, Registration
+    from registry.models import Person, PersonSearchToken, Registration
 
     persons = {entry.person.pk: entry.person for entry in pending if entry.person_created}
     registrations: list[Registration] = []
@@ -504,6 +505,10 @@ def record_many(pending: list[Pending]) -> list[Recorded]:
         registrations.append(registration)
     with transaction.atomic(savepoint=False):
         Person.objects.bulk_create(list(persons.values()))
+        # What Person.save() writes besides: the name search's rows.
+        PersonSearchToken.objects.bulk_create(
+            [row for person in persons.values() for row in person.search_token_rows()]
+        )
         Registration.objects.bulk_create(registrations)
         for name in CODE_LISTS:
             descriptor = getattr(Registration, name)

@@ -5,6 +5,7 @@ from registry.models.audit import AuditChainHead, AuditEvent
 from registry.models.cases import Case, Handover, OpenCaseCount
 from registry.models.jobs import Job, JobFile
 from registry.models.mail import OutgoingMail
+from registry.models.notes import CaseNote
 from registry.models.people import Person
 from registry.models.reference import (
     FormOfExploitation,
@@ -16,11 +17,13 @@ from registry.models.reference import (
 from registry.models.registrations import Registration, RegistrationNumberSequence
 from registry.models.reminders import ReminderSent
 from registry.models.safeguards import KeyCanary, UsedFormToken
+from registry.models.search_tokens import PersonSearchToken
 
 __all__ = [
     "AuditChainHead",
     "AuditEvent",
     "Case",
+    "CaseNote",
     "FormOfExploitation",
     "Handover",
     "KeyCanary",
@@ -31,6 +34,7 @@ __all__ = [
     "OpenCaseCount",
     "OutgoingMail",
     "Person",
+    "PersonSearchToken",
     "Region",
     "Registration",
     "RegistrationNumberSequence",
