@@ -216,8 +216,11 @@ def decide_handover(handover: Handover, user: User, accept: bool, note: str = ""
             # The coordinator who accepted takes the case on; otherwise the region chooses,
             # and until then the help desk sees it among the unassigned cases.
             case.coordinator = user if accepting_takes_case(handover, user) else None
+            moves = workflow_moves(case)
             case.save()
-            _record_handover(handover, user, "accepted", fields=["coordinator", "region"])
+            _record_handover(
+                handover, user, "accepted", fields=["coordinator", "region"], moves=moves
+            )
         else:
             _record_handover(handover, user, "rejected")
     return handover
@@ -256,17 +259,24 @@ def _refuse_if_decided(handover: Handover) -> None:
 
 
 def _record_handover(
-    handover: Handover, user: User, step: str, fields: list[str] | None = None
+    handover: Handover,
+    user: User,
+    step: str,
+    fields: list[str] | None = None,
+    moves: dict[str, list[object]] | None = None,
 ) -> None:
-    """The handover's audit event: the step, the regions' codes and the names of the case's
-    fields it changed, never a value."""
-    details = {
+    """The handover's audit event: the step, the regions' codes, the names of the case's
+    fields it changed and where its coordinator moved (``workflow_moves``: account ids), never
+    a value of the person."""
+    details: dict[str, object] = {
         "step": step,
         "from_region": handover.from_region.code,
         "to_region": handover.to_region.code,
     }
     if fields:
         details["fields"] = sorted(fields)
+    if moves:
+        details["moves"] = moves
     AuditEvent.record(
         AuditAction.HANDOVER, user=user, obj=handover, case=handover.case_id, details=details
     )

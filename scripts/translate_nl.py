@@ -1806,6 +1806,15 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
         "Als u accepteert, gaat de casus zonder zorgcoördinator naar %(region)s, die er een "
         "toewijst; tot dan coördineert de helpdesk hem."
     ),
+    "%(actor)s accepted the handover and took on the case: it moved from %(from)s to %(to)s": (
+        "%(actor)s heeft de overdracht geaccepteerd en de casus op zich genomen: de casus ging "
+        "van %(from)s naar %(to)s"
+    ),
+    "%(actor)s accepted the handover: the case moved from %(from)s to %(to)s, without a "
+    "coordinator": (
+        "%(actor)s heeft de overdracht geaccepteerd: de casus ging van %(from)s naar %(to)s, "
+        "zonder zorgcoördinator"
+    ),
     "Before deciding, the receiving region sees your reason and the case's profile: age band, "
     "gender, nationality, forms of exploitation, urgency, shelter need and deadlines; never the "
     "name, date of birth, contact details or documents.": (

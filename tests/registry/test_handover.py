@@ -350,6 +350,8 @@ def test_acceptance_is_audited_with_field_names_only(
         "from_region": "region-a",
         "to_region": "region-b",
         "fields": ["coordinator", "region"],
+        # Account ids, as the case's own changes record them (casework.workflow_moves).
+        "moves": {"coordinator": [casework_world.case_a.coordinator_id, coordinator_b.pk]},
     }
     written = json.dumps([e.details for e in AuditEvent.objects.all()])
     for value in planted_values(casework_world):
@@ -440,3 +442,20 @@ def test_the_decision_form_says_what_accepting_will_do_for_this_user(
     assert "becomes yours" in mine.text
     theirs = client_for(administrator).get(f"/handovers/{requested.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     assert "without a coordinator, for the region to assign" in theirs.text
+
+
+@pytest.mark.parametrize(
+    ("who", "said"),
+    [
+        ("coordinator_b", "accepted the handover and took on the case"),
+        ("administrator", "from Region A to Region B, without a coordinator"),
+    ],
+)
+def test_the_case_timeline_says_who_took_the_case_on_acceptance(
+    casework_world, requested, client_for, roles, coordinator_b, who, said
+):
+    client_for(roles[who]).post(f"/handovers/{requested.pk}/decide/", {"decision": "accept"})
+    page = client_for(coordinator_b).get(
+        casework_world.case_a.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert said in page.text
