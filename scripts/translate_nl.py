@@ -1749,6 +1749,35 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
         "%(count)d kolom(men) van de kopregel zijn geen kolommen van het uitwisselformaat "
         "(ontbreekt de kopregel?)"
     ),
+    # Issue 12: key rotation as a job
+    "key rotation": "sleutelrotatie",
+    "active key (id)": "actieve sleutel (id)",
+    "values per key id before": "waarden per sleutel-id vooraf",
+    "values per key id after": "waarden per sleutel-id achteraf",
+    "values re-encrypted": "waarden opnieuw versleuteld",
+    "batches written": "batches geschreven",
+    "values saved by the application during the run (left as saved)": (
+        "waarden die de applicatie tijdens de run opsloeg (gelaten zoals opgeslagen)"
+    ),
+    "values still under an old key": "waarden nog onder een oude sleutel",
+    "Rotation stopped at a value that does not open (%(error)s). The batches before it are "
+    "committed; fix the keyring (or the row) and run manage.py rotate_keys again.": (
+        "De rotatie stopte bij een waarde die niet opengaat (%(error)s). De batches daarvoor "
+        "zijn vastgelegd; herstel de sleutelring (of de rij) en voer manage.py rotate_keys "
+        "opnieuw uit."
+    ),
+    "The worker's keyring has another active key than the command's (%(error)s); nothing was "
+    "changed. Restart every worker and app server with the new keyring, then run manage.py "
+    "rotate_keys again.": (
+        "De sleutelring van de worker heeft een andere actieve sleutel dan die van de opdracht "
+        "(%(error)s); er is niets veranderd. Herstart elke worker en app-server met de nieuwe "
+        "sleutelring en voer daarna manage.py rotate_keys opnieuw uit."
+    ),
+    "Once the cause is fixed, an operator runs manage.py rotate_keys again on the server; it "
+    "continues with what is left.": (
+        "Als de oorzaak is verholpen, voert een beheerder manage.py rotate_keys opnieuw uit op "
+        "de server; de rotatie gaat verder met wat over is."
+    ),
 }
 
 
