@@ -39,10 +39,17 @@ def kept_errors(failure: ImportFailed) -> list[dict[str, Any]]:
         if error.row == 0 and error.column not in COLUMN_NAMES and error.column != "-":
             unknown += 1
             continue
-        kept.append({"row": error.row, "column": error.column, "message": str(error.message)})
+        kept.append(
+            {
+                "row": error.row,
+                "line": error.line or (error.row + 1 if error.row else 1),
+                "column": error.column,
+                "message": str(error.message),
+            }
+        )
     if unknown:
         message = str(UNKNOWN_COLUMNS) % {"count": unknown}
-        kept.insert(0, {"row": 0, "column": "-", "message": message})
+        kept.insert(0, {"row": 0, "line": 1, "column": "-", "message": message})
     return kept
 
 

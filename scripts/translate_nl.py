@@ -1778,8 +1778,20 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
         "Als de oorzaak is verholpen, voert een beheerder manage.py rotate_keys opnieuw uit op "
         "de server; de rotatie gaat verder met wat over is."
     ),
+    # Issue 12: what the import and job pages say
+    "Line": "Regel",
+    "the file": "het bestand",
+    "Correct the rows and columns listed below in your file, then upload the whole file again. "
+    "The line is where the row starts in the file (in a spreadsheet, the row number); the "
+    "values themselves are never shown here.": (
+        "Verbeter de rijen en kolommen hieronder in uw bestand en upload daarna het hele bestand "
+        "opnieuw. De regel is waar de rij in het bestand begint (in een spreadsheet het "
+        "rijnummer); de waarden zelf worden hier nooit getoond."
+    ),
+    "At most %(size)s and %(rows)s rows; split a larger file.": (
+        "Hoogstens %(size)s en %(rows)s rijen; splits een groter bestand."
+    ),
 }
-
 
 def fill(po: polib.POFile) -> list[str]:
     """Write every known translation into `po`; return the msgids that are still missing."""
