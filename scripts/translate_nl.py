@@ -1793,6 +1793,7 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     ),
 }
 
+
 def fill(po: polib.POFile) -> list[str]:
     """Write every known translation into `po`; return the msgids that are still missing."""
     po.metadata["Project-Id-Version"] = "victim-registry"
