@@ -10,7 +10,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.test import override_settings
 
 from registry import keyops
@@ -18,6 +18,7 @@ from registry.choices import AuditAction
 from registry.crypto import generate_key
 from registry.models import AuditEvent, Job
 from tests.factories import PersonFactory
+from tests.intake.test_import_job import raw_rows
 from tests.jobs import run_jobs
 from tests.registry.conftest import plant_everywhere
 from tests.registry.test_rotation import stored_key_ids
@@ -37,12 +38,6 @@ def queued_job(output: str) -> Job:
     found = re.search(r"/jobs/([0-9a-f-]{36})/", output)
     assert found, output
     return Job.objects.get(pk=found.group(1))
-
-
-def raw_table(table: str) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
-        return repr(cursor.fetchall())
 
 
 def test_rotate_keys_runs_as_a_job_and_its_page_shows_the_counts(
@@ -89,7 +84,7 @@ def test_rotate_keys_runs_as_a_job_and_its_page_shows_the_counts(
 
     # No value, and no key, in the job, its task row, the outputs or the page.
     kept = " ".join(
-        [raw_table("registry_job"), raw_table("django_tasks_database_dbtaskresult"), queued]
+        [raw_rows("registry_job"), raw_rows("django_tasks_database_dbtaskresult"), queued]
         + [followed, html]
     )
     for secret in [key_a, key_b, *(str(p.value) for p in plants if p.value is not None)]:
