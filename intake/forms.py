@@ -315,9 +315,12 @@ class RegistrationForm(forms.Form):
 
 
 class StaffRegistrationForm(RegistrationForm):
-    """The staff intake form (coordinator, help desk, administrator), in five steps."""
+    """The staff intake form (coordinator, help desk, administrator), in five steps and the
+    check page."""
 
-    STEPS = 5
+    # The check page is the sixth step the step list shows ("6. Check and save"): counted, so
+    # "Step 1 of 6" agrees with it.
+    STEPS = 6
 
     def build_layout(self) -> Layout:
         def step(number: int, title: Any) -> str:

@@ -29,6 +29,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from intake.matching import Indexes, indexes_for
 from registry import registering
@@ -60,7 +62,7 @@ LINE_KEY = "_line"
 # A header cell that is not a column is named in an error only when it looks like a column
 # name; anything else may be a value (a file without a header row starts with a person).
 COLUMN_NAME_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
-NO_HEADER = (
+NO_HEADER = gettext_lazy(
     "the first row is not the header of the interchange format (no known column name); "
     "its cells are not shown"
 )
@@ -82,11 +84,20 @@ class RowError:
     line: int = 0  # the line the row starts on; 0 = row + 1 (no line breaks in cells)
 
     def __str__(self) -> str:
-        if self.row == 0:
-            where = f"line {self.line}" if self.line else "header"
+        if self.row == 0 and self.line:
+            where = _("line %(line)d") % {"line": self.line}
+        elif self.row == 0:
+            where = _("header")
         else:
-            where = f"row {self.row} (line {self.line or self.row + 1})"
-        return f"{where}, column '{self.column}': {self.message}"
+            where = _("row %(row)d (line %(line)d)") % {
+                "row": self.row,
+                "line": self.line or self.row + 1,
+            }
+        return _("%(where)s, column '%(column)s': %(message)s") % {
+            "where": where,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 class ImportFailed(Exception):
@@ -94,8 +105,13 @@ class ImportFailed(Exception):
         self.errors = errors
         shown = "\n".join(str(e) for e in errors[:MAX_ERRORS_SHOWN])
         more = len(errors) - MAX_ERRORS_SHOWN
-        tail = f"\n... and {more} more" if more > 0 else ""
-        super().__init__(f"{len(errors)} error(s); nothing was imported.\n{shown}{tail}")
+        tail = "\n" + _("... and %(count)d more") % {"count": more} if more > 0 else ""
+        head = ngettext(
+            "%(count)d error; nothing was imported.",
+            "%(count)d errors; nothing was imported.",
+            len(errors),
+        ) % {"count": len(errors)}
+        super().__init__(f"{head}\n{shown}{tail}")
 
 
 @dataclass
@@ -108,11 +124,26 @@ class ImportResult:
     numbers: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        prefix = "Dry run, nothing saved: would create" if self.dry_run else "Created"
+        counts = {
+            "registrations": self.registrations_created,
+            "persons": self.persons_created,
+            "linked": self.persons_linked,
+        }
+        if self.dry_run:
+            return (
+                _(
+                    "Dry run, nothing saved: would create %(registrations)d registration(s) and "
+                    "%(persons)d person(s); %(linked)d row(s) linked to a person already "
+                    "registered."
+                )
+                % counts
+            )
         return (
-            f"{prefix} {self.registrations_created} registration(s) and "
-            f"{self.persons_created} person(s); {self.persons_linked} row(s) linked to a "
-            f"person already registered."
+            _(
+                "Created %(registrations)d registration(s) and %(persons)d person(s); "
+                "%(linked)d row(s) linked to a person already registered."
+            )
+            % counts
         )
 
 
@@ -133,13 +164,13 @@ def read_csv(data: str | bytes) -> tuple[list[str], list[dict[str, str]]]:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             line = data.count(b"\n", 0, error.start) + 1
-            raise ImportFailed([RowError(0, "-", "the file is not UTF-8 text", line)]) from None
+            raise ImportFailed([RowError(0, "-", _("the file is not UTF-8 text"), line)]) from None
     data = data.removeprefix("\ufeff")
     if "\x00" in data:
         line = _line_of(data, data.index("\x00"))
-        raise ImportFailed([RowError(0, "-", "the file contains a NUL character", line)])
+        raise ImportFailed([RowError(0, "-", _("the file contains a NUL character"), line)])
     if not data.strip():
-        raise ImportFailed([RowError(0, "-", "the file is empty")])
+        raise ImportFailed([RowError(0, "-", _("the file is empty"))])
     reader = csv.reader(io.StringIO(data, newline=""))
     headers: list[str] | None = None
     rows: list[dict[str, str]] = []
@@ -157,16 +188,14 @@ def read_csv(data: str | bytes) -> tuple[list[str], list[dict[str, str]]]:
                     break
                 continue
             if len(rows) == max_rows:
-                raise ImportFailed(
-                    [RowError(0, "-", f"the file has more than {max_rows:,} rows", start)]
-                )
+                raise ImportFailed([RowError(0, "-", too_many_rows_message(), start)])
             number = len(rows) + 1
             errors += _cell_errors(number, start, headers, record)
             row = dict(zip(headers, record, strict=False))
             row[LINE_KEY] = start  # type: ignore[assignment]
             rows.append(row)
     except csv.Error:
-        errors.append(RowError(0, "-", "this line is not valid CSV", reader.line_num))
+        errors.append(RowError(0, "-", _("this line is not valid CSV"), reader.line_num))
     if errors:
         raise ImportFailed(errors)
     return headers or [], rows
@@ -176,20 +205,20 @@ def _header_errors(headers: list[str]) -> list[RowError]:
     """Unknown, unnamed, repeated and missing columns; names that are not column names are
     never repeated (a file without a header row starts with somebody's data)."""
     if not any(name in BY_NAME for name in headers):
-        return [RowError(0, "-", NO_HEADER)]
+        return [RowError(0, "-", str(NO_HEADER))]
     errors = []
     seen: set[str] = set()
     for position, name in enumerate(headers, start=1):
         if name == "":
-            errors.append(RowError(0, f"#{position}", "the column has no name"))
+            errors.append(RowError(0, f"#{position}", _("the column has no name")))
         elif name not in BY_NAME:
             shown = name if COLUMN_NAME_RE.fullmatch(name) else f"#{position}"
-            errors.append(RowError(0, shown, "unknown column"))
+            errors.append(RowError(0, shown, _("unknown column")))
         elif name in seen:
-            errors.append(RowError(0, name, "the column is named twice"))
+            errors.append(RowError(0, name, _("the column is named twice")))
         seen.add(name)
     errors += [
-        RowError(0, c.name, "required column is missing")
+        RowError(0, c.name, _("required column is missing"))
         for c in COLUMNS
         if c.required and c.name not in headers
     ]
@@ -198,12 +227,17 @@ def _header_errors(headers: list[str]) -> list[RowError]:
 
 def _cell_errors(number: int, line: int, headers: list[str], record: list[str]) -> list[RowError]:
     errors = [
-        RowError(number, f"#{position}", "a cell beyond the header's columns", line)
+        RowError(number, f"#{position}", _("a cell beyond the header's columns"), line)
         for position, cell in enumerate(record[len(headers) :], start=len(headers) + 1)
         if cell.strip()
     ]
     errors += [
-        RowError(number, name, f"longer than {MAX_CELL_CHARS:,} characters", line)
+        RowError(
+            number,
+            name,
+            _("longer than %(count)s characters") % {"count": f"{MAX_CELL_CHARS:,}"},
+            line,
+        )
         for name, cell in zip(headers, record, strict=False)
         if len(cell) > MAX_CELL_CHARS
     ]
@@ -211,7 +245,15 @@ def _cell_errors(number: int, line: int, headers: list[str], record: list[str]) 
 
 
 def too_large_message() -> str:
-    return f"the file is larger than {settings.REGISTRY_IMPORT_MAX_BYTES:,} bytes"
+    return _("the file is larger than %(count)s bytes") % {
+        "count": f"{settings.REGISTRY_IMPORT_MAX_BYTES:,}"
+    }
+
+
+def too_many_rows_message() -> str:
+    return _("the file has more than %(count)s rows") % {
+        "count": f"{settings.REGISTRY_IMPORT_MAX_ROWS:,}"
+    }
 
 
 def registration_values(values: dict[str, Any], region: Region | None) -> dict[str, Any]:
@@ -238,10 +280,10 @@ def _check_row(
     """
     errors = []
     if values["region"] and values["region"] not in regions:
-        errors.append(RowError(number, "region", "unknown region code"))
+        errors.append(RowError(number, "region", _("unknown region code")))
     if values["date_of_birth"] is None and values["age_at_registration"] is None:
         errors.append(
-            RowError(number, "age_at_registration", "required when date_of_birth is empty")
+            RowError(number, "age_at_registration", _("required when date_of_birth is empty"))
         )
     given = values.get("registration_number")
     if given and int(given.split("-")[1]) > RegistrationNumberSequence.MAX_IMPORTED:
@@ -250,8 +292,11 @@ def _check_row(
             RowError(
                 number,
                 "registration_number",
-                f"an imported number may not be above YYYY-{ceiling:06d} (the rest of the "
-                "year is the registry's own)",
+                _(
+                    "an imported number may not be above YYYY-%(ceiling)s (the rest of the "
+                    "year is the registry's own)"
+                )
+                % {"ceiling": f"{ceiling:06d}"},
             )
         )
     checked = registering.check(
@@ -270,7 +315,8 @@ def _check_row(
             RowError(
                 number,
                 "registered_on",
-                f"with this age the year of birth would be before {MIN_YEAR_OF_BIRTH}",
+                _("with this age the year of birth would be before %(year)d")
+                % {"year": MIN_YEAR_OF_BIRTH},
             )
         )
     return errors, (None if errors else outcome)
@@ -292,7 +338,7 @@ def validate(
     max_rows = settings.REGISTRY_IMPORT_MAX_ROWS
     for number, row in enumerate(rows, start=1):
         if number > max_rows:
-            return [], [RowError(0, "-", f"the file has more than {max_rows:,} rows")]
+            return [], [RowError(0, "-", too_many_rows_message())]
         line = row.get(LINE_KEY) or number + 1
         values, cell_errors = parse_row(row)
         row_errors = [RowError(number, e.column, e.message) for e in cell_errors]
@@ -306,7 +352,7 @@ def validate(
                     RowError(
                         number,
                         "registration_number",
-                        f"the same number is on row {seen_numbers[given]}",
+                        _("the same number is on row %(row)d") % {"row": seen_numbers[given]},
                     )
                 )
             seen_numbers.setdefault(given, number)
@@ -324,13 +370,13 @@ def validate(
             RowError(
                 seen_numbers[n],
                 "registration_number",
-                "this number is already registered",
+                _("this number is already registered"),
                 parsed[seen_numbers[n] - 1][LINE_KEY],
             )
             for n in sorted(taken)
         ]
     if not parsed and not errors:
-        errors.append(RowError(0, "-", "the file has no rows"))
+        errors.append(RowError(0, "-", _("the file has no rows")))
     errors.sort(key=lambda e: (e.row, COLUMN_NAMES.index(e.column) if e.column in BY_NAME else -1))
     return parsed, errors
 
@@ -495,7 +541,7 @@ def import_rows(
     except IntegrityError:
         # A concurrent writer took a number this file brings: nothing was saved.
         raise ImportFailed(
-            [RowError(0, "registration_number", "a number was taken while importing; retry")]
+            [RowError(0, "registration_number", _("a number was taken while importing; retry"))]
         ) from None
     return result
 

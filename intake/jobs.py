@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext_noop
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from intake.importing import ImportFailed, import_csv
 from registry import jobs
@@ -16,7 +18,7 @@ from registry.models import Job
 
 NO_IMPORT = gettext_noop("You may no longer import registrations; nothing was imported.")
 FILE_HAS_ERRORS = gettext_noop("The file has errors; nothing was imported.")
-UNKNOWN_COLUMNS = (
+UNKNOWN_COLUMNS = gettext_lazy(
     "%(count)d column(s) of the header are not columns of the interchange format "
     "(is the header row missing?)"
 )
@@ -37,16 +39,35 @@ def kept_errors(failure: ImportFailed) -> list[dict[str, Any]]:
         if error.row == 0 and error.column not in COLUMN_NAMES and error.column != "-":
             unknown += 1
             continue
-        kept.append({"row": error.row, "column": error.column, "message": error.message})
+        kept.append(
+            {
+                "row": error.row,
+                "line": error.line or (error.row + 1 if error.row else 1),
+                "column": error.column,
+                "message": str(error.message),
+            }
+        )
     if unknown:
-        message = UNKNOWN_COLUMNS % {"count": unknown}
-        kept.insert(0, {"row": 0, "column": "-", "message": message})
+        message = str(UNKNOWN_COLUMNS) % {"count": unknown}
+        kept.insert(0, {"row": 0, "line": 1, "column": "-", "message": message})
     return kept
 
 
 def start_import(owner: User, data: bytes) -> Job:
-    """Keep the uploaded CSV encrypted and queue its import (in the caller's transaction)."""
-    return jobs.start(Job.Kind.IMPORT, owner, input_file=(INPUT_NAME, "text/csv", data))
+    """Keep the uploaded CSV encrypted and queue its import (in the caller's transaction).
+
+    The page's language goes with it: the worker writes the errors by row and column in the
+    language of the owner who uploaded the file (only the owner reads the job's page)."""
+    params = {"language": translation.get_language()}
+    return jobs.start(
+        Job.Kind.IMPORT, owner, params=params, input_file=(INPUT_NAME, "text/csv", data)
+    )
+
+
+def _language(job: Job) -> str:
+    """The language the job's owner uploaded in, if it is one of the site's."""
+    asked = job.params.get("language") or ""
+    return asked if asked in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 @jobs.register(Job.Kind.IMPORT)
@@ -54,10 +75,13 @@ def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     # Asked again when the worker starts: the owner may have lost the right since the upload.
     if not may_import(job.owner):
         raise jobs.JobFailed(NO_IMPORT)
-    try:
-        result = import_csv(jobs.input_of(job), user=job.owner, source="page", progress=progress)
-    except ImportFailed as failure:
-        raise jobs.JobFailed(FILE_HAS_ERRORS, errors=kept_errors(failure)) from None
+    with translation.override(_language(job)):
+        try:
+            result = import_csv(
+                jobs.input_of(job), user=job.owner, source="page", progress=progress
+            )
+        except ImportFailed as failure:
+            raise jobs.JobFailed(FILE_HAS_ERRORS, errors=kept_errors(failure)) from None
     return {
         "rows": result.rows,
         "registrations_created": result.registrations_created,

@@ -12,10 +12,14 @@ from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR, SEARCH_VAR, Ch
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.db.models import Model, Q, QuerySet
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
@@ -23,7 +27,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
-from registry import access, casework, lockout, outbox, registering, search
+from registry import access, casework, lockout, once, outbox, registering, search
 from registry.choices import AuditAction, Role
 from registry.forms import CaseForm
 from registry.models import (
@@ -203,7 +207,81 @@ class ScopedFormFieldsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class GatedAdminMixin:
+SENT_BEFORE = _(
+    "This form had been sent already: nothing was saved a second time. Here is what the first "
+    "sending saved."
+)
+
+
+class SavedOnceAdminMixin:
+    """Every add form of the admin is saved once (registry/once.py): a double click or a
+    retried POST creates one record and is sent to the first one's result.
+
+    The token is rendered by the project's ``templates/admin/change_form.html`` (every add
+    form's template extends it) and spent here, in the transaction that saves. A missing,
+    altered, another user's or too old token shows the form again with what was typed, the
+    reason and a fresh token. Every project admin has this through ``GatedAdminMixin``; an
+    admin action that creates records spends the token itself (``CaseAdmin.hand_over``).
+    """
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
+        if request.method != "POST" or object_id is not None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            spent = once.spend(request)
+            if spent.first_result:
+                messages.info(request, SENT_BEFORE)
+                return redirect(spent.first_result)
+            request.once_refused = spent.refused
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if spent.used is not None:
+                result = getattr(request, "once_result", "")
+                if result:
+                    spent.done(result)
+                else:  # refused by a rule of the form: the same form may be sent again
+                    spent.used.delete()
+            return response
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        refused = getattr(request, "once_refused", "")
+        return _refusing(form, refused) if refused and obj is None else form
+
+    def response_add(self, request: HttpRequest, obj: Any, post_url_continue: Any = None):
+        response = super().response_add(request, obj, post_url_continue)
+        # A popup's answer is a page, not a redirect: a second POST is sent to the record.
+        request.once_result = (
+            response["Location"]
+            if isinstance(response, HttpResponseRedirect)
+            else self._change_url(obj)
+        )
+        return response
+
+    def _change_url(self, obj: Any) -> str:
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+def _refusing(form_class: type[BaseForm], reason: str) -> type[BaseForm]:
+    """``form_class`` with ``reason`` as an error of the whole form: shown again, not saved."""
+
+    def clean(self: BaseForm) -> Any:
+        super(refusing, self).clean()
+        raise ValidationError(reason)
+
+    refusing = type(form_class.__name__, (form_class,), {"clean": clean})
+    return refusing
+
+
+class GatedAdminMixin(SavedOnceAdminMixin):
     """An admin page's permissions ask one page predicate of registry.access, ``gate``.
 
     Whoever the gate lets in sees the list and its records, and changes or adds them where
@@ -844,6 +922,16 @@ class CaseAdmin(AuditedPersonalDataMixin, ScopedAdmin):
         cases = list(self._chosen_cases(request, queryset).select_related("region"))
         form = HandOverForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
+            # Handovers are records: the action is saved once, as an add form is.
+            spent = once.spend(request)
+            if spent.first_result:
+                messages.info(request, SENT_BEFORE)
+                return redirect(spent.first_result)
+            if spent.refused:
+                form.add_error(None, spent.refused)
+                return self._action_page(
+                    request, cases, form, "hand_over", _("Hand over to another region")
+                )
             requested, refused = 0, []
             for case in cases:
                 try:
@@ -859,7 +947,10 @@ class CaseAdmin(AuditedPersonalDataMixin, ScopedAdmin):
             self.message_user(request, _("%(count)d handover(s) requested.") % {"count": requested})
             for line in refused:
                 self.message_user(request, line, messages.WARNING)
-            return None
+            # The requested handovers are the result, the first time and if sent again.
+            result = reverse("admin:registry_handover_changelist")
+            spent.done(result)
+            return redirect(result)
         return self._action_page(
             request, cases, form, "hand_over", _("Hand over to another region")
         )

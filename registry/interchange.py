@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from registry.choices import FileType, Gender, ReporterType, Sector
@@ -79,32 +80,19 @@ class CellError(ValueError):
         self.message = message
 
 
-def header_errors(headers: list[str]) -> list[CellError]:
-    """Unknown or missing columns in a header row."""
-    errors = [
-        CellError(h, f"unknown column '{h}'") for h in headers if h not in BY_NAME and h != ""
-    ]
-    errors += [
-        CellError(c.name, "required column is missing")
-        for c in COLUMNS
-        if c.required and c.name not in headers
-    ]
-    return errors
-
-
 def parse_value(column: Column, raw: Any) -> Any:
     """The Python value of one cell; None for an empty cell. Raises CellError."""
     text = "" if raw is None else str(raw).strip()
     if text == "":
         if column.required:
-            raise CellError(column.name, "a value is required")
+            raise CellError(column.name, _("a value is required"))
         return [] if column.kind == "codes" else None
     kind = column.kind
     if kind == "text":
         return text
     if kind == "number":
         if not NUMBER_RE.match(text):
-            raise CellError(column.name, "expected a registration number like 2026-000123")
+            raise CellError(column.name, _("expected a registration number like 2026-000123"))
         return text
     if kind == "date":
         try:
@@ -113,32 +101,37 @@ def parse_value(column: Column, raw: Any) -> Any:
                 raise ValueError
             return datetime.date.fromisoformat(text)
         except ValueError:
-            raise CellError(column.name, "expected a date as YYYY-MM-DD") from None
+            raise CellError(column.name, _("expected a date as YYYY-MM-DD")) from None
     if kind == "int":
         # At most three ASCII digits: a longer number is no age, and int() of thousands of
         # digits raises.
         if not INT_RE.match(text):
-            raise CellError(column.name, "expected a whole number from 0 to 999")
+            raise CellError(column.name, _("expected a whole number from 0 to 999"))
         return int(text)
     if kind == "yesno":
         if text.lower() not in (YES, NO):
-            raise CellError(column.name, "expected 'yes' or 'no'")
+            raise CellError(column.name, _("expected 'yes' or 'no'"))
         return text.lower() == YES
     if kind == "country":
         code = text.upper()
         if code not in dict(countries):
-            raise CellError(column.name, "expected an ISO 3166-1 alpha-2 country code")
+            raise CellError(column.name, _("expected an ISO 3166-1 alpha-2 country code"))
         return code
     if kind == "code":
         if text not in column.codes:
-            raise CellError(column.name, f"unknown code; expected one of {_list(column.codes)}")
+            raise CellError(
+                column.name,
+                _("unknown code; expected one of %(codes)s") % {"codes": _list(column.codes)},
+            )
         return text
     if kind == "codes":
         values = [v.strip() for v in text.split(MULTI_SEPARATOR) if v.strip()]
         bad = [v for v in values if v not in column.codes]
         if bad:
             raise CellError(
-                column.name, f"unknown code(s); expected codes from {_list(column.codes)}"
+                column.name,
+                _("unknown code(s); expected codes from %(codes)s")
+                % {"codes": _list(column.codes)},
             )
         return values
     raise CellError(column.name, f"unsupported column kind {kind}")  # pragma: no cover

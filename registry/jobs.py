@@ -1,5 +1,5 @@
-"""Background jobs of users: imports, exports. Queued by a page, run by a worker, followed on
-the job's page (registry/views/jobs.py) with a progress bar and the result.
+"""Background jobs: imports, exports, key rotation. Queued by a page (or a command), run by a
+worker, followed on the job's page (registry/views/jobs.py) with a progress bar and the result.
 
 The layer is small and generic. An app registers what a kind of job does with
 :func:`register` (``intake.jobs``, ``reports.jobs``, imported by their AppConfig.ready), so the
@@ -61,8 +61,11 @@ class JobFailed(Exception):
         message: str,
         errors: list[dict[str, Any]] | None = None,
         summary: dict[str, Any] | None = None,
+        error: str = "",
     ) -> None:
         self.message, self.errors, self.summary = message, errors or [], summary or {}
+        # Put into the sentence's ``%(error)s`` (a name, never a value).
+        self.error = error
         super().__init__(message)
 
 
@@ -145,14 +148,15 @@ def register(kind: str, may_download: DownloadGate | None = None) -> Callable[[R
 
 def start(
     kind: str,
-    owner: User,
+    owner: User | None,
     params: dict[str, Any] | None = None,
     input_file: tuple[str, str, bytes] | None = None,
 ) -> Job:
     """Write the job (and its input file, encrypted) and queue it, in the caller's transaction.
 
     ``params`` are what the job is asked: formats, dates, codes, never a value someone typed
-    into a search. ``input_file`` is (name, content type, bytes).
+    into a search. ``input_file`` is (name, content type, bytes). ``owner`` is None for a job
+    an operator starts on the server (key rotation).
     """
     if kind not in KINDS:
         raise ValueError(f"no job kind {kind!r} is registered")
@@ -181,7 +185,7 @@ def run_job(job_id: str) -> str:
     try:
         summary = KINDS[job.kind].run(job, progress)
     except JobFailed as failed:
-        _finish(job, Job.Status.FAILED, failed.summary, failed.message, failed.errors)
+        _finish(job, Job.Status.FAILED, failed.summary, failed.message, failed.errors, failed.error)
         return "failed"
     except Exception as error:  # noqa: BLE001 - the owner is told; the class name is kept
         name = type(error).__name__

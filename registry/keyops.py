@@ -16,10 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.db import connections, models, router, transaction
+from django.db import IntegrityError, connections, models, router, transaction
+from django.utils.translation import gettext_noop
 
+from registry import jobs
+from registry.choices import AuditAction
 from registry.crypto import TOKEN_VERSION, DecryptionError, Keyring, get_keyring, token_key_id
 from registry.fields import EncryptedMixin
+from registry.models import AuditEvent, Job
 
 DEFAULT_BATCH_SIZE = 1000
 
@@ -375,3 +379,106 @@ def refresh_search_tokens(
         if progress is not None:
             progress(read, max(total, read))
     return read
+
+
+# Rotation as a background job ------------------------------------------------------------------
+#
+# ``manage.py rotate_keys`` queues a job of kind ``rotate_keys`` (no owner: an operator started it
+# on the server) and follows it on the terminal; a worker runs it and every administrator can
+# follow it on its page. There is no button for it: the new key must be in the environment of
+# every process first (docs/deployment.md, "Rotating the encryption key").
+
+ROTATION_RUNNING = "A key rotation is already queued or running."
+VALUE_DOES_NOT_OPEN = gettext_noop(
+    "Rotation stopped at a value that does not open (%(error)s). The batches before it are "
+    "committed; fix the keyring (or the row) and run manage.py rotate_keys again."
+)
+
+
+WORKER_ON_ANOTHER_KEY = gettext_noop(
+    "The worker's keyring has another active key than the command's (%(error)s); nothing was "
+    "changed. Restart every worker and app server with the new keyring, then run "
+    "manage.py rotate_keys again."
+)
+
+
+class RotationRunning(Exception):
+    """Another rotation is queued or running: its job is ``job``."""
+
+    def __init__(self, job: Job | None) -> None:
+        self.job = job
+        super().__init__(ROTATION_RUNNING)
+
+
+def start_rotation(
+    batch_size: int = DEFAULT_BATCH_SIZE, dry_run: bool = False, max_batches: int | None = None
+) -> Job:
+    """Queue a rotation; :class:`RotationRunning` when one is queued or running already (the
+    database's ``job_one_key_rotation_at_a_time`` decides between two at the same moment)."""
+    params = {
+        "batch_size": batch_size,
+        "dry_run": dry_run,
+        "max_batches": max_batches,
+        # The key's id (a name, never the key): the worker must rotate to the same one.
+        "active_key": get_keyring().active_id,
+    }
+    try:
+        with transaction.atomic():
+            return jobs.start(Job.Kind.ROTATE_KEYS, None, params=params)
+    except IntegrityError:
+        running = Job.objects.filter(kind=Job.Kind.ROTATE_KEYS).unfinished().first()
+        raise RotationRunning(running) from None
+
+
+def rotation_summary(report: RotationReport) -> dict[str, Any]:
+    """What the job keeps of a rotation: key ids and counts (per field for the command)."""
+    return {
+        "active_key": report.active_key,
+        "values_before": format_counts(report.total("before")),
+        "values_after": format_counts(report.total("after")),
+        "rewritten": report.rewritten,
+        "batches": report.batches,
+        "changed_during_run": report.changed_during_run,
+        "remaining": report.remaining,
+        "fields": {
+            label: [format_counts(report.before[label]), format_counts(report.after[label])]
+            for label in report.before
+        },
+    }
+
+
+@jobs.register(Job.Kind.ROTATE_KEYS)
+def run_rotation(job: Job, progress: jobs.Progress) -> dict[str, Any]:
+    """The rotation, as the worker runs it, audited as the command's was."""
+    params = job.params
+    worker_key = get_keyring().active_id
+    if params.get("active_key") and params["active_key"] != worker_key:
+        # A worker not yet restarted with the new keyring would "rotate" to the old key.
+        where = f"worker '{worker_key}', command '{params['active_key']}'"
+        raise jobs.JobFailed(WORKER_ON_ANOTHER_KEY, error=where)
+    try:
+        report = rotate_keys(
+            batch_size=int(params.get("batch_size") or DEFAULT_BATCH_SIZE),
+            dry_run=bool(params.get("dry_run")),
+            max_batches=params.get("max_batches"),
+            progress=progress,
+        )
+    except KeyOperationError as exc:
+        where = f"{exc.label}.{exc.field_name}, row {exc.pk}, key '{exc.key_id}'"
+        raise jobs.JobFailed(VALUE_DOES_NOT_OPEN, error=where) from None
+    if not report.dry_run:
+        AuditEvent.record(
+            AuditAction.ROTATE_KEYS,
+            actor_name="rotate_keys",
+            details={
+                "active_key": report.active_key,
+                "before": dict(report.total("before")),
+                "after": dict(report.total("after")),
+                "rewritten": report.rewritten,
+                "changed_during_run": report.changed_during_run,
+                "batches": report.batches,
+                "complete": not report.stopped_early,
+                "job": str(job.pk),
+            },
+        )
+    return rotation_summary(report)

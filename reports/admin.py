@@ -30,7 +30,7 @@ from import_export.admin import ExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ExportForm
 
-from registry import access, once, search
+from registry import access, search
 from registry.admin import GatedAdminMixin, NotFoundOutsideScopeMixin, PostedSearchMixin
 from registry.second_factor import verified_recently
 from reports.forms import ExportGrantRequestForm
@@ -189,10 +189,6 @@ GRANT_STEPS: dict[str, Any] = {
 }
 
 
-def _fresh(request: HttpRequest) -> str:
-    return once.new_token(request.user)
-
-
 @admin.register(ExportGrant)
 class ExportGrantAdmin(NotFoundOutsideScopeMixin, GatedAdminMixin, admin.ModelAdmin):
     """Request, approve, refuse and revoke personal-export grants (administrators only).
@@ -239,10 +235,7 @@ class ExportGrantAdmin(NotFoundOutsideScopeMixin, GatedAdminMixin, admin.ModelAd
         return super().get_object(request, object_id, from_field)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return ["grantee", "reason", "once_token"] if obj is None else list(self.readonly_fields)
-
-    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        return {**super().get_changeform_initial_data(request), "once_token": _fresh(request)}
+        return ["grantee", "reason"] if obj is None else list(self.readonly_fields)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [] if obj is None else list(self.readonly_fields)
@@ -251,7 +244,6 @@ class ExportGrantAdmin(NotFoundOutsideScopeMixin, GatedAdminMixin, admin.ModelAd
         form = super().get_form(request, obj, change=change, **kwargs)
         # modelform_factory made a fresh class for this request: safe to bind the requester.
         form.requester = request.user
-        form.once_refused = getattr(request, "once_refused", "")
         return form
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -261,26 +253,9 @@ class ExportGrantAdmin(NotFoundOutsideScopeMixin, GatedAdminMixin, admin.ModelAd
             raise PermissionDenied(str(refused.message)) from None
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None):
-        """A request sent twice (a double click, a retried POST) is made once: the second
-        POST is shown the first one's result (registry/once.py). A refused token shows the
-        form again with what was typed, the reason and a fresh token."""
+        # Sent twice, a request is made once (registry.admin.SavedOnceAdminMixin).
         extra_context = {"title": _("Request a personal-export grant"), **(extra_context or {})}
-        if request.method != "POST" or not self.has_add_permission(request):
-            return super().add_view(request, form_url, extra_context)
-        spent = once.spend(request)
-        if spent.first_result:
-            return redirect(spent.first_result)
-        if spent.refused:
-            request.once_refused = spent.refused
-            request.POST = request.POST.copy()
-            request.POST[once.FIELD] = _fresh(request)
-        response = super().add_view(request, form_url, extra_context)
-        if spent.used is not None:
-            if response.status_code == 302:
-                spent.done(response["Location"])
-            else:  # refused by a rule: the same form may be sent again
-                spent.used.delete()
-        return response
+        return super().add_view(request, form_url, extra_context)
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None):
         if self.has_view_permission(request):

@@ -100,9 +100,6 @@ class ExportGrantRequestForm(forms.ModelForm):
     """
 
     requester: Any = None
-    # Set by the admin when the POST's one-time token was refused (registry/once.py).
-    once_refused: str = ""
-    once_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = ExportGrant
@@ -126,8 +123,6 @@ class ExportGrantRequestForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if self.once_refused:
-            raise forms.ValidationError(self.once_refused)
         grantee, reason = data.get("grantee"), data.get("reason")
         if grantee is not None and reason:
             try:

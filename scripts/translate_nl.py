@@ -1822,6 +1822,123 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
         "leeftijdsgroep, gender, nationaliteit, vormen van uitbuiting, urgentie, opvangbehoefte "
         "en termijnen; nooit de naam, geboortedatum, contactgegevens of documenten."
     ),
+    # Issue 12: admin tokens, import messages
+    "This form had been sent already: nothing was saved a second time. Here is what the first "
+    "sending saved.": (
+        "Dit formulier was al verstuurd: er is niets een tweede keer opgeslagen. Hier ziet u wat "
+        "de eerste keer is opgeslagen."
+    ),
+    "line %(line)d": "regel %(line)d",
+    "row %(row)d (line %(line)d)": "rij %(row)d (regel %(line)d)",
+    "%(where)s, column '%(column)s': %(message)s": "%(where)s, kolom '%(column)s': %(message)s",
+    "... and %(count)d more": "... en nog %(count)d",
+    "%(count)d error; nothing was imported.": (
+        "%(count)d fout; er is niets geïmporteerd.",
+        "%(count)d fouten; er is niets geïmporteerd.",
+    ),
+    "the first row is not the header of the interchange format (no known column name); its "
+    "cells are not shown": (
+        "de eerste rij is niet de kopregel van het uitwisselformaat (geen bekende kolomnaam); "
+        "de cellen ervan worden niet getoond"
+    ),
+    "the file is not UTF-8 text": "het bestand is geen UTF-8-tekst",
+    "the file contains a NUL character": "het bestand bevat een NUL-teken",
+    "the file is empty": "het bestand is leeg",
+    "this line is not valid CSV": "deze regel is geen geldige CSV",
+    "the column has no name": "de kolom heeft geen naam",
+    "unknown column": "onbekende kolom",
+    "the column is named twice": "de kolom komt twee keer voor",
+    "required column is missing": "verplichte kolom ontbreekt",
+    "a cell beyond the header's columns": "een cel voorbij de kolommen van de kopregel",
+    "longer than %(count)s characters": "langer dan %(count)s tekens",
+    "the file is larger than %(count)s bytes": "het bestand is groter dan %(count)s bytes",
+    "the file has more than %(count)s rows": "het bestand heeft meer dan %(count)s rijen",
+    "unknown region code": "onbekende regiocode",
+    "required when date_of_birth is empty": "verplicht als date_of_birth leeg is",
+    "an imported number may not be above YYYY-%(ceiling)s (the rest of the year is the "
+    "registry's own)": (
+        "een geïmporteerd nummer mag niet hoger zijn dan YYYY-%(ceiling)s (de rest van het jaar "
+        "is voor de registratie zelf)"
+    ),
+    "with this age the year of birth would be before %(year)d": (
+        "met deze leeftijd zou het geboortejaar vóór %(year)d liggen"
+    ),
+    "the same number is on row %(row)d": "hetzelfde nummer staat op rij %(row)d",
+    "this number is already registered": "dit nummer is al geregistreerd",
+    "the file has no rows": "het bestand heeft geen rijen",
+    "a number was taken while importing; retry": (
+        "een nummer werd tijdens het importeren al gebruikt; probeer het opnieuw"
+    ),
+    "Dry run, nothing saved: would create %(registrations)d registration(s) and %(persons)d "
+    "person(s); %(linked)d row(s) linked to a person already registered.": (
+        "Proefrun, niets opgeslagen: zou %(registrations)d registratie(s) en %(persons)d "
+        "persoon/personen aanmaken; %(linked)d rij(en) gekoppeld aan een al geregistreerde "
+        "persoon."
+    ),
+    "Created %(registrations)d registration(s) and %(persons)d person(s); %(linked)d row(s) "
+    "linked to a person already registered.": (
+        "%(registrations)d registratie(s) en %(persons)d persoon/personen aangemaakt; "
+        "%(linked)d rij(en) gekoppeld aan een al geregistreerde persoon."
+    ),
+    "a value is required": "een waarde is verplicht",
+    "expected a registration number like 2026-000123": (
+        "verwacht een registratienummer zoals 2026-000123"
+    ),
+    "expected a date as YYYY-MM-DD": "verwacht een datum als JJJJ-MM-DD",
+    "expected a whole number from 0 to 999": "verwacht een geheel getal van 0 tot en met 999",
+    "expected 'yes' or 'no'": "verwacht 'yes' of 'no'",
+    "expected an ISO 3166-1 alpha-2 country code": "verwacht een ISO 3166-1 alpha-2-landcode",
+    "unknown code; expected one of %(codes)s": "onbekende code; verwacht een van %(codes)s",
+    "unknown code(s); expected codes from %(codes)s": (
+        "onbekende code(s); verwacht codes uit %(codes)s"
+    ),
+    "%(count)d column(s) of the header are not columns of the interchange format (is the header "
+    "row missing?)": (
+        "%(count)d kolom(men) van de kopregel zijn geen kolommen van het uitwisselformaat "
+        "(ontbreekt de kopregel?)"
+    ),
+    # Issue 12: key rotation as a job
+    "key rotation": "sleutelrotatie",
+    "active key (id)": "actieve sleutel (id)",
+    "values per key id before": "waarden per sleutel-id vooraf",
+    "values per key id after": "waarden per sleutel-id achteraf",
+    "values re-encrypted": "waarden opnieuw versleuteld",
+    "batches written": "batches geschreven",
+    "values saved by the application during the run (left as saved)": (
+        "waarden die de applicatie tijdens de run opsloeg (gelaten zoals opgeslagen)"
+    ),
+    "values still under an old key": "waarden nog onder een oude sleutel",
+    "Rotation stopped at a value that does not open (%(error)s). The batches before it are "
+    "committed; fix the keyring (or the row) and run manage.py rotate_keys again.": (
+        "De rotatie stopte bij een waarde die niet opengaat (%(error)s). De batches daarvoor "
+        "zijn vastgelegd; herstel de sleutelring (of de rij) en voer manage.py rotate_keys "
+        "opnieuw uit."
+    ),
+    "The worker's keyring has another active key than the command's (%(error)s); nothing was "
+    "changed. Restart every worker and app server with the new keyring, then run manage.py "
+    "rotate_keys again.": (
+        "De sleutelring van de worker heeft een andere actieve sleutel dan die van de opdracht "
+        "(%(error)s); er is niets veranderd. Herstart elke worker en app-server met de nieuwe "
+        "sleutelring en voer daarna manage.py rotate_keys opnieuw uit."
+    ),
+    "Once the cause is fixed, an operator runs manage.py rotate_keys again on the server; it "
+    "continues with what is left.": (
+        "Als de oorzaak is verholpen, voert een beheerder manage.py rotate_keys opnieuw uit op "
+        "de server; de rotatie gaat verder met wat over is."
+    ),
+    # Issue 12: what the import and job pages say
+    "Line": "Regel",
+    "the file": "het bestand",
+    "Correct the rows and columns listed below in your file, then upload the whole file again. "
+    "The line is where the row starts in the file (in a spreadsheet, the row number); the "
+    "values themselves are never shown here.": (
+        "Verbeter de rijen en kolommen hieronder in uw bestand en upload daarna het hele bestand "
+        "opnieuw. De regel is waar de rij in het bestand begint (in een spreadsheet het "
+        "rijnummer); de waarden zelf worden hier nooit getoond."
+    ),
+    "At most %(size)s and %(rows)s rows; split a larger file.": (
+        "Hoogstens %(size)s en %(rows)s rijen; splits een groter bestand."
+    ),
 }
 
 

@@ -16,11 +16,11 @@ from django.test import Client
 
 from registry import once
 
-# The pages whose form carries the token (the {% once_token %} templates and the grant
-# request's admin form); other POSTs (searches, filters, logins) go as they are.
+# The pages whose form carries the token (the {% once_token %} templates and every add form of
+# the admin); other POSTs (searches, filters, logins) go as they are.
 ONCE_FORMS = re.compile(
     r"^/(intake/register/|intake/submit/|intake/triage/[0-9a-f-]{36}/|cases/[0-9a-f-]{36}/"
-    r"handover/|handovers/[0-9a-f-]{36}/decide/|admin/reports/exportgrant/add/|"
+    r"handover/|handovers/[0-9a-f-]{36}/decide/|admin/[a-z_]+/[a-z_]+/add/|"
     r"cases/[0-9a-f-]{36}/notes/|people/[0-9a-f-]{36}/edit/)"
 )
 

@@ -80,5 +80,11 @@ def _import_upload(request: HttpRequest) -> HttpResponse:
 def _page(
     request: HttpRequest, form: ImportUploadForm, status: int, error: str = ""
 ) -> HttpResponse:
-    context = {"form": form, "columns": COLUMN_NAMES, "error": error}
+    context = {
+        "form": form,
+        "columns": COLUMN_NAMES,
+        "error": error,
+        "max_size": filesizeformat(settings.REGISTRY_IMPORT_MAX_BYTES),
+        "max_rows": settings.REGISTRY_IMPORT_MAX_ROWS,
+    }
     return render(request, "intake/import_upload.html", context, status=status)

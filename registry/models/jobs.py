@@ -34,6 +34,14 @@ SUMMARY_LABELS = {
     "nationality_generalised": _("rows with nationality generalised to world region"),
     "region_dropped": _("rows also without region"),
     "suppressed": _("rows left out"),
+    # Key rotation (registry.keyops.run_rotation): key ids and counts, never a key.
+    "active_key": _("active key (id)"),
+    "values_before": _("values per key id before"),
+    "values_after": _("values per key id after"),
+    "rewritten": _("values re-encrypted"),
+    "batches": _("batches written"),
+    "changed_during_run": _("values saved by the application during the run (left as saved)"),
+    "remaining": _("values still under an old key"),
 }
 
 
@@ -66,6 +74,7 @@ class Job(models.Model):
         EXPORT_PERSONAL = "export_personal", _("personal export")
         EXPORT_ANONYMISED = "export_anonymised", _("anonymised dataset")
         EXPORT_STATISTICS = "export_statistics", _("statistics tables")
+        ROTATE_KEYS = "rotate_keys", _("key rotation")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("waiting for a worker")
@@ -75,11 +84,14 @@ class Job(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    # None for a job an operator started on the server (``manage.py rotate_keys``).
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="jobs",
         verbose_name=_("started by"),
+        null=True,
+        blank=True,
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
@@ -116,6 +128,12 @@ class Job(models.Model):
                 condition=models.Q(done__lte=models.F("total")) | models.Q(total=0),
                 name="job_done_within_total",
             ),
+            # Two rotations at once would each re-encrypt what the other just wrote.
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(kind="rotate_keys", status__in=["queued", "running"]),
+                name="job_one_key_rotation_at_a_time",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -146,6 +164,7 @@ class Job(models.Model):
         return [
             (SUMMARY_LABELS.get(name, str(name).replace("_", " ")), value)
             for name, value in self.summary.items()
+            if not isinstance(value, dict | list)  # details for the command, not the page
         ]
 
     def result_file(self) -> JobFile | None:

@@ -6,7 +6,7 @@ import datetime
 import uuid
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from registry.choices import ReporterType
 
@@ -14,6 +14,17 @@ from registry.choices import ReporterType
 def planted(label: str) -> str:
     """A value that cannot occur by chance, so finding it in a response proves a leak."""
     return f"{label}{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture(autouse=True)
+def import_messages_in_english(request):
+    """The import's tests that call it directly read its English sentences; outside a request
+    the site's language (Dutch) would apply. Pages choose their own language."""
+    if not request.module.__name__.rpartition(".")[2].startswith("test_import"):
+        yield
+        return
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -98,9 +98,49 @@ def test_a_file_with_errors_fails_the_job_naming_row_and_column(
     assert Registration.objects.count() == 0
     html = client.get(response["Location"]).content.decode()
     assert "The file has errors; nothing was imported." in html
-    assert "<td>2</td><td>gender</td>" in html
+    assert "<td>2</td><td>3</td><td>gender</td>" in html
     assert "Given2" not in html and "Given2" not in raw_rows("registry_job")
     assert not JobFile.objects.exists()
+
+
+def test_a_dutch_users_import_job_shows_the_row_errors_in_dutch(
+    client_for, administrator, region_a, tmp_path
+):
+    """The worker writes the errors in the language the owner uploaded in (the tests' own
+    language here is English), naming row and column and never a cell's value."""
+    client = client_for(administrator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    bad = [
+        row(1),
+        row(2, gender="x"),
+        row(3, date_of_birth="", age_at_registration=""),
+        row(4, registered_on="01-05-2024"),
+        row(5, region="Family00005"),
+    ]
+    response = upload(client, write_csv(tmp_path, bad).read_bytes())
+    run_jobs()
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    html = client.get(response["Location"]).content.decode()
+    assert "Het bestand bevat fouten; er is niets geïmporteerd." in html
+    assert "<td>2</td><td>3</td><td>gender</td><td>onbekende code; verwacht een van " in html
+    assert (
+        "<td>3</td><td>4</td><td>age_at_registration</td>"
+        "<td>verplicht als date_of_birth leeg is</td>" in html
+    )
+    assert (
+        "<td>4</td><td>5</td><td>registered_on</td><td>verwacht een datum als JJJJ-MM-DD</td>"
+        in html
+    )
+    assert "<td>5</td><td>6</td><td>region</td><td>onbekende regiocode</td>" in html
+    for value in ("Given2", "Family00005", "01-05-2024"):
+        assert value not in html and value not in raw_rows("registry_job")
+    # The same file uploaded by an English reader reads in English.
+    english = client_for(administrator)
+    again = upload(english, write_csv(tmp_path, bad).read_bytes())
+    run_jobs()
+    page = english.get(again["Location"]).content.decode()
+    assert "<td>5</td><td>6</td><td>region</td><td>unknown region code</td>" in page
 
 
 def test_another_user_gets_404_for_the_job_and_its_list_shows_nothing(
