@@ -121,7 +121,15 @@ def test_dashboard_shows_the_counts(casework_world, client_for, coordinator_a, r
     casework_world.case_a.save()
     for url in ("/", "/cases/"):
         reminders = client_for(coordinator_a).get(url).context["reminders"]
-        assert reminders == {"reflection_ending": 1, "unassigned": 1, "handovers": 0}
+        assert reminders == {
+            "reflection_ending": 1,
+            "unassigned": 1,
+            "handovers": 0,
+            # case_a: immediate danger (tests/registry/conftest.py).
+            "danger": 1,
+            "reflection_ended": 0,
+            "minor": 0,
+        }
 
 
 def test_send_reminders_can_leave_the_job_to_a_worker(due_cases):
