@@ -122,8 +122,9 @@ class CaseQuerySet(EncryptedQuerySet):
         return self.filter(flag_rule(flag, today))
 
     def flag_counts(self, today: datetime.date) -> dict[str, int]:
-        """How many of these cases carry each flag on ``today``, in one query."""
-        return self.aggregate(
+        """How many of these cases carry each flag on ``today``, in one query (every flag is
+        of open cases: closed ones are not read)."""
+        return self.open().aggregate(
             **{flag: models.Count("pk", filter=flag_rule(flag, today)) for flag in Flag.values}
         )
 
@@ -561,6 +562,9 @@ UNASSIGNED_WORKING_DAYS = 2
 UNDECIDED_RESIDENCE = (ResidenceStatus.REFLECTION_PERIOD, ResidenceStatus.UNKNOWN)
 
 
+assert set(CaseStatus.values) - OPEN_CASE_STATUSES == {CaseStatus.CLOSED}, "flag_rule's is_open"
+
+
 class Flag(models.TextChoices):
     """What makes an open case need attention. Each rule is ``flag_rule``."""
 
@@ -591,7 +595,9 @@ def subtract_working_days(day: datetime.date, count: int) -> datetime.date:
 
 def flag_rule(flag: str, today: datetime.date) -> models.Q:
     """The condition of ``flag`` on ``today``: the one place each rule is written."""
-    is_open = models.Q(status__in=sorted(OPEN_CASE_STATUSES))
+    # Open is "not closed" (OPEN_CASE_STATUSES is every other status): one comparison per
+    # case, where SQLite evaluates an IN list five times over for every case it counts.
+    is_open = ~models.Q(status=CaseStatus.CLOSED)
     if flag == Flag.IMMEDIATE_DANGER:
         return is_open & models.Q(immediate_danger=True)
     if flag == Flag.REFLECTION_ENDED:
