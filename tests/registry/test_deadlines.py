@@ -96,22 +96,20 @@ def test_the_case_list_sorts_urgent_first_by_default(client_for, coordinator_a, 
     ]
 
 
+def _opened_by(registration, coordinator):
+    """A case opened by ``registration``, held by ``coordinator``."""
+    return CaseFactory(
+        region=registration.region,
+        coordinator=coordinator,
+        registration=registration,
+        person=registration.person,
+    )
+
+
 def test_each_flag_is_a_counter_a_filter_and_a_reminder(client_for, coordinator_a, region_a):
     today = timezone.localdate()
-    minor_registration = RegistrationFactory(region=region_a, is_minor=True)
-    minor = CaseFactory(
-        region=region_a,
-        coordinator=coordinator_a,
-        registration=minor_registration,
-        person=minor_registration.person,
-    )
-    danger_registration = RegistrationFactory(region=region_a, immediate_danger=True)
-    danger = CaseFactory(
-        region=region_a,
-        coordinator=coordinator_a,
-        registration=danger_registration,
-        person=danger_registration.person,
-    )
+    minor = _opened_by(RegistrationFactory(region=region_a, is_minor=True), coordinator_a)
+    danger = _opened_by(RegistrationFactory(region=region_a, immediate_danger=True), coordinator_a)
     unassigned = CaseFactory(region=region_a, opened_on=today - datetime.timedelta(days=10))
     ending = CaseFactory(
         region=region_a,
