@@ -148,3 +148,23 @@ def test_case_list_queries_do_not_grow_with_the_rows(
     with django_assert_max_num_queries(12 + 4) as many:
         assert len(client.get("/cases/").context["rows"]) == 50
     assert _queries(few) == _queries(many) <= 12
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"sort": "person__family_name", "page": "abc"},
+        {"sort": "<script>", "page": "-1", "urgent": "maybe", "status": "bogus"},
+        {"page": "99999", "minor": "on", "assigned": "someone"},
+    ],
+)
+def test_bad_list_urls_give_a_page_never_a_500(
+    casework_world, client_for, coordinator_a, helpdesk, query
+):
+    for client, url in (
+        (client_for(coordinator_a), "/cases/"),
+        (client_for(helpdesk), "/helpdesk/"),
+    ):
+        response = client.get(url, query)
+        assert response.status_code == 200
+        assert "<script>" not in response.text
