@@ -12,8 +12,12 @@ the form's one-time token, registry/once.py, then shows the first result when th
 it again instead of saving twice.)
 
 The page is rendered without the request: no context processor runs, so neither the session
-nor the user is looked up (each would need the database that just failed). Every other error
-keeps Django's plain 500.
+nor the user is looked up (each would need the database that just failed).
+
+A year whose six-digit registration numbers are all taken (``NumbersExhausted``, about
+100,000 saves after an import that brought numbers up to the ceiling) is answered the same
+way, with a page that names the year and says to tell the administrator: sending the form
+again would not help. Every other error keeps Django's plain 500.
 """
 
 from __future__ import annotations
@@ -25,14 +29,19 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.views import defaults
 
+from registry.models.registrations import NumbersExhausted
+
 RETRY_AFTER_SECONDS = 30
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """``handler500``: 503 for a database that cannot be reached, Django's 500 otherwise."""
-    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_ERRORS):
         return database_unavailable()
+    if isinstance(error, NumbersExhausted):
+        return numbers_exhausted(error.year)
     return defaults.server_error(request)
 
 
@@ -41,5 +50,12 @@ def database_unavailable() -> HttpResponse:
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     # A proxy or the browser must not keep this answer for the page.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def numbers_exhausted(year: int) -> HttpResponse:
+    html = render_to_string("numbers_exhausted.html", {"year": year})
+    response = HttpResponse(html, status=503)
     response["Cache-Control"] = "no-store"
     return response

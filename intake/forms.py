@@ -7,10 +7,7 @@ saves. Every field has plain-language help text, since the people typing are oft
 
 from __future__ import annotations
 
-import copy
 import datetime
-import functools
-import re
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -18,30 +15,34 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.text import format_lazy
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
-from intake.widgets import InlineOptionsSelect
 from registry import municipalities, registering
 from registry.choices import (
     LEGAL_DUTY_REPORTERS,
     ConsentSigner,
     FileType,
-    Gender,
     ReporterType,
     ResidenceStatus,
     Scope,
     Sector,
     Shelter,
 )
+from registry.forms import PersonFields
 from registry.models import (
     FormOfExploitation,
     MeansOfControl,
     Municipality,
     Region,
     ReportingOrganisation,
+)
+from registry.widgets import (
+    CountryChoiceField,
+    InlineOptionsSelect,
+    ListChoiceField,
+    ListMultipleChoiceField,
+    PickedDateField,
+    date_widget,
 )
 
 # Personal fields of the form, in the order of Person.PERSONAL_FIELDS where they overlap.
@@ -57,93 +58,6 @@ PERSONAL_FORM_FIELDS = (
     "id_document_country",
     "id_document_number",
 )
-
-
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-class PickedDateField(forms.DateField):
-    """A date from the browser's date picker, which sends ISO 8601 (``2026-03-14``).
-
-    An ISO date is read directly; anything else goes through the language's input formats as
-    before. No Dutch format can read an ISO date differently (they start with the day), so
-    the result is the same; only the five or six failed ``strptime`` tries of the Dutch
-    formats before the ISO one are saved.
-    """
-
-    def to_python(self, value: Any) -> datetime.date | None:
-        if isinstance(value, str) and _ISO_DATE.fullmatch(text := value.strip()):
-            try:
-                return datetime.date.fromisoformat(text)
-            except ValueError:
-                pass  # 2026-02-30: the formats below give the usual error
-        return super().to_python(value)
-
-
-@functools.lru_cache(maxsize=8)
-def _country_choices_in(language: str) -> list[tuple[str, str]]:
-    return [("", "---------"), *list(countries)]
-
-
-def _country_choices() -> list[tuple[str, str]]:
-    # Sorting ~250 translated country names costs about a millisecond per field; the list only
-    # changes with the language, so it is built once per language.
-    return _country_choices_in(get_language() or "")
-
-
-class _SharedChoicesMixin:
-    """Controlled lists never change per form instance, so instances share them.
-
-    Django's ChoiceField deep-copies its choices for every form instance; for this form's ~600
-    lazily translated labels that was a quarter of the intake's server time (bench/intake.py).
-    Everything else is copied as Field.__deepcopy__ does.
-    """
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        result = copy.copy(self)
-        memo[id(self)] = result
-        # The widget too: ChoiceWidget.__deepcopy__ copies and normalises the choices again
-        # (a third of this form's set-up). Its attributes are copied as Widget.__deepcopy__
-        # does; the choices are shared, since nothing changes a list in place.
-        widget = copy.copy(self.widget)
-        widget.attrs = self.widget.attrs.copy()
-        memo[id(self.widget)] = widget
-        result.widget = widget
-        result.error_messages = self.error_messages.copy()
-        result.validators = self.validators[:]
-        return result
-
-
-class ListChoiceField(_SharedChoicesMixin, forms.ChoiceField):
-    widget = InlineOptionsSelect
-
-
-class ListMultipleChoiceField(_SharedChoicesMixin, forms.MultipleChoiceField):
-    """A set of codes: a code sent twice (a tampered or replayed form) counts once, since
-    each code is one row of the registration's code list."""
-
-    def clean(self, value: Any) -> list[str]:
-        return list(dict.fromkeys(super().clean(value)))
-
-
-class CountryChoiceField(ListChoiceField):
-    """An ISO 3166 country from the list in the user's language; checked against the set of
-    codes, not the sorted label list."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=_country_choices, **kwargs)
-
-    def valid_value(self, value: Any) -> bool:
-        return str(value) in _country_codes()
-
-
-@functools.lru_cache(maxsize=1)
-def _country_codes() -> frozenset[str]:
-    return frozenset(code for code, _name in countries)
 
 
 def _today() -> datetime.date:
@@ -173,6 +87,10 @@ def _row(*names: str) -> Div:
     return Div(*(Div(name, css_class=f"col-md-{width}") for name in names), css_class="row")
 
 
+# Shared field objects are safe: every form instance deep-copies its fields.
+PERSON_FIELDS = PersonFields.base_fields
+
+
 class RegistrationForm(forms.Form):
     """Every field a registration and its person can carry; subclasses pick what they show."""
 
@@ -187,7 +105,7 @@ class RegistrationForm(forms.Form):
     registered_on = PickedDateField(
         label=_("Date of registration"),
         initial=_today,
-        widget=_date_widget(),
+        widget=date_widget(),
         help_text=_("The day the report came in. Not in the future."),
     )
     reporter_type = ListChoiceField(
@@ -212,89 +130,26 @@ class RegistrationForm(forms.Form):
         help_text=_("The care-coordination region where the person is or will stay."),
     )
 
-    # Person
-    given_names = forms.CharField(
-        label=_("Given names"), max_length=200, required=False, help_text=_("All given names.")
-    )
-    family_name = forms.CharField(
-        label=_("Family name"),
-        max_length=200,
-        required=False,
-        help_text=_("As written in the identity document, if there is one."),
-    )
-    aliases = forms.CharField(
-        label=_("Other names"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Nicknames or other names the person uses, one per line."),
-    )
-    date_of_birth = PickedDateField(
-        label=_("Date of birth"),
-        required=False,
-        widget=_date_widget(),
-        help_text=_("Leave empty when unknown and give an estimated age instead."),
-    )
-    estimated_age = forms.IntegerField(
-        label=_("Estimated age"),
-        required=False,
-        help_text=format_lazy(
-            _("In whole years (0 to {max_age}), when the date of birth is unknown."),
-            max_age=registering.MAX_AGE,
-        ),
-    )
+    # Person: the fields the workspace's person form asks too (registry.forms.PersonFields)
+    given_names = PERSON_FIELDS["given_names"]
+    family_name = PERSON_FIELDS["family_name"]
+    aliases = PERSON_FIELDS["aliases"]
+    date_of_birth = PERSON_FIELDS["date_of_birth"]
+    estimated_age = PERSON_FIELDS["estimated_age"]
     believed_minor = forms.BooleanField(
         label=_("Probably under 18"),
         required=False,
         help_text=_("Only when neither the date of birth nor an age is known."),
     )
-    gender = ListChoiceField(
-        label=_("Gender"),
-        choices=Gender.choices,
-        initial=Gender.UNKNOWN,
-        help_text=_("As the person describes themself."),
-    )
-    nationality = CountryChoiceField(
-        label=_("Nationality"),
-        required=False,
-        help_text=_("Leave empty when unknown."),
-    )
-    country_of_birth = CountryChoiceField(
-        label=_("Country of birth"),
-        required=False,
-        help_text=_("Leave empty when unknown."),
-    )
-    languages = forms.CharField(
-        label=_("Languages spoken"),
-        max_length=200,
-        required=False,
-        help_text=_("So the coordinator can arrange an interpreter."),
-    )
-    phone = forms.CharField(
-        label=_("Phone"),
-        max_length=50,
-        required=False,
-        help_text=_("A number where the person can be reached safely."),
-    )
-    email = forms.EmailField(
-        label=_("E-mail"), required=False, help_text=_("Only an address that is safe to use.")
-    )
-    address = forms.CharField(
-        label=_("Address"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Where the person stays now, if it is safe to write down."),
-    )
-    id_document_country = CountryChoiceField(
-        label=_("Identity document issued by"),
-        required=False,
-        help_text=_("The country that issued the passport or identity card."),
-    )
-    id_document_number = forms.CharField(
-        label=_("Identity document number"),
-        max_length=100,
-        required=False,
-        help_text=_("Used to find earlier registrations of the same person."),
-    )
+    gender = PERSON_FIELDS["gender"]
+    nationality = PERSON_FIELDS["nationality"]
+    country_of_birth = PERSON_FIELDS["country_of_birth"]
+    languages = PERSON_FIELDS["languages"]
+    phone = PERSON_FIELDS["phone"]
+    email = PERSON_FIELDS["email"]
+    address = PERSON_FIELDS["address"]
+    id_document_country = PERSON_FIELDS["id_document_country"]
+    id_document_number = PERSON_FIELDS["id_document_number"]
 
     # Exploitation
     exploitation_forms = ListMultipleChoiceField(
@@ -330,13 +185,13 @@ class RegistrationForm(forms.Form):
     exploitation_start = PickedDateField(
         label=_("Exploitation began"),
         required=False,
-        widget=_date_widget(),
+        widget=date_widget(),
         help_text=_("An approximate date is fine."),
     )
     exploitation_end = PickedDateField(
         label=_("Exploitation ended"),
         required=False,
-        widget=_date_widget(),
+        widget=date_widget(),
         help_text=_("Leave empty when it is still going on."),
     )
     scope = ListChoiceField(

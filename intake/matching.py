@@ -8,13 +8,15 @@ decides; the system never merges on its own.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from registry import registering
+from registry import access, registering
+from registry.compiled import CompiledQueries
 from registry.models import Person, Registration
 from registry.models.people import BlindIndexes, blind_indexes
 
@@ -94,21 +96,80 @@ def indexes_for(
     return Indexes(stored=stored, phonetic=stored.phonetic_near, year=year)
 
 
-def _query(ix: Indexes) -> Q | None:
-    q = Q()
+def _values(ix: Indexes) -> dict[str, str | int]:
+    """The changing values of a check, by name: what :data:`MATCH_QUERIES` fills in."""
+    values: dict[str, str | int] = {}
     if ix.name_dob:
-        q |= Q(bi_name_dob=ix.name_dob)
+        values["name_dob"] = ix.name_dob
     if ix.document:
-        q |= Q(bi_document=ix.document)
+        values["document"] = ix.document
     if ix.family and ix.year:
+        values["family"] = ix.family
+        values["year_from"] = ix.year - YEAR_TOLERANCE
+        values["year_to"] = ix.year + YEAR_TOLERANCE
+    for n, phonetic in enumerate(ix.phonetic):
+        values[f"phonetic{n}"] = phonetic
+    return values
+
+
+def _query_of(values: Mapping[str, Any]) -> Q | None:
+    q = Q()
+    if "name_dob" in values:
+        q |= Q(bi_name_dob=values["name_dob"])
+    if "document" in values:
+        q |= Q(bi_document=values["document"])
+    if "family" in values:
         q |= Q(
-            bi_family_name=ix.family,
-            year_of_birth__gte=ix.year - YEAR_TOLERANCE,
-            year_of_birth__lte=ix.year + YEAR_TOLERANCE,
+            bi_family_name=values["family"],
+            year_of_birth__gte=values["year_from"],
+            year_of_birth__lte=values["year_to"],
         )
-    if ix.phonetic:
-        q |= Q(bi_phonetic__in=ix.phonetic)
+    phonetic = [v for name, v in values.items() if name.startswith("phonetic")]
+    if phonetic:
+        q |= Q(bi_phonetic__in=phonetic)
     return q or None
+
+
+# Only clear and index columns: the encrypted ones are never loaded for matching.
+MATCH_COLUMNS = (
+    "id",
+    "gender",
+    "nationality",
+    "year_of_birth",
+    "bi_name_dob",
+    "bi_document",
+    "bi_family_name",
+    "bi_phonetic",
+    "created_at",
+)
+# The check's query, compiled once per user and shape (registry/compiled.py): building the
+# access rules' subqueries cost more than the database's answer.
+MATCH_QUERIES = CompiledQueries()
+
+
+def _candidates(
+    user: User, values: Mapping[str, Any], *, exclude: Any = None, limit: int
+) -> QuerySet:
+    """The people ``user`` may see whose indexes meet ``values``, as the ORM builds it."""
+    people = Person.objects.for_user(user).filter(_query_of(values), is_anonymous=False)
+    if exclude is not None:
+        people = people.exclude(pk=exclude)
+    return people.only(*MATCH_COLUMNS)[:limit]
+
+
+def _people(user: User, ix: Indexes, *, exclude: Any, limit: int) -> list[Person]:
+    """:func:`_candidates`, run from a compiled template where it can be (not with
+    ``exclude``, triage's rarer check, whose id the template does not take)."""
+    values = _values(ix)
+    if not values:
+        return []
+    if exclude is not None:
+        return list(_candidates(user, values, exclude=exclude, limit=limit))
+    key = ("find_matches", access.scope_key(user), tuple(values), limit)
+    compiled = MATCH_QUERIES.sql(key, lambda v: _candidates(user, v, limit=limit), values)
+    if compiled is None:
+        return []  # the user may see no one
+    return list(Person.objects.raw(*compiled))
 
 
 def _reasons(person: Person, ix: Indexes) -> list[str]:
@@ -139,24 +200,7 @@ def find_matches(user: User, ix: Indexes, *, exclude: Any = None, limit: int = 2
     when nothing matched anywhere, which made a name known only elsewhere cost one query more
     (tests/intake/test_duplicates.py, bench/matching.py).
     """
-    q = _query(ix)
-    if q is None:
-        return []
-    people = Person.objects.for_user(user).filter(q, is_anonymous=False)
-    if exclude is not None:
-        people = people.exclude(pk=exclude)
-    # Only clear and index columns: the encrypted ones are never loaded for matching.
-    people = people.only(
-        "id",
-        "gender",
-        "nationality",
-        "year_of_birth",
-        "bi_name_dob",
-        "bi_document",
-        "bi_family_name",
-        "bi_phonetic",
-        "created_at",
-    )[:limit]
+    people = _people(user, ix, exclude=exclude, limit=limit)
     matches = [Match(person=p, reasons=_reasons(p, ix)) for p in people]
     if matches:
         # One query for the registrations of all matches (not one per match).

@@ -49,13 +49,28 @@ from registry.choices import COUNTED_STATUSES, SubmissionStatus
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from registry.models import Registration, User
+    from registry.models import Case, Person, Registration, User
 
     Visitor = User | AnonymousUser | None
 
 
 def _is_anonymous(user: User | None) -> bool:
     return user is None or not user.is_authenticated or not user.is_active
+
+
+def scope_key(user: User | None) -> tuple[Any, ...]:
+    """Everything of ``user`` the row rules below read: two users with the same key get the
+    same rows, so a query compiled for one may run for the other (registry/compiled.py).
+    A rule that comes to read another attribute of the user must add it here."""
+    if _is_anonymous(user):
+        return ("anonymous",)
+    return (
+        user.pk,
+        user.is_active,
+        user.is_superuser,
+        user.role,
+        tuple(sorted(user.region_ids)) if user.is_coordinator else (),
+    )
 
 
 def _helpdesk_regions() -> QuerySet:
@@ -185,6 +200,51 @@ def handovers_for_user(qs: QuerySet, user: User | None) -> QuerySet:
             Q(from_region__in=regions) | Q(to_region__in=regions) | Q(case__in=visible_cases)
         )
     return qs.none()
+
+
+def case_notes_for_user(qs: QuerySet, user: User | None) -> QuerySet:
+    """The notes of the cases ``user`` may see (``cases_for_user``): a note goes with its case,
+    to whoever works it now (after a handover, the receiving region reads the notes)."""
+    from registry.models import Case
+
+    return qs.filter(case__in=cases_for_user(Case.objects.all(), user).values("pk"))
+
+
+def case_history_for_user(qs: QuerySet, user: User | None, case: Case) -> QuerySet:
+    """The audit events that make up ``case``'s timeline, for whoever may see the case.
+
+    The audit trail itself is the administrators' (``audit_events_for_user``); the timeline is
+    a narrower reading of it: the events recorded against this one case (its changes, its
+    handovers, its notes, the person corrected through it), which hold field names, codes and
+    the staff who acted, never a value of the person. ``qs`` is narrowed to the actions the
+    caller shows."""
+    if not cases_for_user(type(case).objects.filter(pk=case.pk), user).exists():
+        return qs.none()
+    return qs.filter(case_id=case.pk)
+
+
+def case_held_for_person(user: User | None, person: Person) -> Case | None:
+    """The open case of ``person`` that ``user`` holds, or None.
+
+    A coordinator holds the open cases assigned to them (in their regions); the help desk the
+    open cases it coordinates: without a coordinator, or in a region without an active one
+    (DESIGN.md, "Who uses it"; ``Case.coordinator``: "empty means the help desk coordinates
+    the case"). Administrators hold none: they maintain a person in the admin.
+    """
+    if _is_anonymous(user) or not (user.is_coordinator or user.is_helpdesk):
+        return None
+    from registry.models import Case
+
+    cases = cases_for_user(Case.objects.open().filter(person=person), user)
+    if user.is_coordinator:
+        cases = cases.filter(coordinator=user)
+    return cases.order_by("-opened_on", "pk").first()
+
+
+def may_edit_person(user: User | None, person: Person) -> bool:
+    """Whether ``user`` may correct ``person``'s data on the person page: whoever holds an open
+    case of the person (``case_held_for_person``). Everyone who may see the person reads it."""
+    return case_held_for_person(user, person) is not None
 
 
 def registrations_countable_by(qs: QuerySet, user: User | None) -> QuerySet:

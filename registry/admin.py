@@ -29,6 +29,7 @@ from registry.forms import CaseForm
 from registry.models import (
     AuditEvent,
     Case,
+    CaseNote,
     Handover,
     Municipality,
     OutgoingMail,
@@ -651,7 +652,9 @@ class CaseAdminForm(CaseForm):
     """
 
     class Meta(CaseForm.Meta):
-        fields = [*CaseForm.Meta.fields, "opened_on"]
+        # The former notes box stays correctable here (data maintenance, e.g. removing what
+        # should not have been written); the workspace adds notes to the timeline instead.
+        fields = [*CaseForm.Meta.fields, "opened_on", "notes"]
         widgets = {}
 
 
@@ -662,6 +665,31 @@ class HandoverInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class CaseNoteInline(admin.TabularInline):
+    """The case's notes, read-only: notes are append-only (CaseNote refuses a change or a
+    deletion) and are added on the case page in the workspace."""
+
+    model = CaseNote
+    fields = ["created_at", "author", "text"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-created_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return CaseNote.objects.for_user(request.user).select_related("author")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Whoever may open the case in the admin reads its notes (the case's own gate).
+        return access.may_use_admin(request.user)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -770,7 +798,7 @@ class CaseAdmin(AuditedPersonalDataMixin, ScopedAdmin):
         ),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
-    inlines = [HandoverInline]
+    inlines = [HandoverInline, CaseNoteInline]
     actions = ["assign_coordinator", "hand_over"]
 
     def save_model(self, request: HttpRequest, obj: Case, form: Any, change: bool) -> None:

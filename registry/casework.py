@@ -37,16 +37,36 @@ def apply_status(case: Case, previous: str, today: datetime.date | None = None) 
 
 
 def save_case_change(case: Case, changed_fields: list[str], user: User, screen: str) -> None:
-    """Save an edited case and record which fields changed (names only)."""
+    """Save an edited case and record which fields changed (names only), and where the
+    workflow moved (``workflow_moves``), so the case's timeline can say it in words."""
+    moves = workflow_moves(case)
     case.save()
     if changed_fields:
-        AuditEvent.record(
-            AuditAction.CHANGE,
-            user=user,
-            obj=case,
-            case=case,
-            details={"fields": sorted(changed_fields), "screen": screen},
-        )
+        details: dict[str, object] = {"fields": sorted(changed_fields), "screen": screen}
+        if moves:
+            details["moves"] = moves
+        AuditEvent.record(AuditAction.CHANGE, user=user, obj=case, case=case, details=details)
+
+
+def workflow_moves(case: Case) -> dict[str, list[object]]:
+    """Where the case's workflow moved since it was read: ``{"status": [before, after],
+    "coordinator": [before, after], "closed_reason": [before, after]}`` for those that did.
+
+    Codes of the workflow and the coordinators' account ids: the case's own bookkeeping, never
+    a value of the person (the audit trail holds field names for those). The case's timeline
+    (registry/timeline.py) reads them to say "assigned the case to ..." and "changed the
+    status from ... to ...".
+    """
+    before_status = case.previous_status
+    before_coordinator = getattr(case, "_loaded_coordinator_id", None)
+    moves: dict[str, list[object]] = {}
+    if case.status != before_status:
+        moves["status"] = [before_status, case.status]
+        if case.closed_reason:
+            moves["closed_reason"] = ["", case.closed_reason]
+    if case.coordinator_id != before_coordinator:
+        moves["coordinator"] = [before_coordinator, case.coordinator_id]
+    return moves
 
 
 # --- handovers -------------------------------------------------------------------------------

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from registry.choices import AuditAction, CaseStatus
-from registry.models import Case, Region, User
+from registry import registering
+from registry.choices import AuditAction, CaseStatus, Gender
+from registry.models import Case, Person, Region, User
 from registry.models.cases import Flag, allowed_statuses
+from registry.models.notes import MAX_NOTE_LENGTH
+from registry.models.people import PERSONAL_FIELDS
+from registry.widgets import CountryChoiceField, ListChoiceField, PickedDateField, date_widget
 
 # The orders a case list offers: the key in the URL, the columns, the label. "urgent" is
 # CaseQuerySet.urgent_first's: immediate danger, a deadline passed, near, then newest first.
@@ -130,11 +137,11 @@ class CaseForm(forms.ModelForm):
             "shelter_placed",
             "care_received",
             "care_location",
-            "notes",
         ]
+        # The former notes box is no longer written here: notes are added to the case's
+        # timeline (CaseNote), append-only. Its stored text stays on the case page.
         widgets = {
             "reflection_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "notes": forms.Textarea(attrs={"rows": 5}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -145,7 +152,6 @@ class CaseForm(forms.ModelForm):
         self.fields["status"].choices = [
             (code, CaseStatus(code).label) for code in allowed_statuses(self.previous_status)
         ]
-        self.fields["notes"].help_text = _("Encrypted. Only people who may see this case read it.")
 
 
 class HandoverRequestForm(forms.Form):
@@ -204,3 +210,185 @@ class AuditFilterForm(forms.Form):
         if since and until and since > until:
             self.add_error("until", _("The end date is before the start date."))
         return data
+
+
+class PersonFields(forms.Form):
+    """The fields of a person as the ways in ask them: labels, help text, widgets (the country
+    selects and the date picker of registry/widgets.py). The intake's registration forms
+    (intake/forms.py) declare these very fields, and the workspace's person form inherits them,
+    so a person is asked the same way wherever they are written."""
+
+    given_names = forms.CharField(
+        label=_("Given names"), max_length=200, required=False, help_text=_("All given names.")
+    )
+    family_name = forms.CharField(
+        label=_("Family name"),
+        max_length=200,
+        required=False,
+        help_text=_("As written in the identity document, if there is one."),
+    )
+    aliases = forms.CharField(
+        label=_("Other names"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Nicknames or other names the person uses, one per line."),
+    )
+    date_of_birth = PickedDateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=date_widget(),
+        help_text=_("Leave empty when unknown and give an estimated age instead."),
+    )
+    estimated_age = forms.IntegerField(
+        label=_("Estimated age"),
+        required=False,
+        help_text=format_lazy(
+            _("In whole years (0 to {max_age}), when the date of birth is unknown."),
+            max_age=registering.MAX_AGE,
+        ),
+    )
+    gender = ListChoiceField(
+        label=_("Gender"),
+        choices=Gender.choices,
+        initial=Gender.UNKNOWN,
+        help_text=_("As the person describes themself."),
+    )
+    nationality = CountryChoiceField(
+        label=_("Nationality"), required=False, help_text=_("Leave empty when unknown.")
+    )
+    country_of_birth = CountryChoiceField(
+        label=_("Country of birth"), required=False, help_text=_("Leave empty when unknown.")
+    )
+    languages = forms.CharField(
+        label=_("Languages spoken"),
+        max_length=200,
+        required=False,
+        help_text=_("So the coordinator can arrange an interpreter."),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=50,
+        required=False,
+        help_text=_("A number where the person can be reached safely."),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"), required=False, help_text=_("Only an address that is safe to use.")
+    )
+    address = forms.CharField(
+        label=_("Address"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Where the person stays now, if it is safe to write down."),
+    )
+    id_document_country = CountryChoiceField(
+        label=_("Identity document issued by"),
+        required=False,
+        help_text=_("The country that issued the passport or identity card."),
+    )
+    id_document_number = forms.CharField(
+        label=_("Identity document number"),
+        max_length=100,
+        required=False,
+        help_text=_("Used to find earlier registrations of the same person."),
+    )
+
+
+class PersonForm(forms.ModelForm, PersonFields):
+    """Correcting a person in the workspace: the intake's fields, widgets and help text (the
+    country selects and the date picker of registry/widgets.py), the intake's rules of age and
+    year of birth (``registering.check``), and the model's (``Person.clean``) on save.
+
+    A person registered anonymously (without consent) keeps no personal data: only the
+    statistical fields are offered, and ``Person.save`` clears anything personal.
+    """
+
+    STATISTICAL_FIELDS = ("gender", "nationality", "country_of_birth")
+
+    notes = forms.CharField(
+        label=_("Notes on the person"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "What stays true of the person (needs, how to make contact safely). What happens "
+            "in the case goes in a note on the case."
+        ),
+    )
+
+    class Meta:
+        model = Person
+        fields = [*PERSONAL_FIELDS, "gender", "nationality", "country_of_birth"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        person = self.instance
+        if person.is_anonymous:
+            for name in PERSONAL_FIELDS:
+                self.fields.pop(name, None)
+        if person.date_of_birth is None and person.year_of_birth is not None:
+            self.initial.setdefault("estimated_age", self._today().year - person.year_of_birth)
+        # The order of the page: names, birth and age, the statistics, contact, document.
+        order = [
+            "given_names",
+            "family_name",
+            "aliases",
+            "date_of_birth",
+            "estimated_age",
+            "gender",
+            "nationality",
+            "country_of_birth",
+            "languages",
+            "phone",
+            "email",
+            "address",
+            "id_document_country",
+            "id_document_number",
+            "notes",
+        ]
+        self.order_fields(order)
+
+    @staticmethod
+    def _today() -> datetime.date:
+        return timezone.localdate()
+
+    def clean(self) -> dict[str, Any]:
+        """The age rules of a registration record (``registering.check``) on what was typed."""
+        cleaned = super().clean()
+        values = {
+            "date_of_birth": cleaned.get("date_of_birth"),
+            "estimated_age": cleaned.get("estimated_age"),
+        }
+        for field, message in registering.check(values, today=self._today()).errors.items():
+            self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+    def save(self, commit: bool = True) -> Person:
+        """The person with what was typed; the year of birth follows the date of birth
+        (``Person.save``) or, without one, the estimated age when that was changed."""
+        person = super().save(commit=False)
+        if person.date_of_birth is None and "estimated_age" in self.changed_data:
+            person.year_of_birth, person.year_of_birth_estimated = registering.year_of_birth(
+                None, self.cleaned_data.get("estimated_age"), on=self._today()
+            )
+        if commit:
+            person.save()
+        return person
+
+
+class CaseNoteForm(forms.Form):
+    """A new note on a case: appended to the timeline, never changed afterwards."""
+
+    text = forms.CharField(
+        label=_("New note"),
+        max_length=MAX_NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Encrypted; read by whoever may see this case. A note cannot be changed or "
+            "deleted: to correct one, add a new note."
+        ),
+    )
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(_("Write the note first."))
+        return text

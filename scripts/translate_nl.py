@@ -1387,6 +1387,23 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "written": "geschreven",
     "Temporarily unavailable": "Tijdelijk niet beschikbaar",
     "The registry is temporarily unavailable": "Het register is tijdelijk niet beschikbaar",
+    "No registration numbers left": "Geen registratienummers meer over",
+    "In immediate danger, call 112.": "Bij acuut gevaar: bel 112.",
+    (
+        "No registration numbers are left for %(year)s: every six-digit number of the year "
+        "has been given out, so this registration could not get one."
+    ): (
+        "Er zijn geen registratienummers meer over voor %(year)s: elk zescijferig nummer van "
+        "het jaar is al uitgegeven, dus deze registratie kon er geen krijgen."
+    ),
+    (
+        "Sending the form again will not help. Tell the registry's administrator, who can look "
+        "at the year's numbers; keep what you typed (go back in your browser) until they have."
+    ): (
+        "Het formulier opnieuw versturen helpt niet. Meld het aan de beheerder van het "
+        "register, die de nummers van het jaar kan nakijken; bewaar wat u hebt ingevuld (ga "
+        "terug in uw browser) tot die dat heeft gedaan."
+    ),
     "Nothing was saved.": "Er is niets opgeslagen.",
     "The registry could not reach its database, so what you sent was not kept.": (
         "Het register kon zijn database niet bereiken; wat u verstuurde is niet bewaard."
@@ -1535,6 +1552,128 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     # Issue 12: capacity
     "open case count": "aantal open casussen",
     "open case counts": "aantallen open casussen",
+    # Issue 13: the person page and the case timeline
+    "What stays true of the person (needs, how to make contact safely). What happens in the "
+    "case goes in a note on the case.": (
+        "Wat voor de persoon blijft gelden (behoeften, hoe veilig contact te leggen). Wat er in "
+        "de casus gebeurt, hoort in een notitie bij de casus."
+    ),
+    "New note": "Nieuwe notitie",
+    "Encrypted; read by whoever may see this case. A note cannot be changed or deleted: to "
+    "correct one, add a new note.": (
+        "Versleuteld; te lezen door wie deze casus mag zien. Een notitie kan niet worden "
+        "gewijzigd of verwijderd: voeg een nieuwe notitie toe om er een te corrigeren."
+    ),
+    "Write the note first.": "Schrijf eerst de notitie.",
+    "written by": "geschreven door",
+    "note": "notitie",
+    "case note": "casusnotitie",
+    "case notes": "casusnotities",
+    "Note of %(when)s": "Notitie van %(when)s",
+    "The registry": "Het register",
+    "a former user": "een voormalige gebruiker",
+    "%(author)s wrote": "%(author)s schreef",
+    "Notes from the former notes box of the case (author and date not recorded)": (
+        "Notities uit het vroegere notitieveld van de casus (schrijver en datum niet vastgelegd)"
+    ),
+    "%(actor)s accepted the reporter's submission, which opened or joined this case": (
+        "%(actor)s heeft de melding van de melder geaccepteerd, waarmee deze casus is geopend "
+        "of aangevuld"
+    ),
+    "%(actor)s decided on the reporter's submission": (
+        "%(actor)s heeft over de melding van de melder besloten"
+    ),
+    "%(actor)s recorded a new registration of this person, already known to the registry": (
+        "%(actor)s heeft een nieuwe registratie vastgelegd van deze persoon, al bekend in het "
+        "register"
+    ),
+    "%(actor)s recorded a registration of this person": (
+        "%(actor)s heeft een registratie van deze persoon vastgelegd"
+    ),
+    "%(actor)s corrected the person's details: %(fields)s": (
+        "%(actor)s heeft de gegevens van de persoon gecorrigeerd: %(fields)s"
+    ),
+    "%(actor)s: %(action)s": "%(actor)s: %(action)s",
+    "%(actor)s took on the case": "%(actor)s heeft de casus op zich genomen",
+    "%(actor)s left the case to the help desk (no coordinator)": (
+        "%(actor)s heeft de casus aan de helpdesk gelaten (geen zorgcoördinator)"
+    ),
+    "%(actor)s assigned the case to %(coordinator)s": (
+        "%(actor)s heeft de casus toegewezen aan %(coordinator)s"
+    ),
+    "%(actor)s changed the coordinator": "%(actor)s heeft de zorgcoördinator gewijzigd",
+    "%(actor)s changed the status from %(before)s to %(after)s": (
+        "%(actor)s heeft de status gewijzigd van %(before)s naar %(after)s"
+    ),
+    "%(actor)s changed the status": "%(actor)s heeft de status gewijzigd",
+    "%(actor)s changed the %(fields)s": "%(actor)s heeft gewijzigd: %(fields)s",
+    "%(actor)s asked %(to)s to take over the case from %(from)s": (
+        "%(actor)s heeft %(to)s gevraagd de casus over te nemen van %(from)s"
+    ),
+    "%(actor)s accepted the handover: the case moved from %(from)s to %(to)s": (
+        "%(actor)s heeft de overdracht geaccepteerd: de casus ging van %(from)s naar %(to)s"
+    ),
+    "%(actor)s rejected the handover from %(from)s to %(to)s": (
+        "%(actor)s heeft de overdracht van %(from)s naar %(to)s afgewezen"
+    ),
+    "%(actor)s withdrew the handover request to %(to)s": (
+        "%(actor)s heeft het verzoek tot overdracht aan %(to)s ingetrokken"
+    ),
+    "%(actor)s: handover from %(from)s to %(to)s": (
+        "%(actor)s: overdracht van %(from)s naar %(to)s"
+    ),
+    "Reminder sent to %(recipient)s: the reflection period ends on %(date)s": (
+        "Herinnering gestuurd aan %(recipient)s: de bedenktijd eindigt op %(date)s"
+    ),
+    "Reminder sent to %(recipient)s: new since %(date)s and still unassigned": (
+        "Herinnering gestuurd aan %(recipient)s: nieuw sinds %(date)s en nog niet toegewezen"
+    ),
+    "The note has been added to the timeline.": "De notitie is aan de tijdlijn toegevoegd.",
+    "The note was not added: see the message at the note form.": (
+        "De notitie is niet toegevoegd: zie de melding bij het notitieformulier."
+    ),
+    "The person's details have been saved.": "De gegevens van de persoon zijn opgeslagen.",
+    "Nothing was changed.": "Er is niets gewijzigd.",
+    "Nothing was saved: please correct the marked fields.": (
+        "Er is niets opgeslagen: verbeter de gemarkeerde velden."
+    ),
+    "Open or correct the person": "Persoon openen of corrigeren",
+    "Open the person": "Persoon openen",
+    "Timeline": "Tijdlijn",
+    "Notes and what happened to the case, newest first. Notes cannot be changed or deleted: to "
+    "correct one, add a new note.": (
+        "Notities en wat er met de casus is gebeurd, nieuwste eerst. Notities kunnen niet worden "
+        "gewijzigd of verwijderd: voeg een nieuwe notitie toe om er een te corrigeren."
+    ),
+    "Add note": "Notitie toevoegen",
+    "reminder": "herinnering",
+    "history": "verloop",
+    "Nothing on the timeline yet.": "Nog niets op de tijdlijn.",
+    "Notes are added on the case page, to its timeline.": (
+        "Notities voegt u toe op de pagina van de casus, aan de tijdlijn."
+    ),
+    "Correct the details": "Gegevens corrigeren",
+    "Back to the case": "Terug naar de casus",
+    "Only whoever holds an open case of this person corrects the details here.": (
+        "Alleen wie een open casus van deze persoon heeft, corrigeert hier de gegevens."
+    ),
+    "Identity": "Identiteit",
+    "Contact": "Contact",
+    "Cases and registrations": "Casussen en registraties",
+    "No case you may see.": "Geen casus die u mag zien.",
+    "Recorded on %(created)s; last changed %(updated)s.": (
+        "Vastgelegd op %(created)s; laatst gewijzigd %(updated)s."
+    ),
+    "Correct": "Corrigeren",
+    "Correct the details of %(person)s": "Gegevens van %(person)s corrigeren",
+    "Everything here is encrypted, except gender, nationality, country of birth and the year of "
+    "birth, which the statistics count. The audit trail records which fields you changed, never "
+    "what you typed.": (
+        "Alles hier wordt versleuteld opgeslagen, behalve geslacht, nationaliteit, geboorteland "
+        "en geboortejaar, die de statistiek telt. Het logboek legt vast welke velden u "
+        "wijzigde, nooit wat u typte."
+    ),
+    "Age and origin": "Leeftijd en herkomst",
     # Issue 13: lists and deadlines
     "Urgent first": "Urgent eerst",
     "Reflection period ends (latest first)": "Einde bedenktijd (laatste eerst)",
@@ -1566,6 +1705,7 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
         "bedenktijden verstreken, daarna niets besloten"
     ),
     "minors, no referral recorded": "minderjarigen, geen doorverwijzing vastgelegd",
+    "Reflection ends": "Einde bedenktijd",
 }
 
 

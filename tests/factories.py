@@ -10,6 +10,7 @@ from factory.django import DjangoModelFactory
 from registry.choices import Gender, ReporterType, Role
 from registry.models import (
     Case,
+    CaseNote,
     FormOfExploitation,
     Handover,
     Job,
@@ -96,6 +97,17 @@ class CaseFactory(DjangoModelFactory):
 
     person = factory.SubFactory(PersonFactory)
     region = factory.SubFactory(RegionFactory)
+
+
+class CaseNoteFactory(DjangoModelFactory):
+    """A note on a case, written as CaseNote.write does (without its audit event)."""
+
+    class Meta:
+        model = CaseNote
+
+    case = factory.SubFactory(CaseFactory)
+    author = factory.SubFactory(UserFactory)
+    text = "Spoke with the person by phone."
 
 
 class HandoverFactory(DjangoModelFactory):

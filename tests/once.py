@@ -20,7 +20,8 @@ from registry import once
 # request's admin form); other POSTs (searches, filters, logins) go as they are.
 ONCE_FORMS = re.compile(
     r"^/(intake/register/|intake/submit/|intake/triage/[0-9a-f-]{36}/|cases/[0-9a-f-]{36}/"
-    r"handover/|handovers/[0-9a-f-]{36}/decide/|admin/reports/exportgrant/add/)"
+    r"handover/|handovers/[0-9a-f-]{36}/decide/|admin/reports/exportgrant/add/|"
+    r"cases/[0-9a-f-]{36}/notes/|people/[0-9a-f-]{36}/edit/)"
 )
 
 

@@ -5,6 +5,7 @@ from registry.models.audit import AuditChainHead, AuditEvent
 from registry.models.cases import Case, Handover, OpenCaseCount
 from registry.models.jobs import Job, JobFile
 from registry.models.mail import OutgoingMail
+from registry.models.notes import CaseNote
 from registry.models.people import Person
 from registry.models.reference import (
     FormOfExploitation,
@@ -21,6 +22,7 @@ __all__ = [
     "AuditChainHead",
     "AuditEvent",
     "Case",
+    "CaseNote",
     "FormOfExploitation",
     "Handover",
     "KeyCanary",

@@ -8,7 +8,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -253,6 +256,28 @@ class Person(models.Model):
         self._loaded_year_of_birth = self.year_of_birth
         if not adding:
             self._copy_statistics_to_registrations()
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:person_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """The rules of a registration record that concern the person (registry.registering:
+        a date of birth not in the future, an age from 0 to MAX_AGE, a year of birth not before
+        EARLIEST_YEAR_OF_BIRTH), for every screen that writes a person (the workspace's person
+        page and the admin), checked on today's date."""
+        super().clean()
+        dob = self.date_of_birth
+        values: dict[str, Any] = {"date_of_birth": dob if isinstance(dob, datetime.date) else None}
+        if values["date_of_birth"] is None and self.year_of_birth is not None:
+            values["estimated_age"] = timezone.localdate().year - self.year_of_birth
+        errors = registering.registration_errors(values)
+        if errors:
+            raise ValidationError(
+                {
+                    (NON_FIELD_ERRORS if field == "estimated_age" else field): message
+                    for field, message in errors.items()
+                }
+            )
 
     def _copy_statistics_to_registrations(self) -> None:
         """Keep the copies of gender and nationality on this person's registrations right.

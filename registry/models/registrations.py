@@ -33,7 +33,12 @@ if TYPE_CHECKING:
 
 
 class NumbersExhausted(Exception):
-    """A year's six-digit sequence has no numbers left."""
+    """A year's six-digit sequence has no numbers left. A request that meets it is answered
+    with a page that says so and that nothing was saved (config/errors.py)."""
+
+    def __init__(self, year: int) -> None:
+        super().__init__(f"no registration numbers left for {year}")
+        self.year = year
 
 
 class RegistrationNumberSequence(models.Model):
@@ -85,7 +90,7 @@ class RegistrationNumberSequence(models.Model):
     def format(cls, year: int, sequence: int) -> str:
         if sequence > cls.MAX:
             # Rolls back the caller's transaction: never a 12-character number.
-            raise NumbersExhausted(f"no registration numbers left for {year}")
+            raise NumbersExhausted(year)
         return f"{year:04d}-{sequence:0{cls.WIDTH}d}"
 
     @classmethod
@@ -109,7 +114,7 @@ class RegistrationNumberSequence(models.Model):
             )
             (last,) = cursor.fetchone()
             if last > cls.MAX:
-                raise NumbersExhausted(f"no registration numbers left for {year}")
+                raise NumbersExhausted(year)
         return [cls.format(year, n) for n in range(last - count + 1, last + 1)]
 
 

@@ -1,7 +1,7 @@
 """Views of the registry app: the coordinators' and help desk's workspace, the audit trail."""
 
 from registry.views.audit import audit_trail
-from registry.views.cases import case_detail, case_edit, case_list, case_take
+from registry.views.cases import case_detail, case_edit, case_list, case_note_add, case_take
 from registry.views.handovers import (
     handover_decide,
     handover_detail,
@@ -11,12 +11,14 @@ from registry.views.handovers import (
 )
 from registry.views.helpdesk import helpdesk
 from registry.views.jobs import job_detail, job_download, job_list
+from registry.views.people import person_detail, person_edit
 
 __all__ = [
     "audit_trail",
     "case_detail",
     "case_edit",
     "case_list",
+    "case_note_add",
     "case_take",
     "handover_decide",
     "handover_detail",
@@ -27,4 +29,6 @@ __all__ = [
     "job_detail",
     "job_download",
     "job_list",
+    "person_detail",
+    "person_edit",
 ]

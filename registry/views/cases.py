@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,12 +15,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registry import casework, search
+from registry import access, casework, once, search, timeline
 from registry.access import may_work_cases, requires, signed_in
 from registry.choices import AuditAction
-from registry.forms import DEFAULT_SORT, SORTS, CaseFilterForm, CaseForm, HandoverRequestForm
-from registry.models import AuditEvent, Case, Handover, Registration, User
+from registry.forms import (
+    DEFAULT_SORT,
+    SORTS,
+    CaseFilterForm,
+    CaseForm,
+    CaseNoteForm,
+    HandoverRequestForm,
+)
+from registry.models import AuditEvent, Case, CaseNote, Handover, Registration, User
 from registry.views import lists
+
+TIMELINE_PAGE_SIZE = 50
 
 
 def _get_case_for_user(request: HttpRequest, pk: object) -> Case:
@@ -140,8 +150,13 @@ def _case_search(request: HttpRequest) -> HttpResponse:
 
 @requires(signed_in)
 def case_detail(request: HttpRequest, pk: object) -> HttpResponse:
-    """One case with the person's data (an audited view) and their visible registrations."""
+    """One case with the person's data (an audited view) and their visible registrations,
+    and its timeline (notes and history, registry/timeline.py) with the form for a new note."""
     case = _get_case_for_user(request, pk)
+    return _case_page(request, case, CaseNoteForm())
+
+
+def _case_page(request: HttpRequest, case: Case, note_form: CaseNoteForm) -> HttpResponse:
     user = request.user
     registrations = (
         Registration.objects.for_user(user)
@@ -185,7 +200,13 @@ def case_detail(request: HttpRequest, pk: object) -> HttpResponse:
             "may_decide": pending is not None and casework.may_decide(pending, user),
             "handover_form": HandoverRequestForm(case=case) if case.is_open else None,
             "may_take": case.may_be_coordinated_by(user) and case.coordinator_id != user.pk,
+            "timeline": Paginator(timeline.entries(case, user), TIMELINE_PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
+            "note_form": note_form if access.may_work_cases(user) else None,
+            "may_edit_person": access.may_edit_person(user, case.person),
         },
+        status=400 if note_form.errors else 200,
     )
 
 
@@ -227,3 +248,26 @@ def case_take(request: HttpRequest, pk: object) -> HttpResponse:
         casework.save_case_change(case, ["coordinator"], request.user, "case_take")
     messages.success(request, _("You are now the coordinator of this case."))
     return redirect(case)
+
+
+@requires(may_work_cases)
+@require_POST
+def case_note_add(request: HttpRequest, pk: object) -> HttpResponse:
+    """Append a note to the case's timeline: whoever may work cases and see this one (its
+    coordinator, a colleague of the region, the help desk for its cases). The case comes from
+    the URL through ``for_user`` (another region's case: 404); anything else posted besides
+    the text is ignored."""
+    case = _get_case_for_user(request, pk)
+    form = CaseNoteForm(request.POST)
+    if form.is_valid():
+
+        def save() -> str:
+            CaseNote.write(case, request.user, form.cleaned_data["text"])
+            messages.success(request, _("The note has been added to the timeline."))
+            return case.get_absolute_url() + "#timeline"
+
+        done = once.saved_or_refused(request, form, save)
+        if done:
+            return done
+    messages.error(request, _("The note was not added: see the message at the note form."))
+    return _case_page(request, case, form)

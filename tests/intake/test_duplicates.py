@@ -186,3 +186,79 @@ def test_duplicate_check_does_the_same_work_whether_or_not_the_name_exists_elsew
     assert [m.reasons for m in find_matches(coordinator_a, ix)] == [
         ["name_dob", "document", "family_year", "phonetic"]
     ]
+
+
+def test_the_compiled_duplicate_check_finds_what_the_orm_finds(
+    roles, coordinator_a, coordinator_b, helpdesk, administrator, reporter, region_a, region_b
+):
+    """find_matches runs its query from a template compiled once per user and shape
+    (registry/compiled.py). For every role, and for typed values that meet people by each
+    index, in scope and out of it, it finds exactly the people the plain ORM query finds,
+    on the first run (compiling) and on the second (from the template)."""
+    from intake.matching import MATCH_QUERIES, _candidates, _values
+    from registry.choices import SubmissionStatus
+    from tests.factories import CaseFactory
+
+    MATCH_QUERIES.clear()
+    born = datetime.date(1990, 6, 1)
+
+    def ionescu():
+        return PersonFactory(family_name="Ionescu", date_of_birth=born)
+
+    people = {
+        "case_a": CaseFactory(region=region_a, person=ionescu()).person,
+        "case_b": CaseFactory(region=region_b, person=ionescu()).person,
+        "waiting_a": existing(region_a, family_name="Ionescu", date_of_birth=born),
+        "submitted": RegistrationFactory(
+            person=PersonFactory(family_name="Ionesco", date_of_birth=born),
+            region=region_b,
+            status=SubmissionStatus.SUBMITTED,
+        ).person,
+        "document_b": existing(region_b, family_name="Other", id_document_number="DOC-1"),
+    }
+    typed_values = [
+        {"family_name": "Ionescu", "given_names": "Ana Maria", "date_of_birth": born},
+        {"family_name": "Ionesco", "date_of_birth": datetime.date(1991, 1, 1)},
+        {"family_name": "Other", "id_document_country": "RO", "id_document_number": "DOC-1"},
+        {"family_name": "Nobody", "date_of_birth": born},
+        {"id_document_country": "RO", "id_document_number": "ZZ999"},
+    ]
+    seen_by_someone = set()
+    for user in (coordinator_a, coordinator_b, helpdesk, administrator, reporter):
+        for typed in typed_values:
+            ix = indexes_for(**typed)
+            expected = {p.pk for p in _candidates(user, _values(ix), limit=20)}
+            for _run in ("compiling", "from the template"):
+                assert {m.person.pk for m in find_matches(user, ix)} == expected, (user, typed)
+            seen_by_someone |= expected
+    # The comparison meant something: each person was found by someone, not by everyone.
+    assert seen_by_someone == {p.pk for p in people.values()}
+    assert {m.person.pk for m in find_matches(reporter, indexes_for(**typed_values[0]))} == set()
+    assert MATCH_QUERIES._templates and all(MATCH_QUERIES._templates.values())
+
+    # A coordinator given another region is another scope: the old template is not reused.
+    coordinator_a.regions.set([region_b])
+    moved = type(coordinator_a).objects.get(pk=coordinator_a.pk)
+    ix = indexes_for(**typed_values[0])
+    assert {m.person.pk for m in find_matches(moved, ix)} == {people["case_b"].pk}
+
+
+def test_a_query_whose_value_is_no_parameter_is_compiled_every_time(region_a):
+    """A value Django writes into the SQL itself (a slice's LIMIT) cannot be filled in
+    later: the template is refused and the query built afresh, with the right answer each
+    time."""
+    from registry.compiled import CompiledQueries
+
+    for n in range(3):
+        existing(region_a, family_name=f"Limit{n}", id_document_number=f"L{n}")
+    queries = CompiledQueries()
+
+    def build(values):
+        return Person.objects.values("pk")[: values["limit"]]
+
+    for limit in (1, 3, 2):
+        sql, params = queries.sql(("limited",), build, {"limit": limit})
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            assert len(cursor.fetchall()) == limit
+    assert queries._templates[("limited",)] is None

@@ -1,4 +1,4 @@
-"""The intake form page written without an include per option (intake/widgets.py) is the same
+"""The intake form page written without an include per option (registry/widgets.py) is the same
 to a user as Django's own rendering: fields, options, selected values, errors, help texts."""
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from django.test import override_settings
 from django.test.html import parse_html
 
 from intake import rendering
-from intake.widgets import InlineOptionsSelect
 from registry.models import Municipality, Region
+from registry.widgets import InlineOptionsSelect
 
 pytestmark = pytest.mark.django_db
 

@@ -35,6 +35,7 @@ from registry.models import (
 )
 from tests.factories import (
     CaseFactory,
+    CaseNoteFactory,
     ExportGrantFactory,
     HandoverFactory,
     JobFileFactory,
@@ -47,6 +48,7 @@ FACTORIES: dict[str, Any] = {
     "registry.person": PersonFactory,
     "registry.registration": RegistrationFactory,
     "registry.case": CaseFactory,
+    "registry.casenote": CaseNoteFactory,
     "registry.handover": HandoverFactory,
     "reports.exportgrant": ExportGrantFactory,
     "registry.keycanary": KeyCanaryFactory,

@@ -54,6 +54,11 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "registry:case_detail": (_LOGIN, 404, 200, 404, 404, 200),
     "registry:case_edit": (_LOGIN, 404, 200, 404, 404, 200),
     "registry:case_take": (_LOGIN, 405, 405, 405, 405, 405),  # POST only
+    "registry:case_note_add": (_LOGIN, 403, 405, 405, 405, 405),  # POST only
+    # Region A's person: coordinator A holds its open case and may correct it; the
+    # administrator reads it (and corrects it in the admin).
+    "registry:person_detail": (_LOGIN, 404, 200, 404, 404, 200),
+    "registry:person_edit": (_LOGIN, 404, 200, 404, 404, 403),
     "registry:handover_request": (_LOGIN, 404, 200, 404, 404, 200),
     "registry:handover_list": (_LOGIN, 403, 200, 200, 200, 200),
     # A pending handover from region A to region B: both sides see it, the help desk not.
@@ -229,6 +234,8 @@ def _pk(objects: dict[str, Any], route: str) -> str:
         return str(objects["submission"].pk)
     if route.startswith("jobs/"):
         return str(objects["job"].pk)
+    if route.startswith("people/"):
+        return str(objects["person"].pk)
     if route.startswith("intake/registrations/"):
         return str(objects["registration"].pk)
     return str(objects["case"].pk)

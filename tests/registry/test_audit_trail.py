@@ -93,10 +93,16 @@ def test_changes_record_field_names_never_values(casework_world, client_for, coo
             "initial-opened_on": case.opened_on.isoformat(),
             "handovers-TOTAL_FORMS": "0",
             "handovers-INITIAL_FORMS": "0",
+            "case_notes-TOTAL_FORMS": "0",
+            "case_notes-INITIAL_FORMS": "0",
         },
     )
     event = AuditEvent.objects.get(action=AuditAction.CHANGE)
-    assert event.details == {"fields": ["care_location", "notes", "status"], "screen": "admin"}
+    assert event.details == {
+        "fields": ["care_location", "notes", "status"],
+        "screen": "admin",
+        "moves": {"status": ["new", "in_care"]},
+    }
     text = _all_audit_text()
     assert "Kastanjehof" not in text and "Beukenlaan" not in text
 

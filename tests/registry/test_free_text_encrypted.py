@@ -96,6 +96,8 @@ def test_care_location_typed_in_the_admin_case_form_is_stored_encrypted_and_show
             "initial-opened_on": case.opened_on.isoformat(),
             "handovers-TOTAL_FORMS": "0",
             "handovers-INITIAL_FORMS": "0",
+            "case_notes-TOTAL_FORMS": "0",
+            "case_notes-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.context and response.context["errors"]

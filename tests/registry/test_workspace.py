@@ -306,7 +306,6 @@ def _edit_data(case: Case, **changes: object) -> dict[str, object]:
         "shelter_placed": case.shelter_placed,
         "care_received": case.care_received,
         "care_location": case.care_location or "",
-        "notes": case.notes or "",
     }
     if case.is_dublin:
         data["is_dublin"] = "on"
@@ -325,14 +324,14 @@ def test_edit_case_saves_and_records_changed_field_names(casework_world, client_
             residence_status="reflection_period",
             shelter_requested="cosm",
             shelter_placed="cosm",
-            notes="Second planted note: Wilgenhof 12",
+            care_location="Second planted place: Wilgenhof 12",
         ),
     )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.IN_CARE
     assert case.reflection_end == datetime.date(2026, 4, 30)
-    assert case.notes == "Second planted note: Wilgenhof 12"
+    assert case.care_location == "Second planted place: Wilgenhof 12"
     event = AuditEvent.objects.get(action=AuditAction.CHANGE)
     assert event.details["fields"] == sorted(
         [
@@ -341,7 +340,7 @@ def test_edit_case_saves_and_records_changed_field_names(casework_world, client_
             "residence_status",
             "shelter_requested",
             "shelter_placed",
-            "notes",
+            "care_location",
         ]
     )
 
@@ -368,7 +367,7 @@ def test_edit_refuses_what_the_workflow_does_not_allow(
     assert response.status_code == 200
     assert field in response.context["form"].errors
     # Everything typed is still there.
-    assert response.context["form"]["notes"].value() == data["notes"]
+    assert response.context["form"]["care_location"].value() == data["care_location"]
     case.refresh_from_db()
     assert case.status == start
 

@@ -12,12 +12,20 @@ whose rows an administrator may change at any time) the escaped options are kept
 and per list, so a render only marks the selected values. Lists that come from the database
 are written afresh on every render: they are short, and a cache would need invalidating.
 
+The form fields built on it (the controlled lists, the countries, the picked date) are here too:
+the intake's forms (intake/forms.py) and the workspace's person form (registry/forms.py) share
+them, and the registry imports no other app.
+
 Hand-written because neither Django nor crispy-forms offers a select without an include per
 option; ``tests/intake/test_form_rendering.py`` compares the page with Django's own rendering.
 """
 
 from __future__ import annotations
 
+import copy
+import datetime
+import functools
+import re
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -27,6 +35,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django_countries import countries
 
 # (language, list) -> [(value, option without selected, option with selected)]. A list is
 # known by its identity: form instances share their fields' lists (intake.forms,
@@ -122,3 +131,93 @@ class InlineOptionsSelect(forms.Select):
             else:
                 parts.append(plain)
         return "".join(parts)
+
+
+# The form fields of the intake and the workspace that use these widgets ---------------------------
+
+
+def date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class PickedDateField(forms.DateField):
+    """A date from the browser's date picker, which sends ISO 8601 (``2026-03-14``).
+
+    An ISO date is read directly; anything else goes through the language's input formats as
+    before. No Dutch format can read an ISO date differently (they start with the day), so
+    the result is the same; only the five or six failed ``strptime`` tries of the Dutch
+    formats before the ISO one are saved.
+    """
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if isinstance(value, str) and _ISO_DATE.fullmatch(text := value.strip()):
+            try:
+                return datetime.date.fromisoformat(text)
+            except ValueError:
+                pass  # 2026-02-30: the formats below give the usual error
+        return super().to_python(value)
+
+
+@functools.lru_cache(maxsize=8)
+def _country_choices_in(language: str) -> list[tuple[str, str]]:
+    return [("", "---------"), *list(countries)]
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    # Sorting ~250 translated country names costs about a millisecond per field; the list only
+    # changes with the language, so it is built once per language.
+    return _country_choices_in(get_language() or "")
+
+
+class _SharedChoicesMixin:
+    """Controlled lists never change per form instance, so instances share them.
+
+    Django's ChoiceField deep-copies its choices for every form instance; for this form's ~600
+    lazily translated labels that was a quarter of the intake's server time (bench/intake.py).
+    Everything else is copied as Field.__deepcopy__ does.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        result = copy.copy(self)
+        memo[id(self)] = result
+        # The widget too: ChoiceWidget.__deepcopy__ copies and normalises the choices again
+        # (a third of this form's set-up). Its attributes are copied as Widget.__deepcopy__
+        # does; the choices are shared, since nothing changes a list in place.
+        widget = copy.copy(self.widget)
+        widget.attrs = self.widget.attrs.copy()
+        memo[id(self.widget)] = widget
+        result.widget = widget
+        result.error_messages = self.error_messages.copy()
+        result.validators = self.validators[:]
+        return result
+
+
+class ListChoiceField(_SharedChoicesMixin, forms.ChoiceField):
+    widget = InlineOptionsSelect
+
+
+class ListMultipleChoiceField(_SharedChoicesMixin, forms.MultipleChoiceField):
+    """A set of codes: a code sent twice (a tampered or replayed form) counts once, since
+    each code is one row of the registration's code list."""
+
+    def clean(self, value: Any) -> list[str]:
+        return list(dict.fromkeys(super().clean(value)))
+
+
+class CountryChoiceField(ListChoiceField):
+    """An ISO 3166 country from the list in the user's language; checked against the set of
+    codes, not the sorted label list."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=_country_choices, **kwargs)
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in _country_codes()
+
+
+@functools.lru_cache(maxsize=1)
+def _country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in countries)

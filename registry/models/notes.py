@@ -1,0 +1,104 @@
+"""Dated, attributed notes on a case: append-only, a correction is a new note."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from registry import access
+from registry.fields import EncryptedQuerySet, EncryptedTextField
+
+if TYPE_CHECKING:
+    from registry.models.accounts import User
+    from registry.models.cases import Case
+
+# The longest note a form takes: a few pages; a file belongs elsewhere.
+MAX_NOTE_LENGTH = 5000
+
+
+class CaseNoteChangeRefused(Exception):
+    """Raised when code tries to change or delete a note: notes are append-only."""
+
+
+class CaseNoteQuerySet(EncryptedQuerySet):
+    def for_user(self, user: User | None) -> CaseNoteQuerySet:
+        return access.case_notes_for_user(self, user)
+
+    def update(self, **kwargs: Any) -> int:
+        raise CaseNoteChangeRefused("case notes are append-only: write a new note instead")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise CaseNoteChangeRefused("case notes are append-only: write a new note instead")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise CaseNoteChangeRefused("case notes are append-only and are not deleted")
+
+
+class CaseNote(models.Model):
+    """One note on a case by one user at one moment. The text is encrypted (people write
+    names, addresses and what happened in it); the UUID key is known before the first save,
+    as the associated data needs it.
+
+    Append-only: ``save()`` refuses to change a saved note and ``delete()`` refuses, as the
+    queryset does, so a note says what was known when it was written; a correction is a new
+    note. (Erasure and retention, when they come, delete through the database with an audit
+    event, as for every registry record.)
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(
+        "registry.Case", on_delete=models.PROTECT, related_name="case_notes", verbose_name=_("case")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    text = EncryptedTextField(_("note"))
+
+    objects = CaseNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        indexes = [models.Index(fields=["case", "created_at"], name="casenote_case_created_idx")]
+        default_permissions = ("add", "view")
+
+    def __str__(self) -> str:
+        # Never the text: __str__ ends up in logs and admin messages.
+        if self.created_at is None:
+            return str(_("New note"))
+        return _("Note of %(when)s") % {"when": f"{self.created_at:%Y-%m-%d %H:%M}"}
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise CaseNoteChangeRefused("case notes are append-only: write a new note instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise CaseNoteChangeRefused("case notes are append-only and are not deleted")
+
+    @classmethod
+    def write(cls, case: Case, author: User, text: str) -> CaseNote:
+        """Add ``text`` as a new note on ``case`` by ``author``, with its audit event (the
+        note's id, never its text)."""
+        from registry.choices import AuditAction
+        from registry.models.audit import AuditEvent
+
+        note = cls(case=case, author=author, text=text)
+        note.save(force_insert=True)
+        AuditEvent.record(
+            AuditAction.CREATE,
+            user=author,
+            obj=note,
+            case=case,
+            details={"fields": ["text"], "screen": "case_note"},
+        )
+        return note
