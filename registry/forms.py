@@ -18,10 +18,11 @@ from registry.models.notes import MAX_NOTE_LENGTH
 from registry.models.people import PERSONAL_FIELDS
 from registry.widgets import CountryChoiceField, ListChoiceField, PickedDateField, date_widget
 
-# The orders a case list offers: the key in the URL, the columns, the label. "urgent" is
-# CaseQuerySet.urgent_first's: immediate danger, a deadline passed, near, then newest first.
+# The orders a case list offers: the key in the URL, the columns, the label. "urgent" (no
+# columns) is CaseQuerySet.urgent_first: immediate danger, a deadline passed, near, then the
+# newest first.
 SORTS = {
-    "urgent": (("urgency", "-opened_on"), _("Urgent first")),
+    "urgent": ((), _("Urgent first")),
     "-opened": (("-opened_on",), _("Opened (newest first)")),
     "opened": (("opened_on",), _("Opened (oldest first)")),
     "reflection": (("reflection_end",), _("Reflection period ends (soonest first)")),

@@ -80,6 +80,8 @@ def filter_cases(
     if found is not None:
         qs = search.filter_queryset(qs, found, SEARCH_LOOKUPS)
     order = SORTS[data.get("sort") or DEFAULT_SORT][0]
+    if not order:
+        return qs.urgent_first(today)
     return qs.with_flags(today).order_by(*order, "pk")
 
 

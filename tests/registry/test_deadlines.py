@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from registry.choices import OPEN_CASE_STATUSES, CaseStatus
 from registry.models import ReminderSent
 from tests.factories import CaseFactory, RegistrationFactory
 
@@ -150,6 +151,11 @@ def test_the_help_desk_page_filters_by_flag(client_for, helpdesk, region_c):
     CaseFactory(region=region_c, opened_on=today)
     page = client_for(helpdesk).get("/helpdesk/", {"overdue": "on"})
     assert _listed(page) == [waiting.pk]
+
+
+def test_open_cases_are_the_cases_not_closed():
+    # flag_rule tests "open" as "not closed" (one comparison per case counted).
+    assert set(CaseStatus.values) - OPEN_CASE_STATUSES == {CaseStatus.CLOSED}
 
 
 def test_a_corrected_registration_corrects_its_cases_flags(region_a, coordinator_a):
