@@ -168,3 +168,17 @@ def test_bad_list_urls_give_a_page_never_a_500(
         response = client.get(url, query)
         assert response.status_code == 200
         assert "<script>" not in response.text
+
+
+def test_list_pages_leave_no_personal_value_in_the_audit_trail(
+    casework_world, client_for, coordinator_a, coordinator_b, region_b, helpdesk
+):
+    casework.request_handover(casework_world.case_a, region_b, "closer to family", coordinator_a)
+    client_for(coordinator_a).get("/cases/")
+    client_for(coordinator_a).get("/handovers/")
+    client_for(coordinator_b).get("/handovers/")
+    client_for(helpdesk).get("/helpdesk/")
+    details = str(list(AuditEvent.objects.values_list("details", flat=True))).lower()
+    for value in PLANTED.values():
+        assert value.lower() not in details
+    assert {d["screen"] for d in _views()} == {"case_list", "handover_list", "helpdesk"}
