@@ -41,6 +41,9 @@ urlpatterns = [
     path("statistics/", include("reports.urls")),
 ]
 
-# A database that cannot be reached is answered with 503 and a page that says nothing was
-# saved (config/errors.py); every other error keeps Django's 500.
+# The error pages in the site's layout (config/errors.py); a database that cannot be reached
+# is answered with 503 and a page that says nothing was saved.
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
 handler500 = "config.errors.server_error"

@@ -61,6 +61,12 @@ def case_url(case: Case) -> str:
     return base + case.get_absolute_url()
 
 
+def is_notified(case: Case) -> bool:
+    """Whether a new ``case`` is announced by e-mail: to its coordinator, if it has one with
+    an address (the help desk's cases show up on the help desk's page instead)."""
+    return case.coordinator is not None and bool(case.coordinator.email)
+
+
 def notify_coordinator(case: Case, registration_number: str) -> None:
     """Queue the coordinator's e-mail in the save's transaction: number and link, nothing
     personal. A worker sends it after the commit (registry.outbox); the save itself never
@@ -69,9 +75,9 @@ def notify_coordinator(case: Case, registration_number: str) -> None:
     An e-mail leaves the registry's control, so it carries no name, date of birth or other
     personal value; the coordinator follows the link and logs in to see the case.
     """
-    coordinator = case.coordinator
-    if coordinator is None or not coordinator.email:
+    if not is_notified(case):
         return
+    coordinator = case.coordinator
     subject = _("New registration %(number)s") % {"number": registration_number}
     body = _(
         "A new registration, %(number)s, has been routed to you in region %(region)s.\n\n"

@@ -7,7 +7,7 @@ an audit event with field names only, never a value.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,14 +15,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry import once
+from registry import once, registering
 from registry.choices import AuditAction, CaseStatus, HandoverStatus
-from registry.models import AuditEvent, Case, Handover, Region
+from registry.models import AuditEvent, Case, Handover, Region, User
 from registry.models.cases import Flag
-
-if TYPE_CHECKING:
-    from registry.models import User
-
 
 # --- status workflow -------------------------------------------------------------------------
 
@@ -110,6 +106,67 @@ def may_withdraw(handover: Handover, user: User) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class CaseProfile:
+    """What the receiving side of a handover reads before deciding: the case's statistical
+    facts, flags, shelter need and deadlines, and nothing that identifies the person (no name,
+    date of birth, contact, document or free text). Labels are in the user's language."""
+
+    age_band: str
+    age_estimated: bool
+    gender: str
+    nationality: str
+    exploitation_forms: list[str]
+    sector: str
+    unaccompanied_minor: bool
+    file_type: str
+    shelter_requested: str
+    residence_status: str
+    reflection_end: datetime.date | None
+    is_dublin: bool
+    reflection_days_left: int | None
+    status: str
+    victim_status: str
+    opened_on: datetime.date
+    coordinated_by_helpdesk: bool
+
+    @property
+    def reflection_days_ago(self) -> int:
+        """How many days ago the reflection period ended (0 if it has not)."""
+        return max(0, -(self.reflection_days_left or 0))
+
+
+def case_profile(case: Case, today: datetime.date | None = None) -> CaseProfile:
+    """The non-identifying profile of ``case`` (select ``person`` and ``registration``).
+
+    The age is worked out from the date of birth in memory and shown only as its band.
+    """
+    today = today or timezone.localdate()
+    person, registration = case.person, case.registration
+    band = registering.age_band(person.age_on(today))
+    return CaseProfile(
+        age_band=str(_("under 18")) if band == "0-17" else band,
+        age_estimated=person.year_of_birth_estimated,
+        gender=person.get_gender_display(),
+        nationality=person.nationality.name if person.nationality else "",
+        exploitation_forms=(
+            [str(form) for form in registration.exploitation_forms.all()] if registration else []
+        ),
+        sector=registration.get_sector_display() if registration else "",
+        unaccompanied_minor=bool(registration and registration.unaccompanied_minor),
+        file_type=registration.get_file_type_display() if registration else "",
+        shelter_requested=case.get_shelter_requested_display(),
+        residence_status=case.get_residence_status_display(),
+        reflection_end=case.reflection_end,
+        is_dublin=case.is_dublin,
+        reflection_days_left=(case.reflection_end - today).days if case.reflection_end else None,
+        status=case.get_status_display(),
+        victim_status=case.get_victim_status_display(),
+        opened_on=case.opened_on,
+        coordinated_by_helpdesk=case.coordinator_id is None,
+    )
+
+
 def request_handover(case: Case, to_region: Region, reason: str, user: User) -> Handover:
     """Ask ``to_region`` to take over ``case``. Raises HandoverError when not allowed."""
     if not case.is_open:
@@ -135,7 +192,9 @@ def request_handover(case: Case, to_region: Region, reason: str, user: User) -> 
 
 
 def decide_handover(handover: Handover, user: User, accept: bool, note: str = "") -> Handover:
-    """Accept (the case moves to the receiving region, unassigned) or reject a handover."""
+    """Accept or reject a handover. Accepted, the case moves to the receiving region and to
+    ``user`` when they are an active coordinator of it; accepted by anyone else (the help
+    desk, an administrator), it stays unassigned for the region's choice."""
     with transaction.atomic():
         # Two decisions at the same moment: the second waits here, then reads the first's.
         once.lock_for_decision(Handover, handover.pk)
@@ -151,12 +210,23 @@ def decide_handover(handover: Handover, user: User, accept: bool, note: str = ""
         if accept:
             case = handover.case
             case.region_id = handover.to_region_id
-            # The receiving region assigns its own coordinator; until then the case shows up
-            # as unassigned in that region's workspace.
-            case.coordinator = None
+            # The coordinator who accepted takes the case on; otherwise the region chooses,
+            # and until then the help desk sees it among the unassigned cases.
+            case.coordinator = user if accepting_takes_case(handover, user) else None
+            moves = workflow_moves(case)
             case.save()
-        _record_handover(handover, user, "accepted" if accept else "rejected")
+            _record_handover(
+                handover, user, "accepted", fields=["coordinator", "region"], moves=moves
+            )
+        else:
+            _record_handover(handover, user, "rejected")
     return handover
+
+
+def accepting_takes_case(handover: Handover, user: User) -> bool:
+    """Whether ``user``, accepting ``handover``, becomes the case's coordinator: an active
+    coordinator of the receiving region does; anyone else leaves the case for the region."""
+    return User.objects.coordinators_of(handover.to_region_id).filter(pk=user.pk).exists()
 
 
 def withdraw_handover(handover: Handover, user: User) -> Handover:
@@ -185,17 +255,27 @@ def _refuse_if_decided(handover: Handover) -> None:
         )
 
 
-def _record_handover(handover: Handover, user: User, step: str) -> None:
+def _record_handover(
+    handover: Handover,
+    user: User,
+    step: str,
+    fields: list[str] | None = None,
+    moves: dict[str, list[object]] | None = None,
+) -> None:
+    """The handover's audit event: the step, the regions' codes, the names of the case's
+    fields it changed and where its coordinator moved (``workflow_moves``: account ids), never
+    a value of the person."""
+    details: dict[str, object] = {
+        "step": step,
+        "from_region": handover.from_region.code,
+        "to_region": handover.to_region.code,
+    }
+    if fields:
+        details["fields"] = sorted(fields)
+    if moves:
+        details["moves"] = moves
     AuditEvent.record(
-        AuditAction.HANDOVER,
-        user=user,
-        obj=handover,
-        case=handover.case_id,
-        details={
-            "step": step,
-            "from_region": handover.from_region.code,
-            "to_region": handover.to_region.code,
-        },
+        AuditAction.HANDOVER, user=user, obj=handover, case=handover.case_id, details=details
     )
 
 

@@ -78,7 +78,10 @@ class CaseFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=200,
-        help_text=_("A registration number (2026-000123) or an exact family name."),
+        help_text=_(
+            "A name or one of its words (Okonkwo, or Okonkwo 1990 with the year of birth), a "
+            "registration number or its start (2026-0001), or a case code (B820FE4B)."
+        ),
     )
     status = forms.ChoiceField(
         label=_("Status"),

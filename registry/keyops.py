@@ -326,3 +326,52 @@ def _write_batch(
                     report.after[_label(model, f)][report.active_key] += rows_written
             report.rewritten += rows_written * len(stale)
             report.changed_during_run += (len(params) - rows_written) * len(stale)
+
+
+# The name search's rows -------------------------------------------------------------------------
+
+
+def refresh_search_tokens(
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    token_model: type[models.Model] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Work out again, from the stored names, the name search's rows of every person
+    (registry.models.search_tokens) and replace them; returns the persons read.
+
+    Batched by primary key like the rotation, one transaction per batch; the names are opened
+    as the application opens them and dropped. For the migration that made the table (which
+    passes its own ``token_model``), after a change of ``REGISTRY_BLIND_INDEX_KEY``, or as a
+    repair; safe to run twice.
+    """
+    from registry.models import Person, PersonSearchToken
+    from registry.models.search_tokens import search_tokens
+
+    token_model = token_model or PersonSearchToken
+    fields = [Person._meta.get_field("family_name"), Person._meta.get_field("given_names")]
+    total = Person._base_manager.count() if progress is not None else 0
+    db = router.db_for_write(Person)
+    read = 0
+    for rows in _batches(Person, fields, batch_size):  # type: ignore[arg-type]
+        found = []
+        for _stored_pk, pk, *tokens in rows:
+            try:
+                family, given = (
+                    f.open_for_pk(token, pk) if token is not None else ""  # type: ignore[attr-defined]
+                    for f, token in zip(fields, tokens, strict=True)
+                )
+            except DecryptionError as exc:
+                raise KeyOperationError("registry.person", "family_name", pk, exc) from None
+            found += [
+                token_model(person_id=pk, kind=kind, digest=digest)
+                for kind, digest in search_tokens(family, given)
+            ]
+        with transaction.atomic(using=db):
+            token_model._base_manager.using(db).filter(
+                person_id__in=[row[1] for row in rows]
+            ).delete()
+            token_model._base_manager.using(db).bulk_create(found)
+        read += len(rows)
+        if progress is not None:
+            progress(read, max(total, read))
+    return read

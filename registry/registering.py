@@ -79,6 +79,17 @@ ADULT_AGE = 18
 # before it.
 EARLIEST_YEAR_OF_BIRTH = 1880
 CONSENT_OWN_SIGNATURE_AGE = 16
+# The Dutch monitor's age bands (DESIGN.md, "Statistics and anonymisation"): (code, lowest
+# age, highest age or None). The statistics group by them (reports/dimensions.py), and a
+# handover shows the receiving region the band, never the date of birth.
+MONITOR_AGE_BANDS: list[tuple[str, int, int | None]] = [
+    ("0-17", 0, 17),
+    ("18-22", 18, 22),
+    ("23-29", 23, 29),
+    ("30-39", 30, 39),
+    ("40+", 40, None),
+]
+UNKNOWN_AGE_BAND = "unknown"
 
 DOB_IN_FUTURE = _("The date of birth cannot be in the future.")
 AGE_OUT_OF_RANGE = _("The age must be between 0 and %(max_age)d years.")
@@ -168,6 +179,16 @@ def year_of_birth(
 
 def is_minor(age: int | None) -> bool:
     return age is not None and age < ADULT_AGE
+
+
+def age_band(age: int | None, bands: list[tuple[str, int, int | None]] = MONITOR_AGE_BANDS) -> str:
+    """The code of the band ``age`` falls in (``UNKNOWN_AGE_BAND`` without an age)."""
+    if age is None:
+        return UNKNOWN_AGE_BAND
+    for code, _low, high in bands:
+        if high is None or age <= high:
+            return code
+    return UNKNOWN_AGE_BAND  # pragma: no cover
 
 
 def needs_nidos(minor: bool, unaccompanied: bool, residence_status: str) -> bool:
@@ -469,9 +490,10 @@ def record_many(pending: list[Pending]) -> list[Recorded]:
     The same objects as :func:`record` builds (``new_person`` by the caller, so that a later
     entry may link to a person new in this call; ``new_registration``), saved with
     ``bulk_create``: what their ``save()`` adds is done here (the number comes with the
-    entry; the person's statistics are copied onto the registration).
+    entry; the person's statistics are copied onto the registration; the person's name search
+    rows are inserted).
     """
-    from registry.models import Person, Registration
+    from registry.models import Person, PersonSearchToken, Registration
 
     persons = {entry.person.pk: entry.person for entry in pending if entry.person_created}
     registrations: list[Registration] = []
@@ -483,6 +505,10 @@ def record_many(pending: list[Pending]) -> list[Recorded]:
         registrations.append(registration)
     with transaction.atomic(savepoint=False):
         Person.objects.bulk_create(list(persons.values()))
+        # What Person.save() writes besides: the name search's rows.
+        PersonSearchToken.objects.bulk_create(
+            [row for person in persons.values() for row in person.search_token_rows()]
+        )
         Registration.objects.bulk_create(registrations)
         for name in CODE_LISTS:
             descriptor = getattr(Registration, name)

@@ -243,6 +243,23 @@ def _handover(actor: str, details: dict[str, Any], regions: dict[str, str]) -> s
     if step == "requested":
         return _("%(actor)s asked %(to)s to take over the case from %(from)s") % values
     if step == "accepted":
+        moved = details.get("moves", {}).get("coordinator")
+        if isinstance(moved, list) and moved[-1] is not None:
+            return (
+                _(
+                    "%(actor)s accepted the handover and took on the case: it moved from %(from)s "
+                    "to %(to)s"
+                )
+                % values
+            )
+        if isinstance(moved, list):
+            return (
+                _(
+                    "%(actor)s accepted the handover: the case moved from %(from)s to %(to)s, "
+                    "without a coordinator"
+                )
+                % values
+            )
         return _("%(actor)s accepted the handover: the case moved from %(from)s to %(to)s") % values
     if step == "rejected":
         return _("%(actor)s rejected the handover from %(from)s to %(to)s") % values

@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from registry import registering
 from registry.choices import FileType, Gender, ReporterType, Scope, Sector
 from registry.choices import Shelter as ShelterChoice
 from registry.models import FormOfExploitation
@@ -29,13 +30,7 @@ from reports.geography import EU_MEMBERS, NETHERLANDS
 UNKNOWN = "unknown"
 
 # (code, lowest age, highest age or None); codes double as labels.
-MONITOR_BANDS: list[tuple[str, int, int | None]] = [
-    ("0-17", 0, 17),
-    ("18-22", 18, 22),
-    ("23-29", 23, 29),
-    ("30-39", 30, 39),
-    ("40+", 40, None),
-]
+MONITOR_BANDS = registering.MONITOR_AGE_BANDS
 CTDC_BANDS: list[tuple[str, int, int | None]] = [
     ("0-8", 0, 8),
     ("9-17", 9, 17),
@@ -65,12 +60,7 @@ def age_band_expression(bands: list[tuple[str, int, int | None]], field_name: st
 
 def age_band(age: int | None, scheme: str = "monitor") -> str:
     """The band of one age in Python (for labels and tests), same rule as the SQL."""
-    if age is None:
-        return UNKNOWN
-    for code, _low, high in AGE_SCHEMES[scheme]:
-        if high is None or age <= high:
-            return code
-    return UNKNOWN  # pragma: no cover
+    return registering.age_band(age, AGE_SCHEMES[scheme])
 
 
 def _blank_as_unknown(path: str) -> Expression:

@@ -1674,6 +1674,154 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
         "wijzigde, nooit wat u typte."
     ),
     "Age and origin": "Leeftijd en herkomst",
+    # Issue 13: search that finds people
+    "case code": "casuscode",
+    "part of the family name": "deel van de achternaam",
+    "given name": "voornaam",
+    "family name, sounds alike": "achternaam, klinkt gelijk",
+    "search token": "zoekindex",
+    "search tokens": "zoekindexen",
+    "A name or one of its words (Okonkwo, or Okonkwo 1990 with the year of birth), a "
+    "registration number or its start (2026-0001), or a case code (B820FE4B).": (
+        "Een naam of een woord ervan (Okonkwo, of Okonkwo 1990 met het geboortejaar), een "
+        "registratienummer of het begin ervan (2026-0001), of een casuscode (B820FE4B)."
+    ),
+    # Issue 13: handover with sight and no dead ends
+    "Handover accepted: the case is now in %(region)s and assigned to you. Its registrations "
+    "are below.": (
+        "Overdracht geaccepteerd: de casus is nu in %(region)s en aan u toegewezen. De "
+        "registraties staan hieronder."
+    ),
+    "Handover accepted: the case is now in %(region)s without a coordinator. A coordinator of "
+    "the region takes it on from the case list; until then the help desk coordinates it.": (
+        "Overdracht geaccepteerd: de casus is nu in %(region)s, zonder zorgcoördinator. Een "
+        "zorgcoördinator van de regio neemt hem op vanuit de casuslijst; tot dan coördineert de "
+        "helpdesk hem."
+    ),
+    "Bad request": "Ongeldig verzoek",
+    "The registry could not understand this request": "Het register begreep dit verzoek niet",
+    "What the browser sent was incomplete or changed on the way.": (
+        "Wat de browser stuurde, was onvolledig of onderweg veranderd."
+    ),
+    "Go back in your browser, reload the page and try again.": (
+        "Ga in uw browser terug, laad de pagina opnieuw en probeer het nog eens."
+    ),
+    "Not allowed": "Niet toegestaan",
+    "Your account may not open this page": "Uw account mag deze pagina niet openen",
+    "This page belongs to another role's work. The links in the menu above are the pages your "
+    "account may open.": (
+        "Deze pagina hoort bij het werk van een andere rol. De links in het menu hierboven zijn "
+        "de pagina's die uw account mag openen."
+    ),
+    "If you need this page for your work, ask an administrator to change your account's role.": (
+        "Heeft u deze pagina nodig voor uw werk, vraag dan een beheerder de rol van uw account "
+        "aan te passen."
+    ),
+    "Not found": "Niet gevonden",
+    "This page does not exist, or it is not yours to see": (
+        "Deze pagina bestaat niet, of is niet voor u bestemd"
+    ),
+    "The link may be mistyped or out of date, or it leads to a record outside your work: a "
+    "case of another region, or one handed over since.": (
+        "De link is misschien verkeerd getypt of verouderd, of hij leidt naar een gegeven buiten "
+        "uw werk: een casus van een andere regio, of een die inmiddels is overgedragen."
+    ),
+    "The registry answers both in the same way, so that nobody can tell from this page which "
+    "records exist.": (
+        "Het register antwoordt in beide gevallen hetzelfde, zodat niemand aan deze pagina kan "
+        "zien welke gegevens er bestaan."
+    ),
+    "Your case list": "Uw casuslijst",
+    "Server error": "Serverfout",
+    "Something went wrong in the registry": "Er ging iets mis in het register",
+    "The registry hit an error it did not expect while answering.": (
+        "Het register liep bij het antwoorden tegen een onverwachte fout aan."
+    ),
+    "Go back in your browser and try again. If it happens again, tell your administrator what "
+    "you were doing.": (
+        "Ga in uw browser terug en probeer het opnieuw. Gebeurt het weer, vertel dan uw beheerder "
+        "wat u aan het doen was."
+    ),
+    "To the home page": "Naar de startpagina",
+    "Who received the case": "Wie de casus heeft ontvangen",
+    "No case was opened for this registration.": "Voor deze registratie is geen casus geopend.",
+    "The case is yours: you are its coordinator in %(region)s.": (
+        "De casus is van u: u bent de zorgcoördinator in %(region)s."
+    ),
+    "The case is with %(name)s, coordinator in %(region)s.": (
+        "De casus ligt bij %(name)s, zorgcoördinator in %(region)s."
+    ),
+    "The case is in %(region)s without a coordinator: the help desk coordinates it, and it is "
+    "in your list.": (
+        "De casus is in %(region)s zonder zorgcoördinator: de helpdesk coördineert hem, en hij "
+        "staat in uw lijst."
+    ),
+    "The case went to %(region)s, to its coordinator %(name)s.": (
+        "De casus is naar %(region)s gegaan, naar zorgcoördinator %(name)s."
+    ),
+    "They have been sent an e-mail with the registration number and a link; the e-mail holds "
+    "no personal data.": (
+        "Die heeft een e-mail gekregen met het registratienummer en een link; de e-mail bevat geen "
+        "persoonsgegevens."
+    ),
+    "They find it in their case list.": "Die vindt hem in de eigen casuslijst.",
+    "It joined the person's open case there.": (
+        "De registratie is toegevoegd aan de open casus van de persoon daar."
+    ),
+    "The case went to %(region)s, which has no active coordinator: the help desk coordinates it.": (
+        "De casus is naar %(region)s gegaan, dat geen actieve zorgcoördinator heeft: de helpdesk "
+        "coördineert hem."
+    ),
+    "The case is not in your list, so it has no link here: the person's data is open only to "
+    "whoever coordinates the case. Keep the registration number to refer to it.": (
+        "De casus staat niet in uw lijst en heeft hier dus geen link: de gegevens van de persoon "
+        "zijn alleen open voor wie de casus coördineert. Bewaar het registratienummer om ernaar te "
+        "verwijzen."
+    ),
+    "What next?": "Wat nu?",
+    "Help desk page": "Helpdeskpagina",
+    "From %(from)s to %(to)s · %(status)s": "Van %(from)s naar %(to)s · %(status)s",
+    "The case": "De casus",
+    "no name, date of birth or contact details until the case is accepted": (
+        "geen naam, geboortedatum of contactgegevens tot de casus is geaccepteerd"
+    ),
+    "Flags": "Signalen",
+    "ended %(days)s day ago": (
+        "%(days)s dag geleden afgelopen",
+        "%(days)s dagen geleden afgelopen",
+    ),
+    "ends today": "eindigt vandaag",
+    "in %(days)s day": ("over %(days)s dag", "over %(days)s dagen"),
+    "Case status": "Status van de casus",
+    "now coordinated by the help desk": "nu gecoördineerd door de helpdesk",
+    "The request": "Het verzoek",
+    "Choose to accept or to reject the handover.": "Kies of u de overdracht accepteert of afwijst.",
+    "If you accept, the case moves to %(region)s and becomes yours: you then see the person's "
+    "data and registrations.": (
+        "Als u accepteert, gaat de casus naar %(region)s en wordt hij van u: u ziet dan de "
+        "gegevens en registraties van de persoon."
+    ),
+    "If you accept, the case moves to %(region)s without a coordinator, for the region to "
+    "assign; until then the help desk coordinates it.": (
+        "Als u accepteert, gaat de casus zonder zorgcoördinator naar %(region)s, die er een "
+        "toewijst; tot dan coördineert de helpdesk hem."
+    ),
+    "%(actor)s accepted the handover and took on the case: it moved from %(from)s to %(to)s": (
+        "%(actor)s heeft de overdracht geaccepteerd en de casus op zich genomen: de casus ging "
+        "van %(from)s naar %(to)s"
+    ),
+    "%(actor)s accepted the handover: the case moved from %(from)s to %(to)s, without a "
+    "coordinator": (
+        "%(actor)s heeft de overdracht geaccepteerd: de casus ging van %(from)s naar %(to)s, "
+        "zonder zorgcoördinator"
+    ),
+    "Before deciding, the receiving region sees your reason and the case's profile: age band, "
+    "gender, nationality, forms of exploitation, urgency, shelter need and deadlines; never the "
+    "name, date of birth, contact details or documents.": (
+        "Voor het besluit ziet de ontvangende regio uw reden en het profiel van de casus: "
+        "leeftijdsgroep, gender, nationaliteit, vormen van uitbuiting, urgentie, opvangbehoefte "
+        "en termijnen; nooit de naam, geboortedatum, contactgegevens of documenten."
+    ),
     # Issue 13: lists and deadlines
     "Urgent first": "Urgent eerst",
     "Reflection period ends (latest first)": "Einde bedenktijd (laatste eerst)",
@@ -1696,7 +1844,6 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "unassigned too long": "te lang niet toegewezen",
     "reflection ends soon": "bedenktijd eindigt binnenkort",
     "minor, no referral": "minderjarig, geen doorverwijzing",
-    "Flags": "Signalen",
     "Person not shown: not a case you may see.": (
         "Persoon niet getoond: geen casus die u mag inzien."
     ),

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from intake import rendering, services
+from intake import rendering, routing, services
 from intake.forms import PERSONAL_FORM_FIELDS, StaffRegistrationForm, legal_duty_codes
 from registry import access, once, registering
 from registry.access import may_register, requires
@@ -135,29 +135,37 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @requires(may_register)
 def registered(request: HttpRequest, pk: Any) -> HttpResponse:
-    """The confirmation after saving: number, urgency, routing. No personal value."""
+    """The confirmation after saving: number, urgency, who received the case and what the
+    user can do next. No personal value.
+
+    A case the user may not open (saved into a region whose coordinator holds it) gets no
+    link, which would be a 404: the page says which region and whom it went to instead.
+    """
     registration = get_object_or_404(Registration.objects.select_related("region", "person"), pk=pk)
     if not access.may_open_confirmation(request.user, registration):
         raise Http404
-    case = registration.cases.select_related("coordinator").first()
+    case = registration.cases.select_related("coordinator", "region").first()
     if case is None:
+        # A repeat registration joins the person's open case of the region.
         case = (
             registration.person.cases.filter(region=registration.region)
-            .select_related("coordinator")
+            .select_related("coordinator", "region")
             .first()
         )
     nidos = case is not None and registering.needs_nidos(
         registration.is_minor, registration.unaccompanied_minor, case.residence_status
     )
+    opened = case is not None and case.registration_id == registration.pk
     return render(
         request,
         "intake/registered.html",
         {
             "registration": registration,
             "case": case,
+            "case_opened": opened,
+            "coordinator_notified": opened and routing.is_notified(case),
             "nidos": nidos,
             "anonymous": registration.person.is_anonymous,
-            # Saved into a region with its own coordinator, the case is theirs, not ours.
             "may_open_case": case is not None
             and Case.objects.for_user(request.user).filter(pk=case.pk).exists(),
             "exploitation_forms": [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0017_background_jobs"),
+        ("registry", "0018_search_tokens"),
     ]
 
     operations = [

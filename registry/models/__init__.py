@@ -17,6 +17,7 @@ from registry.models.reference import (
 from registry.models.registrations import Registration, RegistrationNumberSequence
 from registry.models.reminders import ReminderSent
 from registry.models.safeguards import KeyCanary, UsedFormToken
+from registry.models.search_tokens import PersonSearchToken
 
 __all__ = [
     "AuditChainHead",
@@ -33,6 +34,7 @@ __all__ = [
     "OpenCaseCount",
     "OutgoingMail",
     "Person",
+    "PersonSearchToken",
     "Region",
     "Registration",
     "RegistrationNumberSequence",

@@ -25,6 +25,7 @@ from registry.fields import (
     EncryptedQuerySet,
     EncryptedTextField,
 )
+from registry.models.search_tokens import PersonSearchToken, search_tokens
 
 if TYPE_CHECKING:
     from registry.models.accounts import User
@@ -107,6 +108,8 @@ class BlindIndexes:
     document: str | None = None
     phonetic: str | None = None
     phonetic_near: tuple[str, ...] = ()
+    # The (kind, digest) rows of the name search (registry.models.search_tokens).
+    search_tokens: tuple[tuple[str, str], ...] = ()
 
     def columns(self) -> dict[str, str | None]:
         return {
@@ -142,8 +145,9 @@ def blind_indexes(
         key = phonetic_key(family)
         if key:
             phonetic = {y: blind_index("phonetic", key, str(y)) for y in wanted}
+    whole = family_name_index(family) if family else None
     return BlindIndexes(
-        family_name=family_name_index(family) if family else None,
+        family_name=whole,
         name_dob=name_dob_index(family, given_names or "", date_of_birth)
         if family and date_of_birth
         else None,
@@ -152,6 +156,7 @@ def blind_indexes(
         else None,
         phonetic=phonetic.get(year) if year else None,
         phonetic_near=tuple(i for y in near_years if (i := phonetic.get(y))),
+        search_tokens=search_tokens(family, given_names, whole),
     )
 
 
@@ -254,6 +259,7 @@ class Person(models.Model):
         adding = self._state.adding
         super().save(*args, **kwargs)
         self._loaded_year_of_birth = self.year_of_birth
+        self._save_search_tokens(adding)
         if not adding:
             self._copy_statistics_to_registrations()
 
@@ -278,6 +284,34 @@ class Person(models.Model):
                     for field, message in errors.items()
                 }
             )
+
+    def _save_search_tokens(self, adding: bool) -> None:
+        """Write the name search's rows worked out by this save (every way that saves a
+        person, the import's ``bulk_create`` aside: registering.record_many writes them)."""
+        tokens = self.__dict__.pop("_pending_search_tokens", None)
+        if tokens is None:
+            return
+        if adding:
+            PersonSearchToken.objects.bulk_create(self.search_token_rows(tokens))
+        else:
+            PersonSearchToken.objects.replace_for(self.pk, tokens)
+
+    def search_token_rows(
+        self, tokens: tuple[tuple[str, str], ...] | None = None
+    ) -> list[PersonSearchToken]:
+        """Unsaved rows of this person's name search: ``tokens``, or those its values give."""
+        if tokens is None:
+            tokens = self.__dict__.get("_pending_search_tokens")
+        if tokens is None:
+            tokens = search_tokens(self.family_name, self.given_names)
+        return [PersonSearchToken(person_id=self.pk, kind=k, digest=d) for k, d in tokens]
+
+    def refresh_search_tokens(self) -> None:
+        """Work the name search's rows out again from the stored names and write them (after a
+        change of the index key; a repair). A save keeps them itself."""
+        PersonSearchToken.objects.replace_for(
+            self.pk, search_tokens(self.family_name, self.given_names)
+        )
 
     def _copy_statistics_to_registrations(self) -> None:
         """Keep the copies of gender and nationality on this person's registrations right.
@@ -320,6 +354,7 @@ class Person(models.Model):
         so once per save. save() works them out again only if one of those values changes."""
         for column, value in indexes.columns().items():
             setattr(self, column, value)
+        self._pending_search_tokens = indexes.search_tokens
         self._derived_from = self._derivation_sources()
 
     def _derivation_sources(self) -> tuple[Any, ...]:
@@ -349,6 +384,7 @@ class Person(models.Model):
         if names:
             self.bi_family_name, self.bi_name_dob = found.family_name, found.name_dob
             self.bi_phonetic = found.phonetic
+            self._pending_search_tokens = found.search_tokens
         if document:
             self.bi_document = found.document
 

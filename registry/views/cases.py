@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,19 +42,10 @@ def _get_case_for_user(request: HttpRequest, pk: object) -> Case:
     )
 
 
-def _has_registration_numbered(qs: QuerySet, numbers: tuple[str, ...]) -> QuerySet:
-    """Cases of a person with a registration of one of ``numbers`` (any registration)."""
-    registrations = Registration.objects.filter(person=OuterRef("person_id"), number__in=numbers)
-    return qs.filter(Exists(registrations))
-
-
-# What the case list searches (registry.search): a registration number, or a family name
-# through its blind index (nothing is decrypted to search).
-SEARCH_KINDS = (search.NUMBER, search.FAMILY_NAME)
-SEARCH_LOOKUPS: dict[str, search.Filter] = {
-    search.NUMBER: _has_registration_numbered,
-    search.FAMILY_NAME: "person__bi_family_name",
-}
+# What the case list searches, and how (registry.search): a registration number or its
+# beginning, a case code, or a name through blind indexes (nothing is decrypted to search).
+SEARCH_KINDS = search.CASE_KINDS
+SEARCH_LOOKUPS = search.CASE_LOOKUPS
 SCREEN = "case_list"
 
 
@@ -80,9 +71,9 @@ def filter_cases(
     if found is not None:
         qs = search.filter_queryset(qs, found, SEARCH_LOOKUPS)
     order = SORTS[data.get("sort") or DEFAULT_SORT][0]
-    if not order:
-        return qs.urgent_first(today)
-    return qs.with_flags(today).order_by(*order, "pk")
+    ordered = qs.with_flags(today).order_by(*order, "pk") if order else qs.urgent_first(today)
+    # A name search puts its best matches first, the list's own order among equals.
+    return search.ranked(ordered, found)
 
 
 def _list_url(form: CaseFilterForm, found: search.Search | None) -> str:

@@ -16,7 +16,7 @@ from registry import access, casework, once
 from registry.access import may_work_cases, requires, signed_in
 from registry.choices import HandoverStatus
 from registry.forms import HandoverDecisionForm, HandoverRequestForm
-from registry.models import Case, Handover
+from registry.models import Case, Handover, User
 from registry.views import lists
 from registry.views.cases import _get_case_for_user
 
@@ -24,9 +24,38 @@ from registry.views.cases import _get_case_for_user
 def _get_handover_for_user(request: HttpRequest, pk: uuid.UUID) -> Handover:
     return get_object_or_404(
         Handover.objects.for_user(request.user).select_related(
-            "case", "from_region", "to_region", "requested_by", "decided_by"
+            "case__person",
+            "case__registration",
+            "from_region",
+            "to_region",
+            "requested_by",
+            "decided_by",
         ),
         pk=pk,
+    )
+
+
+def _detail_page(
+    request: HttpRequest, handover: Handover, form: HandoverDecisionForm
+) -> HttpResponse:
+    """The handover's page. While it waits for a decision, both sides read the case's
+    profile (casework.case_profile: nothing that identifies the person); once decided, the
+    page is the record of the decision and the profile goes with the case."""
+    user = request.user
+    pending = handover.status == HandoverStatus.PENDING
+    may_decide = casework.may_decide(handover, user)
+    return render(
+        request,
+        "registry/handover_detail.html",
+        {
+            "handover": handover,
+            "form": form,
+            "profile": casework.case_profile(handover.case) if pending else None,
+            "may_decide": may_decide,
+            "accepting_takes_case": may_decide and casework.accepting_takes_case(handover, user),
+            "may_withdraw": casework.may_withdraw(handover, user),
+            "may_open_case": Case.objects.for_user(user).filter(pk=handover.case_id).exists(),
+        },
     )
 
 
@@ -93,21 +122,10 @@ def handover_list(request: HttpRequest) -> HttpResponse:
 
 @requires(signed_in)
 def handover_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    """What the receiving side needs to decide: regions, reason, dates. No personal data."""
-    handover = _get_handover_for_user(request, pk)
-    return render(
-        request,
-        "registry/handover_detail.html",
-        {
-            "handover": handover,
-            "form": HandoverDecisionForm(),
-            "may_decide": casework.may_decide(handover, request.user),
-            "may_withdraw": casework.may_withdraw(handover, request.user),
-            "may_open_case": Case.objects.for_user(request.user)
-            .filter(pk=handover.case_id)
-            .exists(),
-        },
-    )
+    """What the receiving side needs to decide: regions, reason, dates and the case's profile
+    (age band, gender, nationality, exploitation, flags, shelter, deadlines). Nothing that
+    identifies the person."""
+    return _detail_page(request, _get_handover_for_user(request, pk), HandoverDecisionForm())
 
 
 @requires(signed_in)
@@ -120,30 +138,34 @@ def handover_decide(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
         def save() -> str:
             casework.decide_handover(handover, request.user, accept, form.cleaned_data["note"])
-            if accept:
-                messages.success(
-                    request,
-                    _("Handover accepted: the case is now in %(region)s. Assign a coordinator.")
-                    % {"region": handover.to_region},
-                )
-                return handover.case.get_absolute_url()
-            messages.success(request, _("Handover rejected; the sending region has been told."))
+            if not accept:
+                messages.success(request, _("Handover rejected; the sending region has been told."))
+                return reverse("registry:handover_list")
+            messages.success(request, _accepted_message(handover, request.user))
+            case = handover.case
+            if Case.objects.for_user(request.user).filter(pk=case.pk).exists():
+                return case.get_absolute_url()
             return reverse("registry:handover_list")
 
         done = once.saved_or_refused(request, form, save, errors=(casework.HandoverError,))
         if done:
             return done
-    return render(
-        request,
-        "registry/handover_detail.html",
-        {
-            "handover": handover,
-            "form": form,
-            "may_decide": casework.may_decide(handover, request.user),
-            "may_withdraw": casework.may_withdraw(handover, request.user),
-            "may_open_case": False,
-        },
-    )
+    return _detail_page(request, handover, form)
+
+
+def _accepted_message(handover: Handover, user: User) -> str:
+    """What accepting did: where the case is now, and whose it is."""
+    region = handover.to_region
+    if handover.case.coordinator_id == user.pk:
+        return _(
+            "Handover accepted: the case is now in %(region)s and assigned to you. Its "
+            "registrations are below."
+        ) % {"region": region}
+    return _(
+        "Handover accepted: the case is now in %(region)s without a coordinator. A "
+        "coordinator of the region takes it on from the case list; until then the help desk "
+        "coordinates it."
+    ) % {"region": region}
 
 
 @requires(signed_in)

@@ -42,13 +42,13 @@ def test_coordinator_filters_opens_and_edits_a_case(live_server, page, browser_l
     # The name is posted; the address bar (and so history and access logs) never shows it.
     page.fill("#id_q", "Brouwersgracht")
     page.locator("#case-filters button[type=submit]").click()
-    page.wait_for_url("**/cases/?*family_name=*")
+    page.wait_for_url("**/cases/?*name=*")
     assert "brouwersgracht" not in page.url.lower()
     assert page.locator("#case-table tbody tr").count() == 1
     assert page.locator("#search-summary").get_attribute("data-count") == "1"
     assert page.input_value("#id_q") == ""
     page.locator("#search-summary a").click()
-    page.wait_for_url(lambda url: "family_name" not in url)
+    page.wait_for_url(lambda url: "name=" not in url)
     assert page.locator("#case-table tbody tr").count() == 4
     page.check("#id_urgent")
     page.locator("#case-filters button[type=submit]").click()

@@ -86,12 +86,17 @@ def test_every_path_keeps_the_counts_equal_to_the_plain_count(
     )
     assert response.status_code == 302
     assert assert_counts_right() == {coordinator_a.pk: 2, a2.pk: 1}
-    # A handover: the case leaves coordinator A and waits unassigned in region B.
+    # A handover: the case leaves coordinator A for coordinator B, who accepted it (issue 13).
     handover = casework.request_handover(case, region_b, "moves", coordinator_a)
     casework.decide_handover(handover, coordinator_b, accept=True)
-    assert assert_counts_right() == {coordinator_a.pk: 1, a2.pk: 1}
-    client_for(coordinator_b).post(f"/cases/{case.pk}/take/")
     assert assert_counts_right() == {coordinator_a.pk: 1, a2.pk: 1, coordinator_b.pk: 1}
+    # Accepted by the help desk's side (an administrator here), it waits unassigned: taken.
+    case.refresh_from_db()
+    back = casework.request_handover(case, region_a, "moves back", coordinator_b)
+    casework.decide_handover(back, UserFactory(role=Role.ADMINISTRATOR), accept=True)
+    assert assert_counts_right() == {coordinator_a.pk: 1, a2.pk: 1}
+    client_for(coordinator_a).post(f"/cases/{case.pk}/take/")
+    assert assert_counts_right() == {coordinator_a.pk: 2, a2.pk: 1}
     assert Registration.objects.count() == 6 and Person.objects.count() >= 6
 
 

@@ -90,11 +90,12 @@ def test_a_family_name_search_leaves_the_name_in_no_url_and_no_audit_event(
     client = client_for(coordinator_a)
     posted = client.post("/cases/", {"q": term, "status": "all"})
     location = posted["Location"]
-    # Only the blind index travels, with the other filters.
-    assert parse_qs(urlsplit(location).query) == {
-        "status": ["all"],
-        "family_name": [family_name_index(term)],
-    }
+    # Only blind indexes travel (the whole name's and its word's), with the other filters.
+    carried = parse_qs(urlsplit(location).query)
+    assert set(carried) == {"status", "name"}
+    assert carried["status"] == ["all"]
+    assert carried["name"][0] == f"f.{family_name_index(term)}"
+    assert all(re.fullmatch(r"[fwy][.0-9a-f-]+", value) for value in carried["name"])
     page = client.get(location)
     assert _listed(page) == {casework_world.case_a.pk}
     urls = [location, *_urls_on(page)]
@@ -107,6 +108,7 @@ def test_a_family_name_search_leaves_the_name_in_no_url_and_no_audit_event(
     details = str(list(AuditEvent.objects.values_list("details", flat=True)))
     assert term.lower() not in details.lower()
     assert family_name_index(term) not in details
+    assert not any(value[2:66] in details for value in carried["name"])
 
 
 def test_each_search_is_audited_with_its_kind_and_result_count(
@@ -117,9 +119,9 @@ def test_each_search_is_audited_with_its_kind_and_result_count(
     _search(client_for(coordinator_b), PLANTED["family_name"])
     events = AuditEvent.objects.filter(action=AuditAction.SEARCH).order_by("id")
     assert [(e.actor, e.details) for e in events] == [
-        ("coordinator-a", {"screen": "case_list", "kind": "family_name", "results": 1}),
+        ("coordinator-a", {"screen": "case_list", "kind": "name", "results": 1}),
         ("coordinator-a", {"screen": "case_list", "kind": "number", "results": 1}),
-        ("coordinator-b", {"screen": "case_list", "kind": "family_name", "results": 0}),
+        ("coordinator-b", {"screen": "case_list", "kind": "name", "results": 0}),
     ]
     assert all(e.object_id == "" for e in events)
 
@@ -167,7 +169,7 @@ def test_the_page_says_what_is_searched_and_how_to_clear_it(
     page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
     summary = re.search(r'<p[^>]*id="search-summary"[^>]*>(.*?)</p>', page.content.decode(), re.S)
     text = " ".join(re.sub(r"<[^>]+>", " ", summary.group(1)).split())
-    assert text.startswith("Search: family name — 1 case")
+    assert text.startswith("Search: name — 1 case")
     clear = re.search(r'href="([^"]*)"[^>]*>\s*Clear search', summary.group(1)).group(1)
     # Clearing the search keeps the filters.
     cleared = client.get(unescape(clear))
@@ -211,7 +213,7 @@ def test_filters_sorting_and_pagination_keep_the_search(client_for, coordinator_
     next_link = re.search(r'href="(\?[^"]*page=2[^"]*)"', first.content.decode()).group(1)
     second = client.get("/cases/" + unescape(next_link))
     assert len(second.context["page"].object_list) == 5
-    assert second.context["search"].kind == "family_name"
+    assert second.context["search"].kind == "name"
     # Changing a filter with the box left empty keeps the search (carried in the form).
     hidden = dict(
         re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', first.content.decode())
