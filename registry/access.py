@@ -35,7 +35,7 @@ link by the same predicate (config/views.py, config/context_processors.py); the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
@@ -163,6 +163,20 @@ def people_for_user(qs: QuerySet, user: User | None) -> QuerySet:
             found |= Exists(submitted)
         return qs.filter(found)
     return qs.none()
+
+
+def people_shown(user: User | None, person_ids: Iterable[Any]) -> set[Any]:
+    """Which of ``person_ids`` a list may name to ``user``: the people they may see
+    (``people_for_user``). A list of cases the user may see needs no asking (a person is seen
+    through their case); a list of handovers does, since the sending side and the receiving
+    side before accepting see a handover but not its person."""
+    from registry.models import Person
+
+    ids = set(person_ids)
+    if not ids:
+        return set()
+    visible = people_for_user(Person.objects.filter(pk__in=ids), user)
+    return set(visible.values_list("pk", flat=True))
 
 
 def handovers_for_user(qs: QuerySet, user: User | None) -> QuerySet:

@@ -18,10 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from registry import once, registering
 from registry.choices import AuditAction, CaseStatus, HandoverStatus
 from registry.models import AuditEvent, Case, Handover, Region, User
-
-REFLECTION_WARNING_DAYS = 14
-UNASSIGNED_WORKING_DAYS = 2
-
+from registry.models.cases import Flag
 
 # --- status workflow -------------------------------------------------------------------------
 
@@ -283,37 +280,26 @@ def _record_handover(
 
 
 # --- reminders -------------------------------------------------------------------------------
-
-
-def subtract_working_days(day: datetime.date, count: int) -> datetime.date:
-    """``day`` minus ``count`` working days (Monday to Friday)."""
-    while count > 0:
-        day -= datetime.timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
-    return day
+#
+# The rules of the flags (deadlines, danger, minors) live on the case's queryset, each once
+# (registry/models/cases.py, ``flag_rule``); the list, the counters and the reminders ask it.
 
 
 def reflection_ending_soon(qs: QuerySet, today: datetime.date) -> QuerySet:
     """Open cases whose reflection period ends today or within the next 14 days."""
-    return qs.open().filter(
-        reflection_end__gte=today,
-        reflection_end__lte=today + datetime.timedelta(days=REFLECTION_WARNING_DAYS),
-    )
+    return qs.flagged(Flag.REFLECTION_ENDING, today)
 
 
 def unassigned_too_long(qs: QuerySet, today: datetime.date) -> QuerySet:
     """New cases without a coordinator for more than two working days."""
-    cutoff = subtract_working_days(today, UNASSIGNED_WORKING_DAYS)
-    return qs.filter(status=CaseStatus.NEW, coordinator__isnull=True, opened_on__lt=cutoff)
+    return qs.flagged(Flag.UNASSIGNED, today)
 
 
 def reminder_summary(user: User, today: datetime.date | None = None) -> dict[str, int]:
     """Counts for the dashboard: no personal data, only how many cases need attention."""
     today = today or timezone.localdate()
-    cases = Case.objects.for_user(user)
+    # One query for every flag (CaseQuerySet.flag_counts), one for the handovers.
     return {
-        "reflection_ending": reflection_ending_soon(cases, today).count(),
-        "unassigned": unassigned_too_long(cases, today).count(),
+        **Case.objects.for_user(user).flag_counts(today),
         "handovers": handovers_to_decide(user).count(),
     }

@@ -13,20 +13,30 @@ from django.utils.translation import gettext_lazy as _
 from registry import registering
 from registry.choices import AuditAction, CaseStatus, Gender
 from registry.models import Case, Person, Region, User
-from registry.models.cases import allowed_statuses
+from registry.models.cases import Flag, allowed_statuses
 from registry.models.notes import MAX_NOTE_LENGTH
 from registry.models.people import PERSONAL_FIELDS
 from registry.widgets import CountryChoiceField, ListChoiceField, PickedDateField, date_widget
 
+# The orders a case list offers: the key in the URL, the columns, the label. "urgent" (no
+# columns) is CaseQuerySet.urgent_first: immediate danger, a deadline passed, near, then the
+# newest first.
 SORTS = {
-    "opened": ("opened_on", _("Opened (oldest first)")),
-    "-opened": ("-opened_on", _("Opened (newest first)")),
-    "reflection": ("reflection_end", _("Reflection period ends (soonest first)")),
-    "status": ("status", _("Status")),
-    "region": ("region__name", _("Region")),
-    "-updated": ("-updated_at", _("Last changed")),
+    "urgent": ((), _("Urgent first")),
+    "-opened": (("-opened_on",), _("Opened (newest first)")),
+    "opened": (("opened_on",), _("Opened (oldest first)")),
+    "reflection": (("reflection_end",), _("Reflection period ends (soonest first)")),
+    "-reflection": (("-reflection_end",), _("Reflection period ends (latest first)")),
+    "age": (("-person__year_of_birth",), _("Age (youngest first)")),
+    "-age": (("person__year_of_birth",), _("Age (oldest first)")),
+    "gender": (("person__gender",), _("Gender")),
+    "nationality": (("person__nationality",), _("Nationality")),
+    "owner": (("coordinator__username",), _("Coordinator")),
+    "status": (("status",), _("Status")),
+    "region": (("region__name",), _("Region")),
+    "-updated": (("-updated_at",), _("Last changed")),
 }
-DEFAULT_SORT = "-opened"
+DEFAULT_SORT = "urgent"
 
 
 class CaseFilterForm(forms.Form):
@@ -38,7 +48,25 @@ class CaseFilterForm(forms.Form):
     """
 
     # The filters the list's URL carries (``q`` never is one of them).
-    FILTERS = ("status", "assigned", "urgent", "minor", "reflection", "overdue", "sort")
+    FILTERS = (
+        "status",
+        "assigned",
+        "urgent",
+        "ended",
+        "overdue",
+        "reflection",
+        "minor",
+        "sort",
+    )
+    # The flag each checkbox filters by (CaseQuerySet.flagged): the same rule as the flag on
+    # the rows, the counter on the dashboard and the reminders.
+    FLAG_FILTERS = {
+        "urgent": Flag.IMMEDIATE_DANGER,
+        "ended": Flag.REFLECTION_ENDED,
+        "overdue": Flag.UNASSIGNED,
+        "reflection": Flag.REFLECTION_ENDING,
+        "minor": Flag.MINOR,
+    }
 
     ASSIGNED_CHOICES = [
         ("", _("all")),
@@ -62,13 +90,14 @@ class CaseFilterForm(forms.Form):
     )
     assigned = forms.ChoiceField(label=_("Coordinator"), required=False, choices=ASSIGNED_CHOICES)
     urgent = forms.BooleanField(label=_("Immediate danger"), required=False)
-    minor = forms.BooleanField(label=_("Minors"), required=False)
-    reflection = forms.BooleanField(
-        label=_("Reflection period ends within 14 days"), required=False
-    )
+    ended = forms.BooleanField(label=_("Reflection period ended"), required=False)
     overdue = forms.BooleanField(
         label=_("New and unassigned for more than two working days"), required=False
     )
+    reflection = forms.BooleanField(
+        label=_("Reflection period ends within 14 days"), required=False
+    )
+    minor = forms.BooleanField(label=_("Minor, no referral recorded"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,

@@ -1,4 +1,5 @@
-"""The daily reminders: reflection periods ending soon, new cases left unassigned.
+"""The daily reminders: each flag of the lists (immediate danger, a reflection period ended
+or ending soon, new cases left unassigned, minors without a referral).
 
 One e-mail per recipient with every reminder due to them that was not sent before. The
 reminders (ReminderSent) and the e-mail (registry.outbox) are written in one transaction
@@ -24,9 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
 
-from registry import casework, outbox
+from registry import outbox
 from registry.choices import Role
 from registry.models import Case, OutgoingMail, ReminderSent, User
+from registry.models.cases import Flag
 
 Due = tuple[str, Case, datetime.date]
 
@@ -85,19 +87,27 @@ def _remind(user_id: int, today: datetime.date, dry_run: bool, tally: Tally) -> 
     outbox.queue_mail(OutgoingMail.Kind.REMINDERS, user.email, subject, body)
 
 
+# The kind of reminder of each flag, and the deadline a reminder is about (a new deadline is
+# reminded again): the reflection end, or the day the case opened (sent once per case).
+REMINDED_FLAGS = {
+    Flag.IMMEDIATE_DANGER: (ReminderSent.Kind.IMMEDIATE_DANGER, "opened_on"),
+    Flag.REFLECTION_ENDED: (ReminderSent.Kind.REFLECTION_ENDED, "reflection_end"),
+    Flag.UNASSIGNED: (ReminderSent.Kind.UNASSIGNED, "opened_on"),
+    Flag.REFLECTION_ENDING: (ReminderSent.Kind.REFLECTION_ENDING, "reflection_end"),
+    Flag.MINOR: (ReminderSent.Kind.MINOR, "opened_on"),
+}
+
+
 def due_reminders(user: User, today: datetime.date) -> list[Due]:
-    """Every reminder due to ``user`` on ``today``, sent before or not."""
+    """Every reminder due to ``user`` on ``today``, sent before or not: each flag of the
+    lists (CaseQuerySet.flagged, the same rules), the most urgent first."""
     cases = Case.objects.for_user(user).only("id", "reflection_end", "opened_on", "coordinator_id")
-    # A reflection period concerns the case's own coordinator, or everyone who may take it
-    # while nobody has; an unassigned case concerns everyone who may take it.
-    ending = casework.reflection_ending_soon(cases, today).filter(
-        Q(coordinator=user) | Q(coordinator__isnull=True)
-    )
-    due: list[Due] = [(ReminderSent.Kind.REFLECTION_ENDING, c, c.reflection_end) for c in ending]
-    due += [
-        (ReminderSent.Kind.UNASSIGNED, c, c.opened_on)
-        for c in casework.unassigned_too_long(cases, today)
-    ]
+    # A case concerns its own coordinator, or everyone who may take it while nobody has; an
+    # unassigned case concerns everyone who may take it.
+    theirs = cases.filter(Q(coordinator=user) | Q(coordinator__isnull=True))
+    due: list[Due] = []
+    for flag, (kind, deadline) in REMINDED_FLAGS.items():
+        due += [(kind, c, getattr(c, deadline)) for c in theirs.flagged(flag, today)]
     return due
 
 
@@ -107,10 +117,15 @@ def reminder_mail(items: list[Due]) -> tuple[str, str]:
     lines = []
     for kind, case, due in items:
         url = base + case.get_absolute_url()
-        if kind == ReminderSent.Kind.REFLECTION_ENDING:
-            what = _("reflection period ends on %(date)s") % {"date": due.isoformat()}
-        else:
-            what = _("new since %(date)s and still unassigned") % {"date": due.isoformat()}
+        what = {
+            ReminderSent.Kind.IMMEDIATE_DANGER: _("immediate danger (open since %(date)s)"),
+            ReminderSent.Kind.REFLECTION_ENDED: _(
+                "reflection period ended on %(date)s; record what follows it"
+            ),
+            ReminderSent.Kind.UNASSIGNED: _("new since %(date)s and still unassigned"),
+            ReminderSent.Kind.REFLECTION_ENDING: _("reflection period ends on %(date)s"),
+            ReminderSent.Kind.MINOR: _("a minor, no referral recorded (open since %(date)s)"),
+        }[kind] % {"date": due.isoformat()}
         lines.append(f"- {case}: {what}\n  {url}")
     subject = ngettext(
         "Registry: %(count)d case needs attention",

@@ -1939,6 +1939,37 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "At most %(size)s and %(rows)s rows; split a larger file.": (
         "Hoogstens %(size)s en %(rows)s rijen; splits een groter bestand."
     ),
+    # Issue 13: lists and deadlines
+    "Urgent first": "Urgent eerst",
+    "Reflection period ends (latest first)": "Einde bedenktijd (laatste eerst)",
+    "Age (youngest first)": "Leeftijd (jongste eerst)",
+    "Age (oldest first)": "Leeftijd (oudste eerst)",
+    "Reflection period ended": "Bedenktijd verstreken",
+    "Minor, no referral recorded": "Minderjarig, geen doorverwijzing vastgelegd",
+    "reflection period ended": "bedenktijd verstreken",
+    "unassigned for more than two working days": "langer dan twee werkdagen niet toegewezen",
+    "reflection period ends within 14 days": "bedenktijd eindigt binnen 14 dagen",
+    "minor, no referral recorded": "minderjarig, geen doorverwijzing vastgelegd",
+    "immediate danger (open since %(date)s)": "acuut gevaar (open sinds %(date)s)",
+    "reflection period ended on %(date)s; record what follows it": (
+        "bedenktijd verstreken op %(date)s; leg vast wat erop volgt"
+    ),
+    "a minor, no referral recorded (open since %(date)s)": (
+        "minderjarig, geen doorverwijzing vastgelegd (open sinds %(date)s)"
+    ),
+    "reflection ended": "bedenktijd verstreken",
+    "unassigned too long": "te lang niet toegewezen",
+    "reflection ends soon": "bedenktijd eindigt binnenkort",
+    "minor, no referral": "minderjarig, geen doorverwijzing",
+    "Person not shown: not a case you may see.": (
+        "Persoon niet getoond: geen casus die u mag inzien."
+    ),
+    "open cases in immediate danger": "open casussen met acuut gevaar",
+    "reflection periods ended, nothing decided after": (
+        "bedenktijden verstreken, daarna niets besloten"
+    ),
+    "minors, no referral recorded": "minderjarigen, geen doorverwijzing vastgelegd",
+    "Reflection ends": "Einde bedenktijd",
 }
 
 

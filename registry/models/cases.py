@@ -114,6 +114,44 @@ class CaseQuerySet(EncryptedQuerySet):
         )
         return self.filter(is_open).order_by(NO_DEADLINE, "reflection_end", "opened_on", "pk")
 
+    # --- the flags of issue 13: each rule once, in flag_rule (end of this module) -----------
+
+    def flagged(self, flag: str, today: datetime.date) -> CaseQuerySet:
+        """The cases that carry ``flag`` (a ``Flag``) on ``today``: the list's filter, the
+        dashboard's counter and the reminders all ask this."""
+        return self.filter(flag_rule(flag, today))
+
+    def flag_counts(self, today: datetime.date) -> dict[str, int]:
+        """How many of these cases carry each flag on ``today``, in one query (every flag is
+        of open cases: closed ones are not read)."""
+        return self.open().aggregate(
+            **{flag: models.Count("pk", filter=flag_rule(flag, today)) for flag in Flag.values}
+        )
+
+    def with_flags(self, today: datetime.date) -> CaseQuerySet:
+        """Each case with its flags (``flag_<name>``, booleans) and ``urgency``: 0 immediate
+        danger, 1 a deadline passed, 2 a deadline near, 3 the rest."""
+        flags = {
+            f"flag_{flag}": models.ExpressionWrapper(
+                flag_rule(flag, today), output_field=models.BooleanField()
+            )
+            for flag in Flag.values
+        }
+        ranks = [
+            models.When(flag_rule(flag, today), then=models.Value(rank))
+            for rank, group in enumerate(URGENCY)
+            for flag in group
+        ]
+        urgency = models.Case(
+            *ranks, default=models.Value(len(URGENCY)), output_field=models.IntegerField()
+        )
+        return self.annotate(**flags, urgency=urgency)
+
+    def urgent_first(self, today: datetime.date) -> CaseQuerySet:
+        """Immediate danger first, then a deadline passed, then near, then the rest; newest
+        first within each: the default order of the case list and the help desk page."""
+        return self.with_flags(today).order_by("urgency", "-opened_on", "pk")
+
 
 class Case(models.Model):
     """The care coordination of one person in one region."""
@@ -195,6 +233,11 @@ class Case(models.Model):
         help_text=_("The organisation or place where care was received. Encrypted."),
     )
     notes = EncryptedTextField(_("notes"))
+    # Copies of the opening registration's urgency flags (Case.save and Registration.save keep
+    # them), so the lists sort and count urgent cases from an index of cases alone, without a
+    # join per case (bench/workspace.py; CaseQuerySet.with_flags).
+    immediate_danger = models.BooleanField(_("immediate danger"), default=False, editable=False)
+    minor = models.BooleanField(_("minor"), default=False, editable=False)
     opened_on = models.DateField(_("opened on"), default=datetime.date.today)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -224,6 +267,23 @@ class Case(models.Model):
                 condition=models.Q(status__in=sorted(OPEN_CASE_STATUSES)),
                 name="case_open_deadline_idx",
             ),
+            # The lists' flags, counters and urgent-first order (CaseQuerySet.with_flags,
+            # flag_counts): everything they read of a case, so a region's open cases are
+            # counted and ranked from the index alone (bench/workspace.py, issue 13).
+            models.Index(
+                fields=[
+                    "region",
+                    "status",
+                    "immediate_danger",
+                    "minor",
+                    "reflection_end",
+                    "residence_status",
+                    "coordinator",
+                    "opened_on",
+                    "id",
+                ],
+                name="case_list_flags_idx",
+            ),
             # The reminder "new and unassigned for too long": a small index of just those.
             models.Index(
                 fields=["region", "opened_on"],
@@ -245,6 +305,11 @@ class Case(models.Model):
         self.reflection_end = (
             reflection_end(self.reflection_start, self.is_dublin) if self.reflection_start else None
         )
+        if self.registration_id and (
+            self._state.adding or Case.registration.is_cached(self)  # type: ignore[attr-defined]
+        ):
+            self.immediate_danger = self.registration.immediate_danger
+            self.minor = self.registration.is_minor
         super().save(*args, **kwargs)
         update_fields = kwargs.get("update_fields")
         if update_fields is None or {"status", "coordinator", "coordinator_id"} & set(
@@ -324,6 +389,15 @@ class Case(models.Model):
 
         user_id = getattr(user, "pk", user)
         return User.objects.coordinators_of(self.region_id).filter(pk=user_id).exists()
+
+    @property
+    def shown_flags(self) -> list[Flag]:
+        """The flags to show: as ``CaseQuerySet.with_flags`` worked them out (the lists); a
+        case read without it shows the urgency marks of its opening registration."""
+        if hasattr(self, "urgency"):
+            return [Flag(flag) for flag in Flag.values if getattr(self, f"flag_{flag}")]
+        marks = ((Flag.IMMEDIATE_DANGER, self.immediate_danger), (Flag.MINOR, self.minor))
+        return [flag for flag, on in marks if on]
 
 
 class OpenCaseCountQuerySet(models.QuerySet):
@@ -475,3 +549,66 @@ class Handover(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:handover_detail", args=[self.pk])
+
+
+# --- Flags: what needs a coordinator's attention (issue 13, item 6) ----------------------------
+
+REFLECTION_WARNING_DAYS = 14
+UNASSIGNED_WORKING_DAYS = 2
+
+# A reflection period that ended still needs a decision while the residence status says
+# nothing came after it: still "reflection period", or unknown. Any other status (a permit,
+# asylum, no lawful residence, not applicable) records what followed, and clears the flag.
+UNDECIDED_RESIDENCE = (ResidenceStatus.REFLECTION_PERIOD, ResidenceStatus.UNKNOWN)
+
+
+class Flag(models.TextChoices):
+    """What makes an open case need attention. Each rule is ``flag_rule``."""
+
+    IMMEDIATE_DANGER = "danger", _("immediate danger")
+    REFLECTION_ENDED = "reflection_ended", _("reflection period ended")
+    UNASSIGNED = "unassigned", _("unassigned for more than two working days")
+    REFLECTION_ENDING = "reflection_ending", _("reflection period ends within 14 days")
+    MINOR = "minor", _("minor, no referral recorded")
+
+
+# The urgency rank of the lists' default order: danger, a deadline passed, a deadline near.
+URGENCY = (
+    (Flag.IMMEDIATE_DANGER,),
+    (Flag.REFLECTION_ENDED, Flag.UNASSIGNED),
+    (Flag.REFLECTION_ENDING,),
+)
+
+
+def subtract_working_days(day: datetime.date, count: int) -> datetime.date:
+    """``day`` minus ``count`` working days (Monday to Friday; holidays count as working)."""
+    while count > 0:
+        day -= datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def flag_rule(flag: str, today: datetime.date) -> models.Q:
+    """The condition of ``flag`` on ``today``: the one place each rule is written."""
+    # Open is "not closed" (OPEN_CASE_STATUSES is every other status, as a test checks): one
+    # comparison per case, where SQLite evaluated an IN list for each flag of each case.
+    is_open = ~models.Q(status=CaseStatus.CLOSED)
+    if flag == Flag.IMMEDIATE_DANGER:
+        return is_open & models.Q(immediate_danger=True)
+    if flag == Flag.REFLECTION_ENDED:
+        return is_open & models.Q(
+            reflection_end__lt=today, residence_status__in=UNDECIDED_RESIDENCE
+        )
+    if flag == Flag.UNASSIGNED:
+        cutoff = subtract_working_days(today, UNASSIGNED_WORKING_DAYS)
+        return models.Q(status=CaseStatus.NEW, coordinator__isnull=True, opened_on__lt=cutoff)
+    if flag == Flag.REFLECTION_ENDING:
+        soon = today + datetime.timedelta(days=REFLECTION_WARNING_DAYS)
+        return is_open & models.Q(reflection_end__gte=today, reflection_end__lte=soon)
+    if flag == Flag.MINOR:
+        # There is no referral yet (issue 14 adds Nidos referrals): until then every open case
+        # of a minor (the opening registration's flag) counts as "minor, no referral
+        # recorded". With referrals this becomes "and no referral".
+        return is_open & models.Q(minor=True)
+    raise ValueError(f"unknown flag {flag!r}")

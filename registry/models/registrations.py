@@ -293,7 +293,14 @@ class Registration(models.Model):
         if not self.number:
             self.number = RegistrationNumberSequence.allocate(self.registered_on.year)
         self._copy_person_statistics(kwargs)
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if not adding:
+            # The cases this registration opened carry copies of its urgency flags (the
+            # lists sort and count by them): keep them right when the flags are corrected.
+            self.cases.exclude(immediate_danger=self.immediate_danger, minor=self.is_minor).update(
+                immediate_danger=self.immediate_danger, minor=self.is_minor
+            )
 
     def clean(self) -> None:
         super().clean()

@@ -13,6 +13,9 @@ class ReminderSent(models.Model):
     class Kind(models.TextChoices):
         REFLECTION_ENDING = "reflection_ending", _("reflection period ends soon")
         UNASSIGNED = "unassigned", _("new case unassigned")
+        REFLECTION_ENDED = "reflection_ended", _("reflection period ended")
+        IMMEDIATE_DANGER = "danger", _("immediate danger")
+        MINOR = "minor", _("minor, no referral recorded")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     case = models.ForeignKey(

@@ -27,8 +27,8 @@ from registry.forms import (
     HandoverRequestForm,
 )
 from registry.models import AuditEvent, Case, CaseNote, Handover, Registration, User
+from registry.views import lists
 
-PAGE_SIZE = 50
 TIMELINE_PAGE_SIZE = 50
 
 
@@ -52,7 +52,8 @@ SCREEN = "case_list"
 def filter_cases(
     qs: QuerySet, form: CaseFilterForm, user: User, found: search.Search | None = None
 ) -> QuerySet:
-    """Apply the list's filters and ``found`` to ``qs`` (already scoped through for_user)."""
+    """Apply the list's filters, ``found`` and the order to ``qs`` (already scoped through
+    for_user); each case carries its flags (CaseQuerySet.with_flags)."""
     data = form.cleaned_data if form.is_valid() else {}
     today = timezone.localdate()
     status = data.get("status") or ""
@@ -64,19 +65,15 @@ def filter_cases(
         qs = qs.filter(coordinator=user)
     elif data.get("assigned") == "unassigned":
         qs = qs.filter(coordinator__isnull=True)
-    # Urgency and minority are read from the opening registration (the list shows the same).
-    if data.get("urgent"):
-        qs = qs.filter(registration__immediate_danger=True)
-    if data.get("minor"):
-        qs = qs.filter(registration__is_minor=True)
-    if data.get("reflection"):
-        qs = casework.reflection_ending_soon(qs, today)
-    if data.get("overdue"):
-        qs = casework.unassigned_too_long(qs, today)
+    for name, flag in CaseFilterForm.FLAG_FILTERS.items():
+        if data.get(name):
+            qs = qs.flagged(flag, today)
     if found is not None:
         qs = search.filter_queryset(qs, found, SEARCH_LOOKUPS)
-    sort_field = SORTS[data.get("sort") or DEFAULT_SORT][0]
-    return search.ranked(qs.order_by(sort_field, "pk"), found)
+    order = SORTS[data.get("sort") or DEFAULT_SORT][0]
+    ordered = qs.with_flags(today).order_by(*order, "pk") if order else qs.urgent_first(today)
+    # A name search puts its best matches first, the list's own order among equals.
+    return search.ranked(ordered, found)
 
 
 def _list_url(form: CaseFilterForm, found: search.Search | None) -> str:
@@ -89,6 +86,10 @@ def _list_url(form: CaseFilterForm, found: search.Search | None) -> str:
 def case_list(request: HttpRequest) -> HttpResponse:
     """The cases this user may work, with filters, search, sorting and the day's reminders.
 
+    Each row shows the person (name, age, gender, nationality), the forms of exploitation,
+    the flags and the coordinator: every case here is one the user may see, so its person
+    too (``access.people_for_user``). One audit event records the page.
+
     A GET shows the list; the form posts (``_case_search``), so a typed term never reaches a
     URL.
     """
@@ -98,20 +99,20 @@ def case_list(request: HttpRequest) -> HttpResponse:
     # registry.search carries is read, and the links below are rebuilt without it.
     form = CaseFilterForm(request.GET)
     found = search.from_query(request.GET, SEARCH_KINDS)
-    cases = filter_cases(
-        Case.objects.for_user(request.user).select_related("region", "coordinator", "registration"),
-        form,
-        request.user,
-        found,
-    )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    cases = filter_cases(Case.objects.for_user(request.user), form, request.user, found)
+    page = lists.read_page(cases, request.GET.get("page"))
+    rows = lists.rows_for(page.object_list, None, timezone.localdate())
+    lists.record_list_view(request.user, SCREEN, rows)
+    params = [*form.filter_params(), *(found.params() if found else [])]
     return render(
         request,
         "registry/case_list.html",
         {
             "form": form,
             "page": page,
-            "query": urlencode([*form.filter_params(), *(found.params() if found else [])]),
+            "rows": rows,
+            "query": urlencode(params),
+            "sort_links": lists.sort_links(params, form.cleaned_data.get("sort") or DEFAULT_SORT),
             "search": found,
             "clear_search_url": _list_url(form, None),
             "reminders": casework.reminder_summary(request.user),

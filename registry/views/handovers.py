@@ -8,14 +8,16 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registry import casework, once
+from registry import access, casework, once
 from registry.access import may_work_cases, requires, signed_in
 from registry.choices import HandoverStatus
 from registry.forms import HandoverDecisionForm, HandoverRequestForm
 from registry.models import Case, Handover, User
+from registry.views import lists
 from registry.views.cases import _get_case_for_user
 
 
@@ -83,18 +85,38 @@ def handover_request(request: HttpRequest, pk: object) -> HttpResponse:
 
 @requires(may_work_cases)
 def handover_list(request: HttpRequest) -> HttpResponse:
-    """Handovers waiting for this user's side, and the ones this user's side asked for."""
+    """Handovers waiting for this user's side, and the ones this user's side asked for.
+
+    A row names the person (name, age, gender, nationality, exploitation, owner) only where
+    the user may see them (``access.people_shown``): the receiving side before accepting and
+    the sending side after see the handover, not the person. One audit event records the page.
+    """
     user = request.user
-    incoming = casework.handovers_to_decide(user)
-    visible = Handover.objects.for_user(user).select_related("case", "from_region", "to_region")
+    related = ("case__person", "case__registration", "case__coordinator")
+    incoming = casework.handovers_to_decide(user).select_related(*related)
+    visible = Handover.objects.for_user(user).select_related(
+        "case", "from_region", "to_region", *related
+    )
     outgoing = visible.filter(
         status=HandoverStatus.PENDING, case__in=Case.objects.for_user(user).values("pk")
     )
     recent = visible.exclude(status=HandoverStatus.PENDING)[:20]
+    tables = [
+        list(qs.prefetch_related("case__registration__exploitation_forms"))
+        for qs in (incoming, outgoing, recent)
+    ]
+    handovers = [handover for table in tables for handover in table]
+    shown = access.people_shown(user, {handover.case.person_id for handover in handovers})
+    today = timezone.localdate()
+    rows = [
+        list(zip(table, lists.rows_for([h.case for h in table], shown, today), strict=True))
+        for table in tables
+    ]
+    lists.record_list_view(user, "handover_list", [row for table in rows for _h, row in table])
     return render(
         request,
         "registry/handover_list.html",
-        {"incoming": incoming, "outgoing": outgoing, "recent": recent},
+        {"incoming": rows[0], "outgoing": rows[1], "recent": rows[2]},
     )
 
 

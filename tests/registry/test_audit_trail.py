@@ -62,11 +62,17 @@ def test_viewing_personal_data_is_recorded_in_the_workspace_and_the_admin(
     assert all(e.actor_id == coordinator_a.pk for e in events)
 
 
-def test_the_case_list_records_no_view_since_it_shows_no_personal_data(
+def test_the_case_list_records_one_view_for_the_page_it_shows_names_on(
     casework_world, client_for, coordinator_a
 ):
     client_for(coordinator_a).get("/cases/")
-    assert not AuditEvent.objects.filter(action=AuditAction.VIEW_PERSONAL).exists()
+    (event,) = AuditEvent.objects.filter(action=AuditAction.VIEW_PERSONAL)
+    assert event.details == {
+        "screen": "case_list",
+        "rows": 1,
+        "people": 1,
+        "cases": [str(casework_world.case_a.pk)],
+    }
 
 
 def test_changes_record_field_names_never_values(casework_world, client_for, coordinator_a):

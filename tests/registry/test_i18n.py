@@ -98,7 +98,7 @@ def test_coordinator_home_and_case_list_in_dutch(client_for, coordinator_a, coor
     assert cases.status_code == 200
     assert "1 casus" in cases.text
     assert "Einde bedenktijd" in cases.text
-    assert "<td>nieuw</td>" in cases.text
+    assert ">nieuw</td>" in cases.text
     assert "Reflection period" not in cases.text
     assert "Log out" not in cases.text
 
@@ -114,7 +114,7 @@ def test_coordinator_home_and_case_list_in_english(client_for, coordinator_a, co
     cases = client.get(reverse("registry:case_list"))
     assert "1 case" in cases.text
     assert "Reflection period ends" in cases.text
-    assert "<td>new</td>" in cases.text
+    assert ">new</td>" in cases.text
     assert "Uitloggen" not in cases.text
     assert "bedenktijd" not in cases.text
 

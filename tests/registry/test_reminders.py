@@ -76,7 +76,9 @@ def test_send_reminders_mails_each_reminder_once_without_personal_data(
 ):
     case, waiting = due_cases
     first = _run("--date", WEDNESDAY.isoformat())
-    assert "Queued 2 e-mail(s) with 3 reminder(s)" in first
+    # Three for coordinator A (the reflection period, the unassigned case, and case A's
+    # immediate danger), one for the help desk.
+    assert "Queued 2 e-mail(s) with 4 reminder(s)" in first
     assert mail.outbox == []  # queued: the mail worker sends them
     assert run_ready_jobs() == 2
     recipients = sorted(m.to[0] for m in mail.outbox)
@@ -89,10 +91,10 @@ def test_send_reminders_mails_each_reminder_once_without_personal_data(
         for value in PLANTED.values():
             assert value not in text
     second = _run("--date", WEDNESDAY.isoformat())
-    assert "Queued 0 e-mail(s)" in second and "3 reminder(s) had been sent before" in second
+    assert "Queued 0 e-mail(s)" in second and "4 reminder(s) had been sent before" in second
     assert run_ready_jobs() == 0
     assert len(mail.outbox) == 2
-    assert ReminderSent.objects.count() == 3
+    assert ReminderSent.objects.count() == 4
 
 
 def test_a_moved_deadline_is_reminded_again(due_cases):
@@ -121,7 +123,15 @@ def test_dashboard_shows_the_counts(casework_world, client_for, coordinator_a, r
     casework_world.case_a.save()
     for url in ("/", "/cases/"):
         reminders = client_for(coordinator_a).get(url).context["reminders"]
-        assert reminders == {"reflection_ending": 1, "unassigned": 1, "handovers": 0}
+        assert reminders == {
+            "reflection_ending": 1,
+            "unassigned": 1,
+            "handovers": 0,
+            # case_a: immediate danger (tests/registry/conftest.py).
+            "danger": 1,
+            "reflection_ended": 0,
+            "minor": 0,
+        }
 
 
 def test_send_reminders_can_leave_the_job_to_a_worker(due_cases):
@@ -131,7 +141,7 @@ def test_send_reminders_can_leave_the_job_to_a_worker(due_cases):
     assert run_ready_jobs(queue="default") == 1
     job = DBTaskResult.objects.get(queue_name="default")
     assert job.args_kwargs == {"args": [WEDNESDAY.isoformat(), False], "kwargs": {}}
-    assert job.return_value == {"mails": 2, "reminders": 3, "already": 0, "no_address": 0}
+    assert job.return_value == {"mails": 2, "reminders": 4, "already": 0, "no_address": 0}
     assert run_ready_jobs() == 2
     assert sorted(m.to[0] for m in mail.outbox) == [
         "coordinator-a@example.org",

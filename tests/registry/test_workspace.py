@@ -32,10 +32,14 @@ def test_coordinator_sees_only_own_region_cases_in_the_list(
     assert _listed(response) == {casework_world.case_a.pk}
 
 
-def test_list_never_shows_a_name(casework_world, client_for, coordinator_a):
+def test_list_shows_the_name_and_nothing_else_personal(casework_world, client_for, coordinator_a):
     content = client_for(coordinator_a).get("/cases/").content.decode()
-    for value in PLANTED.values():
-        assert value not in content
+    # Issue 13: the name (given and family) of a case one may see; never contact details,
+    # documents or notes.
+    assert PLANTED["given_names"] in content and PLANTED["family_name"] in content
+    for name, value in PLANTED.items():
+        if name not in {"given_names", "family_name"}:
+            assert value not in content
 
 
 def _search(client, term, **filters):
@@ -97,8 +101,10 @@ def test_a_family_name_search_leaves_the_name_in_no_url_and_no_audit_event(
     urls = [location, *_urls_on(page)]
     assert len(urls) > 10
     assert [url for url in urls if _carries(url, term)] == []
-    # The page does not put the term back in the search box either.
-    assert term not in page.content.decode()
+    # The page does not put the term back in the search box either (the list itself names
+    # the person found: issue 13).
+    box = re.search(r'<input[^>]*name="q"[^>]*>', page.content.decode()).group(0)
+    assert term not in box and 'value=""' in box
     details = str(list(AuditEvent.objects.values_list("details", flat=True)))
     assert term.lower() not in details.lower()
     assert family_name_index(term) not in details
