@@ -26,7 +26,7 @@ from django_tasks import task
 
 from registry import casework, outbox
 from registry.choices import Role
-from registry.models import Case, OutgoingMail, ReminderSent, User
+from registry.models import Case, OutgoingMail, Placement, ReminderSent, User
 
 Due = tuple[str, Case, datetime.date]
 
@@ -98,7 +98,23 @@ def due_reminders(user: User, today: datetime.date) -> list[Due]:
         (ReminderSent.Kind.UNASSIGNED, c, c.opened_on)
         for c in casework.unassigned_too_long(cases, today)
     ]
+    due += shelter_stays_due(user, today)
     return due
+
+
+def shelter_stays_due(user: User, today: datetime.date) -> list[Due]:
+    """A stay in a shelter reaching three months (docs/workspace.md, "Shelters"): to the help
+    desk for every placement (it watches the COSM places nationally), to a coordinator for
+    the placements of the cases assigned to them."""
+    placements = Placement.objects.for_user(user)
+    if user.is_coordinator:
+        placements = placements.filter(case__coordinator=user)
+    elif not user.is_helpdesk:
+        return []
+    return [
+        (ReminderSent.Kind.SHELTER_STAY, p.case, p.stay_review_on)
+        for p in placements.long_stays(today)
+    ]
 
 
 def reminder_mail(items: list[Due]) -> tuple[str, str]:
@@ -109,6 +125,8 @@ def reminder_mail(items: list[Due]) -> tuple[str, str]:
         url = base + case.get_absolute_url()
         if kind == ReminderSent.Kind.REFLECTION_ENDING:
             what = _("reflection period ends on %(date)s") % {"date": due.isoformat()}
+        elif kind == ReminderSent.Kind.SHELTER_STAY:
+            what = _("three months in a shelter on %(date)s") % {"date": due.isoformat()}
         else:
             what = _("new since %(date)s and still unassigned") % {"date": due.isoformat()}
         lines.append(f"- {case}: {what}\n  {url}")

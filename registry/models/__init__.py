@@ -17,6 +17,7 @@ from registry.models.reference import (
 from registry.models.registrations import Registration, RegistrationNumberSequence
 from registry.models.reminders import ReminderSent
 from registry.models.safeguards import KeyCanary, UsedFormToken
+from registry.models.shelters import Placement, Shelter
 
 __all__ = [
     "AuditChainHead",
@@ -33,11 +34,13 @@ __all__ = [
     "OpenCaseCount",
     "OutgoingMail",
     "Person",
+    "Placement",
     "Region",
     "Registration",
     "RegistrationNumberSequence",
     "ReminderSent",
     "ReportingOrganisation",
+    "Shelter",
     "UsedFormToken",
     "User",
 ]

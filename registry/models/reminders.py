@@ -13,6 +13,7 @@ class ReminderSent(models.Model):
     class Kind(models.TextChoices):
         REFLECTION_ENDING = "reflection_ending", _("reflection period ends soon")
         UNASSIGNED = "unassigned", _("new case unassigned")
+        SHELTER_STAY = "shelter_stay", _("three months in a shelter")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     case = models.ForeignKey(

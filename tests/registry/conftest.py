@@ -41,6 +41,7 @@ from tests.factories import (
     JobFileFactory,
     KeyCanaryFactory,
     PersonFactory,
+    PlacementFactory,
     RegistrationFactory,
 )
 
@@ -53,6 +54,7 @@ FACTORIES: dict[str, Any] = {
     "reports.exportgrant": ExportGrantFactory,
     "registry.keycanary": KeyCanaryFactory,
     "registry.jobfile": JobFileFactory,
+    "registry.placement": PlacementFactory,
 }
 
 
