@@ -63,9 +63,9 @@ class PlacementForm(forms.Form):
 
     @staticmethod
     def _label(shelter: Shelter) -> str:
-        return _("%(shelter)s · %(type)s · %(free)s of %(places)s free") % {
+        # The type is in the table of free places beside the form; the option stays short.
+        return _("%(shelter)s · %(free)s of %(places)s free") % {
             "shelter": shelter,
-            "type": shelter.get_shelter_type_display(),
             "free": max(shelter.free, 0),
             "places": shelter.places,
         }
