@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -123,6 +124,10 @@ def reminder_mail(items: list[Due]) -> tuple[str, str]:
     lines = []
     for kind, case, due in items:
         url = base + case.get_absolute_url()
+        if kind == ReminderSent.Kind.SHELTER_STAY:
+            # The help desk may not see the case page of a region with a coordinator; the
+            # placement page is open to it for every case requesting shelter.
+            url = base + reverse("registry:case_shelter", args=[case.pk])
         if kind == ReminderSent.Kind.REFLECTION_ENDING:
             what = _("reflection period ends on %(date)s") % {"date": due.isoformat()}
         elif kind == ReminderSent.Kind.SHELTER_STAY:

@@ -65,6 +65,10 @@ def case_shelter(request: HttpRequest, pk: object) -> HttpResponse:
 
 
 def _place(request: HttpRequest, case: Case, form: PlacementForm) -> str:
+    # Two users placing the same case at once: the second waits here, then finds the first.
+    once.lock_for_decision(Case, case.pk)
+    if Placement.objects.open().filter(case=case).exists():
+        raise ValidationError(_("This case already has a placement or waits for one."))
     data = form.cleaned_data
     outcome = Placement.place(
         case, data["shelter"], request.user, start_date=data["start_date"], reason=data["reason"]
@@ -147,7 +151,8 @@ def placement_end(request: HttpRequest, pk: object) -> HttpResponse:
     case = placement.case
     if not access.shelter_cases_for_user(Case.objects.filter(pk=case.pk), request.user).exists():
         return redirect("registry:shelter_overview")
-    return _shelter_page(request, case, placement, None, end_form=form)
+    current = Placement.objects.open().filter(case=case).select_related("shelter").first()
+    return _shelter_page(request, case, current, None, end_form=form)
 
 
 @require_POST

@@ -240,6 +240,8 @@ def test_the_stay_reminder_at_three_months_is_sent_once(helpdesk, coordinator_a,
     mails = OutgoingMail.objects.all()
     assert mails.count() == 2
     assert "Zr7q" not in "".join(m.body for m in mails)
+    page = reverse("registry:case_shelter", args=[case.pk])
+    assert all(page in m.body for m in mails)
 
 
 def test_the_overview_counts_places_waiting_and_long_stays(client_for, helpdesk, region_a):
@@ -410,3 +412,20 @@ def test_two_placements_into_the_last_place_give_one_placement_and_one_waiting(
     assert failures == [] and statuses == [302, 302]
     assert Placement.objects.filter(status=PlacementStatus.PLACED, shelter=cosm).count() == 1
     assert Placement.objects.waiting().count() == 1
+
+
+def test_ending_a_placement_twice_or_before_its_start_is_a_clear_error(
+    client_for, helpdesk, region_a
+):
+    placement = PlacementFactory(case=_case(region_a), shelter=ShelterFactory(), start_date=TODAY())
+    url = reverse("registry:placement_end", args=[placement.pk])
+    client = client_for(helpdesk)
+    early = client.post(url, {"end_date": (TODAY() - datetime.timedelta(days=2)).isoformat()}, **EN)
+    assert early.status_code == 400
+    assert "cannot be before the start date" in early.content.decode()
+    assert client.post(url, {"end_date": TODAY().isoformat()}, **EN).status_code == 302
+    again = client.post(url, {"end_date": TODAY().isoformat()}, **EN)
+    assert again.status_code in (302, 400)
+    assert Placement.objects.get(pk=placement.pk).status == PlacementStatus.ENDED
+    bad = client.post(url, {"end_date": "not-a-date"}, **EN)
+    assert bad.status_code in (302, 400)
