@@ -51,7 +51,8 @@ def case_shelter(request: HttpRequest, pk: object) -> HttpResponse:
     current = Placement.objects.open().filter(case=case).select_related("shelter").first()
     form = None
     if current is None:
-        form = PlacementForm(request.POST or None, case=case, user=request.user)
+        data = request.POST if request.method == "POST" else None
+        form = PlacementForm(data, case=case, user=request.user)
         if request.method == "POST" and form.is_valid():
             done = once.saved_or_refused(
                 request, form, lambda: _place(request, case, form), errors=(ValidationError,)
