@@ -224,7 +224,9 @@ class Placement(models.Model):
                 name="placement_one_open_per_case",
             ),
             models.CheckConstraint(
-                condition=Q(status=PlacementStatus.WAITING) | Q(shelter__isnull=False),
+                # A waiting entry has no shelter yet; taken off the list, it never had one.
+                condition=Q(status__in=[PlacementStatus.WAITING, PlacementStatus.WITHDRAWN])
+                | Q(shelter__isnull=False),
                 name="placement_has_shelter_unless_waiting",
             ),
             models.CheckConstraint(

@@ -429,3 +429,27 @@ def test_ending_a_placement_twice_or_before_its_start_is_a_clear_error(
     assert Placement.objects.get(pk=placement.pk).status == PlacementStatus.ENDED
     bad = client.post(url, {"end_date": "not-a-date"}, **EN)
     assert bad.status_code in (302, 400)
+
+
+def test_a_waiting_minor_keeps_the_reason_when_placed_and_the_help_desk_may_withdraw(
+    client_for, helpdesk, region_a
+):
+    cosm = ShelterFactory(places=1)
+    taken = PlacementFactory(case=_case(region_a), shelter=cosm)
+    client = client_for(helpdesk)
+    minor, adult = _case(region_a, age=17), _case(region_a)
+    assert _place(client, minor, cosm, reason=REASON).status_code == 302
+    assert _place(client, adult, cosm).status_code == 302
+    waiting = Placement.objects.get(case=adult)
+    response = client.post(reverse("registry:placement_withdraw", args=[waiting.pk]), {}, **EN)
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == PlacementStatus.WITHDRAWN
+    assert AuditEvent.objects.filter(object_id=str(waiting.pk)).last().details["fields"] == [
+        "status"
+    ]
+    taken.end(helpdesk, TODAY())
+    client.post(reverse("registry:shelter_place_next", args=[cosm.pk]), {}, **EN)
+    placed = Placement.objects.get(case=minor)
+    assert placed.status == PlacementStatus.PLACED
+    assert placed.warnings == ["minor"] and placed.reason == REASON
