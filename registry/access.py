@@ -44,7 +44,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from registry.choices import COUNTED_STATUSES, SubmissionStatus
+from registry.choices import (
+    COUNTED_STATUSES,
+    OPEN_CASE_STATUSES,
+    Shelter,
+    ShelterType,
+    SubmissionStatus,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -247,6 +253,47 @@ def may_edit_person(user: User | None, person: Person) -> bool:
     return case_held_for_person(user, person) is not None
 
 
+def shelter_cases_for_user(qs: QuerySet, user: User | None) -> QuerySet:
+    """The cases ``user`` may place in a shelter: open cases requesting shelter that they may
+    see (``cases_for_user``) and, for the help desk, those of every region: COSM placement
+    goes through the help desk alone, nationally (docs/workspace.md, "Shelters"). The
+    placement page shows such a case by reference and its statistical facts only, never the
+    person's personal fields."""
+    requesting = qs.filter(status__in=sorted(OPEN_CASE_STATUSES)).exclude(
+        shelter_requested__in=["", Shelter.NONE]
+    )
+    if _is_anonymous(user):
+        return qs.none()
+    if user.is_helpdesk:
+        return requesting
+    return cases_for_user(requesting, user)
+
+
+def placements_for_user(qs: QuerySet, user: User | None) -> QuerySet:
+    """Placements and waiting-list entries: administrators and the help desk all of them (the
+    national overview of the shelters); others those of the cases they may see."""
+    if _is_anonymous(user):
+        return qs.none()
+    if user.is_administrator or user.is_helpdesk:
+        return qs
+    from registry.models import Case
+
+    return qs.filter(case__in=cases_for_user(Case.objects.all(), user).values("pk"))
+
+
+def may_place_in(user: User | None, shelter_type: str) -> bool:
+    """Who places in a shelter of ``shelter_type``: a COSM only the help desk (CoMensha's
+    help desk alone places in the categorial shelters: docs/workspace.md, "Shelters");
+    another shelter the help desk and care coordinators, who arrange regional shelter for
+    their own cases. Administrators record shelters and read the overview; they place no
+    one (they hold no case: ``case_held_for_person``)."""
+    if _is_anonymous(user):
+        return False
+    if shelter_type == ShelterType.COSM:
+        return user.is_helpdesk
+    return user.is_helpdesk or user.is_coordinator
+
+
 def registrations_countable_by(qs: QuerySet, user: User | None) -> QuerySet:
     """What a user may *count*: every registration if ``may_count(user)``, else none.
 
@@ -420,6 +467,19 @@ def may_grant_exports(user: Visitor) -> bool:
     return not _is_anonymous(user) and user.is_administrator
 
 
+def may_place_in_shelter(user: Visitor) -> bool:
+    """The help desk and care coordinators: the placement page of a case requesting shelter
+    (which shelters each may choose: ``may_place_in``; which cases:
+    ``shelter_cases_for_user``)."""
+    return not _is_anonymous(user) and (user.is_helpdesk or user.is_coordinator)
+
+
+def may_oversee_shelters(user: Visitor) -> bool:
+    """The help desk and administrators: the weekly overview of the shelters' occupancy, the
+    waiting list and the long stays (docs/workspace.md, "Shelters")."""
+    return not _is_anonymous(user) and (user.is_helpdesk or user.is_administrator)
+
+
 Predicate = Callable[["Visitor"], bool]
 
 # The page predicates by the name templates use (``may.count``, config/context_processors.py).
@@ -439,6 +499,8 @@ PAGE_PREDICATES: dict[str, Predicate] = {
         may_administer,
         may_import,
         may_grant_exports,
+        may_place_in_shelter,
+        may_oversee_shelters,
     )
 }
 

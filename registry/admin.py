@@ -42,6 +42,7 @@ from registry.models import (
     Registration,
     ReminderSent,
     ReportingOrganisation,
+    Shelter,
     User,
 )
 from registry.models.accounts import POWER_FIELDS
@@ -373,6 +374,19 @@ class MunicipalityAdmin(AdministratorOnlyAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # The code is the primary key that registrations refer to: fixed once created.
         return ["code"] if obj is not None else []
+
+
+@admin.register(Shelter)
+class ShelterAdmin(AdministratorOnlyAdmin):
+    """Shelters and their places (docs/workspace.md, "Shelters"). Placements are made on the
+    placement page by the help desk or a coordinator, not here; a shelter with placements is
+    deactivated rather than deleted (its placements protect it)."""
+
+    list_display = ["name", "shelter_type", "municipality", "target_group", "places", "is_active"]
+    list_filter = ["shelter_type", "is_active"]
+    search_fields = ["name", "target_group"]
+    list_select_related = ["municipality"]
+    autocomplete_fields = ["municipality"]
 
 
 @admin.register(User)

@@ -208,3 +208,42 @@ class AuditAction(models.TextChoices):
     SECOND_FACTOR = "second_factor", _("second factor")
     EXPORT_GRANT = "export_grant", _("personal-export permission")
     ACCOUNT = "account", _("changed an account's powers")
+
+
+# Issue 14: shelters and placement -------------------------------------------------------------
+
+
+class ShelterType(models.TextChoices):
+    """The kind of a shelter an administrator records (VOCABULARY.md, "Shelters")."""
+
+    COSM = "cosm", _("COSM (categorical shelter for victims of trafficking)")
+    MEN = "men", _("shelter for men")
+    WOMEN = "women", _("shelter for women")
+    MINORS = "minors", _("shelter for minors")
+    OTHER = "other", _("other shelter")
+
+
+# What a placement in a shelter of each type records on the case (Case.shelter_placed).
+SHELTER_PLACED_AS = {
+    ShelterType.COSM: Shelter.COSM,
+    ShelterType.MEN: Shelter.MENS_SHELTER,
+    ShelterType.WOMEN: Shelter.WOMENS_SHELTER,
+    ShelterType.MINORS: Shelter.YOUTH_CARE,
+    ShelterType.OTHER: Shelter.OTHER,
+}
+
+
+class PlacementStatus(models.TextChoices):
+    WAITING = "waiting", _("on the waiting list")
+    PLACED = "placed", _("placed")
+    ENDED = "ended", _("ended")
+    WITHDRAWN = "withdrawn", _("taken off the waiting list")
+
+
+class PlacementWarning(models.TextChoices):
+    """Why a COSM placement needs a reason (COSM is for adult foreign victims in their
+    reflection period: docs/workspace.md, "Shelters")."""
+
+    MINOR = "minor", _("the person is a minor")
+    DUTCH_NATIONAL = "dutch_national", _("the person is a Dutch national")
+    OUTSIDE_REFLECTION = "outside_reflection", _("the person is not in the reflection period")

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -27,7 +28,7 @@ from django_tasks import task
 
 from registry import outbox
 from registry.choices import Role
-from registry.models import Case, OutgoingMail, ReminderSent, User
+from registry.models import Case, OutgoingMail, Placement, ReminderSent, User
 from registry.models.cases import Flag
 
 Due = tuple[str, Case, datetime.date]
@@ -108,7 +109,23 @@ def due_reminders(user: User, today: datetime.date) -> list[Due]:
     due: list[Due] = []
     for flag, (kind, deadline) in REMINDED_FLAGS.items():
         due += [(kind, c, getattr(c, deadline)) for c in theirs.flagged(flag, today)]
+    due += shelter_stays_due(user, today)
     return due
+
+
+def shelter_stays_due(user: User, today: datetime.date) -> list[Due]:
+    """A stay in a shelter reaching three months (docs/workspace.md, "Shelters"): to the help
+    desk for every placement (it watches the COSM places nationally), to a coordinator for
+    the placements of the cases assigned to them."""
+    placements = Placement.objects.for_user(user)
+    if user.is_coordinator:
+        placements = placements.filter(case__coordinator=user)
+    elif not user.is_helpdesk:
+        return []
+    return [
+        (ReminderSent.Kind.SHELTER_STAY, p.case, p.stay_review_on)
+        for p in placements.long_stays(today)
+    ]
 
 
 def reminder_mail(items: list[Due]) -> tuple[str, str]:
@@ -117,6 +134,10 @@ def reminder_mail(items: list[Due]) -> tuple[str, str]:
     lines = []
     for kind, case, due in items:
         url = base + case.get_absolute_url()
+        if kind == ReminderSent.Kind.SHELTER_STAY:
+            # The help desk may not see the case page of a region with a coordinator; the
+            # placement page is open to it for every case requesting shelter.
+            url = base + reverse("registry:case_shelter", args=[case.pk])
         what = {
             ReminderSent.Kind.IMMEDIATE_DANGER: _("immediate danger (open since %(date)s)"),
             ReminderSent.Kind.REFLECTION_ENDED: _(
@@ -125,6 +146,7 @@ def reminder_mail(items: list[Due]) -> tuple[str, str]:
             ReminderSent.Kind.UNASSIGNED: _("new since %(date)s and still unassigned"),
             ReminderSent.Kind.REFLECTION_ENDING: _("reflection period ends on %(date)s"),
             ReminderSent.Kind.MINOR: _("a minor, no referral recorded (open since %(date)s)"),
+            ReminderSent.Kind.SHELTER_STAY: _("three months in a shelter on %(date)s"),
         }[kind] % {"date": due.isoformat()}
         lines.append(f"- {case}: {what}\n  {url}")
     subject = ngettext(

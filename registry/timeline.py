@@ -164,6 +164,8 @@ def _sentence(
     event: AuditEvent, actor: str, details: dict[str, Any], regions: dict[str, str]
 ) -> str:
     action = event.action
+    if event.object_type == "registry.placement":
+        return _placement(actor, action, details.get("fields", []))
     if action == AuditAction.HANDOVER:
         return _handover(actor, details, regions)
     if action == AuditAction.TRIAGE:
@@ -268,8 +270,24 @@ def _handover(actor: str, details: dict[str, Any], regions: dict[str, str]) -> s
     return _("%(actor)s: handover from %(from)s to %(to)s") % values
 
 
+def _placement(actor: str, action: str, fields: list[str]) -> str:
+    """A shelter placement (registry/models/shelters.py): its audit event names fields only."""
+    values = {"actor": actor}
+    if action == AuditAction.CREATE and "shelter" in fields:
+        return _("%(actor)s placed the person in a shelter") % values
+    if action == AuditAction.CREATE:
+        return _("%(actor)s put the case on the waiting list for a COSM place") % values
+    if "end_date" in fields:
+        return _("%(actor)s ended the shelter placement") % values
+    if "shelter" in fields:
+        return _("%(actor)s placed the case from the waiting list") % values
+    return _("%(actor)s took the case off the waiting list") % values
+
+
 def _reminder(reminder: ReminderSent, name_of: Callable[..., str]) -> str:
     values = {"recipient": name_of(reminder.recipient_id), "date": reminder.due.isoformat()}
     if reminder.kind == ReminderSent.Kind.REFLECTION_ENDING:
         return _("Reminder sent to %(recipient)s: the reflection period ends on %(date)s") % values
+    if reminder.kind == ReminderSent.Kind.SHELTER_STAY:
+        return _("Reminder sent to %(recipient)s: three months in a shelter on %(date)s") % values
     return _("Reminder sent to %(recipient)s: new since %(date)s and still unassigned") % values

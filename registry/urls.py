@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from registry import views
+from registry.views import shelters
 
 app_name = "registry"
 
@@ -20,6 +21,11 @@ urlpatterns = [
     path("handovers/<uuid:pk>/decide/", views.handover_decide, name="handover_decide"),
     path("handovers/<uuid:pk>/withdraw/", views.handover_withdraw, name="handover_withdraw"),
     path("helpdesk/", views.helpdesk, name="helpdesk"),
+    path("cases/<uuid:pk>/shelter/", shelters.case_shelter, name="case_shelter"),
+    path("placements/<uuid:pk>/end/", shelters.placement_end, name="placement_end"),
+    path("placements/<uuid:pk>/withdraw/", shelters.placement_withdraw, name="placement_withdraw"),
+    path("shelters/", shelters.shelter_overview, name="shelter_overview"),
+    path("shelters/<int:pk>/place-next/", shelters.shelter_place_next, name="shelter_place_next"),
     path("audit/", views.audit_trail, name="audit_trail"),
     path("jobs/", views.job_list, name="job_list"),
     path("jobs/<uuid:pk>/", views.job_detail, name="job_detail"),

@@ -1970,6 +1970,172 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     ),
     "minors, no referral recorded": "minderjarigen, geen doorverwijzing vastgelegd",
     "Reflection ends": "Einde bedenktijd",
+    # Issue 14: shelters
+    "shelter for men": "opvang voor mannen",
+    "shelter for women": "opvang voor vrouwen",
+    "shelter for minors": "opvang voor minderjarigen",
+    "other shelter": "andere opvang",
+    "on the waiting list": "op de wachtlijst",
+    "placed": "geplaatst",
+    "taken off the waiting list": "van de wachtlijst gehaald",
+    "the person is a minor": "de persoon is minderjarig",
+    "the person is a Dutch national": "de persoon heeft de Nederlandse nationaliteit",
+    "the person is not in the reflection period": "de persoon is niet in de bedenktijd",
+    "three months in a shelter": "drie maanden in de opvang",
+    "The name staff know the shelter by. Never a street address.": (
+        "De naam waaronder medewerkers de opvang kennen. Nooit een adres."
+    ),
+    "type": "soort",
+    "target group": "doelgroep",
+    "Who the shelter takes in, e.g. women 18+ with children.": (
+        "Wie de opvang opneemt, bijvoorbeeld vrouwen van 18+ met kinderen."
+    ),
+    "places": "plaatsen",
+    "The number of beds.": "Het aantal bedden.",
+    "An inactive shelter keeps its placements but takes no one new.": (
+        "Een niet-actieve opvang houdt zijn plaatsingen maar neemt niemand nieuw op."
+    ),
+    "shelter": "opvang",
+    "shelters": "opvangvoorzieningen",
+    "Empty while the case waits for a COSM place.": (
+        "Leeg zolang de casus op een COSM-plaats wacht."
+    ),
+    "start date": "begindatum",
+    "end date": "einddatum",
+    "placed by": "geplaatst door",
+    "ended by": "beëindigd door",
+    "warnings": "waarschuwingen",
+    "Why the placement is made despite the warnings. Encrypted.": (
+        "Waarom de plaatsing ondanks de waarschuwingen gebeurt. Versleuteld."
+    ),
+    "placement": "plaatsing",
+    "placements": "plaatsingen",
+    "Placement of %(case)s": "Plaatsing van %(case)s",
+    "Give the reason for this placement.": "Geef de reden voor deze plaatsing.",
+    "This shelter takes no one new.": "Deze opvang neemt niemand nieuw op.",
+    "%(shelter)s has no free place; choose one with free places.": (
+        "%(shelter)s heeft geen vrije plaats; kies een opvang met vrije plaatsen."
+    ),
+    "Only a current placement can be ended.": "Alleen een lopende plaatsing kan worden beëindigd.",
+    "The end date cannot be before the start date.": (
+        "De einddatum kan niet voor de begindatum liggen."
+    ),
+    "Only an entry on the waiting list can be taken off it.": (
+        "Alleen wie op de wachtlijst staat, kan ervan worden gehaald."
+    ),
+    "three months in a shelter on %(date)s": "drie maanden in de opvang op %(date)s",
+    "The date cannot be in the future.": "De datum kan niet in de toekomst liggen.",
+    "Shelter": "Opvang",
+    "Free places are counted for today.": "Vrije plaatsen zijn geteld voor vandaag.",
+    "Start date": "Begindatum",
+    "The day the person moves in: today or earlier.": (
+        "De dag waarop de persoon er komt wonen: vandaag of eerder."
+    ),
+    "Reason or note": "Reden of notitie",
+    "Required when a warning is shown: why COSM is the right place. Encrypted.": (
+        "Verplicht bij een waarschuwing: waarom de COSM de juiste plek is. Versleuteld."
+    ),
+    "%(shelter)s · %(free)s of %(places)s free": "%(shelter)s · %(free)s van %(places)s vrij",
+    "This placement needs a reason: see the warning above.": (
+        "Deze plaatsing heeft een reden nodig: zie de waarschuwing hierboven."
+    ),
+    "End date": "Einddatum",
+    "The last night is the night before: the place is free from this day.": (
+        "De laatste nacht is de nacht ervoor: de plaats is vrij vanaf deze dag."
+    ),
+    "%(actor)s placed the person in a shelter": "%(actor)s plaatste de persoon in de opvang",
+    "%(actor)s put the case on the waiting list for a COSM place": (
+        "%(actor)s zette de casus op de wachtlijst voor een COSM-plaats"
+    ),
+    "%(actor)s ended the shelter placement": "%(actor)s beëindigde de plaatsing in de opvang",
+    "%(actor)s placed the case from the waiting list": (
+        "%(actor)s plaatste de casus vanaf de wachtlijst"
+    ),
+    "%(actor)s took the case off the waiting list": "%(actor)s haalde de casus van de wachtlijst",
+    "Reminder sent to %(recipient)s: three months in a shelter on %(date)s": (
+        "Herinnering verstuurd aan %(recipient)s: drie maanden in de opvang op %(date)s"
+    ),
+    "This case already has a placement or waits for one.": (
+        "Deze casus heeft al een plaatsing of wacht erop."
+    ),
+    "Every COSM is full: the case is on the waiting list, number %(n)d.": (
+        "Elke COSM is vol: de casus staat op de wachtlijst, nummer %(n)d."
+    ),
+    "Placed in %(shelter)s.": "Geplaatst in %(shelter)s.",
+    "The placement has ended; the place is free.": "De plaatsing is beëindigd; de plaats is vrij.",
+    "Cases are waiting for a COSM place: place the first from the overview.": (
+        "Er wachten casussen op een COSM-plaats: plaats de eerste vanuit het overzicht."
+    ),
+    "The placement was not ended: see the message at the form.": (
+        "De plaatsing is niet beëindigd: zie de melding bij het formulier."
+    ),
+    "The case is off the waiting list.": "De casus staat niet meer op de wachtlijst.",
+    "Nobody was placed: no free place or nobody waiting.": (
+        "Niemand geplaatst: geen vrije plaats of niemand wacht."
+    ),
+    "%(case)s is placed in %(shelter)s.": "%(case)s is geplaatst in %(shelter)s.",
+    "Shelters": "Opvang",
+    "Open the placement": "Plaatsing openen",
+    "Place in a shelter": "Plaatsen in de opvang",
+    "Placed in %(shelter)s since %(since)s.": "Geplaatst in %(shelter)s sinds %(since)s.",
+    "On the waiting list for a COSM place since %(since)s.": (
+        "Op de wachtlijst voor een COSM-plaats sinds %(since)s."
+    ),
+    "Shelter requested (%(kind)s), not placed yet.": (
+        "Opvang gevraagd (%(kind)s), nog niet geplaatst."
+    ),
+    "No shelter requested. To request one, edit the case.": (
+        "Geen opvang gevraagd. Wijzig de casus om opvang te vragen."
+    ),
+    "waiting list": "wachtlijst",
+    "Shelter for %(case)s": "Opvang voor %(case)s",
+    "Only what placement needs is shown here; the person's details are on the case page, for "
+    "those who coordinate the case.": (
+        "Hier staat alleen wat de plaatsing nodig heeft; de gegevens van de persoon staan op de "
+        "casuspagina, voor wie de casus coördineert."
+    ),
+    "On the waiting list": "Op de wachtlijst",
+    "Placed": "Geplaatst",
+    "Number %(n)s on the waiting list for a COSM place, since %(since)s.": (
+        "Nummer %(n)s op de wachtlijst voor een COSM-plaats, sinds %(since)s."
+    ),
+    "Take off the waiting list": "Van de wachtlijst halen",
+    "In %(shelter)s since %(since)s.": "In %(shelter)s sinds %(since)s.",
+    "End the placement": "Plaatsing beëindigen",
+    "Placed despite:": "Geplaatst ondanks:",
+    "COSM is for adult foreign victims in their reflection period.": (
+        "De COSM is voor meerderjarige, niet-Nederlandse slachtoffers in de bedenktijd."
+    ),
+    "To place anyway, give the reason below.": "Geef hieronder de reden om toch te plaatsen.",
+    "When every COSM is full, the case joins the waiting list in date order.": (
+        "Als elke COSM vol is, komt de casus op de wachtlijst, op volgorde van datum."
+    ),
+    "Place": "Plaatsen",
+    "Free places today": "Vrije plaatsen vandaag",
+    "Type": "Soort",
+    "Places": "Plaatsen",
+    "Free": "Vrij",
+    "full": "vol",
+    "No shelters recorded yet.": "Nog geen opvang vastgelegd.",
+    "Earlier placements": "Eerdere plaatsingen",
+    "Weekly overview, week %(week)s of %(year)s (figures of %(day)s).": (
+        "Weekoverzicht, week %(week)s van %(year)s (cijfers van %(day)s)."
+    ),
+    "Occupancy": "Bezetting",
+    "Target group": "Doelgroep",
+    "Occupied": "Bezet",
+    "Place the first waiting case here": "Eerste wachtende casus hier plaatsen",
+    "No shelters recorded yet: administrators add them in the admin.": (
+        "Nog geen opvang vastgelegd: beheerders voegen die toe in het beheer."
+    ),
+    "Waiting list for a COSM place": "Wachtlijst voor een COSM-plaats",
+    "Waiting since": "Wacht sinds",
+    "warning noted": "waarschuwing vastgelegd",
+    "Nobody is waiting.": "Niemand wacht.",
+    "Stays beyond three months": "Verblijf langer dan drie maanden",
+    "Since": "Sinds",
+    "Three months on": "Drie maanden op",
+    "Cases requesting shelter, not placed": "Casussen die opvang vragen, niet geplaatst",
 }
 
 

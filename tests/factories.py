@@ -17,9 +17,11 @@ from registry.models import (
     JobFile,
     KeyCanary,
     Person,
+    Placement,
     Region,
     Registration,
     ReportingOrganisation,
+    Shelter,
     User,
 )
 from reports.models import ExportGrant
@@ -120,6 +122,37 @@ class HandoverFactory(DjangoModelFactory):
     from_region = factory.LazyAttribute(lambda o: o.case.region)
     to_region = factory.SubFactory(RegionFactory)
     requested_by = factory.SubFactory(UserFactory)
+
+
+def _municipality():
+    from registry.models import Municipality
+
+    return Municipality.objects.get_or_create(code="GM0363", defaults={"name": "Amsterdam"})[0]
+
+
+class ShelterFactory(DjangoModelFactory):
+    """A COSM with two places, unless told otherwise."""
+
+    class Meta:
+        model = Shelter
+
+    name = factory.Sequence(lambda n: f"COSM {n}")
+    shelter_type = "cosm"
+    municipality = factory.LazyFunction(_municipality)
+    places = 2
+
+
+class PlacementFactory(DjangoModelFactory):
+    """A current placement, written directly (without its audit event)."""
+
+    class Meta:
+        model = Placement
+
+    case = factory.SubFactory(CaseFactory)
+    shelter = factory.SubFactory(ShelterFactory)
+    start_date = factory.LazyFunction(datetime.date.today)
+    placed_by = factory.SubFactory(UserFactory)
+    reason = "Placed after a call with the shelter."
 
 
 class KeyCanaryFactory(DjangoModelFactory):

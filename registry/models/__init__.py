@@ -18,6 +18,7 @@ from registry.models.registrations import Registration, RegistrationNumberSequen
 from registry.models.reminders import ReminderSent
 from registry.models.safeguards import KeyCanary, UsedFormToken
 from registry.models.search_tokens import PersonSearchToken
+from registry.models.shelters import Placement, Shelter
 
 __all__ = [
     "AuditChainHead",
@@ -35,11 +36,13 @@ __all__ = [
     "OutgoingMail",
     "Person",
     "PersonSearchToken",
+    "Placement",
     "Region",
     "Registration",
     "RegistrationNumberSequence",
     "ReminderSent",
     "ReportingOrganisation",
+    "Shelter",
     "UsedFormToken",
     "User",
 ]

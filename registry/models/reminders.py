@@ -16,6 +16,7 @@ class ReminderSent(models.Model):
         REFLECTION_ENDED = "reflection_ended", _("reflection period ended")
         IMMEDIATE_DANGER = "danger", _("immediate danger")
         MINOR = "minor", _("minor, no referral recorded")
+        SHELTER_STAY = "shelter_stay", _("three months in a shelter")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     case = models.ForeignKey(

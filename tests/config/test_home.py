@@ -25,6 +25,7 @@ NAVIGATION = [
     ("/cases/", access.may_work_cases),
     ("/intake/triage/", access.may_triage),
     ("/helpdesk/", access.may_coordinate_remotely),
+    ("/shelters/", access.may_oversee_shelters),
     ("/statistics/", access.may_count),
     ("/audit/", access.may_read_audit),
     ("/admin/", access.may_use_admin),

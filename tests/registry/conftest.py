@@ -41,7 +41,9 @@ from tests.factories import (
     JobFileFactory,
     KeyCanaryFactory,
     PersonFactory,
+    PlacementFactory,
     RegistrationFactory,
+    ShelterFactory,
 )
 
 FACTORIES: dict[str, Any] = {
@@ -53,6 +55,7 @@ FACTORIES: dict[str, Any] = {
     "reports.exportgrant": ExportGrantFactory,
     "registry.keycanary": KeyCanaryFactory,
     "registry.jobfile": JobFileFactory,
+    "registry.placement": PlacementFactory,
 }
 
 
@@ -196,8 +199,15 @@ def matrix_objects(
         recipient=coordinator_a,
         due=casework_world.case_a.opened_on,
     )
+    # Region A's case requests shelter and is placed (issue 14's placement pages).
+    Case.objects.filter(pk=casework_world.case_a.pk).update(shelter_requested="cosm")
+    shelter = ShelterFactory(municipality=municipalities["GM0363"])
     return {
         "case": casework_world.case_a,
+        "shelter": shelter,
+        "placement": PlacementFactory(
+            case=casework_world.case_a, shelter=shelter, placed_by=coordinator_a
+        ),
         "person": casework_world.person_a,
         "registration": casework_world.registration_a,
         "handover": handover,

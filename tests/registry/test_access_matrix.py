@@ -107,6 +107,13 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "admin:registry_municipality_delete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
     "admin:registry_municipality_change": _ADMIN_ONLY,
     "admin/registry/municipality/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
+    # shelters: data, administrators only; placements are made in the workspace
+    "admin:registry_shelter_changelist": _ADMIN_ONLY,
+    "admin:registry_shelter_add": _ADMIN_ONLY,
+    "admin:registry_shelter_history": _ADMIN_ONLY,
+    "admin:registry_shelter_delete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
+    "admin:registry_shelter_change": _ADMIN_ONLY,
+    "admin/registry/shelter/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
     "admin:auth_user_password_change": _ADMIN_ONLY,
     "admin:registry_user_changelist": _ADMIN_ONLY,
     "admin:registry_user_add": _ADMIN_ONLY,
@@ -166,6 +173,13 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "admin:registry_auditevent_delete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
     "admin:registry_auditevent_change": _ADMIN_ONLY_READ,
     "admin/registry/auditevent/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
+    # Shelter placement (issue 14): region A's case requests shelter. Coordinator A and the
+    # help desk (every region's, nationally) open its placement page; administrators oversee.
+    "registry:case_shelter": (_LOGIN, 403, 200, 404, 200, 403),
+    "registry:placement_end": (405, 405, 405, 405, 405, 405),  # POST only
+    "registry:placement_withdraw": (405, 405, 405, 405, 405, 405),  # POST only
+    "registry:shelter_overview": (_LOGIN, 403, 403, 403, 200, 200),
+    "registry:shelter_place_next": (405, 405, 405, 405, 405, 405),  # POST only
     # --- intake ---
     "intake:register": (_LOGIN, 403, 200, 200, 200, 200),
     "intake:registered": (_LOGIN, 403, 200, 404, 404, 200),  # region A's registration
@@ -234,6 +248,10 @@ def _pk(objects: dict[str, Any], route: str) -> str:
         return str(objects["submission"].pk)
     if route.startswith("jobs/"):
         return str(objects["job"].pk)
+    if route.startswith("shelters/"):
+        return str(objects["shelter"].pk)
+    if route.startswith("placements/"):
+        return str(objects["placement"].pk)
     if route.startswith("people/"):
         return str(objects["person"].pk)
     if route.startswith("intake/registrations/"):

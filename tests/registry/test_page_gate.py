@@ -65,6 +65,10 @@ TABLE: dict[str, tuple[int, ...]] = {
     "may_import": (0, 0, 0, 0, 0, 1, 1, 0),
     # administrator: "exports, the personal export only with an explicit permission"
     "may_grant_exports": (0, 0, 0, 0, 0, 1, 1, 0),
+    # the placement page: the help desk places in a COSM, coordinators in other shelters
+    "may_place_in_shelter": (0, 0, 0, 1, 1, 0, 0, 0),
+    # the weekly shelter overview: the help desk and administrators
+    "may_oversee_shelters": (0, 0, 0, 0, 1, 1, 1, 0),
 }
 
 
