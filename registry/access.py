@@ -229,8 +229,25 @@ def case_held_for_person(user: User | None, person: Person) -> Case | None:
 
 def may_edit_person(user: User | None, person: Person) -> bool:
     """Whether ``user`` may correct ``person``'s data on the person page: whoever holds an open
-    case of the person (``case_held_for_person``). Everyone who may see the person reads it."""
-    return case_held_for_person(user, person) is not None
+    case of the person (``case_held_for_person``) and may see their personal fields
+    (``may_see_personal``). Everyone who may see the person reads it."""
+    return not _personal_hidden(user, person) and case_held_for_person(user, person) is not None
+
+
+def may_see_personal(user: User | None, person: Person) -> bool:
+    """Whether the personal fields of ``person`` (a person ``user`` may see) are shown.
+
+    After the person withdrew consent to care, coordinators and the help desk no longer see
+    them: the care they served has ended. The values are kept for the retention period, then
+    erased by the retention command; administrators keep seeing them for that (erasure,
+    requests of the person themself). No one sees what an anonymous person never gave."""
+    if _is_anonymous(user) or person.is_anonymous:
+        return False
+    return not _personal_hidden(user, person)
+
+
+def _personal_hidden(user: User, person: Person) -> bool:
+    return person.care_consent_withdrawn_on is not None and not user.is_administrator
 
 
 def registrations_countable_by(qs: QuerySet, user: User | None) -> QuerySet:

@@ -156,7 +156,13 @@ def test_a_save_that_rolls_back_sends_nothing(settings, region_a, coordinator_a)
             "consent_registration": False,
         }
     ).outcome
-    data = {"reporter_type": "police", "region": region_a, "family_name": "X", "estimated_age": 30}
+    data = {
+        "reporter_type": "police",
+        "region": region_a,
+        "family_name": "X",
+        "estimated_age": 30,
+        "consent_care": True,
+    }
     port = free_port()
     use_smtp(settings, port)
     with pytest.raises(RuntimeError), transaction.atomic():
