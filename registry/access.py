@@ -241,7 +241,7 @@ def may_see_personal(user: User | None, person: Person) -> bool:
     them: the care they served has ended. The values are kept for the retention period, then
     erased by the retention command; administrators keep seeing them for that (erasure,
     requests of the person themself). No one sees what an anonymous person never gave."""
-    if _is_anonymous(user) or person.is_anonymous:
+    if _is_anonymous(user) or person.is_anonymous or user.is_reporter:
         return False
     return not _personal_hidden(user, person)
 
