@@ -262,7 +262,10 @@ class RegistrationForm(forms.Form):
     consent_care = forms.BooleanField(
         label=_("Consent to care coordination"),
         required=False,
-        help_text=_("The person agrees that a care coordinator contacts them."),
+        help_text=_(
+            "The person agrees that a care coordinator contacts them. Without it the "
+            "registration is counted, but no case is opened and nobody is notified."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

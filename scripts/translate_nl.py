@@ -1675,6 +1675,13 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     ),
     "Age and origin": "Leeftijd en herkomst",
     # Issue 14: consent and reflection
+    "The person agrees that a care coordinator contacts them. Without it the registration is "
+    "counted, but no case is opened and nobody is notified.": (
+        "De persoon stemt ermee in dat een zorgcoördinator contact opneemt. Zonder die "
+        "toestemming wordt de registratie geteld, maar wordt geen casus geopend en niemand "
+        "bericht."
+    ),
+    "accepting opens no case": "accepteren opent geen casus",
     "Reflection period started on": "Bedenktijd begonnen op",
     "Only with residence status 'reflection period': the day the period began, if before "
     "the registration date (at most a year before, never in the future). Empty: the period "
