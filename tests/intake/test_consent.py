@@ -109,6 +109,8 @@ def test_an_imported_row_without_consent_to_care_opens_no_case_and_is_counted(
     assert Registration.objects.count() == 2
     assert not Case.objects.exists() and not OutgoingMail.objects.exists()
     assert counted(administrator) == 2
+    details = AuditEvent.objects.get(action=AuditAction.IMPORT).details
+    assert details["cases_opened"] == 0 and details["without_consent_to_care"] == 2
 
 
 # Consent given later -------------------------------------------------------------------------
