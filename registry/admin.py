@@ -586,6 +586,9 @@ class RegistrationAdmin(ScopedAdmin):
         "consent_registration",
         "consent_care",
         "consent_signed_by",
+        # As typed at intake; the case holds the residence status and period worked on.
+        "residence_status",
+        "reflection_started_on",
         "submitted_by",
         "created_at",
         "updated_at",
@@ -607,6 +610,8 @@ class RegistrationAdmin(ScopedAdmin):
                     "consent_registration",
                     "consent_signed_by",
                     "consent_care",
+                    "residence_status",
+                    "reflection_started_on",
                 )
             },
         ),
