@@ -15,7 +15,9 @@ DESIGN.md ("Who uses it"):
   coordinator awaiting action, and the people of those;
 - a reporter sees the registrations they submitted (number and status only, enforced by the
   views) and no person, case or audit event;
-- anonymous or inactive users see nothing.
+- anonymous or inactive users see nothing;
+- after a person withdrew consent to care, coordinators and the help desk no longer see the
+  person's personal fields (``may_see_personal``); administrators do, until retention erases them.
 
 The registrations a coordinator or the help desk may see are those of the people they may
 see, so a person and their registrations always go together. Staff may also see the

@@ -258,3 +258,22 @@ def test_consent_given_again_opens_a_new_case_and_shows_the_person_again(
     assert Case.objects.open().count() == 1 and Case.objects.count() == 2
     case = Case.objects.open().get()
     assert family in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_the_nidos_route_is_shown_without_consent_to_care_too(
+    client_for, coordinator_a, staff_data
+):
+    """Guardianship by Nidos does not wait for consent to care: the confirmation still shows
+    the route for an unaccompanied minor without lawful residence, though no case opened."""
+    client = client_for(coordinator_a)
+    data = staff_data(
+        date_of_birth="",
+        estimated_age="15",
+        unaccompanied_minor="on",
+        residence_status="no_status",
+        consent_signed_by="guardian",
+        consent_care=None,
+    )
+    response = staff_save(client, data)
+    assert not Case.objects.exists()
+    assert 'id="nidos-route"' in client.get(response["Location"]).content.decode()
