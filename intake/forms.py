@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from registry import municipalities, registering
 from registry.choices import (
     LEGAL_DUTY_REPORTERS,
+    CareConsent,
     ConsentSigner,
     FileType,
     ReporterType,
@@ -220,6 +221,16 @@ class RegistrationForm(forms.Form):
         initial=ResidenceStatus.UNKNOWN,
         help_text=_("Decides, with age, whether Nidos must be involved."),
     )
+    reflection_started_on = PickedDateField(
+        label=_("Reflection period started on"),
+        required=False,
+        widget=date_widget(),
+        help_text=_(
+            "Only with residence status 'reflection period': the day the period began, if "
+            "before the registration date (at most a year before, never in the future). "
+            "Empty: the period starts on the registration date."
+        ),
+    )
 
     # File and consent
     file_type = ListChoiceField(
@@ -251,7 +262,10 @@ class RegistrationForm(forms.Form):
     consent_care = forms.BooleanField(
         label=_("Consent to care coordination"),
         required=False,
-        help_text=_("The person agrees that a care coordinator contacts them."),
+        help_text=_(
+            "The person agrees that a care coordinator contacts them. Without it the "
+            "registration is counted, but no case is opened and nobody is notified."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -370,7 +384,7 @@ class StaffRegistrationForm(RegistrationForm):
                     'guardianship and protected shelter." %}</p>'
                 ),
                 "unaccompanied_minor",
-                "residence_status",
+                _row("residence_status", "reflection_started_on"),
                 css_class="intake-step",
                 data_step="4",
             ),
@@ -430,7 +444,11 @@ class ReporterSubmissionForm(RegistrationForm):
                 _row("sector", "scope", "exploitation_country"),
                 "exploitation_municipality",
             ),
-            Fieldset(_("Minors and residence"), "unaccompanied_minor", "residence_status"),
+            Fieldset(
+                _("Minors and residence"),
+                "unaccompanied_minor",
+                _row("residence_status", "reflection_started_on"),
+            ),
             Fieldset(
                 _("Type of file and consent"),
                 "file_type",
@@ -461,7 +479,10 @@ class TriageForm(forms.Form):
             (Action.REJECT, _("Reject")),
         ],
         widget=forms.RadioSelect,
-        help_text=_("Accepting or merging opens a case and routes it to a coordinator."),
+        help_text=_(
+            "Accepting or merging opens a case and routes it to a coordinator when the "
+            "person consented to care; without that consent the registration is only counted."
+        ),
     )
     merge_with = forms.ChoiceField(
         label=_("Merge with"),
@@ -496,6 +517,21 @@ class TriageForm(forms.Form):
         if action == self.Action.REJECT and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", _("Give a reason for rejecting."))
         return cleaned
+
+
+class CareConsentForm(forms.Form):
+    """Consent to care recorded after a registration was saved: given or withdrawn."""
+
+    consent = forms.ChoiceField(
+        label=_("Consent to care"),
+        choices=CareConsent.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Given: a case opens and is routed to the region's coordinator, who gets an e-mail. "
+            "Withdrawn: the person's open cases close and their personal data is hidden from "
+            "the coordinator (kept for the retention period, then erased)."
+        ),
+    )
 
 
 def legal_duty_codes() -> str:

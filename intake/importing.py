@@ -534,6 +534,10 @@ def import_rows(
                     "registrations_created": result.registrations_created,
                     "persons_created": result.persons_created,
                     "persons_linked": result.persons_linked,
+                    # An import opens no case (past registrations); the rows whose case may
+                    # open once consent to care is recorded on them, counted.
+                    "cases_opened": 0,
+                    "without_consent_to_care": sum(not row.get("consent_care") for row in parsed),
                 },
             )
             if dry_run:

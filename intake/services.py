@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from intake.matching import Indexes, Match, find_matches, indexes_for
 from intake.routing import notify_coordinator, pick_coordinator
-from registry import registering
+from registry import casework, registering
 from registry.choices import AuditAction, SubmissionStatus
 from registry.models import AuditEvent, Case, Person, Registration, User
 from registry.models.people import index_values
@@ -103,6 +103,21 @@ def submit(user: User, data: dict[str, Any], outcome: Outcome | None = None) -> 
     return recorded.registration
 
 
+# Consent to care given later ------------------------------------------------------------------
+
+
+def give_care_consent(user: User, registration: Registration) -> tuple[Case | None, bool]:
+    """Record consent to care on a saved registration: its case opens (or joins the person's
+    open one) and is routed as at intake, and a new case's coordinator gets the e-mail once.
+    The rule is the registry's (``casework.give_care_consent``); routing and mail are ours."""
+    return casework.give_care_consent(
+        registration,
+        user,
+        coordinator_for=pick_coordinator,
+        then=lambda case: notify_coordinator(case, registration.number),
+    )
+
+
 # Triage ----------------------------------------------------------------------------------------
 
 
@@ -115,30 +130,37 @@ def submission_matches(user: User, registration: Registration) -> list[Match]:
     return find_matches(user, ix, exclude=person.pk)
 
 
-def _open_routed_case(registration: Registration) -> Case:
+def open_routed_case(registration: Registration) -> tuple[Case | None, bool]:
+    """Open (or join) the registration's case, routed as at intake, and mail its coordinator
+    when it is new. No case without consent to care: the registry decides that
+    (``registering.open_case``), not the way in."""
     case, opened = registering.open_case(registration, coordinator_for=pick_coordinator)
     if opened:
         notify_coordinator(case, registration.number)
-    return case
+    return case, opened
 
 
 def _record_decision(
     user: User, registration: Registration, details: dict[str, Any], case: Case | None = None
 ) -> None:
+    if details["decision"] != "rejected":
+        details = {**details, "case": registering.case_routing(case)}
+        if case is None and (reason := registering.no_case_reason(registration)):
+            details["no_case_reason"] = reason
     AuditEvent.record(AuditAction.TRIAGE, user=user, obj=registration, case=case, details=details)
 
 
 @transaction.atomic(savepoint=False)
-def accept(user: User, registration: Registration) -> Case:
+def accept(user: User, registration: Registration) -> Case | None:
     registration.status = SubmissionStatus.ACCEPTED
     registration.save(update_fields=["status", "updated_at"])
-    case = _open_routed_case(registration)
+    case, _opened = open_routed_case(registration)
     _record_decision(user, registration, {"decision": "accepted"}, case)
     return case
 
 
 @transaction.atomic(savepoint=False)
-def merge(user: User, registration: Registration, into: Person) -> Case:
+def merge(user: User, registration: Registration, into: Person) -> Case | None:
     """Link the submission to an existing person; the submitted copy of the person goes.
 
     The submitted Person row was only ever a copy typed by the reporter; keeping it would
@@ -153,7 +175,7 @@ def merge(user: User, registration: Registration, into: Person) -> Case:
         duplicate.delete()
     else:
         duplicate_ref = ""
-    case = _open_routed_case(registration)
+    case, _opened = open_routed_case(registration)
     details = {"decision": "merged", "into": into.reference, "removed_copy": duplicate_ref}
     _record_decision(user, registration, details, case)
     return case

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from intake.views import imports, reporter, staff, triage
+from intake.views import consent, imports, reporter, staff, triage
 
 app_name = "intake"
 
@@ -14,5 +14,6 @@ urlpatterns = [
     path("submissions/<uuid:pk>/", reporter.submitted, name="submitted"),
     path("triage/", triage.triage, name="triage"),
     path("triage/<uuid:pk>/", triage.triage_detail, name="triage_detail"),
+    path("registrations/<uuid:pk>/consent/", consent.care_consent, name="care_consent"),
     path("import/", imports.import_upload, name="import_upload"),
 ]

@@ -15,7 +15,9 @@ DESIGN.md ("Who uses it"):
   coordinator awaiting action, and the people of those;
 - a reporter sees the registrations they submitted (number and status only, enforced by the
   views) and no person, case or audit event;
-- anonymous or inactive users see nothing.
+- anonymous or inactive users see nothing;
+- after a person withdrew consent to care, coordinators and the help desk no longer see the
+  person's personal fields (``may_see_personal``); administrators do, until retention erases them.
 
 The registrations a coordinator or the help desk may see are those of the people they may
 see, so a person and their registrations always go together. Staff may also see the
@@ -249,8 +251,25 @@ def case_held_for_person(user: User | None, person: Person) -> Case | None:
 
 def may_edit_person(user: User | None, person: Person) -> bool:
     """Whether ``user`` may correct ``person``'s data on the person page: whoever holds an open
-    case of the person (``case_held_for_person``). Everyone who may see the person reads it."""
-    return case_held_for_person(user, person) is not None
+    case of the person (``case_held_for_person``) and may see their personal fields
+    (``may_see_personal``). Everyone who may see the person reads it."""
+    return not _personal_hidden(user, person) and case_held_for_person(user, person) is not None
+
+
+def may_see_personal(user: User | None, person: Person) -> bool:
+    """Whether the personal fields of ``person`` (a person ``user`` may see) are shown.
+
+    After the person withdrew consent to care, coordinators and the help desk no longer see
+    them: the care they served has ended. The values are kept for the retention period, then
+    erased by the retention command; administrators keep seeing them for that (erasure,
+    requests of the person themself). No one sees what an anonymous person never gave."""
+    if _is_anonymous(user) or person.is_anonymous or user.is_reporter:
+        return False
+    return not _personal_hidden(user, person)
+
+
+def _personal_hidden(user: User, person: Person) -> bool:
+    return person.care_consent_withdrawn_on is not None and not user.is_administrator
 
 
 def shelter_cases_for_user(qs: QuerySet, user: User | None) -> QuerySet:

@@ -678,6 +678,9 @@ class RegistrationAdmin(ScopedAdmin):
         "consent_registration",
         "consent_care",
         "consent_signed_by",
+        # As typed at intake; the case holds the residence status and period worked on.
+        "residence_status",
+        "reflection_started_on",
         "submitted_by",
         "created_at",
         "updated_at",
@@ -699,6 +702,8 @@ class RegistrationAdmin(ScopedAdmin):
                     "consent_registration",
                     "consent_signed_by",
                     "consent_care",
+                    "residence_status",
+                    "reflection_started_on",
                 )
             },
         ),

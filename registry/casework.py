@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,9 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry import once, registering
-from registry.choices import AuditAction, CaseStatus, HandoverStatus
-from registry.models import AuditEvent, Case, Handover, Region, User
+from registry.choices import AuditAction, CareConsent, CaseStatus, ClosedReason, HandoverStatus
+from registry.models import AuditEvent, Case, Handover, Region, Registration, User
 from registry.models.cases import Flag
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 
 # --- status workflow -------------------------------------------------------------------------
 
@@ -63,6 +68,89 @@ def workflow_moves(case: Case) -> dict[str, list[object]]:
     if case.coordinator_id != before_coordinator:
         moves["coordinator"] = [before_coordinator, case.coordinator_id]
     return moves
+
+
+# --- consent to care -------------------------------------------------------------------------
+#
+# CoMensha: registration may rest on a legal duty, care needs the person's consent. Without it
+# a registration opens no case (registering.open_case); these record consent given or
+# withdrawn after the registration was saved.
+
+
+def give_care_consent(
+    registration: Registration,
+    user: User,
+    *,
+    coordinator_for: Callable[[Region], User | None],
+    then: Callable[[Case], None] | None = None,
+) -> tuple[Case | None, bool]:
+    """Record consent to care on ``registration`` and open (or join) its case, routed by
+    ``coordinator_for`` as at intake; ``then(case)`` runs for a case opened now (the way in
+    mails its coordinator). (case, opened?)."""
+    with transaction.atomic():
+        once.lock_for_decision(Registration, registration.pk)
+        registration.refresh_from_db()
+        person = registration.person
+        if person.care_consent_withdrawn_on is not None:
+            person.care_consent_withdrawn_on = None
+            person.save(update_fields=["care_consent_withdrawn_on", "updated_at"])
+        changed = not registration.consent_care
+        if changed:
+            registration.consent_care = True
+            registration.save(update_fields=["consent_care", "updated_at"])
+        case, opened = registering.open_case(registration, coordinator_for=coordinator_for)
+        if opened and then is not None:
+            then(case)
+        _record_consent(registration, user, CareConsent.GIVEN, changed, case)
+    return case, opened
+
+
+def withdraw_care_consent(
+    registration: Registration, user: User, today: datetime.date | None = None
+) -> list[Case]:
+    """Record that the person withdrew consent to care: every registration of theirs loses
+    it, their open cases close ("consent withdrawn") and their personal fields are hidden
+    from the staff who work cases (``access.may_see_personal``); the values stay for the
+    retention period. The closed cases are returned."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        once.lock_for_decision(Registration, registration.pk)
+        registration.refresh_from_db()
+        person = registration.person
+        changed = Registration.objects.filter(person=person, consent_care=True).update(
+            consent_care=False, updated_at=timezone.now()
+        )
+        person.care_consent_withdrawn_on = today
+        person.save(update_fields=["care_consent_withdrawn_on", "updated_at"])
+        closed = list(Case.objects.open().filter(person=person).select_for_update())
+        for case in closed:
+            case.status = CaseStatus.CLOSED
+            case.closed_reason = ClosedReason.CONSENT_WITHDRAWN
+            apply_status(case, case.previous_status, today)
+            save_case_change(case, ["closed_reason", "status"], user, "care_consent")
+        _record_consent(
+            registration, user, CareConsent.WITHDRAWN, bool(changed), closed[0] if closed else None
+        )
+    return closed
+
+
+def _record_consent(
+    registration: Registration, user: User, consent: str, changed: bool, case: Case | None
+) -> None:
+    AuditEvent.record(
+        AuditAction.CHANGE,
+        user=user,
+        obj=registration,
+        case=case,
+        details={
+            "fields": ["consent_care"] if changed else [],
+            "screen": "care_consent",
+            "care_consent": consent,
+            "case": registering.case_routing(case)
+            if consent == CareConsent.GIVEN
+            else ("closed" if case else "none"),
+        },
+    )
 
 
 # --- handovers -------------------------------------------------------------------------------

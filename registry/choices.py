@@ -152,7 +152,21 @@ class ClosedReason(models.TextChoices):
     NO_CONTACT = "no_contact", _("no contact")
     REFERRED = "referred", _("referred")
     NOT_A_VICTIM = "not_a_victim", _("not a victim")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("consent to care withdrawn")
     OTHER = "other", _("other")
+
+
+class NoCaseReason(models.TextChoices):
+    """Why a registration opened no case: the reason code in its audit event's details."""
+
+    NO_CONSENT_TO_CARE = "no_consent_to_care", _("no consent to care")
+
+
+class CareConsent(models.TextChoices):
+    """What staff record about a registration's consent to care after it was saved."""
+
+    GIVEN = "given", _("consent to care given")
+    WITHDRAWN = "withdrawn", _("consent to care withdrawn")
 
 
 class Scope(models.TextChoices):

@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from registry.choices import FileType, Gender, ReporterType, Sector
+from registry.choices import FileType, Gender, ReporterType, ResidenceStatus, Sector
 from registry.models.reference import FormOfExploitation
 
 MULTI_SEPARATOR = ";"
@@ -54,6 +54,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("id_document_number", "text", personal=True),
     Column("consent_registration", "yesno"),
     Column("consent_care", "yesno"),
+    Column("residence_status", "code", codes=frozenset(ResidenceStatus.values)),
 )
 BY_NAME = {column.name: column for column in COLUMNS}
 COLUMN_NAMES = [column.name for column in COLUMNS]

@@ -40,6 +40,7 @@ from registry.choices import (
     AuditAction,
     ConsentSigner,
     Gender,
+    NoCaseReason,
     ResidenceStatus,
     Sector,
     SubmissionStatus,
@@ -105,9 +106,19 @@ SECTOR_DOES_NOT_FIT = _(
 END_BEFORE_START = _("The end of the exploitation cannot be before its start.")
 CONSENT_NEEDS_SIGNER = _("Say who signed the written consent.")
 GUARDIAN_UNDER_16 = _("Under 16, the consent is signed by a parent or guardian.")
+REFLECTION_IN_FUTURE = _("The reflection period cannot start in the future.")
+REFLECTION_TOO_EARLY = _(
+    "The reflection period cannot have started more than a year before the registration date."
+)
+REFLECTION_NEEDS_STATUS = _(
+    "A start of the reflection period only applies with residence status 'reflection period'."
+)
+# How long before the registration date a reflection period typed at intake may have started.
+REFLECTION_START_MAX_DAYS_BEFORE = 365
 
 # What a registration record takes from the values of a way in. The personal fields of the
-# person are registry.models.people.PERSONAL_FIELDS; the residence status goes on the case.
+# person are registry.models.people.PERSONAL_FIELDS; the residence status (and the start of a
+# reflection period) is kept on the registration and goes on the case when one opens.
 PERSON_STAT_FIELDS = ("gender", "nationality", "country_of_birth")
 REGISTRATION_FIELDS = (
     "registered_on",
@@ -127,6 +138,8 @@ REGISTRATION_FIELDS = (
     "consent_registration",
     "consent_care",
     "consent_signed_by",
+    "residence_status",
+    "reflection_started_on",
 )
 CODE_LISTS = ("exploitation_forms", "means_of_control")
 
@@ -199,6 +212,36 @@ def needs_nidos(minor: bool, unaccompanied: bool, residence_status: str) -> bool
 def is_anonymous(reporter_type: str, consent_registration: bool) -> bool:
     """Without a legal duty to report and without written consent: no personal data."""
     return not has_legal_duty(reporter_type) and not consent_registration
+
+
+def opens_case(consent_care: bool) -> bool:
+    """Care needs the person's consent (CoMensha: registration may rest on a legal duty, care
+    coordination does not): without consent to care a registration is recorded and counted
+    but opens no case, is routed to no one and mails no one."""
+    return bool(consent_care)
+
+
+def reflection_start_error(
+    start: datetime.date | None, residence_status: str, day: datetime.date, today: datetime.date
+) -> str | None:
+    """Why ``start`` cannot begin the reflection period of a registration of ``day``."""
+    if start is None:
+        return None
+    if residence_status != ResidenceStatus.REFLECTION_PERIOD:
+        return str(REFLECTION_NEEDS_STATUS)
+    if start > today:
+        return str(REFLECTION_IN_FUTURE)
+    if start < day - datetime.timedelta(days=REFLECTION_START_MAX_DAYS_BEFORE):
+        return str(REFLECTION_TOO_EARLY)
+    return None
+
+
+def reflection_start(registration: Registration) -> datetime.date | None:
+    """Where the case of ``registration`` starts its reflection period: the date typed at
+    intake, else the registration date, when the residence status is reflection period."""
+    if registration.residence_status != ResidenceStatus.REFLECTION_PERIOD:
+        return None
+    return registration.reflection_started_on or registration.registered_on
 
 
 def sector_error(sector: str, forms: Iterable[str]) -> str | None:
@@ -291,6 +334,11 @@ def check(values: Mapping[str, Any], *, today: datetime.date | None = None) -> C
     )
     if error:
         refuse("exploitation_municipality", error)
+    error = reflection_start_error(
+        values.get("reflection_started_on"), values.get("residence_status") or "", day, today
+    )
+    if error:
+        refuse("reflection_started_on", error)
 
     year, estimated = year_of_birth(date_of_birth, estimated_age, on=day)
     if year is not None and year < EARLIEST_YEAR_OF_BIRTH:
@@ -425,19 +473,29 @@ def _record(
     registration.insert_code_lists(code_lists(values))
     case, opened = None, False
     if coordinator_for is not None:
-        case, opened = open_case(
-            registration,
-            values.get("residence_status") or ResidenceStatus.UNKNOWN,
-            coordinator_for=coordinator_for,
-            new_person=created,
-        )
+        case, opened = open_case(registration, coordinator_for=coordinator_for, new_person=created)
     registration.save()
     recorded = Recorded(registration, person, case, created, opened)
     if then is not None:
         then(recorded)
     if audit:
-        _record_event(user, recorded, outcome, matches_shown=matches_shown, source=source)
+        _record_event(
+            user,
+            recorded,
+            outcome,
+            matches_shown=matches_shown,
+            source=source,
+            # A way in that routes (staff form) and found no consent to care says so.
+            no_case_reason=no_case_reason(registration) if coordinator_for else "",
+        )
     return recorded
+
+
+def no_case_reason(registration: Registration) -> str:
+    """The reason code (NoCaseReason) why ``registration`` opens no case; "" when it may."""
+    if not opens_case(registration.consent_care):
+        return NoCaseReason.NO_CONSENT_TO_CARE
+    return ""
 
 
 def new_registration(
@@ -556,19 +614,23 @@ def new_person(
 
 def open_case(
     registration: Registration,
-    residence_status: str = ResidenceStatus.UNKNOWN,
     *,
     coordinator_for: Callable[[Region], User | None],
     new_person: bool = False,
-) -> tuple[Case, bool]:
+) -> tuple[Case | None, bool]:
     """(case, opened?): the person's open case in the registration's region, or a new one
-    whose coordinator ``coordinator_for(region)`` chooses (None = the help desk).
+    whose coordinator ``coordinator_for(region)`` chooses (None = the help desk); (None,
+    False) without consent to care (:func:`opens_case`), for every way in alike.
 
     A repeat registration joins the open case of its region instead of opening a second one;
-    a person created with this registration has no case yet, so nothing is looked up.
+    a person created with this registration has no case yet, so nothing is looked up. A new
+    case takes the registration's residence status, and with "reflection period" its period
+    starts (:func:`reflection_start`).
     """
     from registry.models import Case
 
+    if not opens_case(registration.consent_care):
+        return None, False
     if not new_person:
         existing = (
             Case.objects.open()
@@ -582,7 +644,8 @@ def open_case(
         registration=registration,
         region=registration.region,
         coordinator=coordinator_for(registration.region),
-        residence_status=residence_status or ResidenceStatus.UNKNOWN,
+        residence_status=registration.residence_status or ResidenceStatus.UNKNOWN,
+        reflection_start=reflection_start(registration),
         shelter_requested=registration.shelter_requested,
         opened_on=registration.registered_on,
     )
@@ -590,7 +653,13 @@ def open_case(
 
 
 def _record_event(
-    user: User | None, recorded: Recorded, outcome: Outcome, *, matches_shown: int, source: str
+    user: User | None,
+    recorded: Recorded,
+    outcome: Outcome,
+    *,
+    matches_shown: int,
+    source: str,
+    no_case_reason: str = "",
 ) -> None:
     """The audit event of a recorded registration: field names and choices, never a value."""
     from registry.models import AuditEvent
@@ -612,6 +681,14 @@ def _record_event(
             "minor": outcome.minor,
             "immediate_danger": outcome.immediate_danger,
             "personal_fields": typed,
-            "case": "none" if case is None else ("routed" if case.coordinator_id else "help_desk"),
+            "case": case_routing(case),
+            **({"no_case_reason": no_case_reason} if no_case_reason else {}),
         },
     )
+
+
+def case_routing(case: Case | None) -> str:
+    """How a registration's case went, for audit details: none, routed or help_desk."""
+    if case is None:
+        return "none"
+    return "routed" if case.coordinator_id else "help_desk"

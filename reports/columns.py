@@ -111,6 +111,7 @@ def personal_rows(qs: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[list[s
         "person__id_document_number",
         "consent_registration",
         "consent_care",
+        "residence_status",
     )
     for row, exploitation_forms in _rows_with_forms(qs.order_by("number"), columns, chunk_size):
         (
@@ -132,6 +133,7 @@ def personal_rows(qs: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[list[s
             document,
             consent_registration,
             consent_care,
+            residence_status,
         ) = row
         yield [
             number,
@@ -151,6 +153,7 @@ def personal_rows(qs: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[list[s
             _text(openers["id_document_number"](document, person_pk)),
             yes_no(consent_registration),
             yes_no(consent_care),
+            residence_status,
         ]
 
 
@@ -175,9 +178,12 @@ def anonymised_source(
         "file_type",
         "consent_registration",
         "consent_care",
+        "residence_status",
     )
     for row, exploitation_forms in _rows_with_forms(annotated, columns, chunk_size):
-        _pk, year, reporter, region, band, gender, nationality, sector, country, ft, cr, cc = row
+        _pk, year, reporter, region, band, gender, nationality, sector, country, ft, cr, cc, rs = (
+            row
+        )
         yield [
             str(year),
             reporter,
@@ -191,4 +197,5 @@ def anonymised_source(
             ft,
             yes_no(cr),
             yes_no(cc),
+            rs,
         ]

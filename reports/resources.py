@@ -38,6 +38,7 @@ class PersonalExportResource(resources.ModelResource):
     )
     consent_registration = fields.Field(column_name="consent_registration")
     consent_care = fields.Field(column_name="consent_care")
+    residence_status = fields.Field(attribute="residence_status", column_name="residence_status")
 
     class Meta:
         model = PersonalExport

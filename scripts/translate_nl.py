@@ -2136,6 +2136,104 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "Since": "Sinds",
     "Three months on": "Drie maanden op",
     "Cases requesting shelter, not placed": "Casussen die opvang vragen, niet geplaatst",
+    # Issue 14: consent and reflection
+    "The person agrees that a care coordinator contacts them. Without it the registration is "
+    "counted, but no case is opened and nobody is notified.": (
+        "De persoon stemt ermee in dat een zorgcoördinator contact opneemt. Zonder die "
+        "toestemming wordt de registratie geteld, maar wordt geen casus geopend en niemand "
+        "bericht."
+    ),
+    "accepting opens no case": "accepteren opent geen casus",
+    "Reflection period started on": "Bedenktijd begonnen op",
+    "Only with residence status 'reflection period': the day the period began, if before "
+    "the registration date (at most a year before, never in the future). Empty: the period "
+    "starts on the registration date.": (
+        "Alleen bij verblijfsstatus 'bedenktijd': de dag waarop de bedenktijd begon, als dat "
+        "vóór de registratiedatum was (hoogstens een jaar ervoor, nooit in de toekomst). Leeg: "
+        "de bedenktijd begint op de registratiedatum."
+    ),
+    "Accepting or merging opens a case and routes it to a coordinator when the person "
+    "consented to care; without that consent the registration is only counted.": (
+        "Accepteren of samenvoegen opent een casus en stuurt die naar een zorgcoördinator als "
+        "de persoon toestemming voor zorg gaf; zonder die toestemming wordt de melding alleen "
+        "geteld."
+    ),
+    "Consent to care": "Toestemming voor zorg",
+    "Given: a case opens and is routed to the region's coordinator, who gets an e-mail. "
+    "Withdrawn: the person's open cases close and their personal data is hidden from the "
+    "coordinator (kept for the retention period, then erased).": (
+        "Gegeven: er wordt een casus geopend en naar de zorgcoördinator van de regio gestuurd, "
+        "die een e-mail krijgt. Ingetrokken: de open casussen van de persoon worden gesloten "
+        "en de persoonsgegevens worden voor de zorgcoördinator verborgen (bewaard tot het "
+        "einde van de bewaartermijn, daarna gewist)."
+    ),
+    "Consent to care recorded: a case was opened and routed.": (
+        "Toestemming voor zorg vastgelegd: er is een casus geopend en doorgestuurd."
+    ),
+    "Consent to care recorded; the person's open case continues.": (
+        "Toestemming voor zorg vastgelegd; de open casus van de persoon loopt door."
+    ),
+    "Withdrawal of consent recorded: %(count)d open case(s) closed and the personal data "
+    "hidden from the coordinator.": (
+        "Intrekking van de toestemming vastgelegd: %(count)d open casus(sen) gesloten en de "
+        "persoonsgegevens voor de zorgcoördinator verborgen."
+    ),
+    "Submission %(number)s accepted and counted. No case was opened and nobody was "
+    "notified: the person did not consent to care.": (
+        "Melding %(number)s geaccepteerd en geteld. Er is geen casus geopend en niemand "
+        "bericht: de persoon gaf geen toestemming voor zorg."
+    ),
+    "consent to care withdrawn": "toestemming voor zorg ingetrokken",
+    "no consent to care": "geen toestemming voor zorg",
+    "consent to care given": "toestemming voor zorg gegeven",
+    "consent to care withdrawn on": "toestemming voor zorg ingetrokken op",
+    "Set when the person withdraws consent to care; cleared when consent is given again.": (
+        "Gezet wanneer de persoon de toestemming voor zorg intrekt; gewist wanneer opnieuw "
+        "toestemming wordt gegeven."
+    ),
+    "residence status at registration": "verblijfsstatus bij registratie",
+    "reflection period started on": "bedenktijd begonnen op",
+    "Only with residence status reflection period; empty means the registration date.": (
+        "Alleen bij verblijfsstatus bedenktijd; leeg betekent de registratiedatum."
+    ),
+    "The reflection period cannot start in the future.": (
+        "De bedenktijd kan niet in de toekomst beginnen."
+    ),
+    "The reflection period cannot have started more than a year before the registration date.": (
+        "De bedenktijd kan niet meer dan een jaar vóór de registratiedatum zijn begonnen."
+    ),
+    "A start of the reflection period only applies with residence status 'reflection period'.": (
+        "Een begin van de bedenktijd geldt alleen bij verblijfsstatus 'bedenktijd'."
+    ),
+    "Consent to care for registration %(number)s": (
+        "Toestemming voor zorg bij registratie %(number)s"
+    ),
+    "given": "gegeven",
+    "not given": "niet gegeven",
+    "Open cases of the person": "Open casussen van de persoon",
+    "Registration may rest on a legal duty to report; care coordination needs the person's "
+    "own consent. Record here what the person decided.": (
+        "Registratie kan berusten op een wettelijke meldplicht; zorgcoördinatie vraagt de "
+        "eigen toestemming van de persoon. Leg hier vast wat de persoon besloot."
+    ),
+    "no one: without consent to care no case is opened and nobody is notified. The "
+    "registration is counted. Record consent later from the person's page.": (
+        "niemand: zonder toestemming voor zorg wordt geen casus geopend en niemand bericht. De "
+        "registratie wordt geteld. Leg toestemming later vast via de pagina van de persoon."
+    ),
+    "The person withdrew consent to care: their personal data is hidden (kept for the "
+    "retention period, then erased).": (
+        "De persoon heeft de toestemming voor zorg ingetrokken: de persoonsgegevens zijn "
+        "verborgen (bewaard tot het einde van de bewaartermijn, daarna gewist)."
+    ),
+    "The person withdrew consent to care on %(day)s: their personal data is hidden. It is "
+    "kept for the retention period, then erased.": (
+        "De persoon heeft op %(day)s de toestemming voor zorg ingetrokken: de persoonsgegevens "
+        "zijn verborgen. Ze worden bewaard tot het einde van de bewaartermijn en daarna "
+        "gewist."
+    ),
+    "consent to care": "toestemming voor zorg",
+    "Record consent to care": "Toestemming voor zorg vastleggen",
 }
 
 

@@ -152,8 +152,12 @@ def registered(request: HttpRequest, pk: Any) -> HttpResponse:
             .select_related("coordinator", "region")
             .first()
         )
-    nidos = case is not None and registering.needs_nidos(
-        registration.is_minor, registration.unaccompanied_minor, case.residence_status
+    # Guardianship does not wait for consent to care: without a case, the residence status
+    # typed at intake decides.
+    nidos = registering.needs_nidos(
+        registration.is_minor,
+        registration.unaccompanied_minor,
+        case.residence_status if case is not None else registration.residence_status,
     )
     opened = case is not None and case.registration_id == registration.pk
     return render(

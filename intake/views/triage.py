@@ -83,17 +83,22 @@ def triage_detail(request: HttpRequest, pk: Any) -> HttpResponse:
         def save() -> str:
             action = form.cleaned_data["action"]
             if action == TriageForm.Action.ACCEPT:
-                services.accept(request.user, registration)
+                case = services.accept(request.user, registration)
                 text = _("Submission %(number)s accepted and routed.")
             elif action == TriageForm.Action.MERGE:
                 target = next(
                     m.person for m in matches if str(m.person.pk) == form.cleaned_data["merge_with"]
                 )
-                services.merge(request.user, registration, target)
+                case = services.merge(request.user, registration, target)
                 text = _("Submission %(number)s merged with person %(ref)s and routed.")
             else:
                 services.reject(request.user, registration, form.cleaned_data["reason"])
-                text = _("Submission %(number)s rejected.")
+                case, text = None, _("Submission %(number)s rejected.")
+            if case is None and action != TriageForm.Action.REJECT:
+                text = _(
+                    "Submission %(number)s accepted and counted. No case was opened and nobody "
+                    "was notified: the person did not consent to care."
+                )
             messages.success(
                 request,
                 text % {"number": registration.number, "ref": registration.person.reference},

@@ -212,6 +212,18 @@ class Person(models.Model):
         default=False,
         help_text=_("Registered without consent: no personal data may be stored."),
     )
+    # Withdrawn consent to care closes the person's cases and hides their personal fields
+    # from the staff who work cases (access.may_see_personal); the values are kept for the
+    # retention period, then erased by the retention command.
+    care_consent_withdrawn_on = models.DateField(
+        _("consent to care withdrawn on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Set when the person withdraws consent to care; cleared when consent is given again."
+        ),
+    )
 
     # Blind indexes (HMAC-SHA256, see registry.crypto).
     bi_family_name = models.CharField(max_length=64, null=True, blank=True, editable=False)

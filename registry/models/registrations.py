@@ -20,6 +20,7 @@ from registry.choices import (
     FileType,
     Gender,
     ReporterType,
+    ResidenceStatus,
     Scope,
     Sector,
     Shelter,
@@ -226,6 +227,23 @@ class Registration(models.Model):
     consent_care = models.BooleanField(_("consent to care coordination"), default=False)
     consent_signed_by = models.CharField(
         _("consent signed by"), max_length=10, choices=ConsentSigner.choices, blank=True
+    )
+    # As typed at intake: the case takes it when it opens (at intake, at triage or when
+    # consent to care comes later), so a reporter's answer survives triage.
+    residence_status = models.CharField(
+        _("residence status at registration"),
+        max_length=24,
+        choices=ResidenceStatus.choices,
+        blank=True,
+        default="",
+    )
+    reflection_started_on = models.DateField(
+        _("reflection period started on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Only with residence status reflection period; empty means the registration date."
+        ),
     )
     age_at_registration = models.PositiveSmallIntegerField(
         _("age at registration"), null=True, blank=True

@@ -59,7 +59,7 @@ def person_detail(request: HttpRequest, pk: object) -> HttpResponse:
             "cases": cases,
             "registrations": registrations,
             "held_case": held,
-            "may_edit": held is not None,
+            "may_edit": access.may_edit_person(user, person),
             "document_country_name": Country(person.id_document_country or "").name
             if not person.is_anonymous
             else "",
@@ -74,7 +74,7 @@ def person_edit(request: HttpRequest, pk: object) -> HttpResponse:
     others who may see them; 404 for anyone who may not)."""
     person = _get_person_for_user(request, pk)
     held = access.case_held_for_person(request.user, person)
-    if held is None:
+    if held is None or not access.may_edit_person(request.user, person):
         raise PermissionDenied
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST":

@@ -47,6 +47,7 @@ def test_coordinator_registers_a_victim_through_the_steps(
     page.check("#id_consent_registration")
     expect(notice).to_be_hidden()
     page.select_option("#id_consent_signed_by", "victim")
+    page.check("#id_consent_care")  # without consent to care no case would open
     page.click("#to-review")
 
     # Step 6: check before saving; 112 still comes first.

@@ -25,6 +25,7 @@ from registry import registering
 from registry.models import OutgoingMail, Registration
 from tests.factories import CaseFactory
 from tests.intake.conftest import planted
+from tests.intake.test_routing import police_values
 from tests.outbox import run_db_worker
 from tests.smtp import HOST, StalledServer, free_port, smtp_server
 
@@ -156,7 +157,7 @@ def test_a_save_that_rolls_back_sends_nothing(settings, region_a, coordinator_a)
             "consent_registration": False,
         }
     ).outcome
-    data = {"reporter_type": "police", "region": region_a, "family_name": "X", "estimated_age": 30}
+    data = police_values(region_a)
     port = free_port()
     use_smtp(settings, port)
     with pytest.raises(RuntimeError), transaction.atomic():

@@ -33,6 +33,17 @@ def _adult_police_outcome() -> registering.Outcome:
     ).outcome
 
 
+def police_values(region) -> dict:
+    """A police report of an adult who consented to care (so a case opens and mails)."""
+    return {
+        "reporter_type": "police",
+        "region": region,
+        "family_name": "X",
+        "estimated_age": 30,
+        "consent_care": True,
+    }
+
+
 URL = "/intake/register/"
 
 
@@ -108,7 +119,7 @@ def test_coordinator_email_has_number_and_link_and_no_personal_data(
 
 def test_no_email_when_the_transaction_rolls_back(region_a, coordinator_a, mailoutbox):
     outcome = _adult_police_outcome()
-    data = {"reporter_type": "police", "region": region_a, "family_name": "X", "estimated_age": 30}
+    data = police_values(region_a)
     with pytest.raises(RuntimeError), transaction.atomic():
         register(coordinator_a, data, outcome)
         assert OutgoingMail.objects.count() == 1
@@ -121,7 +132,7 @@ def test_no_email_when_the_transaction_rolls_back(region_a, coordinator_a, mailo
 def test_a_failing_step_saves_nothing(region_a, coordinator_a, monkeypatch):
     """Person, registration, case and audit event are saved together or not at all."""
     outcome = _adult_police_outcome()
-    data = {"reporter_type": "police", "region": region_a, "family_name": "X", "estimated_age": 30}
+    data = police_values(region_a)
     events_before = AuditEvent.objects.count()
 
     def broken(*args, **kwargs):
@@ -141,7 +152,7 @@ def test_a_failing_step_saves_nothing(region_a, coordinator_a, monkeypatch):
 
 def test_register_joins_the_callers_transaction_without_a_savepoint(region_a, coordinator_a):
     outcome = _adult_police_outcome()
-    data = {"reporter_type": "police", "region": region_a, "family_name": "X", "estimated_age": 30}
+    data = police_values(region_a)
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         register(coordinator_a, data, outcome)
     assert not [q["sql"] for q in queries if "SAVEPOINT" in q["sql"].upper()]

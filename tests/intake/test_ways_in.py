@@ -439,6 +439,8 @@ def test_every_way_in_records_the_same_person_registration_lists_case_and_event(
             "registrations_created": 1,
             "persons_created": 1,
             "persons_linked": 0,
+            "cases_opened": 0,
+            "without_consent_to_care": 0,
         }
     ]
 

@@ -183,6 +183,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     # --- intake ---
     "intake:register": (_LOGIN, 403, 200, 200, 200, 200),
     "intake:registered": (_LOGIN, 403, 200, 404, 404, 200),  # region A's registration
+    "intake:care_consent": (_LOGIN, 403, 200, 404, 404, 200),  # region A's registration
     "intake:submit": (_LOGIN, 200, 403, 403, 403, 403),
     "intake:my_submissions": (_LOGIN, 200, 403, 403, 403, 403),
     "intake:submitted": (_LOGIN, 200, 403, 403, 403, 403),  # the reporter's own submission

@@ -16,7 +16,15 @@ from django.test import RequestFactory
 from registry import once
 from registry.admin import SavedOnceAdminMixin
 from registry.choices import Role
-from registry.models import Case, Handover, Municipality, Region, ReportingOrganisation, User
+from registry.models import (
+    Case,
+    Handover,
+    Municipality,
+    Region,
+    ReportingOrganisation,
+    Shelter,
+    User,
+)
 from reports.models import ExportGrant
 from tests.factories import CaseFactory, UserFactory
 from tests.intake.formstate import form_values
@@ -37,6 +45,13 @@ def _grant_data(users: dict[str, User]) -> dict[str, Any]:
 
 
 # Every admin add form of the project: what to type, and the records it makes.
+def _a_municipality() -> str:
+    municipality, _created = Municipality.objects.get_or_create(
+        code="GM8888", defaults={"name": "Opvangdorp"}
+    )
+    return municipality.pk
+
+
 ADD_FORMS: dict[str, tuple[Callable[[dict[str, User]], dict[str, Any]], Callable[[], int]]] = {
     "registry.region": (
         lambda users: {"name": "Zeeland", "code": "zeeland", "is_active": "on"},
@@ -63,6 +78,16 @@ ADD_FORMS: dict[str, tuple[Callable[[dict[str, User]], dict[str, Any]], Callable
     "auth.group": (
         lambda users: {"name": "Auditors"},
         lambda: Group.objects.filter(name="Auditors").count(),
+    ),
+    "registry.shelter": (
+        lambda users: {
+            "name": "COSM Zuid",
+            "shelter_type": "cosm",
+            "municipality": _a_municipality(),
+            "places": "4",
+            "is_active": "on",
+        },
+        lambda: Shelter.objects.filter(name="COSM Zuid").count(),
     ),
     "reports.exportgrant": (
         _grant_data,

@@ -35,6 +35,7 @@ def valid(**overrides):
         "exploitation_country": "NL",
         "consent_registration": True,
         "consent_signed_by": "victim",
+        "consent_care": True,
         "residence_status": "reflection_period",
     }
     values.update(overrides)
