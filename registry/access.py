@@ -268,6 +268,15 @@ def may_see_personal(user: User | None, person: Person) -> bool:
     return not _personal_hidden(user, person)
 
 
+def cases_findable_by_name(qs: QuerySet, user: User | None) -> QuerySet:
+    """The cases of ``qs`` a name search may find for ``user``: not those whose person
+    withdrew consent to care, unless ``user`` still sees their personal fields (an
+    administrator). Finding a case by the name would show what the page no longer does."""
+    if user is not None and user.is_authenticated and user.is_administrator:
+        return qs
+    return qs.filter(person__care_consent_withdrawn_on__isnull=True)
+
+
 def _personal_hidden(user: User, person: Person) -> bool:
     return person.care_consent_withdrawn_on is not None and not user.is_administrator
 

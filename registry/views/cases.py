@@ -69,6 +69,8 @@ def filter_cases(
         if data.get(name):
             qs = qs.flagged(flag, today)
     if found is not None:
+        if found.kind == search.NAME:
+            qs = access.cases_findable_by_name(qs, user)
         qs = search.filter_queryset(qs, found, SEARCH_LOOKUPS)
     order = SORTS[data.get("sort") or DEFAULT_SORT][0]
     ordered = qs.with_flags(today).order_by(*order, "pk") if order else qs.urgent_first(today)
@@ -101,7 +103,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     found = search.from_query(request.GET, SEARCH_KINDS)
     cases = filter_cases(Case.objects.for_user(request.user), form, request.user, found)
     page = lists.read_page(cases, request.GET.get("page"))
-    rows = lists.rows_for(page.object_list, None, timezone.localdate())
+    rows = lists.rows_for(page.object_list, None, timezone.localdate(), request.user)
     lists.record_list_view(request.user, SCREEN, rows)
     params = [*form.filter_params(), *(found.params() if found else [])]
     return render(

@@ -109,7 +109,7 @@ def handover_list(request: HttpRequest) -> HttpResponse:
     shown = access.people_shown(user, {handover.case.person_id for handover in handovers})
     today = timezone.localdate()
     rows = [
-        list(zip(table, lists.rows_for([h.case for h in table], shown, today), strict=True))
+        list(zip(table, lists.rows_for([h.case for h in table], shown, today, user), strict=True))
         for table in tables
     ]
     lists.record_list_view(user, "handover_list", [row for table in rows for _h, row in table])

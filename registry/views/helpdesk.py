@@ -40,7 +40,7 @@ def helpdesk(request: HttpRequest) -> HttpResponse:
         user,
     )
     page = lists.read_page(cases, request.GET.get("page"))
-    rows = lists.rows_for(page.object_list, None, timezone.localdate())
+    rows = lists.rows_for(page.object_list, None, timezone.localdate(), request.user)
     lists.record_list_view(user, SCREEN, rows)
     params = [(name, value) for name, value in form.filter_params() if name != "status"]
     # Counts only, never a person: the help desk sees where the load lies across the country

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Page, Paginator
 from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery
 
+from registry import access
 from registry.choices import AuditAction
 from registry.models import AuditEvent, Case, FormOfExploitation, Registration, User
 from registry.models.cases import Flag
@@ -88,17 +89,21 @@ def read_page(cases: QuerySet, number: Any, per_page: int = PAGE_SIZE) -> Page:
     return page
 
 
-def rows_for(cases: Iterable[Case], shown: set[Any] | None, today: datetime.date) -> list[Row]:
+def rows_for(
+    cases: Iterable[Case], shown: set[Any] | None, today: datetime.date, user: User
+) -> list[Row]:
     """The rows of ``cases``; the person's columns for the people in ``shown`` (ids, from
     ``access.people_shown``; None: every row, as on the lists of cases the user may see, whose
-    people they may see through those cases)."""
+    people they may see through those cases); the name only where ``user`` still sees the
+    person's personal fields (``access.may_see_personal``: not after consent was withdrawn)."""
     rows = []
     for case in cases:
         shows = shown is None or case.person_id in shown
         row = Row(case=case, shows_person=shows)
         if shows:
             person = case.person
-            row.name = " ".join(n for n in (person.given_names, person.family_name) if n)
+            if access.may_see_personal(user, person):
+                row.name = " ".join(n for n in (person.given_names, person.family_name) if n)
             row.age = person.age_on(today)
             row.forms = _forms_of(case)
         rows.append(row)

@@ -182,3 +182,26 @@ def test_list_pages_leave_no_personal_value_in_the_audit_trail(
     for value in PLANTED.values():
         assert value.lower() not in details
     assert {d["screen"] for d in _views()} == {"case_list", "handover_list", "helpdesk"}
+
+
+def test_after_consent_is_withdrawn_lists_and_name_searches_no_longer_show_the_person(
+    casework_world, client_for, coordinator_a, administrator
+):
+    """Withdrawn consent hides the personal fields from the coordinator (issue 14): the list
+    shows the case by its reference only, and a name search no longer finds it; an
+    administrator, who still sees the fields, still finds it."""
+    case = casework_world.case_a
+    casework.withdraw_care_consent(casework_world.registration_a, administrator)
+    client = client_for(coordinator_a)
+    page = client.get("/cases/?status=all", **EN).text
+    assert str(case).split()[-1] in page
+    assert PLANTED["family_name"] not in page and PLANTED["given_names"] not in page
+
+    def found_by_name(user) -> list:
+        searching = client_for(user)
+        response = searching.post("/cases/", {"q": PLANTED["family_name"], "status": "all"})
+        assert response.status_code == 302
+        return list(searching.get(response["Location"]).context["page"].object_list)
+
+    assert found_by_name(coordinator_a) == []
+    assert [c.pk for c in found_by_name(administrator)] == [case.pk]
