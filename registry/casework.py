@@ -231,10 +231,13 @@ def unassigned_too_long(qs: QuerySet, today: datetime.date) -> QuerySet:
 
 def reminder_summary(user: User, today: datetime.date | None = None) -> dict[str, int]:
     """Counts for the dashboard: no personal data, only how many cases need attention."""
+    from registry import care
+
     today = today or timezone.localdate()
     cases = Case.objects.for_user(user)
     return {
         "reflection_ending": reflection_ending_soon(cases, today).count(),
         "unassigned": unassigned_too_long(cases, today).count(),
         "handovers": handovers_to_decide(user).count(),
+        **care.summary(user, today),
     }

@@ -411,6 +411,12 @@ def _record(
             new_person=created,
         )
     registration.save()
+    if case is not None and outcome.nidos:
+        # The Nidos route flagged at intake becomes a pending referral of the case, on the
+        # dashboard until its outcome is recorded (issue 14).
+        from registry.models import Referral
+
+        Referral.nidos_for_intake(case, user, registration.registered_on)
     recorded = Recorded(registration, person, case, created, opened)
     if then is not None:
         then(recorded)

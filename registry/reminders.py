@@ -1,4 +1,5 @@
-"""The daily reminders: reflection periods ending soon, new cases left unassigned.
+"""The daily reminders: reflection periods ending soon, new cases left unassigned, and the
+residence procedures' deadlines (registry/care.py).
 
 One e-mail per recipient with every reminder due to them that was not sent before. The
 reminders (ReminderSent) and the e-mail (registry.outbox) are written in one transaction
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
 
-from registry import casework, outbox
+from registry import care, casework, outbox
 from registry.choices import Role
 from registry.models import Case, OutgoingMail, ReminderSent, User
 
@@ -98,6 +99,7 @@ def due_reminders(user: User, today: datetime.date) -> list[Due]:
         (ReminderSent.Kind.UNASSIGNED, c, c.opened_on)
         for c in casework.unassigned_too_long(cases, today)
     ]
+    due += care.due_reminders(user, today)
     return due
 
 
@@ -109,6 +111,8 @@ def reminder_mail(items: list[Due]) -> tuple[str, str]:
         url = base + case.get_absolute_url()
         if kind == ReminderSent.Kind.REFLECTION_ENDING:
             what = _("reflection period ends on %(date)s") % {"date": due.isoformat()}
+        elif (procedure := care.reminder_text(kind, due)) is not None:
+            what = procedure
         else:
             what = _("new since %(date)s and still unassigned") % {"date": due.isoformat()}
         lines.append(f"- {case}: {what}\n  {url}")

@@ -21,7 +21,8 @@ from registry import once
 ONCE_FORMS = re.compile(
     r"^/(intake/register/|intake/submit/|intake/triage/[0-9a-f-]{36}/|cases/[0-9a-f-]{36}/"
     r"handover/|handovers/[0-9a-f-]{36}/decide/|admin/reports/exportgrant/add/|"
-    r"cases/[0-9a-f-]{36}/notes/|people/[0-9a-f-]{36}/edit/)"
+    r"cases/[0-9a-f-]{36}/notes/|people/[0-9a-f-]{36}/edit/|"
+    r"cases/[0-9a-f-]{36}/(procedures/[a-z0-9_]+|referrals)/|referrals/[0-9a-f-]{36}/outcome/)"
 )
 
 

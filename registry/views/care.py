@@ -1,0 +1,148 @@
+"""Residence procedures and referrals of a case (issue 14), and the page of cases whose
+procedures or Nidos referral need attention.
+
+Who may record: whoever holds the case (``access.holds_case``): its coordinator, or the help
+desk for a case it coordinates. Everyone who may see the case reads them on the case page.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry import access, care, once
+from registry.access import may_work_cases, requires
+from registry.care_forms import ProcedureForm, ReferralForm, ReferralOutcomeForm
+from registry.choices import ProcedureKind
+from registry.models import Case, Referral, ResidenceProcedure
+from registry.views.cases import PAGE_SIZE, _get_case_for_user
+
+
+def _held_case(request: HttpRequest, pk: object) -> Case:
+    """The case if the user may see it (else 404) and holds it (else 403)."""
+    case = _get_case_for_user(request, pk)
+    if not access.holds_case(request.user, case):
+        raise PermissionDenied
+    return case
+
+
+def _form_page(
+    request: HttpRequest, case: Case, form: object, title: str, action: str
+) -> HttpResponse:
+    return render(
+        request,
+        "registry/care_form.html",
+        {"case": case, "form": form, "title": title, "action": action},
+        status=400 if getattr(form, "errors", None) else 200,
+    )
+
+
+def _save(request: HttpRequest, form: object, save: object, what: str) -> HttpResponse | None:
+    done = once.saved_or_refused(request, form, save)
+    if done is None:
+        messages.error(
+            request, _("%(what)s was not saved: please correct the marked fields.") % {"what": what}
+        )
+    return done
+
+
+@requires(may_work_cases)
+def procedure_edit(request: HttpRequest, pk: object, kind: str) -> HttpResponse:
+    """Record or update one residence procedure of the case (one per kind)."""
+    if kind not in ProcedureKind.values:
+        raise Http404
+    case = _held_case(request, pk)
+    procedure = ResidenceProcedure.objects.filter(case=case, kind=kind).first()
+    if procedure is None:
+        procedure = ResidenceProcedure(case=case, kind=kind)
+    label = ProcedureKind(kind).label
+    title = _("%(procedure)s of %(case)s") % {"procedure": label, "case": case}
+    if request.method != "POST":
+        form = ProcedureForm(instance=procedure, kind=kind)
+        return _form_page(request, case, form, title, _("Save"))
+    form = ProcedureForm(request.POST, instance=procedure, kind=kind)
+    if form.is_valid():
+
+        def save() -> str:
+            form.instance.record(request.user, form.changed_data, "procedure_edit")
+            messages.success(request, _("The %(procedure)s has been saved.") % {"procedure": label})
+            return case.get_absolute_url() + "#procedures"
+
+        done = _save(request, form, save, label.capitalize())
+        if done:
+            return done
+    else:
+        messages.error(request, _("The procedure was not saved: please correct the marked fields."))
+    return _form_page(request, case, form, title, _("Save"))
+
+
+@requires(may_work_cases)
+def referral_add(request: HttpRequest, pk: object) -> HttpResponse:
+    """Refer the case to an organisation; the outcome starts as pending."""
+    case = _held_case(request, pk)
+    title = _("Refer %(case)s") % {"case": case}
+    referral = Referral(case=case)
+    if request.method != "POST":
+        return _form_page(
+            request, case, ReferralForm(instance=referral), title, _("Record referral")
+        )
+    form = ReferralForm(request.POST, instance=referral)
+    if form.is_valid():
+
+        def save() -> str:
+            form.instance.record(request.user, list(form.fields), "referral_add")
+            messages.success(request, _("The referral has been recorded."))
+            return case.get_absolute_url() + "#referrals"
+
+        done = _save(request, form, save, _("The referral"))
+        if done:
+            return done
+    else:
+        messages.error(request, _("The referral was not saved: please correct the marked fields."))
+    return _form_page(request, case, form, title, _("Record referral"))
+
+
+@requires(may_work_cases)
+def referral_outcome(request: HttpRequest, pk: object) -> HttpResponse:
+    """Record whether the organisation accepted or refused the referral, and when."""
+    referral = get_object_or_404(
+        Referral.objects.for_user(request.user).select_related("case"), pk=pk
+    )
+    case = _held_case(request, referral.case_id)
+    title = _("Outcome of the referral to %(to)s") % {"to": referral.get_referral_type_display()}
+    if request.method != "POST":
+        return _form_page(request, case, ReferralOutcomeForm(instance=referral), title, _("Save"))
+    form = ReferralOutcomeForm(request.POST, instance=referral)
+    if form.is_valid():
+
+        def save() -> str:
+            form.instance.record(request.user, form.changed_data, "referral_outcome")
+            messages.success(request, _("The outcome of the referral has been saved."))
+            return case.get_absolute_url() + "#referrals"
+
+        done = _save(request, form, save, _("The outcome"))
+        if done:
+            return done
+    else:
+        messages.error(request, _("The outcome was not saved: please correct the marked fields."))
+    return _form_page(request, case, form, title, _("Save"))
+
+
+@requires(may_work_cases)
+def care_due(request: HttpRequest) -> HttpResponse:
+    """The cases behind the dashboard's procedure and Nidos counts, soonest first."""
+    kind = request.GET.get("kind", "")
+    if kind not in care.ALL_KINDS:
+        kind = ""
+    found = care.due_cases(request.user, timezone.localdate(), kind)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/care_due.html",
+        {"page": page, "kind": kind, "kinds": care.ALL_KINDS, "query": f"kind={kind}"},
+    )
