@@ -42,13 +42,8 @@ def _form_page(
     )
 
 
-def _save(request: HttpRequest, form: object, save: object, what: str) -> HttpResponse | None:
-    done = once.saved_or_refused(request, form, save)
-    if done is None:
-        messages.error(
-            request, _("%(what)s was not saved: please correct the marked fields.") % {"what": what}
-        )
-    return done
+def _refused(request: HttpRequest) -> None:
+    messages.error(request, _("Nothing was saved: please correct the marked fields."))
 
 
 @requires(may_work_cases)
@@ -70,14 +65,13 @@ def procedure_edit(request: HttpRequest, pk: object, kind: str) -> HttpResponse:
 
         def save() -> str:
             form.instance.record(request.user, form.changed_data, "procedure_edit")
-            messages.success(request, _("The %(procedure)s has been saved.") % {"procedure": label})
+            messages.success(request, _("The procedure has been saved."))
             return case.get_absolute_url() + "#procedures"
 
-        done = _save(request, form, save, label.capitalize())
+        done = once.saved_or_refused(request, form, save)
         if done:
             return done
-    else:
-        messages.error(request, _("The procedure was not saved: please correct the marked fields."))
+    _refused(request)
     return _form_page(request, case, form, title, _("Save"))
 
 
@@ -99,11 +93,10 @@ def referral_add(request: HttpRequest, pk: object) -> HttpResponse:
             messages.success(request, _("The referral has been recorded."))
             return case.get_absolute_url() + "#referrals"
 
-        done = _save(request, form, save, _("The referral"))
+        done = once.saved_or_refused(request, form, save)
         if done:
             return done
-    else:
-        messages.error(request, _("The referral was not saved: please correct the marked fields."))
+    _refused(request)
     return _form_page(request, case, form, title, _("Record referral"))
 
 
@@ -125,11 +118,10 @@ def referral_outcome(request: HttpRequest, pk: object) -> HttpResponse:
             messages.success(request, _("The outcome of the referral has been saved."))
             return case.get_absolute_url() + "#referrals"
 
-        done = _save(request, form, save, _("The outcome"))
+        done = once.saved_or_refused(request, form, save)
         if done:
             return done
-    else:
-        messages.error(request, _("The outcome was not saved: please correct the marked fields."))
+    _refused(request)
     return _form_page(request, case, form, title, _("Save"))
 
 

@@ -28,6 +28,7 @@ from tests.registry.conftest import PLANTED
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
+FEBRUARY_FIRST = D(2026, 2, 1)
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 NL = {"HTTP_ACCEPT_LANGUAGE": "nl"}
 
@@ -40,7 +41,7 @@ def _outcome_url(referral) -> str:
     return f"/referrals/{referral.pk}/outcome/"
 
 
-def _refer(case, referral_type="police", reason="crime_report", on=D(2026, 2, 1), **more):
+def _refer(case, referral_type="police", reason="crime_report", on=FEBRUARY_FIRST, **more):
     return Referral.objects.create(
         case=case, referral_type=referral_type, reason=reason, referred_on=on, **more
     )
