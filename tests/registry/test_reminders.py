@@ -121,7 +121,17 @@ def test_dashboard_shows_the_counts(casework_world, client_for, coordinator_a, r
     casework_world.case_a.save()
     for url in ("/", "/cases/"):
         reminders = client_for(coordinator_a).get(url).context["reminders"]
-        assert reminders == {"reflection_ending": 1, "unassigned": 1, "handovers": 0}
+        # Issue 14's procedure reminders besides: the reflection period ends within 7 days
+        # and no police report decision is recorded.
+        assert reminders == {
+            "reflection_ending": 1,
+            "unassigned": 1,
+            "handovers": 0,
+            "b8_expiring": 0,
+            "b8_three_years": 0,
+            "reflection_no_report": 1,
+            "nidos_pending": 0,
+        }
 
 
 def test_send_reminders_can_leave_the_job_to_a_worker(due_cases):
