@@ -409,14 +409,9 @@ def _record(
             values.get("residence_status") or ResidenceStatus.UNKNOWN,
             coordinator_for=coordinator_for,
             new_person=created,
+            user=user,
         )
     registration.save()
-    if case is not None and outcome.nidos:
-        # The Nidos route flagged at intake becomes a pending referral of the case, on the
-        # dashboard until its outcome is recorded (issue 14).
-        from registry.models import Referral
-
-        Referral.nidos_for_intake(case, user, registration.registered_on)
     recorded = Recorded(registration, person, case, created, opened)
     if then is not None:
         then(recorded)
@@ -540,12 +535,18 @@ def open_case(
     *,
     coordinator_for: Callable[[Region], User | None],
     new_person: bool = False,
+    user: User | None = None,
 ) -> tuple[Case, bool]:
     """(case, opened?): the person's open case in the registration's region, or a new one
     whose coordinator ``coordinator_for(region)`` chooses (None = the help desk).
 
     A repeat registration joins the open case of its region instead of opening a second one;
     a person created with this registration has no case yet, so nothing is looked up.
+
+    When the registration takes the Nidos route (``needs_nidos``), the case gets a pending
+    Nidos referral (issue 14), here so that every way in that opens or joins a case makes it:
+    the staff form and the import through :func:`record`, triage directly. ``user`` records
+    it (None: the registry).
     """
     from registry.models import Case
 
@@ -556,6 +557,7 @@ def open_case(
             .first()
         )
         if existing is not None:
+            _nidos_route(existing, registration, residence_status, user)
             return existing, False
     case = Case.objects.create(
         person=registration.person,
@@ -566,7 +568,17 @@ def open_case(
         shelter_requested=registration.shelter_requested,
         opened_on=registration.registered_on,
     )
+    _nidos_route(case, registration, residence_status, user)
     return case, True
+
+
+def _nidos_route(
+    case: Case, registration: Registration, residence_status: str, user: User | None
+) -> None:
+    if needs_nidos(registration.is_minor, registration.unaccompanied_minor, residence_status):
+        from registry.models import Referral
+
+        Referral.nidos_for_intake(case, user, registration.registered_on)
 
 
 def _record_event(

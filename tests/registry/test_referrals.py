@@ -346,3 +346,19 @@ def test_other_regions_referrals_do_not_show_on_the_case_page_or_dashboard(
     mine = CaseFactory(region=casework_world.case_b.region, coordinator=coordinator_b)
     page = client.get(mine.get_absolute_url(), **EN).content.decode()
     assert "No referrals recorded." in page
+
+
+def test_triage_of_an_unaccompanied_minor_makes_the_nidos_referral_too(region_a, helpdesk):
+    from intake import services
+    from registry.choices import SubmissionStatus
+
+    registration = RegistrationFactory(
+        region=region_a,
+        status=SubmissionStatus.SUBMITTED,
+        is_minor=True,
+        unaccompanied_minor=True,
+    )
+    case = services.accept(helpdesk, registration)
+    referral = Referral.objects.get()
+    assert (referral.case, referral.referral_type, referral.outcome) == (case, "nidos", "pending")
+    assert Referral.objects.nidos_awaiting_outcome().count() == 1
