@@ -1823,6 +1823,7 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "Valid until": "Geldig tot",
     "not recorded": "niet vastgelegd",
     "Update": "Bijwerken",
+    "Record procedure": "Vastleggen",
     "Referrals": "Verwijzingen",
     "Refer the case": "Casus verwijzen",
     "Referred to": "Verwezen naar",

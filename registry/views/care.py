@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from registry import access, care, once
@@ -56,7 +57,7 @@ def procedure_edit(request: HttpRequest, pk: object, kind: str) -> HttpResponse:
     if procedure is None:
         procedure = ResidenceProcedure(case=case, kind=kind)
     label = ProcedureKind(kind).label
-    title = _("%(procedure)s of %(case)s") % {"procedure": label, "case": case}
+    title = _("%(procedure)s of %(case)s") % {"procedure": capfirst(label), "case": case}
     if request.method != "POST":
         form = ProcedureForm(instance=procedure, kind=kind)
         return _form_page(request, case, form, title, _("Save"))
