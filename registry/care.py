@@ -108,6 +108,11 @@ KINDS: dict[str, Promise] = {
 }
 NIDOS_PENDING = "nidos_pending"
 ALL_KINDS: dict[str, Promise] = {**KINDS, NIDOS_PENDING: _("Nidos referral pending since")}
+# The filters of the page of due cases: what each kind is called.
+FILTERS: dict[str, Promise] = {
+    **{str(kind): ReminderSent.Kind(kind).label for kind in KINDS},
+    NIDOS_PENDING: _("Nidos referral pending"),
+}
 
 
 def due_cases(user: User, today: datetime.date, kind: str = "") -> list[DueCase]:

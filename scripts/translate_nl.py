@@ -1824,6 +1824,7 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "not recorded": "niet vastgelegd",
     "Update": "Bijwerken",
     "Record procedure": "Vastleggen",
+    "Nidos referral pending": "Verwijzing naar Nidos openstaand",
     "Referrals": "Verwijzingen",
     "Refer the case": "Casus verwijzen",
     "Referred to": "Verwezen naar",

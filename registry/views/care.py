@@ -137,5 +137,5 @@ def care_due(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/care_due.html",
-        {"page": page, "kind": kind, "kinds": care.ALL_KINDS, "query": f"kind={kind}"},
+        {"page": page, "kind": kind, "kinds": care.FILTERS, "query": f"kind={kind}"},
     )

@@ -10,7 +10,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from registry import care
 from registry.choices import AuditAction, ProcedureKind, ProcedureStatus, Role
@@ -167,7 +167,7 @@ def test_a_status_of_another_kind_is_refused_by_the_model_too(casework_world):
     procedure = ResidenceProcedure(
         case=casework_world.case_a, kind=ProcedureKind.POLICE_REPORT, status="granted"
     )
-    with pytest.raises(ValidationError) as raised:
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
         procedure.full_clean()
     assert "A police report can be:" in str(raised.value.message_dict["status"])
 
@@ -317,7 +317,7 @@ def test_b8_expiry_reminded_30_days_before_on_its_day_and_never_twice(
     _run(expires - datetime.timedelta(days=30))
     assert _sent(kind) == [(case.pk, coordinator_a.pk, expires)]
     mails = OutgoingMail.objects.count()
-    assert "B8 permit expires on 2026-06-30" in OutgoingMail.objects.get().body
+    assert "B8-vergunning verloopt op 2026-06-30" in OutgoingMail.objects.get().body
     _run(expires - datetime.timedelta(days=29))
     _run(expires)
     assert len(_sent(kind)) == 1 and OutgoingMail.objects.count() == mails
