@@ -60,6 +60,17 @@ def _not_in_future(errors: dict[str, Any], field: str, day: datetime.date | None
         errors.setdefault(field, _("This date is in the future: give the date it happened."))
 
 
+def _save_audited(record: models.Model, user: User | None, details: dict[str, Any]) -> None:
+    """Save a procedure or referral and append its audit event (created or changed), against
+    its case, in the same transaction."""
+    from registry.models.audit import AuditEvent
+
+    created = record._state.adding
+    record.save()
+    action = AuditAction.CREATE if created else AuditAction.CHANGE
+    AuditEvent.record(action, user=user, obj=record, case=record.case_id, details=details)
+
+
 class ResidenceProcedureQuerySet(models.QuerySet):
     def for_user(self, user: User | None) -> ResidenceProcedureQuerySet:
         return access.care_records_for_user(self, user)
@@ -230,17 +241,9 @@ class ResidenceProcedure(models.Model):
 
     def record(self, user: User, fields: list[str], screen: str) -> None:
         """Save the procedure and audit it: field names and the kind, never a date."""
-        from registry.models.audit import AuditEvent
-
-        created = self._state.adding
         self.updated_by = user
-        self.save()
-        AuditEvent.record(
-            AuditAction.CREATE if created else AuditAction.CHANGE,
-            user=user,
-            obj=self,
-            case=self.case_id,
-            details={"fields": sorted(fields), "procedure": self.kind, "screen": screen},
+        _save_audited(
+            self, user, {"fields": sorted(fields), "procedure": self.kind, "screen": screen}
         )
 
 
@@ -357,24 +360,15 @@ class Referral(models.Model):
     def record(self, user: User | None, fields: list[str], screen: str) -> None:
         """Save the referral and audit it: field names, the type and the outcome codes, never
         a date."""
-        from registry.models.audit import AuditEvent
-
-        created = self._state.adding
-        if created:
+        if self._state.adding:
             self.created_by = user
-        self.save()
-        AuditEvent.record(
-            AuditAction.CREATE if created else AuditAction.CHANGE,
-            user=user,
-            obj=self,
-            case=self.case_id,
-            details={
-                "fields": sorted(fields),
-                "referral_type": self.referral_type,
-                "outcome": self.outcome,
-                "screen": screen,
-            },
-        )
+        details = {
+            "fields": sorted(fields),
+            "referral_type": self.referral_type,
+            "outcome": self.outcome,
+            "screen": screen,
+        }
+        _save_audited(self, user, details)
 
     @classmethod
     def nidos_for_intake(cls, case: Case, user: User | None, on: datetime.date) -> Referral | None:

@@ -7,6 +7,9 @@ desk for a case it coordinates. Everyone who may see the case reads them on the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -32,19 +35,42 @@ def _held_case(request: HttpRequest, pk: object) -> Case:
     return case
 
 
-def _form_page(
-    request: HttpRequest, case: Case, form: object, title: str, action: str
+@dataclass(frozen=True)
+class _Page:
+    """What one care form's page says: its title, its button, the message on success and
+    where on the case page to go back to."""
+
+    title: str
+    action: str
+    saved: str
+    anchor: str
+    screen: str
+
+
+def _care_form(
+    request: HttpRequest, case: Case, form: forms.ModelForm, page: _Page
 ) -> HttpResponse:
+    """The one flow of every care form: a GET shows it; a valid POST records the instance
+    (``record``: save and audit) once, by its token, and goes back to the case; anything else
+    shows the form again with what was typed and why it was refused."""
+    if request.method == "POST":
+        if form.is_valid():
+
+            def save() -> str:
+                form.instance.record(request.user, form.changed_data, page.screen)
+                messages.success(request, page.saved)
+                return case.get_absolute_url() + page.anchor
+
+            done = once.saved_or_refused(request, form, save)
+            if done:
+                return done
+        messages.error(request, _("Nothing was saved: please correct the marked fields."))
     return render(
         request,
         "registry/care_form.html",
-        {"case": case, "form": form, "title": title, "action": action},
-        status=400 if getattr(form, "errors", None) else 200,
+        {"case": case, "form": form, "title": page.title, "action": page.action},
+        status=400 if form.is_bound and form.errors else 200,
     )
-
-
-def _refused(request: HttpRequest) -> None:
-    messages.error(request, _("Nothing was saved: please correct the marked fields."))
 
 
 @requires(may_work_cases)
@@ -56,49 +82,30 @@ def procedure_edit(request: HttpRequest, pk: object, kind: str) -> HttpResponse:
     procedure = ResidenceProcedure.objects.filter(case=case, kind=kind).first()
     if procedure is None:
         procedure = ResidenceProcedure(case=case, kind=kind)
-    label = ProcedureKind(kind).label
-    title = _("%(procedure)s of %(case)s") % {"procedure": capfirst(label), "case": case}
-    if request.method != "POST":
-        form = ProcedureForm(instance=procedure, kind=kind)
-        return _form_page(request, case, form, title, _("Save"))
-    form = ProcedureForm(request.POST, instance=procedure, kind=kind)
-    if form.is_valid():
-
-        def save() -> str:
-            form.instance.record(request.user, form.changed_data, "procedure_edit")
-            messages.success(request, _("The procedure has been saved."))
-            return case.get_absolute_url() + "#procedures"
-
-        done = once.saved_or_refused(request, form, save)
-        if done:
-            return done
-    _refused(request)
-    return _form_page(request, case, form, title, _("Save"))
+    title = _("%(procedure)s of %(case)s") % {
+        "procedure": capfirst(ProcedureKind(kind).label),
+        "case": case,
+    }
+    form = ProcedureForm(request.POST or None, instance=procedure, kind=kind)
+    page = _Page(
+        title, _("Save"), _("The procedure has been saved."), "#procedures", "procedure_edit"
+    )
+    return _care_form(request, case, form, page)
 
 
 @requires(may_work_cases)
 def referral_add(request: HttpRequest, pk: object) -> HttpResponse:
     """Refer the case to an organisation; the outcome starts as pending."""
     case = _held_case(request, pk)
-    title = _("Refer %(case)s") % {"case": case}
-    referral = Referral(case=case)
-    if request.method != "POST":
-        return _form_page(
-            request, case, ReferralForm(instance=referral), title, _("Record referral")
-        )
-    form = ReferralForm(request.POST, instance=referral)
-    if form.is_valid():
-
-        def save() -> str:
-            form.instance.record(request.user, list(form.fields), "referral_add")
-            messages.success(request, _("The referral has been recorded."))
-            return case.get_absolute_url() + "#referrals"
-
-        done = once.saved_or_refused(request, form, save)
-        if done:
-            return done
-    _refused(request)
-    return _form_page(request, case, form, title, _("Record referral"))
+    form = ReferralForm(request.POST or None, instance=Referral(case=case))
+    page = _Page(
+        _("Refer %(case)s") % {"case": case},
+        _("Record referral"),
+        _("The referral has been recorded."),
+        "#referrals",
+        "referral_add",
+    )
+    return _care_form(request, case, form, page)
 
 
 @requires(may_work_cases)
@@ -108,22 +115,15 @@ def referral_outcome(request: HttpRequest, pk: object) -> HttpResponse:
         Referral.objects.for_user(request.user).select_related("case"), pk=pk
     )
     case = _held_case(request, referral.case_id)
-    title = _("Outcome of the referral to %(to)s") % {"to": referral.get_referral_type_display()}
-    if request.method != "POST":
-        return _form_page(request, case, ReferralOutcomeForm(instance=referral), title, _("Save"))
-    form = ReferralOutcomeForm(request.POST, instance=referral)
-    if form.is_valid():
-
-        def save() -> str:
-            form.instance.record(request.user, form.changed_data, "referral_outcome")
-            messages.success(request, _("The outcome of the referral has been saved."))
-            return case.get_absolute_url() + "#referrals"
-
-        done = once.saved_or_refused(request, form, save)
-        if done:
-            return done
-    _refused(request)
-    return _form_page(request, case, form, title, _("Save"))
+    form = ReferralOutcomeForm(request.POST or None, instance=referral)
+    page = _Page(
+        _("Outcome of the referral to %(to)s") % {"to": referral.get_referral_type_display()},
+        _("Save"),
+        _("The outcome of the referral has been saved."),
+        "#referrals",
+        "referral_outcome",
+    )
+    return _care_form(request, case, form, page)
 
 
 @requires(may_work_cases)
