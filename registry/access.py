@@ -218,6 +218,27 @@ def case_notes_for_user(qs: QuerySet, user: User | None) -> QuerySet:
     return qs.filter(case__in=cases_for_user(Case.objects.all(), user).values("pk"))
 
 
+def care_records_for_user(qs: QuerySet, user: User | None) -> QuerySet:
+    """Residence procedures and referrals go with their case, as notes do
+    (``case_notes_for_user``): whoever may see the case reads them."""
+    from registry.models import Case
+
+    return qs.filter(case__in=cases_for_user(Case.objects.all(), user).values("pk"))
+
+
+def holds_case(user: User | None, case: Case) -> bool:
+    """Whether ``user`` holds ``case`` and so records its procedures and referrals: the
+    coordinator assigned to the open case, or the help desk for an open case it coordinates
+    (no coordinator, or a region without an active one), as ``case_held_for_person`` says of
+    a person. Administrators hold none: they maintain records in the admin."""
+    if _is_anonymous(user) or not (user.is_coordinator or user.is_helpdesk) or not case.is_open:
+        return False
+    cases = cases_for_user(type(case).objects.filter(pk=case.pk), user)
+    if user.is_coordinator:
+        cases = cases.filter(coordinator=user)
+    return cases.exists()
+
+
 def case_history_for_user(qs: QuerySet, user: User | None, case: Case) -> QuerySet:
     """The audit events that make up ``case``'s timeline, for whoever may see the case.
 

@@ -385,9 +385,12 @@ def unassigned_too_long(qs: QuerySet, today: datetime.date) -> QuerySet:
 
 def reminder_summary(user: User, today: datetime.date | None = None) -> dict[str, int]:
     """Counts for the dashboard: no personal data, only how many cases need attention."""
+    from registry import care
+
     today = today or timezone.localdate()
     # One query for every flag (CaseQuerySet.flag_counts), one for the handovers.
     return {
         **Case.objects.for_user(user).flag_counts(today),
         "handovers": handovers_to_decide(user).count(),
+        **care.summary(user, today),
     }

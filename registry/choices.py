@@ -261,3 +261,105 @@ class PlacementWarning(models.TextChoices):
     MINOR = "minor", _("the person is a minor")
     DUTCH_NATIONAL = "dutch_national", _("the person is a Dutch national")
     OUTSIDE_REFLECTION = "outside_reflection", _("the person is not in the reflection period")
+
+
+# --- Issue 14: residence procedures and referrals --------------------------------------------
+
+
+class ProcedureKind(models.TextChoices):
+    """The procedures a care coordinator starts and follows for a person (CoMensha's care
+    coordination; the B8 residence scheme, Aliens Circular B8/3)."""
+
+    POLICE_REPORT = "police_report", _("police report")
+    B8_PERMIT = "b8_permit", _("B8 residence permit")
+    CONTINUED_RESIDENCE = "continued_residence", _("continued residence")
+    RVA_ALLOWANCE = "rva_allowance", _("RVA allowance")
+    HEALTH_INSURANCE = "health_insurance", _("health insurance")
+    BRP_REGISTRATION = "brp_registration", _("registration with the municipality (BRP)")
+    BENEFITS = "benefits", _("benefits")
+
+
+class ProcedureStatus(models.TextChoices):
+    # A police report
+    CONSIDERING = "considering", _("still deciding")
+    MADE = "made", _("report made")
+    NOT_MADE = "not_made", _("no report made")
+    EXEMPT_MEDICAL = "exempt_medical", _("exempt on medical grounds")
+    EXEMPT_THREAT = "exempt_threat", _("exempt on grounds of serious threat")
+    # An application
+    APPLIED = "applied", _("applied, awaiting decision")
+    GRANTED = "granted", _("granted")
+    REFUSED = "refused", _("refused")
+    ENDED = "ended", _("ended or withdrawn")
+
+
+POLICE_REPORT_STATUSES = (
+    ProcedureStatus.CONSIDERING,
+    ProcedureStatus.MADE,
+    ProcedureStatus.NOT_MADE,
+    ProcedureStatus.EXEMPT_MEDICAL,
+    ProcedureStatus.EXEMPT_THREAT,
+)
+APPLICATION_STATUSES = (
+    ProcedureStatus.APPLIED,
+    ProcedureStatus.GRANTED,
+    ProcedureStatus.REFUSED,
+    ProcedureStatus.ENDED,
+)
+# The statuses a procedure of each kind may take.
+STATUSES_OF_KIND: dict[str, tuple[ProcedureStatus, ...]] = {
+    kind: POLICE_REPORT_STATUSES if kind == ProcedureKind.POLICE_REPORT else APPLICATION_STATUSES
+    for kind in ProcedureKind
+}
+
+
+class ReferralType(models.TextChoices):
+    """Where a case is referred to."""
+
+    NIDOS = "nidos", _("Nidos (guardianship of unaccompanied minors)")
+    POLICE = "police", _("police (to report)")
+    SHELTER = "shelter", _("shelter")
+    LAWYER = "lawyer", _("lawyer")
+    MEDICAL = "medical", _("medical service")
+    OTHER = "other", _("other organisation")
+
+
+class ReferralReason(models.TextChoices):
+    GUARDIANSHIP = "guardianship", _("guardianship of an unaccompanied minor")
+    CRIME_REPORT = "crime_report", _("reporting the crime")
+    SHELTER = "shelter", _("shelter")
+    LEGAL_AID = "legal_aid", _("legal aid")
+    MEDICAL_CARE = "medical_care", _("medical care")
+    MENTAL_HEALTH = "mental_health", _("mental health care")
+    RELOCATION = "relocation", _("moving to another place")
+    OTHER = "other", _("other")
+
+
+class ReferralOutcome(models.TextChoices):
+    PENDING = "pending", _("pending")
+    ACCEPTED = "accepted", _("accepted")
+    REFUSED = "refused", _("refused")
+
+
+# HTCDS 2.0 (github.com/UNMigration/HTCDS, "HTCDS Field Reference", Case and Organisation):
+# a referral is cas_ReferredOrganisation (a lookup to an organisation, whose org_Type says what
+# it is), cas_ReasonForOutgoingReferral and cas_OutgoingReferralDate. The organisation type of
+# each of our referral types ("" where HTCDS has none) and the reason of each of our reasons.
+HTCDS_REFERRED_ORGANISATION_TYPE: dict[str, str] = {
+    ReferralType.NIDOS: "NGO",
+    ReferralType.POLICE: "LawEnforcement",
+    ReferralType.SHELTER: "NGO",
+    ReferralType.LAWYER: "LegalService",
+    ReferralType.MEDICAL: "HealthServiceOrganisation",
+    ReferralType.OTHER: "",
+}
+HTCDS_REFERRAL_REASON: dict[str, str] = {
+    ReferralReason.GUARDIANSHIP: "AdditionalServicesRequired",
+    ReferralReason.CRIME_REPORT: "AdditionalServicesRequired",
+    ReferralReason.SHELTER: "AdditionalServicesRequired",
+    ReferralReason.LEGAL_AID: "AdditionalServicesRequired",
+    ReferralReason.MEDICAL_CARE: "AdditionalServicesRequired",
+    ReferralReason.MENTAL_HEALTH: "AdditionalServicesRequired",
+    ReferralReason.RELOCATION: "MigrationOrChangeOfLocation",
+    ReferralReason.OTHER: "Other",
+}

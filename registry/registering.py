@@ -473,7 +473,9 @@ def _record(
     registration.insert_code_lists(code_lists(values))
     case, opened = None, False
     if coordinator_for is not None:
-        case, opened = open_case(registration, coordinator_for=coordinator_for, new_person=created)
+        case, opened = open_case(
+            registration, coordinator_for=coordinator_for, new_person=created, user=user
+        )
     registration.save()
     recorded = Recorded(registration, person, case, created, opened)
     if then is not None:
@@ -617,6 +619,7 @@ def open_case(
     *,
     coordinator_for: Callable[[Region], User | None],
     new_person: bool = False,
+    user: User | None = None,
 ) -> tuple[Case | None, bool]:
     """(case, opened?): the person's open case in the registration's region, or a new one
     whose coordinator ``coordinator_for(region)`` chooses (None = the help desk); (None,
@@ -626,6 +629,11 @@ def open_case(
     a person created with this registration has no case yet, so nothing is looked up. A new
     case takes the registration's residence status, and with "reflection period" its period
     starts (:func:`reflection_start`).
+
+    When the registration takes the Nidos route (``needs_nidos``), the case gets a pending
+    Nidos referral (issue 14), here so that every way in that opens or joins a case makes it:
+    the staff form and the import through :func:`record`, triage directly. ``user`` records
+    it (None: the registry).
     """
     from registry.models import Case
 
@@ -638,6 +646,7 @@ def open_case(
             .first()
         )
         if existing is not None:
+            _nidos_route(existing, registration, user)
             return existing, False
     case = Case.objects.create(
         person=registration.person,
@@ -649,7 +658,18 @@ def open_case(
         shelter_requested=registration.shelter_requested,
         opened_on=registration.registered_on,
     )
+    _nidos_route(case, registration, user)
     return case, True
+
+
+def _nidos_route(case: Case, registration: Registration, user: User | None) -> None:
+    """A pending Nidos referral for the case when the registration takes the Nidos route
+    (the residence status the registration carries: typed at intake, kept through triage)."""
+    residence_status = registration.residence_status or ResidenceStatus.UNKNOWN
+    if needs_nidos(registration.is_minor, registration.unaccompanied_minor, residence_status):
+        from registry.models import Referral
+
+        Referral.nidos_for_intake(case, user, registration.registered_on)
 
 
 def _record_event(

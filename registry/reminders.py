@@ -1,5 +1,6 @@
 """The daily reminders: each flag of the lists (immediate danger, a reflection period ended
-or ending soon, new cases left unassigned, minors without a referral).
+or ending soon, new cases left unassigned, minors without a referral), stays in a shelter and
+the residence procedures' deadlines (registry/care.py).
 
 One e-mail per recipient with every reminder due to them that was not sent before. The
 reminders (ReminderSent) and the e-mail (registry.outbox) are written in one transaction
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
 
-from registry import outbox
+from registry import care, outbox
 from registry.choices import Role
 from registry.models import Case, OutgoingMail, Placement, ReminderSent, User
 from registry.models.cases import Flag
@@ -110,6 +111,7 @@ def due_reminders(user: User, today: datetime.date) -> list[Due]:
     for flag, (kind, deadline) in REMINDED_FLAGS.items():
         due += [(kind, c, getattr(c, deadline)) for c in theirs.flagged(flag, today)]
     due += shelter_stays_due(user, today)
+    due += care.due_reminders(user, today)
     return due
 
 
@@ -138,7 +140,7 @@ def reminder_mail(items: list[Due]) -> tuple[str, str]:
             # The help desk may not see the case page of a region with a coordinator; the
             # placement page is open to it for every case requesting shelter.
             url = base + reverse("registry:case_shelter", args=[case.pk])
-        what = {
+        what = care.reminder_text(kind, due) or {
             ReminderSent.Kind.IMMEDIATE_DANGER: _("immediate danger (open since %(date)s)"),
             ReminderSent.Kind.REFLECTION_ENDED: _(
                 "reflection period ended on %(date)s; record what follows it"

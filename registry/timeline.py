@@ -22,8 +22,25 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from registry import access
-from registry.choices import AuditAction, CaseStatus, ClosedReason
-from registry.models import AuditEvent, Case, CaseNote, Person, Region, ReminderSent, User
+from registry.choices import (
+    AuditAction,
+    CaseStatus,
+    ClosedReason,
+    ProcedureKind,
+    ReferralOutcome,
+    ReferralType,
+)
+from registry.models import (
+    AuditEvent,
+    Case,
+    CaseNote,
+    Person,
+    Referral,
+    Region,
+    ReminderSent,
+    ResidenceProcedure,
+    User,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -157,7 +174,37 @@ def describe(event: AuditEvent, name_of: Callable[..., str], regions: dict[str, 
     details = event.details or {}
     if event.action == AuditAction.CHANGE and event.object_type == Case._meta.label_lower:
         return _case_change(actor, details, name_of)
+    if event.object_type == ResidenceProcedure._meta.label_lower:
+        return [_procedure(event, actor, details)]
+    if event.object_type == Referral._meta.label_lower:
+        return [_referral(event, actor, details)]
     return [_sentence(event, actor, details, regions)]
+
+
+def _procedure(event: AuditEvent, actor: str, details: dict[str, Any]) -> str:
+    """Issue 14: a residence procedure recorded or updated, with the fields that changed."""
+    values = {
+        "actor": actor,
+        "procedure": _label(ProcedureKind, details.get("procedure", "")),
+        "fields": _field_names(ResidenceProcedure, details.get("fields", [])),
+    }
+    if event.action == AuditAction.CREATE:
+        return _("%(actor)s recorded the %(procedure)s: %(fields)s") % values
+    return _("%(actor)s updated the %(procedure)s: %(fields)s") % values
+
+
+def _referral(event: AuditEvent, actor: str, details: dict[str, Any]) -> str:
+    """Issue 14: a referral made (by hand or by intake's Nidos route), or its outcome."""
+    values = {
+        "actor": actor,
+        "to": _label(ReferralType, details.get("referral_type", "")),
+        "outcome": _label(ReferralOutcome, details.get("outcome", "")),
+    }
+    if event.action == AuditAction.CREATE:
+        if details.get("screen") == "intake":
+            return _("%(actor)s registered an unaccompanied minor: referred to %(to)s") % values
+        return _("%(actor)s referred the case to %(to)s") % values
+    return _("%(actor)s recorded the outcome of the referral to %(to)s: %(outcome)s") % values
 
 
 def _sentence(
@@ -290,4 +337,16 @@ def _reminder(reminder: ReminderSent, name_of: Callable[..., str]) -> str:
         return _("Reminder sent to %(recipient)s: the reflection period ends on %(date)s") % values
     if reminder.kind == ReminderSent.Kind.SHELTER_STAY:
         return _("Reminder sent to %(recipient)s: three months in a shelter on %(date)s") % values
+    if reminder.kind == ReminderSent.Kind.B8_EXPIRING:
+        return _("Reminder sent to %(recipient)s: the B8 permit expires on %(date)s") % values
+    if reminder.kind == ReminderSent.Kind.B8_THREE_YEARS:
+        return _("Reminder sent to %(recipient)s: B8 permit held three years on %(date)s") % values
+    if reminder.kind == ReminderSent.Kind.REFLECTION_NO_REPORT:
+        return (
+            _(
+                "Reminder sent to %(recipient)s: the reflection period ends on %(date)s "
+                "and the police report is undecided"
+            )
+            % values
+        )
     return _("Reminder sent to %(recipient)s: new since %(date)s and still unassigned") % values

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from registry import views
-from registry.views import shelters
+from registry.views import care, shelters
 
 app_name = "registry"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("cases/<uuid:pk>/edit/", views.case_edit, name="case_edit"),
     path("cases/<uuid:pk>/take/", views.case_take, name="case_take"),
     path("cases/<uuid:pk>/notes/", views.case_note_add, name="case_note_add"),
+    # Issue 14: residence procedures and referrals (registry/views/care.py)
+    path("cases/<uuid:pk>/procedures/<str:kind>/", care.procedure_edit, name="procedure_edit"),
+    path("cases/<uuid:pk>/referrals/", care.referral_add, name="referral_add"),
+    path("referrals/<uuid:pk>/outcome/", care.referral_outcome, name="referral_outcome"),
+    path("care/due/", care.care_due, name="care_due"),
     path("people/<uuid:pk>/", views.person_detail, name="person_detail"),
     path("people/<uuid:pk>/edit/", views.person_edit, name="person_edit"),
     path("cases/<uuid:pk>/handover/", views.handover_request, name="handover_request"),

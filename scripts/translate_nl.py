@@ -2234,6 +2234,174 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     ),
     "consent to care": "toestemming voor zorg",
     "Record consent to care": "Toestemming voor zorg vastleggen",
+    # Issue 14: procedures and referrals
+    "B8 permit expires on": "B8-vergunning verloopt op",
+    "Continued residence may be applied for since": "Voortgezet verblijf aan te vragen sinds",
+    "Reflection period ends, police report undecided, on": (
+        "Bedenktijd eindigt zonder besluit over aangifte op"
+    ),
+    "Nidos referral pending since": "Verwijzing naar Nidos openstaand sinds",
+    "police report": "aangifte bij de politie",
+    "B8 residence permit": "B8-verblijfsvergunning",
+    "RVA allowance": "RVA-toelage",
+    "health insurance": "zorgverzekering",
+    "registration with the municipality (BRP)": "inschrijving bij de gemeente (BRP)",
+    "benefits": "uitkering",
+    "still deciding": "nog in beraad",
+    "report made": "aangifte gedaan",
+    "no report made": "geen aangifte gedaan",
+    "exempt on medical grounds": "vrijgesteld om medische redenen",
+    "exempt on grounds of serious threat": "vrijgesteld wegens ernstige dreiging",
+    "applied, awaiting decision": "aangevraagd, wacht op besluit",
+    "granted": "verleend",
+    "ended or withdrawn": "beëindigd of ingetrokken",
+    "Nidos (guardianship of unaccompanied minors)": (
+        "Nidos (voogdij over alleenstaande minderjarigen)"
+    ),
+    "police (to report)": "politie (voor aangifte)",
+    "medical service": "medische dienst",
+    "other organisation": "andere organisatie",
+    "guardianship of an unaccompanied minor": "voogdij over een alleenstaande minderjarige",
+    "reporting the crime": "aangifte doen",
+    "legal aid": "rechtshulp",
+    "mental health care": "geestelijke gezondheidszorg",
+    "moving to another place": "verhuizing naar een andere plaats",
+    "This date is in the future: give the date it happened.": (
+        "Deze datum ligt in de toekomst: geef de datum waarop het gebeurde."
+    ),
+    "procedure": "procedure",
+    "applied on": "aangevraagd op",
+    "The date of the application or request.": "De datum van de aanvraag of het verzoek.",
+    "decided on": "besloten op",
+    "The date of the decision; for a police report, the day it was made or the person decided, "
+    "or the exemption was given.": (
+        "De datum van het besluit; bij aangifte de dag waarop die gedaan werd, de persoon besloot "
+        "of de vrijstelling gegeven werd."
+    ),
+    "valid until": "geldig tot",
+    "Only for a granted permit or allowance: the last day it is valid.": (
+        "Alleen bij een verleende vergunning of toelage: de laatste dag dat die geldt."
+    ),
+    "recorded by": "vastgelegd door",
+    "residence procedure": "verblijfsprocedure",
+    "residence procedures": "verblijfsprocedures",
+    "A %(kind)s can be: %(allowed)s.": "Een %(kind)s kan zijn: %(allowed)s.",
+    "Give the date the report was made, or the person decided, or the exemption was given.": (
+        "Geef de datum waarop aangifte gedaan werd, de persoon besloot of de vrijstelling "
+        "gegeven werd."
+    ),
+    "A date of decision only applies once it is decided.": (
+        "Een datum van besluit hoort pas bij een genomen besluit."
+    ),
+    "Give the date of the application.": "Geef de datum van de aanvraag.",
+    "Give the date of the decision.": "Geef de datum van het besluit.",
+    "A date of decision only applies once the application is decided.": (
+        "Een datum van besluit hoort pas bij een aanvraag waarover besloten is."
+    ),
+    "The decision cannot come before the application.": (
+        "Het besluit kan niet vóór de aanvraag liggen."
+    ),
+    "An expiry date only applies to a granted permit or allowance.": (
+        "Een einddatum hoort alleen bij een verleende vergunning of toelage."
+    ),
+    "Give the date the B8 permit expires.": "Geef de datum waarop de B8-vergunning verloopt.",
+    "A permit expires after the day it was granted.": (
+        "Een vergunning verloopt na de dag waarop die verleend werd."
+    ),
+    "referred to": "verwezen naar",
+    "Why the case is referred (a code: write details in a note).": (
+        "Waarom de casus verwezen wordt (een code: details in een notitie)."
+    ),
+    "referred on": "verwezen op",
+    "outcome": "uitkomst",
+    "outcome on": "uitkomst op",
+    "The day the organisation accepted or refused.": (
+        "De dag waarop de organisatie aannam of weigerde."
+    ),
+    "recorded": "vastgelegd",
+    "referral": "verwijzing",
+    "referrals": "verwijzingen",
+    "A pending referral has no date of outcome yet.": (
+        "Een openstaande verwijzing heeft nog geen datum van uitkomst."
+    ),
+    "Give the date the organisation accepted or refused.": (
+        "Geef de datum waarop de organisatie aannam of weigerde."
+    ),
+    "The outcome cannot come before the referral.": (
+        "De uitkomst kan niet vóór de verwijzing liggen."
+    ),
+    "B8 permit expires within 30 days": "B8-vergunning verloopt binnen 30 dagen",
+    "B8 permit held three years": "B8-vergunning drie jaar in bezit",
+    "reflection period ending, police report undecided": (
+        "bedenktijd eindigt, geen besluit over aangifte"
+    ),
+    "%(actor)s recorded the %(procedure)s: %(fields)s": (
+        "%(actor)s legde de %(procedure)s vast: %(fields)s"
+    ),
+    "%(actor)s updated the %(procedure)s: %(fields)s": (
+        "%(actor)s werkte de %(procedure)s bij: %(fields)s"
+    ),
+    "%(actor)s registered an unaccompanied minor: referred to %(to)s": (
+        "%(actor)s registreerde een alleenstaande minderjarige: verwezen naar %(to)s"
+    ),
+    "%(actor)s referred the case to %(to)s": "%(actor)s verwees de casus naar %(to)s",
+    "%(actor)s recorded the outcome of the referral to %(to)s: %(outcome)s": (
+        "%(actor)s legde de uitkomst van de verwijzing naar %(to)s vast: %(outcome)s"
+    ),
+    "Reminder sent to %(recipient)s: the B8 permit expires on %(date)s": (
+        "Herinnering gestuurd aan %(recipient)s: de B8-vergunning verloopt op %(date)s"
+    ),
+    "Reminder sent to %(recipient)s: B8 permit held three years on %(date)s": (
+        "Herinnering gestuurd aan %(recipient)s: B8-vergunning drie jaar in bezit op %(date)s"
+    ),
+    "Reminder sent to %(recipient)s: the reflection period ends on %(date)s and the police "
+    "report is undecided": (
+        "Herinnering gestuurd aan %(recipient)s: de bedenktijd eindigt op %(date)s en over "
+        "aangifte is niet besloten"
+    ),
+    "%(procedure)s of %(case)s": "%(procedure)s van %(case)s",
+    "The procedure has been saved.": "De procedure is opgeslagen.",
+    "Refer %(case)s": "%(case)s verwijzen",
+    "Record referral": "Verwijzing vastleggen",
+    "The referral has been recorded.": "De verwijzing is vastgelegd.",
+    "Outcome of the referral to %(to)s": "Uitkomst van de verwijzing naar %(to)s",
+    "The outcome of the referral has been saved.": "De uitkomst van de verwijzing is opgeslagen.",
+    "Referrals per type": "Verwijzingen per soort",
+    "B8 permits expire within 30 days": "B8-vergunningen verlopen binnen 30 dagen",
+    "B8 holders for three years: continued residence may be applied for": (
+        "Drie jaar B8-vergunning: voortgezet verblijf kan worden aangevraagd"
+    ),
+    "reflection periods ending without a decision on a police report": (
+        "bedenktijden die eindigen zonder besluit over aangifte"
+    ),
+    "Nidos referrals waiting for an outcome": "verwijzingen naar Nidos die op uitkomst wachten",
+    "Residence procedures": "Verblijfsprocedures",
+    "Procedure": "Procedure",
+    "Applied on": "Aangevraagd op",
+    "Decided on": "Besloten op",
+    "Valid until": "Geldig tot",
+    "not recorded": "niet vastgelegd",
+    "Update": "Bijwerken",
+    "Record procedure": "Vastleggen",
+    "Nidos referral pending": "Verwijzing naar Nidos openstaand",
+    "Referrals": "Verwijzingen",
+    "Refer the case": "Casus verwijzen",
+    "Referred to": "Verwezen naar",
+    "Referred on": "Verwezen op",
+    "Outcome": "Uitkomst",
+    "Record outcome": "Uitkomst vastleggen",
+    "No referrals recorded.": "Geen verwijzingen vastgelegd.",
+    "Procedures and referrals needing attention": "Procedures en verwijzingen die aandacht vragen",
+    "Kind of reminder": "Soort herinnering",
+    "All": "Alle",
+    "What": "Wat",
+    "help desk": "helpdesk",
+    "Nothing needs attention.": "Niets vraagt aandacht.",
+    "Referrals made in the period (by the date of referral), of every case; percentages are of "
+    "all referrals in the period.": (
+        "Verwijzingen in de periode (naar datum van verwijzing), van alle casussen; percentages "
+        "zijn van alle verwijzingen in de periode."
+    ),
 }
 
 

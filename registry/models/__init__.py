@@ -2,6 +2,7 @@
 
 from registry.models.accounts import User
 from registry.models.audit import AuditChainHead, AuditEvent
+from registry.models.care import Referral, ResidenceProcedure
 from registry.models.cases import Case, Handover, OpenCaseCount
 from registry.models.jobs import Job, JobFile
 from registry.models.mail import OutgoingMail
@@ -37,10 +38,12 @@ __all__ = [
     "Person",
     "PersonSearchToken",
     "Placement",
+    "Referral",
     "Region",
     "Registration",
     "RegistrationNumberSequence",
     "ReminderSent",
+    "ResidenceProcedure",
     "ReportingOrganisation",
     "Shelter",
     "UsedFormToken",

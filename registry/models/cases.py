@@ -95,6 +95,12 @@ class CaseQuerySet(EncryptedQuerySet):
     def open(self) -> CaseQuerySet:
         return self.filter(status__in=OPEN_CASE_STATUSES)
 
+    def without_nidos_referral(self) -> CaseQuerySet:
+        """Cases without a Nidos referral pending or accepted (registry/models/care.py)."""
+        from registry.models.care import cases_without_nidos_referral
+
+        return cases_without_nidos_referral(self)
+
     def open_by_deadline(self) -> CaseQuerySet:
         """The open cases, the soonest reflection end first, cases without one after them,
         then the oldest: the condition and order of case_open_deadline_idx, so the help

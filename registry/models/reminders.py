@@ -17,6 +17,13 @@ class ReminderSent(models.Model):
         IMMEDIATE_DANGER = "danger", _("immediate danger")
         MINOR = "minor", _("minor, no referral recorded")
         SHELTER_STAY = "shelter_stay", _("three months in a shelter")
+        # Issue 14: residence procedures (registry/care.py)
+        B8_EXPIRING = "b8_expiring", _("B8 permit expires within 30 days")
+        B8_THREE_YEARS = "b8_three_years", _("B8 permit held three years")
+        REFLECTION_NO_REPORT = (
+            "reflection_no_report",
+            _("reflection period ending, police report undecided"),
+        )
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     case = models.ForeignKey(
@@ -28,7 +35,8 @@ class ReminderSent(models.Model):
         related_name="+",
         verbose_name=_("recipient"),
     )
-    # The deadline the reminder was about (the reflection end, or the day the case opened):
+    # The deadline the reminder was about (the reflection end, the day the case opened, the
+    # B8 permit's expiry or third anniversary):
     # when the deadline moves, a new reminder is due.
     due = models.DateField(_("deadline"))
     sent_at = models.DateTimeField(_("sent"), auto_now_add=True)

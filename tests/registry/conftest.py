@@ -30,6 +30,7 @@ from registry.models import (
     Job,
     OutgoingMail,
     Person,
+    Referral,
     Registration,
     ReminderSent,
 )
@@ -217,6 +218,9 @@ def matrix_objects(
         "user": coordinator_a,
         "group": Group.objects.create(name="exporters"),
         "remindersent": reminder,
+        "referral": Referral.objects.create(
+            case=casework_world.case_a, referral_type="police", reason="crime_report"
+        ),
         # The administrator's export job, finished without a file: its page is theirs alone.
         "job": Job.objects.create(
             kind=Job.Kind.EXPORT_STATISTICS, owner=administrator, status=Job.Status.DONE

@@ -66,6 +66,12 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "registry:handover_decide": (_LOGIN, 405, 405, 405, 405, 405),
     "registry:handover_withdraw": (_LOGIN, 405, 405, 405, 405, 405),
     "registry:helpdesk": (_LOGIN, 403, 403, 403, 200, 200),
+    # Issue 14: procedures and referrals are recorded by whoever holds the case (coordinator A
+    # for region A's case); the administrator sees the case but holds none.
+    "registry:procedure_edit": (_LOGIN, 403, 200, 404, 404, 403),
+    "registry:referral_add": (_LOGIN, 403, 200, 404, 404, 403),
+    "registry:referral_outcome": (_LOGIN, 403, 200, 404, 404, 403),
+    "registry:care_due": (_LOGIN, 403, 200, 200, 200, 200),
     "registry:audit_trail": (_LOGIN, 403, 403, 403, 403, 200),
     # --- the admin: coordinators and administrators only (reporter and help desk not staff) ---
     "admin:index": (_LOGIN, _LOGIN, 200, 200, _LOGIN, 200),
@@ -257,6 +263,8 @@ def _pk(objects: dict[str, Any], route: str) -> str:
         return str(objects["person"].pk)
     if route.startswith("intake/registrations/"):
         return str(objects["registration"].pk)
+    if route.startswith("referrals/"):
+        return str(objects["referral"].pk)
     return str(objects["case"].pk)
 
 
@@ -269,6 +277,7 @@ SAMPLE_ARGS: dict[str, Callable[[dict[str, Any], str], str]] = {
     ),
     "id": lambda objects, route: str(_admin_object(objects, route).pk),
     "file_format": lambda objects, route: "csv",
+    "kind": lambda objects, route: "b8_permit",
     "content_type_id": lambda objects, route: str(ContentType.objects.get_for_model(Case).pk),
 }
 # Regular-expression routes cannot be filled in generically.

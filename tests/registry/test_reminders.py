@@ -123,6 +123,8 @@ def test_dashboard_shows_the_counts(casework_world, client_for, coordinator_a, r
     casework_world.case_a.save()
     for url in ("/", "/cases/"):
         reminders = client_for(coordinator_a).get(url).context["reminders"]
+        # Issue 14's procedure reminders besides: the reflection period ends within 7 days
+        # and no police report decision is recorded.
         assert reminders == {
             "reflection_ending": 1,
             "unassigned": 1,
@@ -131,6 +133,10 @@ def test_dashboard_shows_the_counts(casework_world, client_for, coordinator_a, r
             "danger": 1,
             "reflection_ended": 0,
             "minor": 0,
+            "b8_expiring": 0,
+            "b8_three_years": 0,
+            "reflection_no_report": 1,
+            "nidos_pending": 0,
         }
 
 
