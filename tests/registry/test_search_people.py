@@ -179,10 +179,13 @@ def test_results_are_ranked_exact_family_name_then_part_then_given_name_then_sou
 def test_among_equal_matches_the_lists_own_order_holds(region_a, client_a):
     older = _case(region_a, "Okonkwo", days_ago=5)
     newer = _case(region_a, "Okonkwo", days_ago=1)
-    assert _found(client_a, "Okonkwo") == [newer.pk, older.pk]
-    response = client_a.post("/cases/", {"q": "Okonkwo", "status": "all", "sort": "opened"})
-    page = client_a.get(response["Location"])
-    assert [c.pk for c in page.context["page"].object_list] == [older.pk, newer.pk]
+    # By default the list puts urgent cases first: the older one, unassigned for more than
+    # two working days, is flagged.
+    assert _found(client_a, "Okonkwo") == [older.pk, newer.pk]
+    for sort, expected in (("-opened", [newer.pk, older.pk]), ("opened", [older.pk, newer.pk])):
+        response = client_a.post("/cases/", {"q": "Okonkwo", "status": "all", "sort": sort})
+        page = client_a.get(response["Location"])
+        assert [c.pk for c in page.context["page"].object_list] == expected, sort
 
 
 # Scope -----------------------------------------------------------------------------------------
