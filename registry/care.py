@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.choices import ProcedureKind
 from registry.models import Case, Referral, ReminderSent, ResidenceProcedure
 from registry.models.care import DECIDED_REPORT_STATUSES, REPORT_DECISION_WARNING_DAYS
+from registry.models.cases import UNDECIDED_RESIDENCE
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -35,8 +36,10 @@ Due = tuple[str, Case, datetime.date]
 
 
 def reflection_without_report_decision(cases: QuerySet, today: datetime.date) -> QuerySet:
-    """Open cases whose reflection period ends within 7 days or has ended, with no decision
-    on a police report recorded (made, not made or exempt)."""
+    """Open cases still in (or just past) their reflection period, with nothing recorded to
+    follow it (the residence status undecided, as the lists' "reflection period ended" flag
+    reads it), whose period ends within 7 days or has ended, with no decision on a police
+    report recorded (made, not made or exempt)."""
     decided = ResidenceProcedure.objects.filter(
         case=OuterRef("pk"),
         kind=ProcedureKind.POLICE_REPORT,
@@ -47,6 +50,7 @@ def reflection_without_report_decision(cases: QuerySet, today: datetime.date) ->
         .filter(
             reflection_end__isnull=False,
             reflection_end__lte=today + datetime.timedelta(days=REPORT_DECISION_WARNING_DAYS),
+            residence_status__in=UNDECIDED_RESIDENCE,
         )
         .exclude(Exists(decided))
     )

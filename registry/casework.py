@@ -383,14 +383,21 @@ def unassigned_too_long(qs: QuerySet, today: datetime.date) -> QuerySet:
     return qs.flagged(Flag.UNASSIGNED, today)
 
 
-def reminder_summary(user: User, today: datetime.date | None = None) -> dict[str, int]:
-    """Counts for the dashboard: no personal data, only how many cases need attention."""
+def reminder_summary(
+    user: User, today: datetime.date | None = None, *, procedures: bool = True
+) -> dict[str, int]:
+    """Counts for the dashboard: no personal data, only how many cases need attention.
+    ``procedures=False`` leaves out the residence procedures' and referrals' counts
+    (registry/care.py, four queries): the lists show the flags' counters only, within
+    bench/workspace.py's twelve queries; the home page shows them all."""
     from registry import care
 
     today = today or timezone.localdate()
     # One query for every flag (CaseQuerySet.flag_counts), one for the handovers.
-    return {
+    counts = {
         **Case.objects.for_user(user).flag_counts(today),
         "handovers": handovers_to_decide(user).count(),
-        **care.summary(user, today),
     }
+    if procedures:
+        counts.update(care.summary(user, today))
+    return counts

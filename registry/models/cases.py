@@ -613,8 +613,11 @@ def flag_rule(flag: str, today: datetime.date) -> models.Q:
         soon = today + datetime.timedelta(days=REFLECTION_WARNING_DAYS)
         return is_open & models.Q(reflection_end__gte=today, reflection_end__lte=soon)
     if flag == Flag.MINOR:
-        # There is no referral yet (issue 14 adds Nidos referrals): until then every open case
-        # of a minor (the opening registration's flag) counts as "minor, no referral
-        # recorded". With referrals this becomes "and no referral".
-        return is_open & models.Q(minor=True)
+        # An open case of a minor (the opening registration's flag) with no referral in force
+        # (pending or accepted, of any kind: Nidos for an unaccompanied minor, which intake
+        # makes itself, or another); a refused referral leaves the need open.
+        from registry.models.care import Referral
+
+        referred = Referral.objects.in_force().filter(case=models.OuterRef("pk"))
+        return is_open & models.Q(minor=True) & ~models.Exists(referred)
     raise ValueError(f"unknown flag {flag!r}")

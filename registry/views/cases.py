@@ -117,7 +117,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "sort_links": lists.sort_links(params, form.cleaned_data.get("sort") or DEFAULT_SORT),
             "search": found,
             "clear_search_url": _list_url(form, None),
-            "reminders": casework.reminder_summary(request.user),
+            "reminders": casework.reminder_summary(request.user, procedures=False),
         },
     )
 

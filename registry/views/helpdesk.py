@@ -64,6 +64,6 @@ def helpdesk(request: HttpRequest) -> HttpResponse:
             "query": urlencode(params),
             "sort_links": lists.sort_links(params, form.cleaned_data.get("sort") or DEFAULT_SORT),
             "per_region": per_region,
-            "reminders": casework.reminder_summary(user),
+            "reminders": casework.reminder_summary(user, procedures=False),
         },
     )

@@ -119,7 +119,8 @@ def test_each_flag_is_a_counter_a_filter_and_a_reminder(client_for, coordinator_
     )
     client = client_for(coordinator_a)
     counters = client.get("/", **EN).context["reminders"]
-    assert {k: v for k, v in counters.items() if k != "handovers"} == {
+    flags = ("danger", "reflection_ended", "unassigned", "reflection_ending", "minor")
+    assert {k: counters[k] for k in flags} == {
         "danger": 1,
         "reflection_ended": 0,
         "unassigned": 1,
@@ -143,6 +144,28 @@ def test_each_flag_is_a_counter_a_filter_and_a_reminder(client_for, coordinator_
         ending.pk: "reflection_ending",
         minor.pk: "minor",
     }
+
+
+def test_a_minor_with_a_referral_in_force_is_no_longer_flagged(client_for, coordinator_a, region_a):
+    """ "Minor, no referral recorded" ends with a referral pending or accepted (issue 14's
+    referrals), and comes back when the only referral is refused."""
+    from registry.choices import ReferralOutcome, ReferralType
+    from registry.models import Referral
+
+    minor = _opened_by(RegistrationFactory(region=region_a, is_minor=True), coordinator_a)
+    client = client_for(coordinator_a)
+    assert client.get("/", **EN).context["reminders"]["minor"] == 1
+    referral = Referral.objects.create(
+        case=minor,
+        referral_type=ReferralType.MEDICAL,
+        reason="medical_care",
+        referred_on=timezone.localdate(),
+    )
+    assert client.get("/", **EN).context["reminders"]["minor"] == 0
+    assert _listed(client.get("/cases/", {"minor": "on"})) == []
+    referral.outcome, referral.outcome_on = ReferralOutcome.REFUSED, timezone.localdate()
+    referral.save()
+    assert _listed(client.get("/cases/", {"minor": "on"})) == [minor.pk]
 
 
 def test_the_help_desk_page_filters_by_flag(client_for, helpdesk, region_c):

@@ -357,6 +357,7 @@ def test_triage_of_an_unaccompanied_minor_makes_the_nidos_referral_too(region_a,
         status=SubmissionStatus.SUBMITTED,
         is_minor=True,
         unaccompanied_minor=True,
+        consent_care=True,  # without it triage opens no case (issue 14, item 1)
     )
     case = services.accept(helpdesk, registration)
     referral = Referral.objects.get()
