@@ -110,7 +110,10 @@ class User(AbstractUser):
 
     @cached_property
     def region_ids(self) -> frozenset[int]:
-        return frozenset(self.regions.values_list("pk", flat=True))
+        # From the link table alone: no join with the regions and no ordering by name, as
+        # ``self.regions`` would read them (every request of a coordinator asks this once).
+        links = type(self).regions.through.objects.filter(user_id=self.pk)
+        return frozenset(links.values_list("region_id", flat=True))
 
     # Who may change whose account (the user admin asks these; docs/security.md) ----------
 
