@@ -107,10 +107,14 @@ class CompiledQueries:
         # that value's marker both times, so a constant that happens to equal a marker (an id,
         # a number) is never taken for one. The database driver may wrap a parameter (psycopg's
         # Int2 for a small integer column), so parameters are compared by value.
+        # A parameter that differs between the two runs without being a marker both times was
+        # worked out from a value (a year plus one, a name in lower case): it cannot be filled
+        # in later, so the template is refused. The second run's markers have another stride,
+        # so a value plus a small number cannot meet another value's marker in both runs.
         runs = []
-        for first in (0, len(values)):
+        for first, stride in ((0, 1), (1_000, 7)):
             markers = {
-                name: _marker(name, value, first + n)
+                name: _marker(name, value, first + stride * n)
                 for n, (name, value) in enumerate(values.items())
             }
             try:
@@ -130,6 +134,11 @@ class CompiledQueries:
         slots = tuple(slot(a, b) for a, b in zip(params_a, params_b, strict=True))
         if {name for name in slots if name is not None} != set(values):
             return None  # a marker was folded into the SQL or transformed: compile each time
+        derived = any(
+            name is None and a != b for name, a, b in zip(slots, params_a, params_b, strict=True)
+        )
+        if derived:
+            return None  # a parameter worked out from a value: compile each time
         constants = tuple(None if s else p for s, p in zip(slots, params_a, strict=True))
         return _Template(sql, slots, constants)
 

@@ -262,3 +262,23 @@ def test_a_query_whose_value_is_no_parameter_is_compiled_every_time(region_a):
             cursor.execute(sql, params)
             assert len(cursor.fetchall()) == limit
     assert queries._templates[("limited",)] is None
+
+
+def test_a_parameter_worked_out_from_a_value_makes_the_query_compiled_every_time(region_a):
+    """A query that uses a value and a number worked out from it (the year and the year
+    after) cannot be filled in from a template: it is built afresh, right each time."""
+    from registry.compiled import CompiledQueries
+
+    born_1990 = existing(region_a, date_of_birth=datetime.date(1990, 1, 1))
+    queries = CompiledQueries()
+
+    def build(values):
+        year = values["year"]
+        return Person.objects.filter(year_of_birth__gte=year, year_of_birth__lt=year + 1)
+
+    for year, found in ((1990, {born_1990.pk}), (1989, set()), (1990, {born_1990.pk})):
+        sql, params = queries.sql(("a year",), build, {"year": year})
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            assert {Person._meta.pk.to_python(row[0]) for row in cursor.fetchall()} == found
+    assert queries._templates[("a year",)] is None
