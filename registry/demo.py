@@ -155,6 +155,33 @@ def ensure_users(password: str | None) -> list[tuple[DemoUser, bool]]:
     return results
 
 
+# Invented shelters of the demo, so the help desk's shelter overview and placement pages have
+# something to show (name, type, CBS municipality code, places).
+DEMO_SHELTERS = (
+    ("COSM Noord (demo)", "cosm", "GM0363", 6),
+    ("COSM Zuid (demo)", "cosm", "GM0599", 4),
+    ("Vrouwenopvang West (demo)", "women", "GM0518", 8),
+)
+
+
+def ensure_shelters() -> int:
+    """The demo shelters, where their municipality is in the shipped list; returns how many
+    were created (none when they exist: running the seed twice changes nothing)."""
+    from registry.models import Municipality, Shelter
+
+    created = 0
+    for name, shelter_type, municipality, places in DEMO_SHELTERS:
+        where = Municipality.objects.filter(code=municipality).first()
+        if where is None:
+            continue
+        _shelter, made = Shelter.objects.get_or_create(
+            name=name,
+            defaults={"shelter_type": shelter_type, "municipality": where, "places": places},
+        )
+        created += made
+    return created
+
+
 def create_registrations(count: int, seed: int = 2026) -> dict[str, int]:
     """Create ``count`` synthetic registrations, about one in seven of a person seen before."""
     rng = random.Random(seed + Registration.objects.count())

@@ -213,3 +213,19 @@ def test_the_code_lists_come_back_after_a_flush():
     assert set(MeansOfControl.objects.values_list("code", flat=True)) == set(
         MeansOfControl.Code.values
     )
+
+
+def test_seed_demo_records_demo_shelters_once(settings):
+    """The demo has shelters, so the help desk's overview and placement pages show places;
+    seeding again adds none."""
+    from registry.models import Shelter
+
+    settings.DEBUG = True
+    for _run in range(2):
+        call_command("seed_demo", "--registrations", "0", stdout=io.StringIO())
+        shelters = Shelter.objects.order_by("name")
+        assert [(s.name, s.shelter_type, s.places) for s in shelters] == [
+            ("COSM Noord (demo)", "cosm", 6),
+            ("COSM Zuid (demo)", "cosm", 4),
+            ("Vrouwenopvang West (demo)", "women", 8),
+        ]

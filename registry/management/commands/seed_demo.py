@@ -58,6 +58,7 @@ class Command(BaseCommand):
             users = demo.ensure_users(password)
         missing = max(0, wanted - Registration.objects.count())
         made = demo.create_registrations(missing, seed=options["seed"]) if missing else {}
+        demo.ensure_shelters()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data: {made.get('registrations', 0)} registrations, "
