@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 LOAD_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv devdeps keys run serve demo-code test load lint format clean
+.PHONY: help venv devdeps keys run serve demo-code test load lint format messages clean
 
 help:
 	@echo "make venv     create .venv and install requirements.txt"
@@ -24,6 +24,7 @@ help:
 	@echo "make load     load bench: gunicorn + PostgreSQL, 20/50/100 users (LOAD_ARGS=... passes options)"
 	@echo "make lint     ruff format --check, ruff check, makemigrations --check"
 	@echo "make format   ruff format and ruff check --fix"
+	@echo "make messages   update the catalogues from the code, list what is to translate, compile"
 	@echo "make clean    remove .venv and var/ (including the development keys)"
 
 $(PY):
@@ -80,6 +81,15 @@ lint: $(DEV_STAMP)
 format: $(DEV_STAMP)
 	$(RUFF) format .
 	$(RUFF) check --fix .
+
+# The .po files are the source of the translations (edit them directly); no locations, so two
+# branches that add strings rarely touch the same lines.
+messages: export DJANGO_DEBUG = 1
+messages: $(DEV_STAMP)
+	$(PY) manage.py makemessages -l nl -l en --no-location --no-obsolete \
+		--ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --ignore=node_modules
+	$(PY) scripts/untranslated.py
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) var/
