@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from intake import services
+from intake import drafts, services
 from intake.forms import ReporterSubmissionForm, legal_duty_codes
 from intake.views.common import number_searched_list
 from registry import once
@@ -46,6 +46,7 @@ def submit(request: HttpRequest) -> HttpResponse:
 
         def save() -> str:
             registration = services.submit(request.user, form.cleaned_data, form.outcome)
+            drafts.form_saved(request.user, drafts.REPORTER)
             messages.success(
                 request,
                 _("Your report has been received under number %(number)s.")

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from intake import rendering, routing, services
+from intake import drafts, rendering, routing, services
 from intake.forms import PERSONAL_FORM_FIELDS, StaffRegistrationForm, legal_duty_codes
 from registry import access, once, registering
 from registry.access import may_register, requires
@@ -120,6 +120,7 @@ def register(request: HttpRequest) -> HttpResponse:
             matches_shown=len(matches),
             indexes=indexes,
         )
+        drafts.form_saved(request.user, drafts.STAFF)
         messages.success(
             request,
             _("Registration %(number)s has been saved.") % {"number": saved.registration.number},
