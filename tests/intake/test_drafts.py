@@ -218,3 +218,26 @@ def test_a_draft_past_its_day_is_not_given_back_before_the_cleanup(client_for, c
     draft = drafts.save(coordinator_a, FormDraft.Form.STAFF_INTAKE, {"family_name": ["A"]})
     _age(draft, 25)
     assert read(client_for(coordinator_a), STAFF_DRAFT)["values"] == {}
+
+
+def test_the_home_page_offers_an_unfinished_registration_without_its_values(
+    client_for, coordinator_a, helpdesk, staff_data
+):
+    family = planted("Family")
+    keep(client_for(coordinator_a), STAFF_DRAFT, staff_data(family_name=family))
+    page = client_for(coordinator_a).get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "You have an unfinished registration" in page
+    assert 'href="/intake/register/">Continue the registration' in page
+    assert family not in page
+    other = client_for(helpdesk).get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "unfinished registration" not in other
+
+
+def test_the_home_page_offers_the_reporter_their_unfinished_report(
+    client_for, reporter, reporter_data
+):
+    client = client_for(reporter)
+    keep(client, REPORTER_DRAFT, reporter_data())
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "You have an unfinished report" in page
+    assert 'href="/intake/submit/"' in page
