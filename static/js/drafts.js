@@ -167,7 +167,7 @@
     text.textContent = message;
     var button = document.createElement("button");
     button.type = "button";
-    button.className = "btn btn-sm btn-outline-secondary ms-auto";
+    button.className = "btn btn-sm btn-outline-dark ms-auto";
     button.id = "draft-discard";
     button.textContent = texts.discard || "";
     button.addEventListener("click", function () {
@@ -207,7 +207,9 @@
     if (resubmitting || !dirty || stopped) { return; }
     var target = event.target;
     var submitter = event.submitter || null;
+    // The page's own handlers see only the form sent again, once the draft is kept.
     event.preventDefault();
+    event.stopImmediatePropagation();
     var done = false;
     function go() {
       if (done) { return; }

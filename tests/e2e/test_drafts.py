@@ -4,7 +4,9 @@ the reporter's form keeps one too. The server side: tests/intake/test_drafts.py.
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,6 +20,12 @@ from tests.logins import current_code, device_for
 pytestmark = pytest.mark.django_db(transaction=True)
 
 REGISTER = "/intake/register/"
+
+
+def _screenshot(page, name):
+    folder = os.environ.get("SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def _type_the_person(page, region, given, family):
@@ -55,6 +63,7 @@ def test_the_draft_survives_a_language_switch(
     expect(page.locator("html")).to_have_attribute("lang", other)
     assert urlsplit(page.url).path == REGISTER
     _restored(page, given, family)
+    _screenshot(page, "intake-draft-restored")
     # The values went in the body of a POST, never into a URL.
     assert family not in page.url
 
@@ -85,6 +94,11 @@ def test_the_draft_survives_a_dropped_session_cookie(
         page.locator("main form button[type=submit]").first.click()
     assert urlsplit(page.url).path == REGISTER
     _restored(page, given, family)
+    # The home page offers it too, for a login that did not come back to the form.
+    page.goto(live_server.url + "/")
+    expect(page.locator("#draft-waiting-staff_intake")).to_be_visible()
+    assert family not in page.content()
+    _screenshot(page, "home-draft-waiting")
 
 
 def test_the_draft_survives_a_new_tab_and_a_closed_one(
