@@ -7,6 +7,7 @@ import datetime
 import io
 import json
 import logging
+import threading
 
 import pytest
 from django.core.management import call_command
@@ -241,3 +242,37 @@ def test_the_home_page_offers_the_reporter_their_unfinished_report(
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "You have an unfinished report" in page
     assert 'href="/intake/submit/"' in page
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_keeping_the_first_draft_at_once_leave_one_draft(
+    client_for, coordinator_a, staff_data
+):
+    """Two tabs (or a beacon beside a save) of one user write the first draft together: one
+    row, both answered, the last value kept."""
+    clients = [client_for(coordinator_a), client_for(coordinator_a)]
+    names = [planted("First"), planted("Second")]
+    start = threading.Barrier(2)
+    statuses: list[int] = []
+    failures: list[BaseException] = []
+
+    def write(client, name) -> None:
+        try:
+            start.wait()
+            statuses.append(keep(client, STAFF_DRAFT, staff_data(family_name=name)).status_code)
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=write, args=pair) for pair in zip(clients, names, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [] and statuses == [200, 200]
+    assert FormDraft.objects.count() == 1
+    assert json.loads(FormDraft.objects.get().payload)["family_name"][0] in names
