@@ -276,3 +276,19 @@ def test_two_tabs_keeping_the_first_draft_at_once_leave_one_draft(
     assert failures == [] and statuses == [200, 200]
     assert FormDraft.objects.count() == 1
     assert json.loads(FormDraft.objects.get().payload)["family_name"][0] in names
+
+
+def test_both_forms_switch_drafts_on_and_a_posted_form_is_not_overwritten(
+    client_for, coordinator_a, reporter, staff_data
+):
+    staff = client_for(coordinator_a)
+    empty = staff.get("/intake/register/").content.decode()
+    assert f'data-draft="{STAFF_DRAFT}"' in empty
+    assert "data-draft-bound" not in empty
+    # A form shown with what was posted (an error, "Change" on the check page) keeps it.
+    posted = staff.post("/intake/register/", {**staff_data(), "step": "edit"}).content.decode()
+    assert f'data-draft="{STAFF_DRAFT}"' in posted
+    assert "data-draft-bound" in posted
+    report = client_for(reporter).get("/intake/submit/").content.decode()
+    assert f'data-draft="{REPORTER_DRAFT}"' in report
+    assert "data-draft-bound" not in report
