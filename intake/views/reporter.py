@@ -45,8 +45,8 @@ def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
+            drafts.form_saved(request.user, drafts.REPORTER)  # rolled back if the save fails
             registration = services.submit(request.user, form.cleaned_data, form.outcome)
-            drafts.form_saved(request.user, drafts.REPORTER)
             messages.success(
                 request,
                 _("Your report has been received under number %(number)s.")

@@ -112,6 +112,9 @@ def register(request: HttpRequest) -> HttpResponse:
         link_to = by_pk.get(choice)
 
     def save() -> str:
+        # First, so the row locks the save takes last (the number, the audit chain) are not
+        # held any longer for it; a save that fails rolls the deletion back with it.
+        drafts.form_saved(request.user, drafts.STAFF)
         saved = services.register(
             request.user,
             form.cleaned_data,
@@ -120,7 +123,6 @@ def register(request: HttpRequest) -> HttpResponse:
             matches_shown=len(matches),
             indexes=indexes,
         )
-        drafts.form_saved(request.user, drafts.STAFF)
         messages.success(
             request,
             _("Registration %(number)s has been saved.") % {"number": saved.registration.number},

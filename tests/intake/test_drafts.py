@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from registry import drafts
-from registry.models import AuditEvent, FormDraft, Registration
+from registry.models import AuditEvent, FormDraft, Registration, RegistrationNumberSequence
 from tests.intake.conftest import planted
 
 pytestmark = pytest.mark.django_db
@@ -292,3 +292,19 @@ def test_both_forms_switch_drafts_on_and_a_posted_form_is_not_overwritten(
     report = client_for(reporter).get("/intake/submit/").content.decode()
     assert f'data-draft="{REPORTER_DRAFT}"' in report
     assert "data-draft-bound" not in report
+
+
+def test_a_save_that_fails_keeps_the_draft(client_for, coordinator_a, staff_data):
+    """A year without registration numbers left refuses the save (503): the draft stays, so
+    the form can be filled again once an administrator has fixed it."""
+    client = client_for(coordinator_a)
+    client.raise_request_exception = False
+    data = staff_data(family_name=planted("Family"))
+    keep(client, STAFF_DRAFT, data)
+    RegistrationNumberSequence.objects.create(
+        year=int(data["registered_on"][:4]), last=RegistrationNumberSequence.MAX
+    )
+    response = client.post("/intake/register/", {**data, "step": "save", "person_choice": "new"})
+    assert response.status_code == 503
+    assert Registration.objects.count() == 0
+    assert read(client, STAFF_DRAFT)["values"]["family_name"] == [data["family_name"]]
