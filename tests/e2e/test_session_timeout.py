@@ -36,6 +36,8 @@ def test_the_warning_opens_before_the_timeout_and_stay_signed_in_keeps_the_sessi
     browser_login(page, live_server, helpdesk.username, password)
     settings.SESSION_COOKIE_AGE = 20
     settings.SESSION_WARNING_SECONDS = 15
+    # In Dutch, the site's default language (the other test reads the English page).
+    page.context.add_cookies([{"name": "django_language", "value": "nl", "url": live_server.url}])
     page.goto(live_server.url + "/")
     loaded = time.monotonic()
     first_expiry = _expiry(page)
@@ -43,7 +45,7 @@ def test_the_warning_opens_before_the_timeout_and_stay_signed_in_keeps_the_sessi
     expect(dialog).to_be_hidden()
     expect(dialog).to_be_visible(timeout=15_000)  # 5 seconds after the page, here
     expect(dialog).to_have_attribute("aria-modal", "true")
-    expect(page.locator("#session-timeout-title")).to_be_visible()
+    expect(page.locator("#session-timeout-title")).to_have_text("U wordt straks uitgelogd")
     stay = page.locator("#session-stay")
     expect(stay).to_be_focused()
     _screenshot(page, "session-timeout-warning")
@@ -55,6 +57,7 @@ def test_the_warning_opens_before_the_timeout_and_stay_signed_in_keeps_the_sessi
     page.goto(live_server.url + "/")
     assert urlsplit(page.url).path == "/"
     expect(page.locator("#session-expired")).to_have_count(0)
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
 
 
 def test_without_an_answer_the_page_goes_to_the_login_page_which_says_the_session_expired(
