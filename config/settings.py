@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "registry.session_expiry.SessionExpiryMiddleware",
     "registry.middleware.SessionLifetimeMiddleware",
     "registry.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -143,6 +144,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # hours after the login whatever happens (registry.middleware.SessionLifetimeMiddleware).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_AGE", 60 * 60)
+# Every page warns this long before the idle timeout and offers to stay signed in; the login
+# page says when a session has ended (registry.session_expiry).
+SESSION_WARNING_SECONDS = env_int("DJANGO_SESSION_WARNING_SECONDS", 2 * 60)
 SESSION_ABSOLUTE_AGE = env_int("DJANGO_SESSION_ABSOLUTE_AGE", 12 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = True

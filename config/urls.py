@@ -6,6 +6,7 @@ from django.urls import include, path
 from two_factor.views import BackupTokensView, QRGeneratorView
 
 from config import views
+from registry import session_expiry
 from registry.access import requires, signed_in
 from registry.views import account
 
@@ -33,6 +34,7 @@ urlpatterns = [
     path("accounts/login/", account.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/verify/", account.reverify, name="reverify"),
+    path("accounts/session/", session_expiry.stay_signed_in, name="stay_signed_in"),
     path("accounts/two-factor/", include(two_factor_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -11,6 +11,7 @@ from registry.choices import Gender, ReporterType, Role
 from registry.models import (
     Case,
     CaseNote,
+    FormDraft,
     FormOfExploitation,
     Handover,
     Job,
@@ -163,6 +164,17 @@ class KeyCanaryFactory(DjangoModelFactory):
 
     blind_index = "0" * 64
     sealed = "canary"
+
+
+class FormDraftFactory(DjangoModelFactory):
+    """A user's draft of the staff intake (registry/drafts.py writes real ones)."""
+
+    class Meta:
+        model = FormDraft
+
+    owner = factory.SubFactory(UserFactory)
+    form = FormDraft.Form.STAFF_INTAKE
+    payload = '{"family_name": ["Jansen"]}'
 
 
 class ExportGrantFactory(DjangoModelFactory):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from intake import services
+from intake import drafts, services
 from intake.forms import ReporterSubmissionForm, legal_duty_codes
 from intake.views.common import number_searched_list
 from registry import once
@@ -45,6 +45,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
+            drafts.form_saved(request.user, drafts.REPORTER)  # rolled back if the save fails
             registration = services.submit(request.user, form.cleaned_data, form.outcome)
             messages.success(
                 request,

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from intake import rendering, routing, services
+from intake import drafts, rendering, routing, services
 from intake.forms import PERSONAL_FORM_FIELDS, StaffRegistrationForm, legal_duty_codes
 from registry import access, once, registering
 from registry.access import may_register, requires
@@ -112,6 +112,9 @@ def register(request: HttpRequest) -> HttpResponse:
         link_to = by_pk.get(choice)
 
     def save() -> str:
+        # First, so the row locks the save takes last (the number, the audit chain) are not
+        # held any longer for it; a save that fails rolls the deletion back with it.
+        drafts.form_saved(request.user, drafts.STAFF)
         saved = services.register(
             request.user,
             form.cleaned_data,

@@ -4,6 +4,7 @@ from registry.models.accounts import User
 from registry.models.audit import AuditChainHead, AuditEvent
 from registry.models.care import Referral, ResidenceProcedure
 from registry.models.cases import Case, Handover, OpenCaseCount
+from registry.models.drafts import FormDraft
 from registry.models.jobs import Job, JobFile
 from registry.models.mail import OutgoingMail
 from registry.models.notes import CaseNote
@@ -26,6 +27,7 @@ __all__ = [
     "AuditEvent",
     "Case",
     "CaseNote",
+    "FormDraft",
     "FormOfExploitation",
     "Handover",
     "KeyCanary",

@@ -38,6 +38,7 @@ from tests.factories import (
     CaseFactory,
     CaseNoteFactory,
     ExportGrantFactory,
+    FormDraftFactory,
     HandoverFactory,
     JobFileFactory,
     KeyCanaryFactory,
@@ -57,6 +58,7 @@ FACTORIES: dict[str, Any] = {
     "registry.keycanary": KeyCanaryFactory,
     "registry.jobfile": JobFileFactory,
     "registry.placement": PlacementFactory,
+    "registry.formdraft": FormDraftFactory,
 }
 
 

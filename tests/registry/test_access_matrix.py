@@ -43,6 +43,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "logout": (405, 405, 405, 405, 405, 405),  # POST only
     "set_language": (302, 302, 302, 302, 302, 302),  # a GET changes nothing, just redirects
     "reverify": (_LOGIN, 200, 200, 200, 200, 200),  # a fresh code before the personal export
+    "stay_signed_in": (_LOGIN, 405, 405, 405, 405, 405),  # POST only: renews the session
     # Two-factor enrolment: staff here already have a device, so setup sends them on; reporters
     # may enrol but need not. The QR code exists only during an enrolment (404 otherwise).
     "two_factor:setup": (_LOGIN, 200, 302, 302, 302, 302),
@@ -188,9 +189,11 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "registry:shelter_place_next": (405, 405, 405, 405, 405, 405),  # POST only
     # --- intake ---
     "intake:register": (_LOGIN, 403, 200, 200, 200, 200),
+    "intake:register_draft": (_LOGIN, 403, 200, 200, 200, 200),  # the user's own draft
     "intake:registered": (_LOGIN, 403, 200, 404, 404, 200),  # region A's registration
     "intake:care_consent": (_LOGIN, 403, 200, 404, 404, 200),  # region A's registration
     "intake:submit": (_LOGIN, 200, 403, 403, 403, 403),
+    "intake:submit_draft": (_LOGIN, 200, 403, 403, 403, 403),
     "intake:my_submissions": (_LOGIN, 200, 403, 403, 403, 403),
     "intake:submitted": (_LOGIN, 200, 403, 403, 403, 403),  # the reporter's own submission
     "intake:triage": (_LOGIN, 403, 403, 403, 200, 200),
