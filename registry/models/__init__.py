@@ -8,6 +8,7 @@ from registry.models.jobs import Job, JobFile
 from registry.models.mail import OutgoingMail
 from registry.models.notes import CaseNote
 from registry.models.people import Person
+from registry.models.privacy import ErasureRequest
 from registry.models.reference import (
     FormOfExploitation,
     MeansOfControl,
@@ -26,6 +27,7 @@ __all__ = [
     "AuditEvent",
     "Case",
     "CaseNote",
+    "ErasureRequest",
     "FormOfExploitation",
     "Handover",
     "KeyCanary",

@@ -75,6 +75,7 @@ class Job(models.Model):
         EXPORT_ANONYMISED = "export_anonymised", _("anonymised dataset")
         EXPORT_STATISTICS = "export_statistics", _("statistics tables")
         ROTATE_KEYS = "rotate_keys", _("key rotation")
+        SUBJECT_ACCESS = "subject_access", _("subject access file")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("waiting for a worker")
