@@ -42,6 +42,10 @@ SUMMARY_LABELS = {
     "batches": _("batches written"),
     "changed_during_run": _("values saved by the application during the run (left as saved)"),
     "remaining": _("values still under an old key"),
+    # Subject access (registry.subject_access): records in the file.
+    "registrations": _("registrations"),
+    "cases": _("cases"),
+    "audit_events": _("audit events"),
 }
 
 
