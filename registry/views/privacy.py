@@ -26,11 +26,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from registry import erasure, once, retention, subject_access
+from registry import erasure, once, retention
 from registry.access import may_administer, may_give_subject_access, requires
 from registry.choices import AuditAction
 from registry.models import AuditEvent, ErasureRequest, Person
 from registry.second_factor import verified_recently
+from registry.subject_access import start as start_subject_access
 
 
 def _get_person_for_user(request: HttpRequest, pk: object) -> Person:
@@ -169,6 +170,6 @@ def subject_access(request: HttpRequest, pk: object) -> HttpResponse:
         here = reverse("registry:subject_access", args=[person.pk])
         return redirect(f"{reverse('reverify')}?{urlencode({'next': here})}")
     if request.method == "POST":
-        job = subject_access.start(request.user, person)
+        job = start_subject_access(request.user, person)
         return redirect(job.get_absolute_url())
     return render(request, "registry/subject_access.html", {"person": person})
