@@ -16,6 +16,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import forms
+from django.apps import apps
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -49,7 +50,12 @@ def privacy(request: HttpRequest) -> HttpResponse:
         {
             "rules": rules,
             "kept": retention.KEPT,
-            "due_rows": sorted(outcome.rows.items()),
+            # What the next run would change, by the models' names, leaving out the nothings.
+            "due_rows": [
+                (apps.get_model(label)._meta.verbose_name_plural, n)
+                for label, n in sorted(outcome.rows.items())
+                if n
+            ],
             "pending": ErasureRequest.objects.pending().select_related("requested_by"),
             "decided": ErasureRequest.objects.exclude(status=ErasureRequest.Status.PENDING)
             .select_related("requested_by", "decided_by")
