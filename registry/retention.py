@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 Counts = dict[str, int]
 # The actor name of the scheduled run in the audit trail.
 ACTOR_NAME = "apply_retention"
+# People erased (or counted) per query.
+CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -249,12 +251,13 @@ def apply(
             ids = [pk for pk in qs.values_list("pk", flat=True) if (qs.model, pk) not in taken]
             taken.update((qs.model, pk) for pk in ids)
             people[key] = len(ids)
-            if not ids:
-                continue
-            chosen = qs.model._base_manager.filter(pk__in=ids)
-            counts = rules[key].pending(chosen) if dry_run else rules[key].apply(chosen)
-            for label, n in counts.items():
-                rows[label] = rows.get(label, 0) + n
+            # In chunks: a first run on an old registry may find many, and a query takes a
+            # bounded number of parameters (SQLite).
+            for start in range(0, len(ids), CHUNK):
+                chosen = qs.model._base_manager.filter(pk__in=ids[start : start + CHUNK])
+                counts = rules[key].pending(chosen) if dry_run else rules[key].apply(chosen)
+                for label, n in counts.items():
+                    rows[label] = rows.get(label, 0) + n
         outcome = Outcome(people=people, rows=rows, dry_run=dry_run)
         if outcome.changed and not dry_run:
             details: dict[str, Any] = {

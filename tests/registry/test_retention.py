@@ -331,3 +331,11 @@ def test_another_app_adds_a_rule_of_its_own(world):
         retention.RULES[:] = [r for r in retention.RULES if r.key != "drafts"]
     assert "drafts: 1" in out and "intake.draft: 3" in out
     assert seen == [[world["kept"][0].pk]]
+
+
+def test_many_people_are_erased_in_chunks(world, monkeypatch):
+    monkeypatch.setattr(retention, "CHUNK", 1)
+    dry = run("--dry-run")
+    out = run()
+    assert "registry.person: 2" in dry and "registry.person: 2" in out
+    assert all(raw_person(p.pk)["family_name"] is None for p in world["expired"])

@@ -82,7 +82,11 @@ def test_an_old_second_factor_is_asked_again(person, administrator, client_for):
     assert not Job.objects.filter(kind=Job.Kind.SUBJECT_ACCESS).exists()
 
 
-def test_the_file_holds_every_value_and_the_audit_trail(person, administrator, client_for):
+def test_the_file_holds_every_value_and_the_audit_trail(
+    person, administrator, coordinator_a, client_for
+):
+    # The coordinator's case list shows the person: a list view naming the case's id.
+    assert client_for(coordinator_a).get("/cases/").status_code == 200
     client = client_for(grant(administrator))
     # A view of the person before: it must be in the file's audit trail.
     assert client.get(person.get_absolute_url()).status_code == 200
@@ -107,6 +111,9 @@ def test_the_file_holds_every_value_and_the_audit_trail(person, administrator, c
     assert case["placements"][0]["reason"] == NOTE
     screens = [e["details"].get("screen") for e in content["audit_trail"]]
     assert "person_detail" in screens
+    case_id = case["id"]
+    listed = [e for e in content["audit_trail"] if case_id in e["details"].get("cases", [])]
+    assert listed and listed[0]["user"] == coordinator_a.username
     # Audited, without a value; the job's row and the URLs hold none either.
     events = AuditEvent.objects.filter(action=AuditAction.EXPORT, object_id=str(person.pk))
     assert [e.details["stage"] for e in events.order_by("id")] == ["started", "finished"]
