@@ -72,8 +72,8 @@ class Target:
 @functools.cache
 def targets() -> tuple[Target, ...]:
     """Everything erasure reaches, the person first. A new model that holds a person's values
-    (or free text about them) belongs here; tests/registry/test_erasure.py plants a value in
-    every encrypted field and checks that each is gone or deliberately kept."""
+    (or free text about them) belongs here: tests/registry/test_retention_erasure.py requires
+    every encrypted field to be here or named as not about a person."""
     from registry.models import (
         Case,
         CaseNote,
