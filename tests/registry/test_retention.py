@@ -339,3 +339,33 @@ def test_many_people_are_erased_in_chunks(world, monkeypatch):
     out = run()
     assert "registry.person: 2" in dry and "registry.person: 2" in out
     assert all(raw_person(p.pk)["family_name"] is None for p in world["expired"])
+
+
+@pytest.mark.postgres
+def test_the_statistics_tally_is_unchanged_by_retention(world):
+    """PostgreSQL keeps a tally by triggers (reports/tally.py): after compacting, its rows are
+    the same after the run, and it still agrees with a live count."""
+    from reports import tally
+    from reports.models import Tally
+
+    def tallied() -> list[tuple]:
+        tally.compact()
+        return sorted(map(str, Tally.objects.values_list()))
+
+    before = tallied()
+    run()
+    assert tallied() == before
+    assert tally.differences() == []
+
+
+def test_the_scheduled_job_runs_through_the_worker(world):
+    """``--enqueue`` leaves the run to the django-tasks worker, as the reminders do."""
+    from tests.jobs import run_jobs
+
+    out = io.StringIO()
+    call_command("apply_retention", "--enqueue", stdout=out)
+    assert "Enqueued the retention job" in out.getvalue()
+    assert raw_person(world["expired"][0].pk)["family_name"] is not None
+    assert run_jobs() == 1
+    assert all(raw_person(p.pk)["family_name"] is None for p in world["expired"])
+    assert AuditEvent.objects.filter(actor=retention.ACTOR_NAME).count() == 1
