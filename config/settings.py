@@ -261,6 +261,18 @@ TASKS = {
 REGISTRY_JOB_STALE_SECONDS = env_int("REGISTRY_JOB_STALE_SECONDS", 15 * 60)
 REGISTRY_JOB_FILE_HOURS = env_int("REGISTRY_JOB_FILE_HOURS", 24)
 
+# Retention (registry/retention.py, docs/security.md "Retention and erasure"): days after which
+# ``manage.py apply_retention`` erases a person's personal fields and blind indexes. Statistical
+# fields and the audit trail (which holds no values) are kept.
+REGISTRY_RETENTION_DAYS = {
+    # after the person's last case closed (or their last registration, without a case)
+    "closed": env_int("REGISTRY_RETAIN_CLOSED_DAYS", 5 * 365),
+    # after a reporter's submission was rejected in triage
+    "rejected": env_int("REGISTRY_RETAIN_REJECTED_DAYS", 90),
+    # after the person withdrew consent to care
+    "consent_withdrawn": env_int("REGISTRY_RETAIN_CONSENT_WITHDRAWN_DAYS", 5 * 365),
+}
+
 # django-import-export: exports only for users with the model's explicit export permission
 # (the personal export needs a two-person grant on top, checked by reports.personal).
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"

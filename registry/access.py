@@ -516,6 +516,23 @@ def may_grant_exports(user: Visitor) -> bool:
     return not _is_anonymous(user) and user.is_administrator
 
 
+def may_give_subject_access(user: Visitor) -> bool:
+    """Administrators holding the Django permission ``registry.subject_access``: a file of
+    everything held about one person (GDPR art. 15; registry/subject_access.py). Granted to
+    nobody by default, superusers included: it must be given to the account or a group of
+    it explicitly (the admin's user page). The page and the download ask for a second factor
+    of the last 15 minutes on top, as the personal export does."""
+    if _is_anonymous(user) or not user.is_administrator:
+        return False
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(
+        Q(user=user) | Q(group__user=user),
+        codename="subject_access",
+        content_type__app_label="registry",
+    ).exists()
+
+
 def may_place_in_shelter(user: Visitor) -> bool:
     """The help desk and care coordinators: the placement page of a case requesting shelter
     (which shelters each may choose: ``may_place_in``; which cases:
@@ -548,6 +565,7 @@ PAGE_PREDICATES: dict[str, Predicate] = {
         may_administer,
         may_import,
         may_grant_exports,
+        may_give_subject_access,
         may_place_in_shelter,
         may_oversee_shelters,
     )

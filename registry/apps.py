@@ -13,8 +13,8 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        # keyops registers the key rotation's job (registry.jobs).
-        from registry import checks, keyops, signals  # noqa: F401
+        # keyops registers the key rotation's job (registry.jobs), subject_access its file's.
+        from registry import checks, keyops, signals, subject_access  # noqa: F401
         from registry.canary import write_if_missing
         from registry.reference_data import ensure_code_lists
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from registry import views
-from registry.views import care, shelters
+from registry.views import care, privacy, shelters
 
 app_name = "registry"
 
@@ -32,6 +32,11 @@ urlpatterns = [
     path("shelters/", shelters.shelter_overview, name="shelter_overview"),
     path("shelters/<int:pk>/place-next/", shelters.shelter_place_next, name="shelter_place_next"),
     path("audit/", views.audit_trail, name="audit_trail"),
+    # Issue 17: retention, erasure and subject access (registry/views/privacy.py)
+    path("privacy/", privacy.privacy, name="privacy"),
+    path("people/<uuid:pk>/erase/", privacy.erasure_request, name="erasure_request"),
+    path("privacy/erasure/<uuid:pk>/<str:step>/", privacy.erasure_decide, name="erasure_decide"),
+    path("people/<uuid:pk>/subject-access/", privacy.subject_access, name="subject_access"),
     path("jobs/", views.job_list, name="job_list"),
     path("jobs/<uuid:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<uuid:pk>/download/", views.job_download, name="job_download"),

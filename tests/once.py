@@ -21,7 +21,7 @@ from registry import once
 ONCE_FORMS = re.compile(
     r"^/(intake/register/|intake/submit/|intake/triage/[0-9a-f-]{36}/|cases/[0-9a-f-]{36}/"
     r"handover/|handovers/[0-9a-f-]{36}/decide/|admin/[a-z_]+/[a-z_]+/add/|"
-    r"cases/[0-9a-f-]{36}/notes/|people/[0-9a-f-]{36}/edit/|cases/[0-9a-f-]{36}/shelter/|"
+    r"cases/[0-9a-f-]{36}/notes/|people/[0-9a-f-]{36}/(edit|erase)/|cases/[0-9a-f-]{36}/shelter/|"
     r"placements/[0-9a-f-]{36}/(end|withdraw)/|shelters/[0-9]+/place-next/|"
     r"intake/registrations/[0-9a-f-]{36}/consent/|"
     r"cases/[0-9a-f-]{36}/(procedures/[a-z0-9_]+|referrals)/|referrals/[0-9a-f-]{36}/outcome/)"

@@ -9,6 +9,7 @@ from registry.models.jobs import Job, JobFile
 from registry.models.mail import OutgoingMail
 from registry.models.notes import CaseNote
 from registry.models.people import Person
+from registry.models.privacy import ErasureRequest
 from registry.models.reference import (
     FormOfExploitation,
     MeansOfControl,
@@ -28,6 +29,7 @@ __all__ = [
     "Case",
     "CaseNote",
     "FormDraft",
+    "ErasureRequest",
     "FormOfExploitation",
     "Handover",
     "KeyCanary",

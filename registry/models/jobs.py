@@ -42,6 +42,10 @@ SUMMARY_LABELS = {
     "batches": _("batches written"),
     "changed_during_run": _("values saved by the application during the run (left as saved)"),
     "remaining": _("values still under an old key"),
+    # Subject access (registry.subject_access): records in the file.
+    "registrations": _("registrations"),
+    "cases": _("cases"),
+    "audit_events": _("audit events"),
 }
 
 
@@ -75,6 +79,7 @@ class Job(models.Model):
         EXPORT_ANONYMISED = "export_anonymised", _("anonymised dataset")
         EXPORT_STATISTICS = "export_statistics", _("statistics tables")
         ROTATE_KEYS = "rotate_keys", _("key rotation")
+        SUBJECT_ACCESS = "subject_access", _("subject access file")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("waiting for a worker")

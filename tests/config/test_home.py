@@ -28,6 +28,7 @@ NAVIGATION = [
     ("/shelters/", access.may_oversee_shelters),
     ("/statistics/", access.may_count),
     ("/audit/", access.may_read_audit),
+    ("/privacy/", access.may_administer),
     ("/admin/", access.may_use_admin),
 ]
 # The home page's cards. The admin's card speaks of users, regions and organisations, so it is

@@ -74,6 +74,12 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "registry:referral_outcome": (_LOGIN, 403, 200, 404, 404, 403),
     "registry:care_due": (_LOGIN, 403, 200, 200, 200, 200),
     "registry:audit_trail": (_LOGIN, 403, 403, 403, 403, 200),
+    # Issue 17: retention and erasure are the administrators'; subject access needs its own
+    # permission, which nobody holds by default (tests/registry/test_subject_access.py).
+    "registry:privacy": (_LOGIN, 403, 403, 403, 403, 200),
+    "registry:erasure_request": (_LOGIN, 403, 403, 403, 403, 200),
+    "registry:erasure_decide": (_LOGIN, 403, 403, 403, 403, 405),  # POST only
+    "registry:subject_access": (_LOGIN, 403, 403, 403, 403, 403),
     # --- the admin: coordinators and administrators only (reporter and help desk not staff) ---
     "admin:index": (_LOGIN, _LOGIN, 200, 200, _LOGIN, 200),
     # The admin has no login of its own: everyone is sent to the site's two-step login.
@@ -281,6 +287,7 @@ SAMPLE_ARGS: dict[str, Callable[[dict[str, Any], str], str]] = {
     "id": lambda objects, route: str(_admin_object(objects, route).pk),
     "file_format": lambda objects, route: "csv",
     "kind": lambda objects, route: "b8_permit",
+    "step": lambda objects, route: "confirm",
     "content_type_id": lambda objects, route: str(ContentType.objects.get_for_model(Case).pk),
 }
 # Regular-expression routes cannot be filled in generically.

@@ -65,6 +65,8 @@ TABLE: dict[str, tuple[int, ...]] = {
     "may_import": (0, 0, 0, 0, 0, 1, 1, 0),
     # administrator: "exports, the personal export only with an explicit permission"
     "may_grant_exports": (0, 0, 0, 0, 0, 1, 1, 0),
+    # subject access (GDPR art. 15): its own permission, granted to nobody by default
+    "may_give_subject_access": (0, 0, 0, 0, 0, 0, 0, 0),
     # the placement page: the help desk places in a COSM, coordinators in other shelters
     "may_place_in_shelter": (0, 0, 0, 1, 1, 0, 0, 0),
     # the weekly shelter overview: the help desk and administrators
