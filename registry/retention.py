@@ -184,6 +184,29 @@ RULES: list[Rule] = [
 ]
 
 
+def old_drafts(cutoff: datetime.datetime) -> QuerySet:
+    """Drafts of forms last saved before ``cutoff`` (registry/drafts.py; ``prune_drafts``
+    deletes them every hour too, and nobody reads one past its day)."""
+    from registry.models import FormDraft
+
+    return FormDraft.objects.filter(saved_at__lt=cutoff)
+
+
+RULES.append(
+    Rule(
+        key="drafts",
+        kind=_("Draft of a form (intake, report)"),
+        purpose=_("nothing typed is lost while a form is filled in"),
+        after=_("after the draft was last saved"),
+        erases=_("The whole draft (deleted)."),
+        default_days=1,
+        expired=old_drafts,
+        apply=lambda drafts: {"registry.formdraft": drafts.delete()[0]},
+        pending=lambda drafts: {"registry.formdraft": drafts.count()},
+    )
+)
+
+
 def register(rule: Rule) -> Rule:
     """Add ``rule`` to the schedule (another app's kind of file, such as intake's drafts);
     a rule with the key of one already there replaces it."""

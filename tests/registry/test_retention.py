@@ -252,7 +252,12 @@ def test_counts_per_model_printed_and_one_audit_event_with_counts_only(world):
     assert AuditEvent.objects.count() == events + 1
     event = AuditEvent.objects.order_by("-id").first()
     assert event.action == AuditAction.ERASE and event.actor == retention.ACTOR_NAME
-    assert event.details["people"] == {"closed": 1, "rejected": 1, "consent_withdrawn": 0}
+    assert event.details["people"] == {
+        "closed": 1,
+        "rejected": 1,
+        "consent_withdrawn": 0,
+        "drafts": 0,
+    }
     assert event.details["erased"]["registry.person"] == 2
     text = str(event.details) + event.object_id
     for planted in ("Expiredclosed", "Rejectedold", FREE_TEXT, "RO-998877", "Zaandam"):
@@ -303,8 +308,10 @@ def test_schedule_shows_each_rule_with_its_period_from_settings():
 
 
 def test_another_app_adds_a_rule_of_its_own(world):
-    """The schedule is extensible (intake's drafts): a registered rule runs with the others."""
+    """The schedule is extensible (as the drafts' rule is): a registered rule runs with the
+    others."""
     seen = []
+    before = list(retention.RULES)
 
     def expired(cutoff):
         return Person.objects.filter(pk=world["kept"][0].pk)
@@ -314,8 +321,8 @@ def test_another_app_adds_a_rule_of_its_own(world):
         return {"intake.draft": 3}
 
     rule = retention.Rule(
-        key="drafts",
-        kind="Draft",
+        key="stand_in",
+        kind="Stand-in",
         purpose="intake",
         after="after it was last saved",
         erases="the draft",
@@ -328,8 +335,8 @@ def test_another_app_adds_a_rule_of_its_own(world):
         retention.register(rule)
         out = run()
     finally:
-        retention.RULES[:] = [r for r in retention.RULES if r.key != "drafts"]
-    assert "drafts: 1" in out and "intake.draft: 3" in out
+        retention.RULES[:] = before
+    assert "stand_in: 1" in out and "intake.draft: 3" in out
     assert seen == [[world["kept"][0].pk]]
 
 
@@ -369,3 +376,19 @@ def test_the_scheduled_job_runs_through_the_worker(world):
     assert run_jobs() == 1
     assert all(raw_person(p.pk)["family_name"] is None for p in world["expired"])
     assert AuditEvent.objects.filter(actor=retention.ACTOR_NAME).count() == 1
+
+
+def test_drafts_older_than_a_day_go_with_the_schedule_and_younger_ones_stay():
+    """The schedule's "drafts" rule: apply_retention deletes a draft last saved over a day
+    ago (as prune_drafts does every hour) and keeps one saved within the day."""
+    from registry.models import FormDraft
+    from tests.factories import FormDraftFactory
+
+    old, young = FormDraftFactory(), FormDraftFactory()
+    FormDraft.objects.filter(pk=old.pk).update(
+        saved_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    out = run()
+    assert "drafts: 1" in out
+    assert list(FormDraft.objects.values_list("pk", flat=True)) == [young.pk]
+    assert "drafts: 0" in run()

@@ -36,6 +36,9 @@ NOT_ABOUT_A_PERSON = {
     # an import's upload or an export's file: deleted when the job ends or within
     # REGISTRY_JOB_FILE_HOURS (abandon_stale_jobs); docs/security.md says so
     "registry.jobfile.content",
+    # a form being typed, owned by its user: deleted on save and after a day (the retention
+    # schedule's "drafts" rule and prune_drafts), not linked to a person until it is saved
+    "registry.formdraft.payload",
 }
 
 
