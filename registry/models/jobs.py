@@ -27,6 +27,9 @@ SUMMARY_LABELS = {
     "registrations_created": _("registrations created"),
     "persons_created": _("persons created"),
     "persons_linked": _("rows linked to a person already registered"),
+    "care_not_recorded": _(
+        "rows with care columns, checked but not recorded (an import opens no case)"
+    ),
     "k": _("k (smallest group)"),
     "rows_in": _("registrations in the period"),
     "rows_out": _("rows in the file"),
