@@ -30,6 +30,7 @@ from reports.aggregates import Period, counted_registrations
 from reports.anonymise import anonymised_rows
 from reports.columns import ANONYMISED_COLUMNS, PERSONAL_EXPORT_COLUMNS, personal_rows
 from reports.personal import filename, may_export_personal, record_export
+from reports.referrals import REFERRAL_COLUMNS, referral_rows, referrals_in
 from reports.suppression import small_cell_k
 from reports.tables import STATISTICS_HEADER, build_statistics, statistics_rows
 from reports.writers import (
@@ -86,6 +87,11 @@ def start_statistics(owner: User, file_format: str, period: Period, cross: tuple
 def start_anonymised(owner: User, file_format: str, period: Period, age_bands: str) -> Job:
     params = {**period.as_filters(), "age_bands": age_bands, "format": file_format}
     return jobs.start(Job.Kind.EXPORT_ANONYMISED, owner, params)
+
+
+def start_referrals(owner: User, file_format: str, period: Period) -> Job:
+    params = {**period.as_filters(), "format": file_format}
+    return jobs.start(Job.Kind.EXPORT_REFERRALS, owner, params)
 
 
 def start_personal(
@@ -165,6 +171,25 @@ def run_anonymised(job: Job, progress: jobs.Progress) -> dict[str, Any]:
         filters,
         extra={"summary": summary.as_dict()},
         summary=summary.as_dict(),
+    )
+
+
+@jobs.register(Job.Kind.EXPORT_REFERRALS)
+def run_referrals(job: Job, progress: jobs.Progress) -> dict[str, Any]:
+    """The referrals of the period in HTCDS terms (reports.referrals): for who may count, as
+    the statistics' table of referrals per type."""
+    owner, params = job.owner, job.params
+    if not may_count(owner):
+        raise jobs.JobFailed(NO_COUNTING)
+    period, file_format = _period(params), params["format"]
+    total = referrals_in(period).count()
+    return _audited_export(
+        job,
+        "referrals",
+        file_format,
+        REFERRAL_COLUMNS,
+        counted(referral_rows(period), progress, total),
+        period.as_filters(),
     )
 
 

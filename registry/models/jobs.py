@@ -77,6 +77,7 @@ class Job(models.Model):
         EXPORT_PERSONAL = "export_personal", _("personal export")
         EXPORT_ANONYMISED = "export_anonymised", _("anonymised dataset")
         EXPORT_STATISTICS = "export_statistics", _("statistics tables")
+        EXPORT_REFERRALS = "export_referrals", _("referrals in HTCDS terms")
         ROTATE_KEYS = "rotate_keys", _("key rotation")
 
     class Status(models.TextChoices):

@@ -229,6 +229,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "reports:statistics_download": (_LOGIN, 403, 403, 403, 405, 405),
     "reports:anonymised": (_LOGIN, 403, 403, 403, 200, 200),
     "reports:anonymised_download": (_LOGIN, 403, 403, 403, 405, 405),
+    "reports:referrals_download": (_LOGIN, 403, 403, 403, 405, 405),
     # personal-export grants: administrators request, approve, refuse and revoke them
     "admin:reports_exportgrant_changelist": _ADMIN_ONLY,
     "admin:reports_exportgrant_add": _ADMIN_ONLY,
