@@ -27,7 +27,7 @@ from registry.access import may_count, may_use_admin
 from registry.models import Job, Registration
 from registry.second_factor import verified_recently
 from reports.aggregates import Period, counted_registrations
-from reports.anonymise import anonymised_rows
+from reports.care_disclosure import anonymised_dataset
 from reports.columns import ANONYMISED_COLUMNS, PERSONAL_EXPORT_COLUMNS, personal_rows
 from reports.personal import filename, may_export_personal, record_export
 from reports.referrals import REFERRAL_COLUMNS, referral_rows, referrals_in
@@ -159,9 +159,10 @@ def run_anonymised(job: Job, progress: jobs.Progress) -> dict[str, Any]:
         raise jobs.JobFailed(NO_COUNTING)
     period, file_format = _period(params), params["format"]
     qs = counted_registrations(owner, period)
-    summary, rows = anonymised_rows(qs, small_cell_k(), params["age_bands"])
+    summary, withholding, rows = anonymised_dataset(qs, small_cell_k(), params["age_bands"])
     filters = {**period.as_filters(), "age_bands": params["age_bands"]}
     total = summary.total - summary.suppressed
+    withheld = {"care_cells_withheld": withholding.cells}
     return _audited_export(
         job,
         "anonymised",
@@ -169,8 +170,8 @@ def run_anonymised(job: Job, progress: jobs.Progress) -> dict[str, Any]:
         ANONYMISED_COLUMNS,
         counted(rows, progress, total),
         filters,
-        extra={"summary": summary.as_dict()},
-        summary=summary.as_dict(),
+        extra={"summary": summary.as_dict(), **withheld},
+        summary={**summary.as_dict(), **withheld},
     )
 
 

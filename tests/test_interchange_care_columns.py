@@ -235,3 +235,46 @@ def test_a_personal_export_with_care_imports_again(world, administrator, tmp_pat
     assert "3 row(s) have values in the care columns" in out.getvalue()
     again = Registration.objects.exclude(pk__in=[r.pk for r in world])
     assert {r.residence_status for r in again} == {r.residence_status for r in world}
+
+
+# --- the care columns and k-anonymity --------------------------------------------------------
+
+
+def test_a_care_value_every_row_of_a_group_shares_is_withheld(tmp_path):
+    """Ten women of one group all reported to the police and were all referred to the police;
+    two were also referred to a lawyer. Publishing that would tell anyone who knows one of them
+    (year, age band, gender, nationality, region) that she reported. Ten men of another group
+    differ: their care is published as it is. The care columns are no quasi-identifiers: no
+    row is generalised or left out for them."""
+    north = RegionFactory(code="north", name="North")
+    south = RegionFactory(code="south", name="South")
+    for i in range(10):
+        _registration_with_care(
+            north,
+            police="made",
+            referred=("police", "lawyer") if i < 2 else ("police",),
+            shelter="cosm" if i < 5 else "omm",
+        )
+    for i in range(10):
+        registration = _registration_with_care(
+            south, police="made" if i < 3 else "considering", shelter="mens_shelter"
+        )
+        registration.person.gender = "male"
+        registration.person.save()
+
+    target = tmp_path / "anonymised.csv"
+    out = io.StringIO()
+    call_command("export_registrations", "--anonymised", "--output", str(target), stdout=out)
+    rows = list(csv.DictReader(target.open(encoding="utf-8", newline="")))
+    assert len(rows) == 20  # nothing generalised or suppressed for the care columns
+    women = [_care(row) for row in rows if row["gender"] == "female"]
+    men = [_care(row) for row in rows if row["gender"] == "male"]
+    assert sorted(women) == sorted(
+        [("", "", "lawyer", "cosm")] * 2 + [("", "", "", "cosm")] * 3 + [("", "", "", "omm")] * 5
+    )
+    # The men's police report differs, so it stays; the shelter all of them share does not.
+    assert sorted(men) == sorted([("made", "", "", "")] * 3 + [("considering", "", "", "")] * 7)
+    # Cells withheld: the women's police report and police referral, the men's shelter.
+    assert "30 care cells withheld" in out.getvalue()
+    event = AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("-id").first()
+    assert event.details["care_cells_withheld"] == 30

@@ -37,6 +37,7 @@ SUMMARY_LABELS = {
     "nationality_generalised": _("rows with nationality generalised to world region"),
     "region_dropped": _("rows also without region"),
     "suppressed": _("rows left out"),
+    "care_cells_withheld": _("care cells withheld (a value every row of its group shares)"),
     # Key rotation (registry.keyops.run_rotation): key ids and counts, never a key.
     "active_key": _("active key (id)"),
     "values_before": _("values per key id before"),

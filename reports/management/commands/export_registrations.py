@@ -13,7 +13,7 @@ from registry.models import User
 from registry.second_factor import check_code
 from registry.terminal import progress_bar
 from reports.aggregates import COMMAND_LINE, Period, counted_registrations
-from reports.anonymise import anonymised_rows
+from reports.care_disclosure import anonymised_dataset
 from reports.columns import ANONYMISED_COLUMNS, PERSONAL_EXPORT_COLUMNS, personal_rows
 from reports.dimensions import AGE_SCHEMES
 from reports.management.commands._common import (
@@ -160,7 +160,7 @@ class Command(BaseCommand):
     ) -> None:
         k = options["k"] or small_cell_k()
         qs = counted_registrations(user or COMMAND_LINE, period)
-        summary, rows = anonymised_rows(qs, k, options["age_bands"])
+        summary, withholding, rows = anonymised_dataset(qs, k, options["age_bands"])
         with atomic_file(target) as temporary:
             result = self._write(
                 temporary, options["format"], ANONYMISED_COLUMNS, rows, summary.published
@@ -174,13 +174,14 @@ class Command(BaseCommand):
             file_format=options["format"],
             filters={**period.as_filters(), "screen": "command", "age_bands": options["age_bands"]},
             result=result,
-            extra={"summary": summary.as_dict()},
+            extra={"summary": summary.as_dict(), "care_cells_withheld": withholding.cells},
         )
         s = summary
         self.stdout.write(
             f"{result.rows} of {s.total} registrations written to {target} (k={k}): "
             f"{s.unchanged} unchanged, {s.nationality_generalised} with nationality generalised "
-            f"to world region, {s.region_dropped} also without region, {s.suppressed} suppressed"
+            f"to world region, {s.region_dropped} also without region, {s.suppressed} suppressed; "
+            f"{withholding.cells} care cells withheld (a value every row of its group shares)"
         )
 
     def _referrals(
