@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from registry.choices import HTCDS_REFERRAL_REASON, HTCDS_REFERRED_ORGANISATION_TYPE
 from registry.interchange import format_value
 from registry.models import Referral
+from registry.models.care import ReferralQuerySet
 from reports.aggregates import Period
 
 CHUNK_SIZE = 2000
@@ -33,7 +34,7 @@ REFERRAL_COLUMNS = [
 ]
 
 
-def referrals_in(period: Period):  # noqa: ANN201 - a ReferralQuerySet
+def referrals_in(period: Period) -> ReferralQuerySet:
     """The referrals made in ``period`` (by their date), of every case: those the statistics
     count per type (reports.tables.referrals_per_type)."""
     return Referral.objects.in_period(period.start, period.end)

@@ -66,7 +66,12 @@ class PersonalExportResource(resources.ModelResource):
         return yes_no(obj.consent_care)
 
     def _care(self, obj: Any) -> Care:
-        return care_of([obj.pk]).get(obj.pk, NO_CARE)
+        # One query per registration for its four columns (this path is the baseline of
+        # bench/reports.py; the file itself is written by reports.columns, by chunks).
+        cached = getattr(self, "_care_cache", None)
+        if cached is None or cached[0] != obj.pk:
+            cached = self._care_cache = (obj.pk, care_of([obj.pk]).get(obj.pk, NO_CARE))
+        return cached[1]
 
     def dehydrate_police_report(self, obj: Any) -> str:
         return self._care(obj).police_report

@@ -278,3 +278,14 @@ def test_a_care_value_every_row_of_a_group_shares_is_withheld(tmp_path):
     assert "30 care cells withheld" in out.getvalue()
     event = AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("-id").first()
     assert event.details["care_cells_withheld"] == 30
+
+
+def test_the_admin_resource_has_the_same_care_columns(world):
+    """The django-import-export resource of the admin's export button (and of the bench's
+    baseline) writes the same columns as the streamed personal export."""
+    from reports.resources import PersonalExportResource
+
+    dataset = PersonalExportResource().export(Registration.objects.filter(pk=world[0].pk))
+    assert list(dataset.headers) == COLUMN_NAMES
+    row = dict(zip(dataset.headers, dataset[0], strict=True))
+    assert _care(row) == EXPECTED_CARE[0]
