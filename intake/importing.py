@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from intake.matching import Indexes, indexes_for
 from registry import registering
 from registry.choices import AuditAction
-from registry.interchange import BY_NAME, COLUMN_NAMES, COLUMNS, parse_row
+from registry.interchange import BY_NAME, CASE_COLUMNS, COLUMN_NAMES, COLUMNS, parse_row
 from registry.models import (
     AuditEvent,
     Person,
@@ -70,8 +70,9 @@ NO_HEADER = gettext_lazy(
 # age given in place of a date of birth (derived from the date of birth when there is one).
 FIELD_OF_COLUMN = {"age_at_registration": "estimated_age"}
 COLUMN_OF_FIELD = {field: column for column, field in FIELD_OF_COLUMN.items()}
-# Columns read by the import itself, not fields of the registration.
-NOT_FIELDS = ("registration_number", "region")
+# Columns read by the import itself, not fields of the registration; and the care columns,
+# facts of a case, which an import (opening none) checks but does not record.
+NOT_FIELDS = ("registration_number", "region", *CASE_COLUMNS)
 # Person's constraint on the year of birth (registry/models/people.py).
 MIN_YEAR_OF_BIRTH = 1880
 
@@ -122,6 +123,8 @@ class ImportResult:
     persons_linked: int = 0
     dry_run: bool = False
     numbers: list[str] = field(default_factory=list)
+    # Rows with a value in a care column (police_report, ...): checked, not recorded.
+    care_not_recorded: int = 0
 
     def summary(self) -> str:
         counts = {
@@ -130,7 +133,7 @@ class ImportResult:
             "linked": self.persons_linked,
         }
         if self.dry_run:
-            return (
+            said = (
                 _(
                     "Dry run, nothing saved: would create %(registrations)d registration(s) and "
                     "%(persons)d person(s); %(linked)d row(s) linked to a person already "
@@ -138,13 +141,21 @@ class ImportResult:
                 )
                 % counts
             )
-        return (
-            _(
-                "Created %(registrations)d registration(s) and %(persons)d person(s); "
-                "%(linked)d row(s) linked to a person already registered."
+        else:
+            said = (
+                _(
+                    "Created %(registrations)d registration(s) and %(persons)d person(s); "
+                    "%(linked)d row(s) linked to a person already registered."
+                )
+                % counts
             )
-            % counts
-        )
+        if self.care_not_recorded:
+            said += " " + _(
+                "%(count)d row(s) have values in the care columns (%(columns)s): their codes "
+                "were checked, but they are not recorded, since an import opens no case. "
+                "Record them on the case once it is opened."
+            ) % {"count": self.care_not_recorded, "columns": ", ".join(CASE_COLUMNS)}
+        return said
 
 
 def _line_of(text: str, index: int) -> int:
@@ -519,7 +530,9 @@ def import_rows(
     parsed, errors = validate(headers, rows)
     if errors:
         raise ImportFailed(errors)
-    result = ImportResult(rows=len(parsed), dry_run=dry_run)
+    result = ImportResult(
+        rows=len(parsed), dry_run=dry_run, care_not_recorded=sum(map(_has_care, parsed))
+    )
     numbers = _numbers(parsed, reserve=not dry_run)
     try:
         with transaction.atomic():
@@ -538,6 +551,12 @@ def import_rows(
                     # open once consent to care is recorded on them, counted.
                     "cases_opened": 0,
                     "without_consent_to_care": sum(not row.get("consent_care") for row in parsed),
+                    # Rows whose care columns (facts of a case) were checked, not recorded.
+                    **(
+                        {"care_columns_not_recorded": result.care_not_recorded}
+                        if result.care_not_recorded
+                        else {}
+                    ),
                 },
             )
             if dry_run:
@@ -548,6 +567,11 @@ def import_rows(
             [RowError(0, "registration_number", _("a number was taken while importing; retry"))]
         ) from None
     return result
+
+
+def _has_care(values: dict[str, Any]) -> bool:
+    """Whether a parsed row has a value in a care column (``interchange.CASE_COLUMNS``)."""
+    return any(values.get(name) for name in CASE_COLUMNS)
 
 
 def import_csv(data: str | bytes, **kwargs: Any) -> ImportResult:

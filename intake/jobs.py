@@ -87,4 +87,6 @@ def run_import(job: Job, progress: jobs.Progress) -> dict[str, Any]:
         "registrations_created": result.registrations_created,
         "persons_created": result.persons_created,
         "persons_linked": result.persons_linked,
+        # Only when the file had some (registry.models.jobs.SUMMARY_LABELS says what it is).
+        **({"care_not_recorded": result.care_not_recorded} if result.care_not_recorded else {}),
     }

@@ -130,11 +130,12 @@ def submission_matches(user: User, registration: Registration) -> list[Match]:
     return find_matches(user, ix, exclude=person.pk)
 
 
-def open_routed_case(registration: Registration) -> tuple[Case | None, bool]:
+def open_routed_case(registration: Registration, user: User) -> tuple[Case | None, bool]:
     """Open (or join) the registration's case, routed as at intake, and mail its coordinator
     when it is new. No case without consent to care: the registry decides that
-    (``registering.open_case``), not the way in."""
-    case, opened = registering.open_case(registration, coordinator_for=pick_coordinator)
+    (``registering.open_case``), not the way in. ``user`` decided the triage: what opening the
+    case records besides (the pending Nidos referral) is theirs."""
+    case, opened = registering.open_case(registration, coordinator_for=pick_coordinator, user=user)
     if opened:
         notify_coordinator(case, registration.number)
     return case, opened
@@ -154,7 +155,7 @@ def _record_decision(
 def accept(user: User, registration: Registration) -> Case | None:
     registration.status = SubmissionStatus.ACCEPTED
     registration.save(update_fields=["status", "updated_at"])
-    case, _opened = open_routed_case(registration)
+    case, _opened = open_routed_case(registration, user)
     _record_decision(user, registration, {"decision": "accepted"}, case)
     return case
 
@@ -175,7 +176,7 @@ def merge(user: User, registration: Registration, into: Person) -> Case | None:
         duplicate.delete()
     else:
         duplicate_ref = ""
-    case, _opened = open_routed_case(registration)
+    case, _opened = open_routed_case(registration, user)
     details = {"decision": "merged", "into": into.reference, "removed_copy": duplicate_ref}
     _record_decision(user, registration, details, case)
     return case

@@ -28,7 +28,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from registry import access, casework, lockout, once, outbox, registering, search
-from registry.choices import AuditAction, Role
+from registry.choices import (
+    HTCDS_REFERRAL_REASON,
+    HTCDS_REFERRED_ORGANISATION_TYPE,
+    AuditAction,
+    Role,
+)
 from registry.forms import CaseForm
 from registry.models import (
     AuditEvent,
@@ -38,10 +43,12 @@ from registry.models import (
     Municipality,
     OutgoingMail,
     Person,
+    Referral,
     Region,
     Registration,
     ReminderSent,
     ReportingOrganisation,
+    ResidenceProcedure,
     Shelter,
     User,
 )
@@ -1097,6 +1104,94 @@ class HandoverAdmin(ScopedAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class CareRecordAdmin(ScopedAdmin):
+    """Residence procedures and referrals (issue 14): read in the admin by whoever may see
+    their case (``care_records_for_user``); corrected by administrators only, who hold no case
+    and so maintain these records here (``access.holds_case``). They are made on the case page
+    by whoever holds the case, so none is added here, and none is deleted.
+
+    A correction applies the model's ``clean()`` (the admin's form validates the instance) and
+    saves through the record's own ``record()``: the same audit event as the workspace's, with
+    field names and codes only, screen ``admin``.
+    """
+
+    search_fields = ["case__registration__number"]  # shows the box; the search is ScopedAdmin's
+    search_help_text = _("Registration number of the case.")
+    search_kinds = (search.NUMBER,)
+    search_lookups = {search.NUMBER: "case__registration__number"}
+    list_select_related = ["case"]
+    # The case is not changed here (a record belongs to the case it was made on).
+    readonly_fields = ["case"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and access.may_administer(request.user)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        fields = sorted(form.changed_data)
+        if change and not fields:
+            return
+        obj.record(request.user, fields, "admin")
+
+
+@admin.register(ResidenceProcedure)
+class ResidenceProcedureAdmin(CareRecordAdmin):
+    list_display = [
+        "case",
+        "kind",
+        "status",
+        "started_on",
+        "decided_on",
+        "expires_on",
+        "updated_at",
+    ]
+    list_filter = ["kind", "status"]
+    fields = ["case", "kind", "status", "started_on", "decided_on", "expires_on", "updated_by"]
+    readonly_fields = ["case", "kind", "updated_by"]
+
+
+@admin.register(Referral)
+class ReferralAdmin(CareRecordAdmin):
+    list_display = [
+        "case",
+        "referral_type",
+        "reason",
+        "referred_on",
+        "outcome",
+        "outcome_on",
+        "htcds_organisation_type",
+        "htcds_reason",
+    ]
+    list_filter = ["referral_type", "outcome", "reason"]
+    date_hierarchy = "referred_on"
+    fields = [
+        "case",
+        "referral_type",
+        "reason",
+        "referred_on",
+        "outcome",
+        "outcome_on",
+        "htcds_organisation_type",
+        "htcds_reason",
+        "created_by",
+        "created_at",
+    ]
+    readonly_fields = [
+        "case",
+        "htcds_organisation_type",
+        "htcds_reason",
+        "created_by",
+        "created_at",
+    ]
+
+    @admin.display(description=_("HTCDS organisation type"))
+    def htcds_organisation_type(self, obj: Referral) -> str:
+        return HTCDS_REFERRED_ORGANISATION_TYPE.get(obj.referral_type, "") or "-"
+
+    @admin.display(description=_("HTCDS reason for referral"))
+    def htcds_reason(self, obj: Referral) -> str:
+        return HTCDS_REFERRAL_REASON.get(obj.reason, "")
 
 
 def _events_about(queryset: QuerySet, ids: tuple[str, ...]) -> QuerySet:

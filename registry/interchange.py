@@ -3,6 +3,12 @@
 Imports (intake) parse rows with :func:`parse_row`; exports (reports) write the same columns
 with :func:`format_value`. Nothing here touches the database: region codes are returned as
 codes, and callers resolve them. Errors name the column, so callers can add the row number.
+
+The care columns (issue 14: the police report, the B8 permit, the referrals and the shelter
+placed) are the statistical facts of the case the registration opened. The exports write them;
+the import checks their codes like any other (a bad code is a row error and nothing is
+written) but records none of them, since an import opens no case (docs/data-dictionary.md,
+"The interchange format's care columns").
 """
 
 from __future__ import annotations
@@ -15,7 +21,17 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from registry.choices import FileType, Gender, ReporterType, ResidenceStatus, Sector
+from registry.choices import (
+    APPLICATION_STATUSES,
+    POLICE_REPORT_STATUSES,
+    FileType,
+    Gender,
+    ReferralType,
+    ReporterType,
+    ResidenceStatus,
+    Sector,
+    Shelter,
+)
 from registry.models.reference import FormOfExploitation
 
 MULTI_SEPARATOR = ";"
@@ -34,6 +50,9 @@ class Column:
     personal: bool = False
     required: bool = False
     codes: frozenset[str] = frozenset()
+    # A fact of the case the registration opened: written by the exports, checked but not
+    # recorded by the import (an import opens no case).
+    from_case: bool = False
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -55,10 +74,26 @@ COLUMNS: tuple[Column, ...] = (
     Column("consent_registration", "yesno"),
     Column("consent_care", "yesno"),
     Column("residence_status", "code", codes=frozenset(ResidenceStatus.values)),
+    # The care columns (issue 14), from the case the registration opened.
+    Column(
+        "police_report",
+        "code",
+        codes=frozenset(str(status) for status in POLICE_REPORT_STATUSES),
+        from_case=True,
+    ),
+    Column(
+        "b8_permit",
+        "code",
+        codes=frozenset(str(status) for status in APPLICATION_STATUSES),
+        from_case=True,
+    ),
+    Column("referred_to", "codes", codes=frozenset(ReferralType.values), from_case=True),
+    Column("shelter_placed", "code", codes=frozenset(Shelter.values), from_case=True),
 )
 BY_NAME = {column.name: column for column in COLUMNS}
 COLUMN_NAMES = [column.name for column in COLUMNS]
 PERSONAL_COLUMNS = [column.name for column in COLUMNS if column.personal]
+CASE_COLUMNS = [column.name for column in COLUMNS if column.from_case]
 # The anonymised dataset: no personal column, no registration number (it leads back to the
 # record), the year instead of the date and an age band instead of the age.
 ANONYMISED_COLUMNS = [

@@ -3,21 +3,25 @@
 The column names come from registry.interchange, shared with the import.
 
 Rows are read with ``values_list`` and ``.iterator(chunk_size=...)``, so memory stays flat;
-the forms of exploitation of each chunk come from one query on the M2M table. The personal
-columns are opened with the encrypted field's own ``open`` (same key, same associated data)
-without building model instances.
+the forms of exploitation of each chunk come from one query on the M2M table, and its care
+columns (issue 14) from one more: the cases the chunk's registrations opened, with their
+police report and B8 procedures and their referral types as subqueries. The personal columns
+are opened with the encrypted field's own ``open`` (same key, same associated data) without
+building model instances.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import CharField, QuerySet
+from django.db.models import CharField, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast, ExtractYear
 
 from registry import interchange
-from registry.models import Person, Registration
+from registry.choices import ProcedureKind, ReferralType
+from registry.models import Case, Person, Referral, Registration, ResidenceProcedure
 from reports.dimensions import AGE_SCHEMES, age_band_expression
 
 CHUNK_SIZE = 2000
@@ -29,8 +33,11 @@ PERSONAL_EXPORT_COLUMNS = list(interchange.COLUMN_NAMES)
 # Columns that hold personal data: only in the personal export.
 PERSONAL_ONLY = set(interchange.PERSONAL_COLUMNS)
 ANONYMISED_COLUMNS = list(interchange.ANONYMISED_COLUMNS)
-# The quasi-identifiers the anonymised dataset is made k-anonymous over.
+# The quasi-identifiers the anonymised dataset is made k-anonymous over. The care columns
+# are not among them (docs/reports.md, "The care columns and k-anonymity").
 QUASI_IDENTIFIERS = ("registration_year", "age_band", "gender", "nationality", "region")
+# The care columns (issue 14), last in both exports, in this order.
+CARE_COLUMNS = tuple(interchange.CASE_COLUMNS)
 
 _ENCRYPTED = ("given_names", "family_name", "date_of_birth", "id_document_number")
 
@@ -52,6 +59,71 @@ def _exploitation_forms_of(ids: Sequence[Any]) -> dict[Any, list[str]]:
     return found
 
 
+@dataclass
+class Care:
+    """The care columns of one registration: from the case it opened (the latest, should it
+    have opened more than one); empty when it opened none (no consent to care, a repeat
+    registration that joined a case, an import)."""
+
+    police_report: str = ""
+    b8_permit: str = ""
+    referred_to: list[str] = field(default_factory=list)
+    shelter_placed: str = ""
+
+    def cells(self) -> list[str]:
+        return [
+            self.police_report,
+            self.b8_permit,
+            MULTI_VALUE_SEPARATOR.join(self.referred_to),
+            self.shelter_placed,
+        ]
+
+
+NO_CARE = Care()
+_PROCEDURE_COLUMNS = {
+    ProcedureKind.POLICE_REPORT: "police_report",
+    ProcedureKind.B8_PERMIT: "b8_permit",
+}
+# The referral types in the order a cell lists them (sorted, as format_value sorts codes).
+_REFERRAL_TYPES = sorted(ReferralType.values)
+
+
+def care_of(ids: Sequence[Any]) -> dict[Any, Care]:
+    """The care columns of the registrations ``ids``, in one query over their cases (the
+    procedures and referrals as subqueries of each case); a registration without a case is
+    left out (``NO_CARE``). The ids are sent once: preparing a long ``IN`` list costs more
+    than the query itself."""
+    annotations: dict[str, Any] = {
+        column: Subquery(
+            ResidenceProcedure.objects.filter(case=OuterRef("pk"), kind=kind).values("status")[:1]
+        )
+        for kind, column in _PROCEDURE_COLUMNS.items()
+    }
+    annotations.update(
+        {
+            f"_to_{code}": Exists(Referral.objects.filter(case=OuterRef("pk"), referral_type=code))
+            for code in _REFERRAL_TYPES
+        }
+    )
+    cases = (
+        Case.objects.filter(registration_id__in=ids)
+        .annotate(**annotations)
+        .order_by("opened_on", "created_at")
+        .values_list("registration_id", "shelter_placed", *annotations)
+    )
+    care: dict[Any, Care] = {}
+    for registration_id, shelter_placed, police, b8, *referred in cases:
+        care[registration_id] = Care(  # the latest case wins
+            police_report=police or "",
+            b8_permit=b8 or "",
+            referred_to=[
+                code for code, made in zip(_REFERRAL_TYPES, referred, strict=True) if made
+            ],
+            shelter_placed=shelter_placed or "",
+        )
+    return care
+
+
 def _chunks(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
     chunk: list[tuple] = []
     for row in rows:
@@ -65,14 +137,17 @@ def _chunks(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
 
 def _rows_with_forms(
     qs: QuerySet, columns: Sequence[str], chunk_size: int
-) -> Iterator[tuple[tuple, list[str]]]:
+) -> Iterator[tuple[tuple, list[str], Care]]:
     """Each row of ``columns`` (the first is the registration's id) with its forms of
-    exploitation: rows streamed in chunks, the forms of each chunk in one query."""
+    exploitation and its care columns: rows streamed in chunks, the forms of each chunk in one
+    query, its care in three (``care_of``)."""
     rows = qs.values_list(*columns).iterator(chunk_size=chunk_size)
     for chunk in _chunks(rows, chunk_size):
-        exploitation_forms = _exploitation_forms_of([row[0] for row in chunk])
+        ids = [row[0] for row in chunk]
+        exploitation_forms = _exploitation_forms_of(ids)
+        care = care_of(ids)
         for row in chunk:
-            yield row, exploitation_forms.get(row[0], [])
+            yield row, exploitation_forms.get(row[0], []), care.get(row[0], NO_CARE)
 
 
 def _opener(name: str) -> Any:
@@ -113,7 +188,8 @@ def personal_rows(qs: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[list[s
         "consent_care",
         "residence_status",
     )
-    for row, exploitation_forms in _rows_with_forms(qs.order_by("number"), columns, chunk_size):
+    rows = _rows_with_forms(qs.order_by("number"), columns, chunk_size)
+    for row, exploitation_forms, care in rows:
         (
             _pk,
             number,
@@ -154,6 +230,7 @@ def personal_rows(qs: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[list[s
             yes_no(consent_registration),
             yes_no(consent_care),
             residence_status,
+            *care.cells(),
         ]
 
 
@@ -180,7 +257,7 @@ def anonymised_source(
         "consent_care",
         "residence_status",
     )
-    for row, exploitation_forms in _rows_with_forms(annotated, columns, chunk_size):
+    for row, exploitation_forms, care in _rows_with_forms(annotated, columns, chunk_size):
         _pk, year, reporter, region, band, gender, nationality, sector, country, ft, cr, cc, rs = (
             row
         )
@@ -198,4 +275,5 @@ def anonymised_source(
             yes_no(cr),
             yes_no(cc),
             rs,
+            *care.cells(),
         ]

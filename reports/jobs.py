@@ -27,9 +27,10 @@ from registry.access import may_count, may_use_admin
 from registry.models import Job, Registration
 from registry.second_factor import verified_recently
 from reports.aggregates import Period, counted_registrations
-from reports.anonymise import anonymised_rows
+from reports.care_disclosure import anonymised_dataset
 from reports.columns import ANONYMISED_COLUMNS, PERSONAL_EXPORT_COLUMNS, personal_rows
 from reports.personal import filename, may_export_personal, record_export
+from reports.referrals import REFERRAL_COLUMNS, referral_rows, referrals_in
 from reports.suppression import small_cell_k
 from reports.tables import STATISTICS_HEADER, build_statistics, statistics_rows
 from reports.writers import (
@@ -86,6 +87,11 @@ def start_statistics(owner: User, file_format: str, period: Period, cross: tuple
 def start_anonymised(owner: User, file_format: str, period: Period, age_bands: str) -> Job:
     params = {**period.as_filters(), "age_bands": age_bands, "format": file_format}
     return jobs.start(Job.Kind.EXPORT_ANONYMISED, owner, params)
+
+
+def start_referrals(owner: User, file_format: str, period: Period) -> Job:
+    params = {**period.as_filters(), "format": file_format}
+    return jobs.start(Job.Kind.EXPORT_REFERRALS, owner, params)
 
 
 def start_personal(
@@ -153,9 +159,10 @@ def run_anonymised(job: Job, progress: jobs.Progress) -> dict[str, Any]:
         raise jobs.JobFailed(NO_COUNTING)
     period, file_format = _period(params), params["format"]
     qs = counted_registrations(owner, period)
-    summary, rows = anonymised_rows(qs, small_cell_k(), params["age_bands"])
+    summary, withholding, rows = anonymised_dataset(qs, small_cell_k(), params["age_bands"])
     filters = {**period.as_filters(), "age_bands": params["age_bands"]}
     total = summary.total - summary.suppressed
+    withheld = {"care_cells_withheld": withholding.cells}
     return _audited_export(
         job,
         "anonymised",
@@ -163,8 +170,27 @@ def run_anonymised(job: Job, progress: jobs.Progress) -> dict[str, Any]:
         ANONYMISED_COLUMNS,
         counted(rows, progress, total),
         filters,
-        extra={"summary": summary.as_dict()},
-        summary=summary.as_dict(),
+        extra={"summary": summary.as_dict(), **withheld},
+        summary={**summary.as_dict(), **withheld},
+    )
+
+
+@jobs.register(Job.Kind.EXPORT_REFERRALS)
+def run_referrals(job: Job, progress: jobs.Progress) -> dict[str, Any]:
+    """The referrals of the period in HTCDS terms (reports.referrals): for who may count, as
+    the statistics' table of referrals per type."""
+    owner, params = job.owner, job.params
+    if not may_count(owner):
+        raise jobs.JobFailed(NO_COUNTING)
+    period, file_format = _period(params), params["format"]
+    total = referrals_in(period).count()
+    return _audited_export(
+        job,
+        "referrals",
+        file_format,
+        REFERRAL_COLUMNS,
+        counted(referral_rows(period), progress, total),
+        period.as_filters(),
     )
 
 

@@ -15,4 +15,9 @@ urlpatterns = [
         views.anonymised_download,
         name="anonymised_download",
     ),
+    path(
+        "referrals/download.<str:file_format>",
+        views.referrals_download,
+        name="referrals_download",
+    ),
 ]

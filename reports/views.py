@@ -21,7 +21,8 @@ from reports.aggregates import counted_registrations
 from reports.anonymise import plan_for
 from reports.columns import ANONYMISED_COLUMNS
 from reports.forms import bound_form
-from reports.jobs import start_anonymised, start_statistics
+from reports.jobs import start_anonymised, start_referrals, start_statistics
+from reports.referrals import REFERRAL_COLUMNS
 from reports.suppression import SUPPRESSED, small_cell_k
 from reports.tables import build_statistics
 
@@ -84,7 +85,10 @@ def anonymised(request: HttpRequest) -> HttpResponse:
         qs = counted_registrations(request.user, form.period)
         plan = plan_for(qs, small_cell_k(), form.cleaned_data["age_bands"])
         context.update(
-            summary=plan.summary, query=urlencode(form.query()), columns=ANONYMISED_COLUMNS
+            summary=plan.summary,
+            query=urlencode(form.query()),
+            columns=ANONYMISED_COLUMNS,
+            referral_columns=REFERRAL_COLUMNS,
         )
     return render(request, "reports/anonymised.html", context, status=200 if valid else 400)
 
@@ -101,3 +105,17 @@ def anonymised_download(request: HttpRequest, file_format: str) -> HttpResponse:
         return render(request, "reports/anonymised.html", {"form": form}, status=400)
     job = start_anonymised(request.user, file_format, form.period, form.cleaned_data["age_bands"])
     return redirect(job)
+
+
+@requires(may_count)
+@require_POST
+def referrals_download(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The referrals of the period in HTCDS terms, one row per referral without anything of the
+    case or the person (reports.referrals), as CSV or XLSX: a background job, audited as the
+    file is written; its page offers the file."""
+    if file_format not in DOWNLOAD_FORMATS:
+        raise Http404
+    form, valid = _valid_form(request)
+    if not valid:
+        return render(request, "reports/anonymised.html", {"form": form}, status=400)
+    return redirect(start_referrals(request.user, file_format, form.period))

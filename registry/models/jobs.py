@@ -27,6 +27,9 @@ SUMMARY_LABELS = {
     "registrations_created": _("registrations created"),
     "persons_created": _("persons created"),
     "persons_linked": _("rows linked to a person already registered"),
+    "care_not_recorded": _(
+        "rows with care columns, checked but not recorded (an import opens no case)"
+    ),
     "k": _("k (smallest group)"),
     "rows_in": _("registrations in the period"),
     "rows_out": _("rows in the file"),
@@ -34,6 +37,7 @@ SUMMARY_LABELS = {
     "nationality_generalised": _("rows with nationality generalised to world region"),
     "region_dropped": _("rows also without region"),
     "suppressed": _("rows left out"),
+    "care_cells_withheld": _("care cells withheld (a value every row of its group shares)"),
     # Key rotation (registry.keyops.run_rotation): key ids and counts, never a key.
     "active_key": _("active key (id)"),
     "values_before": _("values per key id before"),
@@ -78,6 +82,7 @@ class Job(models.Model):
         EXPORT_PERSONAL = "export_personal", _("personal export")
         EXPORT_ANONYMISED = "export_anonymised", _("anonymised dataset")
         EXPORT_STATISTICS = "export_statistics", _("statistics tables")
+        EXPORT_REFERRALS = "export_referrals", _("referrals in HTCDS terms")
         ROTATE_KEYS = "rotate_keys", _("key rotation")
         SUBJECT_ACCESS = "subject_access", _("subject access file")
 

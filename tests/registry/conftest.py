@@ -33,6 +33,7 @@ from registry.models import (
     Referral,
     Registration,
     ReminderSent,
+    ResidenceProcedure,
 )
 from tests.factories import (
     CaseFactory,
@@ -222,6 +223,9 @@ def matrix_objects(
         "remindersent": reminder,
         "referral": Referral.objects.create(
             case=casework_world.case_a, referral_type="police", reason="crime_report"
+        ),
+        "residenceprocedure": ResidenceProcedure.objects.create(
+            case=casework_world.case_a, kind="police_report", status="considering"
         ),
         # The administrator's export job, finished without a file: its page is theirs alone.
         "job": Job.objects.create(

@@ -179,6 +179,20 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "admin:registry_handover_delete": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
     "admin:registry_handover_change": (_LOGIN, _LOGIN, 200, 200, _LOGIN, 200),
     "admin/registry/handover/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
+    # residence procedures and referrals (issue 14): read like their case, corrected by
+    # administrators only (the change page is read-only for a coordinator), never added here
+    "admin:registry_residenceprocedure_changelist": _STAFF_LIST,
+    "admin:registry_residenceprocedure_add": _NO_ADD,
+    "admin:registry_residenceprocedure_history": _SCOPED_OBJECT,
+    "admin:registry_residenceprocedure_delete": _NO_DELETE,
+    "admin:registry_residenceprocedure_change": _SCOPED_OBJECT,
+    "admin/registry/residenceprocedure/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
+    "admin:registry_referral_changelist": _STAFF_LIST,
+    "admin:registry_referral_add": _NO_ADD,
+    "admin:registry_referral_history": _SCOPED_OBJECT,
+    "admin:registry_referral_delete": _NO_DELETE,
+    "admin:registry_referral_change": _SCOPED_OBJECT,
+    "admin/registry/referral/<path:object_id>/": (_LOGIN, _LOGIN, 302, 302, _LOGIN, 302),
     # the audit trail: administrators read it; nobody adds, changes or deletes
     "admin:registry_auditevent_changelist": _ADMIN_ONLY_READ,
     "admin:registry_auditevent_add": (_LOGIN, _LOGIN, 403, 403, _LOGIN, 403),
@@ -224,6 +238,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "reports:statistics_download": (_LOGIN, 403, 403, 403, 405, 405),
     "reports:anonymised": (_LOGIN, 403, 403, 403, 200, 200),
     "reports:anonymised_download": (_LOGIN, 403, 403, 403, 405, 405),
+    "reports:referrals_download": (_LOGIN, 403, 403, 403, 405, 405),
     # personal-export grants: administrators request, approve, refuse and revoke them
     "admin:reports_exportgrant_changelist": _ADMIN_ONLY,
     "admin:reports_exportgrant_add": _ADMIN_ONLY,

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from registry.access import may_count
 from registry.models import User
 from registry.second_factor import check_code
 from registry.terminal import progress_bar
 from reports.aggregates import COMMAND_LINE, Period, counted_registrations
-from reports.anonymise import anonymised_rows
+from reports.care_disclosure import anonymised_dataset
 from reports.columns import ANONYMISED_COLUMNS, PERSONAL_EXPORT_COLUMNS, personal_rows
 from reports.dimensions import AGE_SCHEMES
 from reports.management.commands._common import (
@@ -23,6 +24,7 @@ from reports.management.commands._common import (
     write_binary,
 )
 from reports.personal import may_export_personal, personal_queryset, record_export
+from reports.referrals import REFERRAL_COLUMNS, referral_rows, referrals_in
 from reports.suppression import small_cell_k
 from reports.writers import ExportResult, counted, write_csv, write_xlsx
 
@@ -44,6 +46,14 @@ class Command(BaseCommand):
         kind = parser.add_mutually_exclusive_group(required=True)
         kind.add_argument("--anonymised", action="store_true", help="the k-anonymous dataset")
         kind.add_argument("--personal", action="store_true", help="with personal data")
+        kind.add_argument(
+            "--referrals",
+            action="store_true",
+            help=(
+                "the referrals made in the period in HTCDS terms, one row per referral, "
+                "nothing of the case or the person (docs/reports.md)"
+            ),
+        )
         parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
         parser.add_argument("--output", required=True, help="file to write")
         parser.add_argument("--from", help="first registration date, YYYY-MM-DD")
@@ -69,6 +79,8 @@ class Command(BaseCommand):
             raise CommandError("--k must be 1 or more")
         if options["personal"]:
             self._personal(user, period, options, target)
+        elif options["referrals"]:
+            self._referrals(user, period, options, target)
         else:
             self._anonymised(user, period, options, target)
 
@@ -148,7 +160,7 @@ class Command(BaseCommand):
     ) -> None:
         k = options["k"] or small_cell_k()
         qs = counted_registrations(user or COMMAND_LINE, period)
-        summary, rows = anonymised_rows(qs, k, options["age_bands"])
+        summary, withholding, rows = anonymised_dataset(qs, k, options["age_bands"])
         with atomic_file(target) as temporary:
             result = self._write(
                 temporary, options["format"], ANONYMISED_COLUMNS, rows, summary.published
@@ -162,11 +174,36 @@ class Command(BaseCommand):
             file_format=options["format"],
             filters={**period.as_filters(), "screen": "command", "age_bands": options["age_bands"]},
             result=result,
-            extra={"summary": summary.as_dict()},
+            extra={"summary": summary.as_dict(), "care_cells_withheld": withholding.cells},
         )
         s = summary
         self.stdout.write(
             f"{result.rows} of {s.total} registrations written to {target} (k={k}): "
             f"{s.unchanged} unchanged, {s.nationality_generalised} with nationality generalised "
-            f"to world region, {s.region_dropped} also without region, {s.suppressed} suppressed"
+            f"to world region, {s.region_dropped} also without region, {s.suppressed} suppressed; "
+            f"{withholding.cells} care cells withheld (a value every row of its group shares)"
         )
+
+    def _referrals(
+        self, user: User | None, period: Period, options: dict[str, Any], target: Any
+    ) -> None:
+        if user is not None and not may_count(user):
+            raise CommandError(f"user {user.get_username()!r} may not read statistics")
+        with atomic_file(target) as temporary:
+            result = self._write(
+                temporary,
+                options["format"],
+                REFERRAL_COLUMNS,
+                referral_rows(period),
+                referrals_in(period).count(),
+            )
+        record_export(
+            "referrals",
+            "finished",
+            user=user,
+            actor_name="" if user else f"manage.py ({getpass.getuser()})",
+            file_format=options["format"],
+            filters={**period.as_filters(), "screen": "command"},
+            result=result,
+        )
+        self.stdout.write(f"{result.rows} referrals written to {target}")
