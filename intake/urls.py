@@ -12,6 +12,7 @@ urlpatterns = [
     path("submit/", reporter.submit, name="submit"),
     path("submissions/", reporter.my_submissions, name="my_submissions"),
     path("submissions/<uuid:pk>/", reporter.submitted, name="submitted"),
+    path("submissions/add/", reporter.add_information, name="add_information"),
     path("triage/", triage.triage, name="triage"),
     path("triage/<uuid:pk>/", triage.triage_detail, name="triage_detail"),
     path("registrations/<uuid:pk>/consent/", consent.care_consent, name="care_consent"),

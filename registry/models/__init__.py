@@ -6,7 +6,7 @@ from registry.models.care import Referral, ResidenceProcedure
 from registry.models.cases import Case, Handover, OpenCaseCount
 from registry.models.jobs import Job, JobFile
 from registry.models.mail import OutgoingMail
-from registry.models.notes import CaseNote
+from registry.models.notes import CaseNote, SubmissionAddition
 from registry.models.people import Person
 from registry.models.reference import (
     FormOfExploitation,
@@ -26,6 +26,7 @@ __all__ = [
     "AuditEvent",
     "Case",
     "CaseNote",
+    "SubmissionAddition",
     "FormOfExploitation",
     "Handover",
     "KeyCanary",

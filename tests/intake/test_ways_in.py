@@ -332,8 +332,9 @@ def test_every_way_in_records_the_same_person_registration_lists_case_and_event(
         "sector": "other",
         "exploitation_country": "NL",
         "exploitation_municipality": "",
+        # What a reporter is not asked, at the values the reporter's form records for it.
         "scope": "unknown",
-        "file_type": "registration_advice",
+        "file_type": "registration",
         "consent_care": True,
         "residence_status": "unknown",
         "immediate_danger": False,
