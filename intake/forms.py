@@ -563,6 +563,7 @@ class AddInformationForm(forms.Form):
     text = forms.CharField(
         label=_("Information to add"),
         max_length=MAX_NOTE_LENGTH,
+        error_messages={"required": _("Write the information to add.")},
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
             "What you learnt after sending: facts the help desk should know. It is stored "
@@ -596,12 +597,6 @@ class AddInformationForm(forms.Form):
             )
         self.cleaned_data["registration"] = registration
         return number
-
-    def clean_text(self) -> str:
-        text = self.cleaned_data["text"].strip()
-        if not text:
-            raise forms.ValidationError(_("Write the information to add."), code="required")
-        return text
 
 
 class TriageForm(forms.Form):
