@@ -414,9 +414,7 @@ def test_adding_information_refuses_empty_text_and_a_forged_token_and_keeps_what
     assert "Write the information to add." in response.content.decode()
     text = planted("typed ")
     for token in ("", "forged", once.new_token(helpdesk)):
-        response = client.post(
-            ADD, {"number": sent.number, "text": text, once.FIELD: token}, **EN
-        )
+        response = client.post(ADD, {"number": sent.number, "text": text, once.FIELD: token}, **EN)
         assert response.status_code == 200
         assert text in response.content.decode()  # nothing typed is lost
     assert _counts() == before
