@@ -432,6 +432,23 @@ def test_only_reporters_add_information(client_for, helpdesk, coordinator_a, sen
     assert not SubmissionAddition.objects.exists()
 
 
+def test_after_triage_the_coordinator_reads_the_addition_on_the_cases_timeline(
+    client_for, reporter, helpdesk, coordinator_a, coordinator_b, sent
+):
+    """Information added after the help desk accepted the report goes with it to the case:
+    the region's coordinator reads it on the timeline; another region's does not."""
+    client_for(helpdesk).post(reverse("intake:triage_detail", args=[sent.pk]), {"action": "accept"})
+    case = Case.objects.get()
+    assert case.coordinator == coordinator_a
+    text = planted("Later: works in a greenhouse ")
+    client_for(reporter).post(ADD, {"number": sent.number, "text": text})
+    page = client_for(coordinator_a).get(case.get_absolute_url(), **EN)
+    timeline = " ".join(e.text + " " + e.note for e in page.context["timeline"])
+    assert text in timeline and f"added to registration {sent.number}" in timeline
+    assert client_for(coordinator_b).get(case.get_absolute_url()).status_code == 404
+    assert not SubmissionAddition.objects.for_user(coordinator_b).exists()
+
+
 def test_a_decided_report_still_takes_information(client_for, reporter, helpdesk, sent):
     client_for(helpdesk).post(reverse("intake:triage_detail", args=[sent.pk]), {"action": "accept"})
     sent.refresh_from_db()
