@@ -70,6 +70,16 @@ def test_the_demo_reporter_reports_in_dutch_and_the_help_desk_reads_the_addition
     for absent in ("#id_region", "#id_file_type", "#id_residence_status"):
         expect(page.locator(absent)).to_have_count(0)
 
+    # A place that is no municipality is refused on the server, in Dutch, nothing lost.
+    page.fill("#id_found_in_municipality", "Hoofddorp")
+    page.fill("#id_family_name", "Vasilescu")
+    page.get_by_role("button", name="Controleer uw antwoorden").click()
+    expect(page.locator("#id_found_in_municipality")).to_have_class(re.compile("is-invalid"))
+    expect(page.locator("main")).to_contain_text("Dit is geen Nederlandse gemeente uit de lijst")
+    expect(page.locator("#id_family_name")).to_have_value("Vasilescu")
+    _screenshot(page, "reporter-form-error")
+    _no_sideways_scroll(page)
+
     # The municipality: suggestions while typing (a datalist, no script needed).
     page.fill("#id_found_in_municipality", "Den Haag")
     expect(page.locator("#id_found_in_municipality-list option[value='Den Haag']")).to_have_count(1)
@@ -130,6 +140,10 @@ def test_the_demo_reporter_reports_in_dutch_and_the_help_desk_reads_the_addition
     expect(page.locator("#receipt-copy")).to_contain_text("Later toegevoegde informatie")
     assert "Westland" not in page.content()  # the reporter cannot read it back
     assert SubmissionAddition.objects.filter(registration=registration).count() == 1
+    page.get_by_role("link", name="Mijn meldingen").first.click()
+    expect(page.locator("main")).to_contain_text(number)
+    _screenshot(page, "reporter-my-reports")
+    _no_sideways_scroll(page)
 
     # The help desk reads it at triage.
     page.context.clear_cookies()
