@@ -22,6 +22,7 @@ from registry.models import (
     Registration,
     ReportingOrganisation,
     Shelter,
+    SubmissionAddition,
     User,
 )
 from reports.models import ExportGrant
@@ -99,6 +100,18 @@ class CaseFactory(DjangoModelFactory):
 
     person = factory.SubFactory(PersonFactory)
     region = factory.SubFactory(RegionFactory)
+
+
+class SubmissionAdditionFactory(DjangoModelFactory):
+    """Information a reporter added to their report, as SubmissionAddition.add does (without
+    its audit event)."""
+
+    class Meta:
+        model = SubmissionAddition
+
+    registration = factory.SubFactory("tests.factories.RegistrationFactory")
+    author = factory.SubFactory(UserFactory)
+    text = "She called back from a new number."
 
 
 class CaseNoteFactory(DjangoModelFactory):

@@ -45,6 +45,7 @@ from tests.factories import (
     PlacementFactory,
     RegistrationFactory,
     ShelterFactory,
+    SubmissionAdditionFactory,
 )
 
 FACTORIES: dict[str, Any] = {
@@ -52,6 +53,7 @@ FACTORIES: dict[str, Any] = {
     "registry.registration": RegistrationFactory,
     "registry.case": CaseFactory,
     "registry.casenote": CaseNoteFactory,
+    "registry.submissionaddition": SubmissionAdditionFactory,
     "registry.handover": HandoverFactory,
     "reports.exportgrant": ExportGrantFactory,
     "registry.keycanary": KeyCanaryFactory,
