@@ -169,19 +169,12 @@ class AuditEvent(models.Model):
                 raise AuditTrailError("the audit chain head is missing")
             event.prev_hash = row[0]
             event.hash = event.compute_hash()
-            if connection.vendor == "postgresql":
-                _insert_and_move_head(event, cursor, head_table)
-            else:
-                event.save()
-                cursor.execute(
-                    f"UPDATE {head_table} SET last_hash = %s WHERE id = 1",  # noqa: S608
-                    [event.hash],
-                )
+            _insert_and_move_head(event, cursor, head_table)
         return event
 
 
 def _insert_and_move_head(event: AuditEvent, cursor: Any, head_table: str) -> None:
-    """Write ``event`` and move the chain head to its hash in one statement (PostgreSQL).
+    """Write ``event`` and move the chain head to its hash: in one statement on PostgreSQL.
 
     Every audited action pays for its event; on PostgreSQL each statement is a round trip, so
     the INSERT that Django's own compiler writes for the event carries the head's UPDATE in a
@@ -194,12 +187,16 @@ def _insert_and_move_head(event: AuditEvent, cursor: Any, head_table: str) -> No
     compiler = query.get_compiler(connection=connection)
     compiler.returning_fields = [AuditEvent._meta.pk]
     ((insert_sql, params),) = compiler.as_sql()
-    cursor.execute(
-        f"WITH moved AS (UPDATE {head_table} SET last_hash = %s WHERE id = 1) "  # noqa: S608
-        + insert_sql,
-        [event.hash, *params],
-    )
-    event.pk = cursor.fetchone()[0]
+    move = f"UPDATE {head_table} SET last_hash = %s WHERE id = 1"  # noqa: S608
+    if connection.vendor == "postgresql":
+        cursor.execute(f"WITH moved AS ({move}) {insert_sql}", [event.hash, *params])
+        event.pk = cursor.fetchone()[0]
+    else:
+        # No data-modifying WITH elsewhere: the INSERT, then the UPDATE (still without
+        # event.save()'s signals and checks, which cost more than the statement).
+        cursor.execute(insert_sql, params)
+        event.pk = cursor.fetchone()[0]
+        cursor.execute(move, [event.hash])
     event._state.adding = False
     event._state.db = connection.alias
 
