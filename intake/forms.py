@@ -15,6 +15,8 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from registry import municipalities, registering
@@ -35,8 +37,10 @@ from registry.models import (
     MeansOfControl,
     Municipality,
     Region,
+    Registration,
     ReportingOrganisation,
 )
+from registry.models.notes import MAX_NOTE_LENGTH
 from registry.widgets import (
     CountryChoiceField,
     InlineOptionsSelect,
@@ -401,13 +405,75 @@ class StaffRegistrationForm(RegistrationForm):
         )
 
 
+class MunicipalityNameInput(forms.TextInput):
+    """A text box with the municipalities as suggestions (an HTML ``datalist``): the
+    browser filters the list as the reporter types, with or without JavaScript."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        list_id = f"{(attrs or {}).get('id') or name}-list"
+        box = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = format_html_join(
+            "",
+            '<option value="{}">',
+            ((n,) for n in municipalities.suggestions(reporter_municipalities())),
+        )
+        return format_html('{}<datalist id="{}">{}</datalist>', box, list_id, options)
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, Municipality):
+            return value.name
+        return super().format_value(value)
+
+
+def reporter_municipalities() -> Any:
+    """The municipalities a reporter may name: active, with an active region."""
+    return Municipality.objects.active().filter(region__is_active=True).select_related("region")
+
+
+class MunicipalityNameField(forms.Field):
+    """A municipality typed by name (or CBS code), as CBS writes it or by a common other
+    name ("Den Haag"); the region comes with it. Anything else is refused, never guessed."""
+
+    widget = MunicipalityNameInput
+    default_error_messages = {
+        "unknown": _(
+            "This is not a Dutch municipality in the list. Type the first letters and choose "
+            "one of the suggestions; for a town or village, choose the municipality it "
+            "belongs to."
+        ),
+    }
+
+    def to_python(self, value: Any) -> Municipality | None:
+        if isinstance(value, Municipality):
+            return value
+        text = (value or "").strip()
+        if not text:
+            return None
+        found = municipalities.find(reporter_municipalities(), text)
+        if found is None:
+            raise forms.ValidationError(self.error_messages["unknown"], code="unknown")
+        return found
+
+    def prepare_value(self, value: Any) -> Any:
+        return value.name if isinstance(value, Municipality) else value
+
+
 class ReporterSubmissionForm(RegistrationForm):
-    """What a reporter knows. Reporter type and organisation come from their account."""
+    """What a once-a-year reporter (a doctor, a shelter worker) can know. Their reporter type
+    and organisation come from their account; the region from the municipality where the
+    person was found; what only the help desk can answer (type of file, residence status,
+    domestic or cross-border) is recorded as not yet known, for the help desk to complete."""
 
     STAFF_ONLY = (
         "registered_on",
         "reporter_type",
         "organisation",
+        "region",
         "aliases",
         "country_of_birth",
         "address",
@@ -415,8 +481,26 @@ class ReporterSubmissionForm(RegistrationForm):
         "id_document_number",
         "exploitation_start",
         "exploitation_end",
+        "scope",
         "means_of_control",
+        "residence_status",
+        "reflection_started_on",
+        "file_type",
         "shelter_requested",
+    )
+    # Recorded for what the reporter is not asked; the help desk completes them at triage.
+    DEFAULTS = {
+        "file_type": FileType.REGISTRATION,
+        "residence_status": ResidenceStatus.UNKNOWN,
+        "scope": Scope.UNKNOWN,
+    }
+
+    found_in_municipality = MunicipalityNameField(
+        label=_("Municipality where the person was found"),
+        help_text=_(
+            "Type the first letters and choose from the list. The registry works out the "
+            "care-coordination region from it."
+        ),
     )
 
     def __init__(self, *args: Any, reporter_type: str, **kwargs: Any) -> None:
@@ -424,34 +508,38 @@ class ReporterSubmissionForm(RegistrationForm):
         super().__init__(*args, **kwargs)
         for name in self.STAFF_ONLY:
             del self.fields[name]
+        # Asked in the order of the form, the municipality first (it decides the routing).
+        self.order_fields(["immediate_danger", "found_in_municipality"])
 
     def reporter_type_value(self, cleaned: dict[str, Any]) -> str:
         return self.fixed_reporter_type
 
+    def clean(self) -> dict[str, Any]:
+        municipality = self.cleaned_data.get("found_in_municipality")
+        if municipality is not None:
+            self.cleaned_data["region"] = municipality.region
+        self.cleaned_data.update(self.DEFAULTS)
+        return super().clean()
+
     def build_layout(self) -> Layout:
         return Layout(
-            Fieldset(_("Urgency"), "immediate_danger", "region"),
+            Fieldset(_("Urgency and place"), "immediate_danger", "found_in_municipality"),
             Fieldset(
                 _("The person"),
                 _row("given_names", "family_name"),
                 _row("date_of_birth", "estimated_age", "believed_minor"),
                 _row("gender", "nationality", "languages"),
                 _row("phone", "email"),
+                "unaccompanied_minor",
             ),
             Fieldset(
                 _("The exploitation"),
                 "exploitation_forms",
-                _row("sector", "scope", "exploitation_country"),
-                "exploitation_municipality",
+                "sector",
+                _row("exploitation_country", "exploitation_municipality"),
             ),
             Fieldset(
-                _("Minors and residence"),
-                "unaccompanied_minor",
-                _row("residence_status", "reflection_started_on"),
-            ),
-            Fieldset(
-                _("Type of file and consent"),
-                "file_type",
+                _("Consent"),
                 "consent_registration",
                 "consent_signed_by",
                 "consent_care",
@@ -461,6 +549,54 @@ class ReporterSubmissionForm(RegistrationForm):
 
     def _anonymous_by_default(self) -> bool:
         return registering.is_anonymous(self.fixed_reporter_type, False)
+
+
+class AddInformationForm(forms.Form):
+    """Information a reporter adds to one of their own reports, named by its reference."""
+
+    number = forms.CharField(
+        label=_("Reference number"),
+        max_length=20,
+        help_text=_("As on your receipt, e.g. 2026-000123."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    text = forms.CharField(
+        label=_("Information to add"),
+        max_length=MAX_NOTE_LENGTH,
+        error_messages={"required": _("Write the information to add.")},
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "What you learnt after sending: facts the help desk should know. It is stored "
+            "encrypted; you cannot read it back."
+        ),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_number(self) -> str:
+        number = self.cleaned_data["number"].strip()
+        registration = (
+            Registration.objects.for_user(self.user)
+            .filter(number=number)
+            .only("id", "number", "person_id")
+            .first()
+        )
+        if registration is None:
+            # The same answer for another reporter's number as for one that does not exist.
+            raise forms.ValidationError(
+                _(
+                    "None of your reports has this reference number. Check it on your receipt "
+                    "or in My reports."
+                ),
+                code="unknown",
+            )
+        self.cleaned_data["registration"] = registration
+        return number
 
 
 class TriageForm(forms.Form):

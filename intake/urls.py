@@ -15,6 +15,7 @@ urlpatterns = [
     path("submit/draft/", drafts.submit_draft, name="submit_draft"),
     path("submissions/", reporter.my_submissions, name="my_submissions"),
     path("submissions/<uuid:pk>/", reporter.submitted, name="submitted"),
+    path("submissions/add/", reporter.add_information, name="add_information"),
     path("triage/", triage.triage, name="triage"),
     path("triage/<uuid:pk>/", triage.triage_detail, name="triage_detail"),
     path("registrations/<uuid:pk>/consent/", consent.care_consent, name="care_consent"),

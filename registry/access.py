@@ -218,6 +218,17 @@ def case_notes_for_user(qs: QuerySet, user: User | None) -> QuerySet:
     return qs.filter(case__in=cases_for_user(Case.objects.all(), user).values("pk"))
 
 
+def submission_additions_for_user(qs: QuerySet, user: User | None) -> QuerySet:
+    """What reporters added to their reports goes with the registration: whoever may see the
+    registration (``registrations_for_user``: the reporter who sent it, the help desk while it
+    awaits triage, the coordinator of its case) reads it."""
+    from registry.models import Registration
+
+    return qs.filter(
+        registration__in=registrations_for_user(Registration.objects.all(), user).values("pk")
+    )
+
+
 def care_records_for_user(qs: QuerySet, user: User | None) -> QuerySet:
     """Residence procedures and referrals go with their case, as notes do
     (``case_notes_for_user``): whoever may see the case reads them."""

@@ -372,10 +372,11 @@ class ReportingOrganisationAdmin(AdministratorOnlyAdmin):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(AdministratorOnlyAdmin):
-    """The CBS list (registry/data/municipalities.csv); administrators add or deactivate."""
+    """The CBS list (registry/data/municipalities.csv); administrators add or deactivate, and
+    correct the care-coordination region a reporter's submission from it goes to."""
 
-    list_display = ["name", "code", "is_active"]
-    list_filter = ["is_active"]
+    list_display = ["name", "code", "region", "is_active"]
+    list_filter = ["is_active", "region"]
     search_fields = ["name", "code"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:

@@ -82,6 +82,7 @@ def targets() -> tuple[Target, ...]:
         PersonSearchToken,
         Placement,
         Registration,
+        SubmissionAddition,
     )
     from registry.models.people import BLIND_INDEX_SOURCES, PERSONAL_FIELDS
 
@@ -93,6 +94,8 @@ def targets() -> tuple[Target, ...]:
         Target(Handover, "case__person", ("reason", "decision_note")),
         Target(CaseNote, "case__person"),
         Target(Placement, "case__person", ("reason",)),
+        # What a reporter added to their report later (append-only for the application).
+        Target(SubmissionAddition, "registration__person"),
     )
 
 

@@ -1,6 +1,7 @@
 """The list of Dutch municipalities (CBS codes), shipped as data, and its rules.
 
-The list lives in ``registry/data/municipalities.csv`` (code, name, active), read by
+The list lives in ``registry/data/municipalities.csv`` (code, name, active, and the
+care-coordination region each municipality belongs to), read by
 ``manage.py load_reference_data`` and by the migration that turned the free-text municipality
 of exploitation into a code. Lines starting with ``#`` are comments; ``# status: complete``
 (or ``incomplete``) says whether the file holds every municipality.
@@ -39,6 +40,9 @@ class Entry:
     code: str
     name: str
     active: bool
+    # The code of the care-coordination region (registry.reference_data.REGIONS); "" when
+    # the list does not say.
+    region: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,8 @@ def read_list(path: Path = DATA_FILE) -> MunicipalityList:
         if code in seen:
             raise MunicipalityListError(f"{path.name}: code {code} appears twice")
         seen.add(code)
-        entries.append(Entry(code, name, active == "yes"))
+        region = (row.get("region") or "").strip()
+        entries.append(Entry(code, name, active == "yes", region))
     return MunicipalityList(tuple(entries), complete)
 
 
@@ -185,12 +190,64 @@ def load(model: Any, path: Path = DATA_FILE) -> dict[str, int]:
     return {"created": len(new), "deactivated": len(ended), "listed": len(listed.entries)}
 
 
+def load_regions(model: Any, region_model: Any, path: Path = DATA_FILE) -> int:
+    """Give every municipality without a region the region the data file names, where that
+    region exists (regions are reference data too: ``load_reference_data`` creates them).
+    A region an administrator set is kept. Returns how many municipalities were given one.
+
+    ``model`` and ``region_model`` are the Municipality and Region models (or a migration's
+    historical ones).
+    """
+    regions = dict(region_model.objects.values_list("code", "pk"))
+    by_region: dict[int, list[str]] = {}
+    for entry in read_list(path).entries:
+        if entry.region in regions:
+            by_region.setdefault(regions[entry.region], []).append(entry.code)
+    given = 0
+    for region_pk, codes in by_region.items():
+        given += model.objects.filter(code__in=codes, region__isnull=True).update(
+            region_id=region_pk
+        )
+    return given
+
+
 def match_key(name: str) -> str:
     """A name as compared when free text is mapped to a code: case and accents ignored,
     spaces collapsed (``'  ROTTERDAM'``, ``'rotterdam'`` and ``'Rottérdam'`` agree)."""
     text = unicodedata.normalize("NFKD", name.casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(text.split())
+
+
+# Names people use for a municipality that CBS writes otherwise (CBS writes the official name).
+OTHER_NAMES = {
+    "Den Haag": "GM0518",
+    "The Hague": "GM0518",
+    "Den Bosch": "GM0796",
+}
+
+
+def suggestions(queryset: Any) -> list[str]:
+    """The names a reporter is offered while typing: each municipality of ``queryset`` as CBS
+    writes it, and the other names of :data:`OTHER_NAMES` whose municipality is among them."""
+    names = dict(queryset.values_list("code", "name"))
+    others = [other for other, code in OTHER_NAMES.items() if code in names]
+    return sorted([*names.values(), *others], key=match_key)
+
+
+def find(queryset: Any, text: str) -> Any:
+    """The municipality of ``queryset`` that ``text`` names: its CBS name or code, or one of
+    :data:`OTHER_NAMES` (case, accents and spacing ignored); None when none does."""
+    key = match_key(text)
+    code = OTHER_NAMES.get(next((o for o in OTHER_NAMES if match_key(o) == key), ""), "")
+    if not code and CODE_RE.match(text.strip().upper()):
+        code = text.strip().upper()
+    if code:
+        return queryset.filter(code=code).first()
+    for municipality in queryset:
+        if match_key(municipality.name) == key:
+            return municipality
+    return None
 
 
 def codes_by_name(entries: tuple[Entry, ...] | list[Entry]) -> dict[str, str]:

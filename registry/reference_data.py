@@ -85,6 +85,8 @@ def load() -> dict[str, int]:
             name=name, defaults={"reporter_type": reporter_type}
         )
         created["organisations"] += was_created
+    # After the regions: each municipality's region from the data file.
+    created["municipalities_with_region"] = municipalities.load_regions(Municipality, Region)
     return created
 
 

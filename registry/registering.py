@@ -125,6 +125,7 @@ REGISTRATION_FIELDS = (
     "reporter_type",
     "organisation",
     "region",
+    "found_in_municipality",
     "sector",
     "exploitation_country",
     "exploitation_municipality",

@@ -39,6 +39,7 @@ from registry.models import (
     Region,
     ReminderSent,
     ResidenceProcedure,
+    SubmissionAddition,
     User,
 )
 
@@ -84,6 +85,13 @@ def entries(case: Case, user: User) -> list[Entry]:
     """The timeline of ``case`` as ``user`` may read it, newest first; the notes of the former
     notes box (kept, not migrated: their authors and dates are unknown) last, as the first."""
     notes = list(CaseNote.objects.for_user(user).filter(case=case).order_by("-created_at", "-pk"))
+    # What the reporter of one of the case's registrations added after sending it.
+    additions = list(
+        SubmissionAddition.objects.for_user(user)
+        .filter(registration__cases=case)
+        .select_related("registration")
+        .order_by("-created_at", "-pk")
+    )
     events = list(
         access.case_history_for_user(AuditEvent.objects.all(), user, case)
         .filter(action__in=HISTORY_ACTIONS)
@@ -98,6 +106,7 @@ def entries(case: Case, user: User) -> list[Entry]:
     names = _Names(
         [
             *(note.author_id for note in notes),
+            *(addition.author_id for addition in additions),
             *(event.actor_id for event in events),
             *(coordinator for event in events for coordinator in _coordinators(event)),
             *(reminder.recipient_id for reminder in reminders),
@@ -119,6 +128,16 @@ def entries(case: Case, user: User) -> list[Entry]:
                 note.text,
             )
             for note in notes
+        ),
+        *(
+            Entry(
+                addition.created_at,
+                "note",
+                _("%(author)s, who reported it, added to registration %(number)s")
+                % {"author": names.of(addition.author_id), "number": addition.registration.number},
+                addition.text,
+            )
+            for addition in additions
         ),
         *(
             Entry(event.at, "event", sentence)

@@ -23,6 +23,7 @@ from registry.models import (
     Registration,
     ReportingOrganisation,
     Shelter,
+    SubmissionAddition,
     User,
 )
 from reports.models import ExportGrant
@@ -100,6 +101,18 @@ class CaseFactory(DjangoModelFactory):
 
     person = factory.SubFactory(PersonFactory)
     region = factory.SubFactory(RegionFactory)
+
+
+class SubmissionAdditionFactory(DjangoModelFactory):
+    """Information a reporter added to their report, as SubmissionAddition.add does (without
+    its audit event)."""
+
+    class Meta:
+        model = SubmissionAddition
+
+    registration = factory.SubFactory("tests.factories.RegistrationFactory")
+    author = factory.SubFactory(UserFactory)
+    text = "She called back from a new number."
 
 
 class CaseNoteFactory(DjangoModelFactory):

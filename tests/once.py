@@ -19,7 +19,7 @@ from registry import once
 # The pages whose form carries the token (the {% once_token %} templates and every add form of
 # the admin); other POSTs (searches, filters, logins) go as they are.
 ONCE_FORMS = re.compile(
-    r"^/(intake/register/|intake/submit/|intake/triage/[0-9a-f-]{36}/|cases/[0-9a-f-]{36}/"
+    r"^/(intake/register/|intake/submit/|intake/submissions/add/|intake/triage/[0-9a-f-]{36}/|cases/[0-9a-f-]{36}/"
     r"handover/|handovers/[0-9a-f-]{36}/decide/|admin/[a-z_]+/[a-z_]+/add/|"
     r"cases/[0-9a-f-]{36}/notes/|people/[0-9a-f-]{36}/(edit|erase)/|cases/[0-9a-f-]{36}/shelter/|"
     r"placements/[0-9a-f-]{36}/(end|withdraw)/|shelters/[0-9]+/place-next/|"

@@ -18,7 +18,7 @@ from intake.views.common import number_searched_list
 from registry import once
 from registry.access import may_triage, requires
 from registry.choices import AuditAction, SubmissionStatus
-from registry.models import AuditEvent, Registration
+from registry.models import AuditEvent, Registration, SubmissionAddition
 
 # The decisions as the triage audit event names them (intake.services), as a user reads them.
 DECISIONS = {
@@ -33,7 +33,7 @@ def _get_submission_for_user(request: HttpRequest, pk: Any) -> Registration:
     queryset = (
         Registration.objects.for_user(request.user)
         .filter(status=SubmissionStatus.SUBMITTED)
-        .select_related("region", "organisation", "person", "submitted_by")
+        .select_related("region", "organisation", "person", "submitted_by", "found_in_municipality")
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -125,5 +125,9 @@ def triage_detail(request: HttpRequest, pk: Any) -> HttpResponse:
             "matches": matches,
             "form": form,
             "exploitation_forms": registration.exploitation_forms.all(),
+            # What the reporter added after sending (by its reference), oldest first.
+            "additions": SubmissionAddition.objects.for_user(request.user)
+            .filter(registration=registration)
+            .select_related("author"),
         },
     )

@@ -7,7 +7,7 @@ from registry.models.cases import Case, Handover, OpenCaseCount
 from registry.models.drafts import FormDraft
 from registry.models.jobs import Job, JobFile
 from registry.models.mail import OutgoingMail
-from registry.models.notes import CaseNote
+from registry.models.notes import CaseNote, SubmissionAddition
 from registry.models.people import Person
 from registry.models.privacy import ErasureRequest
 from registry.models.reference import (
@@ -30,6 +30,7 @@ __all__ = [
     "CaseNote",
     "FormDraft",
     "ErasureRequest",
+    "SubmissionAddition",
     "FormOfExploitation",
     "Handover",
     "KeyCanary",

@@ -102,3 +102,82 @@ class CaseNote(models.Model):
             details={"fields": ["text"], "screen": "case_note"},
         )
         return note
+
+
+class SubmissionAdditionQuerySet(EncryptedQuerySet):
+    def for_user(self, user: User | None) -> SubmissionAdditionQuerySet:
+        return access.submission_additions_for_user(self, user)
+
+    def update(self, **kwargs: Any) -> int:
+        raise CaseNoteChangeRefused("additions are append-only: add another instead")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise CaseNoteChangeRefused("additions are append-only: add another instead")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise CaseNoteChangeRefused("additions are append-only and are not deleted")
+
+
+class SubmissionAddition(models.Model):
+    """Information a reporter added to their own report after sending it, found by its
+    reference number: what they learnt later (the person called back, a date of birth...).
+    The help desk reads it at triage. The text is encrypted, as a case note's; append-only."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    registration = models.ForeignKey(
+        "registry.Registration",
+        on_delete=models.PROTECT,
+        related_name="additions",
+        verbose_name=_("registration"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    text = EncryptedTextField(_("information"))
+
+    objects = SubmissionAdditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("information added to a report")
+        verbose_name_plural = _("information added to reports")
+        default_permissions = ("add", "view")
+
+    def __str__(self) -> str:
+        # Never the text: __str__ ends up in logs and admin messages.
+        if self.created_at is None:
+            return str(_("New addition"))
+        return _("Addition of %(when)s") % {"when": f"{self.created_at:%Y-%m-%d %H:%M}"}
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise CaseNoteChangeRefused("additions are append-only: add another instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise CaseNoteChangeRefused("additions are append-only and are not deleted")
+
+    @classmethod
+    def add(cls, registration: Any, author: User, text: str) -> SubmissionAddition:
+        """Add ``text`` to ``registration`` by ``author``, with its audit event (the
+        registration's number and the addition's id, never its text)."""
+        from registry.choices import AuditAction
+        from registry.models.audit import AuditEvent
+
+        addition = cls(registration=registration, author=author, text=text)
+        addition.save(force_insert=True)
+        AuditEvent.record(
+            AuditAction.CREATE,
+            user=author,
+            obj=addition,
+            details={
+                "fields": ["text"],
+                "screen": "submission_addition",
+                "registration": registration.number,
+            },
+        )
+        return addition

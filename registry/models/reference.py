@@ -95,6 +95,18 @@ class Municipality(models.Model):
             "offered for new ones."
         ),
     )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="municipalities",
+        verbose_name=_("region"),
+        help_text=_(
+            "The care-coordination region of a person found in this municipality: a "
+            "reporter's submission goes to it. Empty: not offered on the reporter's form."
+        ),
+    )
 
     objects = MunicipalityQuerySet.as_manager()
 

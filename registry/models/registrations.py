@@ -177,6 +177,19 @@ class Registration(models.Model):
         verbose_name=_("region"),
         help_text=_("The care-coordination region where the person is or will be."),
     )
+    found_in_municipality = models.ForeignKey(
+        "registry.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("municipality where the person was found"),
+        help_text=_(
+            "Asked on the reporter's form; the region is the one of this municipality. "
+            "Empty on registrations by staff and imports."
+        ),
+    )
     exploitation_forms = models.ManyToManyField(
         "registry.FormOfExploitation",
         blank=True,

@@ -71,10 +71,28 @@ def staff_data(region_a, municipalities):
 
 
 @pytest.fixture
-def reporter_data(region_a):
+def found_in(region_a, region_c):
+    """Municipalities a reporter names, in the test regions: Amsterdam in region A (with a
+    coordinator), Utrecht in region C (without one). The shipped list maps them to the
+    reference data's regions, which a test database does not have."""
+    from registry.models import Municipality
+
+    places = {"Amsterdam": ("GM0363", region_a), "Utrecht": ("GM0344", region_c)}
+    for name, (code, region) in places.items():
+        Municipality.objects.update_or_create(
+            code=code, defaults={"name": name, "region": region, "is_active": True}
+        )
+    return {name: region for name, (_, region) in places.items()}
+
+
+@pytest.fixture
+def reporter_data(found_in):
+    """A reporter's answers, posted as the check page's "Send" posts them."""
+
     def make(**overrides):
         data = {
-            "region": str(region_a.pk),
+            "step": "send",
+            "found_in_municipality": "Amsterdam",
             "given_names": planted("Given"),
             "family_name": planted("Family"),
             "date_of_birth": "1990-01-02",
@@ -85,9 +103,6 @@ def reporter_data(region_a):
             "languages": planted("Lang"),
             "exploitation_forms": ["labour"],
             "sector": "agriculture",
-            "scope": "cross_border",
-            "residence_status": "unknown",
-            "file_type": "registration",
             "consent_registration": "on",
             "consent_signed_by": "victim",
             "consent_care": "on",

@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from registry import municipalities as municipality_list
 from registry.choices import (
     ConsentSigner,
     FileType,
@@ -38,6 +39,7 @@ from registry.models import (
     Case,
     FormOfExploitation,
     MeansOfControl,
+    Municipality,
     OutgoingMail,
     Person,
     Registration,
@@ -167,6 +169,19 @@ def person_and_case(draw, region_pks):
 
 
 @st.composite
+def reporter_submission(draw, places):
+    """The reporter's form: the municipality where the person was found instead of a region
+    (one of ``places``, or a name that is none), sent from the check page."""
+    data = draw(person_and_case(list(places.values())))
+    del data["region"]
+    data["found_in_municipality"] = draw(
+        field(st.sampled_from(sorted(places)), st.sampled_from(["", "Atlantis", "GM9999"]))
+    )
+    data["step"] = "send"
+    return data
+
+
+@st.composite
 def staff_submission(draw, region_pks):
     data = draw(person_and_case(region_pks))
     start = draw(a_date(datetime.date(1990, 1, 1)))
@@ -212,13 +227,26 @@ def _assert_read_back(registration: Registration, data: dict, reporter_type: str
         assert person.date_of_birth.isoformat() == data["date_of_birth"]
     assert person.gender == data["gender"]
     assert (person.nationality or "") == data["nationality"]
-    assert str(registration.region_id) == data["region"]
+    if "found_in_municipality" in data:
+        # The reporter names a municipality; the region is its region. The file type and the
+        # residence status are not asked: recorded as the defaults the help desk completes.
+        found = registration.found_in_municipality
+        assert (
+            municipality_list.match_key(found.name)
+            == municipality_list.match_key(data["found_in_municipality"])
+            or found.code == data["found_in_municipality"].strip().upper()
+        )
+        assert registration.region_id == found.region_id
+        assert registration.file_type == "registration"
+        assert registration.residence_status == "unknown"
+    else:
+        assert str(registration.region_id) == data["region"]
+        assert registration.file_type == data["file_type"]
     assert registration.immediate_danger == (data["immediate_danger"] == "on")
     assert sorted(registration.exploitation_forms.values_list("code", flat=True)) == sorted(
         set(data["exploitation_forms"])
     )
     assert registration.sector == data["sector"]
-    assert registration.file_type == data["file_type"]
     assert registration.consent_care == (data["consent_care"] == "on")
     if "registered_on" in data and re.fullmatch(r"\d{4}-\d\d-\d\d", data["registered_on"]):
         assert registration.registered_on.isoformat() == data["registered_on"]
@@ -263,6 +291,14 @@ def regions(region_a, region_b, region_c, municipalities, coordinator_a, coordin
     return [str(region_a.pk), str(region_b.pk), str(region_c.pk)]
 
 
+@pytest.fixture
+def places(regions, municipalities):
+    """Municipalities a reporter may name, by name or code, each in one of the test regions."""
+    for code, region in zip(("GM0363", "GM0599", "GM0344"), regions, strict=True):
+        Municipality.objects.filter(code=code).update(region_id=region)
+    return {"Amsterdam": regions[0], "rotterdam": regions[1], "GM0344": regions[2]}
+
+
 def test_generated_staff_submissions_are_saved_as_sent_or_refused_whole(
     client_for, helpdesk, regions
 ):
@@ -285,14 +321,14 @@ def test_generated_staff_submissions_are_saved_as_sent_or_refused_whole(
 
 
 def test_generated_reporter_submissions_are_saved_as_sent_or_refused_whole(
-    client_for, reporter, regions
+    client_for, reporter, places
 ):
     client = client_for(reporter)
     reporter_type = reporter.organisation.reporter_type
     outcomes: Counter = Counter()
 
     @examples(REPORTER_EXAMPLES)
-    @given(data=person_and_case(regions))
+    @given(data=reporter_submission(places))
     def submit(data):
         _post_and_check(client, "/intake/submit/", data, lambda d: reporter_type, outcomes)
 

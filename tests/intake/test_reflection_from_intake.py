@@ -86,9 +86,12 @@ def test_a_bad_start_is_refused_with_a_clear_message_and_nothing_typed_is_lost(
     assert not Registration.objects.exists()
 
 
-def test_the_reporters_residence_status_and_start_survive_triage(
+def test_a_reporter_is_not_asked_the_residence_status_and_the_case_starts_unknown(
     client_for, reporter, helpdesk, coordinator_a, reporter_data
 ):
+    """An occasional reporter cannot know the residence status: a typed one is ignored, the
+    submission records "unknown" and the case takes it at triage, for the help desk and the
+    coordinator to complete (issue 15)."""
     typed = _days_ago(10)
     response = client_for(reporter).post(
         reverse("intake:submit"),
@@ -96,25 +99,13 @@ def test_the_reporters_residence_status_and_start_survive_triage(
     )
     assert response.status_code == 302
     registration = Registration.objects.get()
-    assert registration.residence_status == "reflection_period"
+    assert registration.residence_status == "unknown"
+    assert registration.reflection_started_on is None
     client_for(helpdesk).post(
         reverse("intake:triage_detail", args=[registration.pk]), {"action": "accept"}
     )
     case = Case.objects.get()
-    assert case.residence_status == "reflection_period"
-    assert case.reflection_start == datetime.date.fromisoformat(typed)
-
-
-def test_a_reporters_other_residence_status_survives_triage(
-    client_for, reporter, helpdesk, coordinator_a, reporter_data
-):
-    client_for(reporter).post(reverse("intake:submit"), reporter_data(residence_status="b8_victim"))
-    registration = Registration.objects.get()
-    client_for(helpdesk).post(
-        reverse("intake:triage_detail", args=[registration.pk]), {"action": "accept"}
-    )
-    case = Case.objects.get()
-    assert case.residence_status == "b8_victim" and case.reflection_start is None
+    assert case.residence_status == "unknown" and case.reflection_start is None
 
 
 def test_the_reflection_reminder_comes_on_the_right_day(client_for, coordinator_a, staff_data):

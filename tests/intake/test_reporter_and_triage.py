@@ -144,7 +144,7 @@ def test_merge_links_the_submission_to_the_existing_person(
     RegistrationFactory(person=existing, region=region_c)
     submit(
         client_for(reporter),
-        reporter_data(given_names="Ivana", family_name="Petrova", region=str(region_c.pk)),
+        reporter_data(given_names="Ivana", family_name="Petrova", found_in_municipality="Utrecht"),
     )
     submission = Registration.objects.get(status=SubmissionStatus.SUBMITTED)
     url = reverse("intake:triage_detail", args=[submission.pk])

@@ -332,8 +332,9 @@ def test_every_way_in_records_the_same_person_registration_lists_case_and_event(
         "sector": "other",
         "exploitation_country": "NL",
         "exploitation_municipality": "",
+        # What a reporter is not asked, at the values the reporter's form records for it.
         "scope": "unknown",
-        "file_type": "registration_advice",
+        "file_type": "registration",
         "consent_care": True,
         "residence_status": "unknown",
         "immediate_danger": False,
@@ -464,7 +465,10 @@ def test_a_triage_merge_and_a_staff_link_record_the_same_link_and_case(
     person, case = first.person, first.cases.get()
     response = client.post(URL, staff_data(**typed, step="save", person_choice=str(person.pk)))
     assert response.status_code == 302
-    response = client_for(reporter).post(reverse("intake:submit"), reporter_data(**typed))
+    # The reporter names where the person was found; Utrecht lies in region C (found_in).
+    response = client_for(reporter).post(
+        reverse("intake:submit"), reporter_data(**typed, found_in_municipality="Utrecht")
+    )
     assert response.status_code == 302
     submission = Registration.objects.get(status=SubmissionStatus.SUBMITTED)
     response = client.post(

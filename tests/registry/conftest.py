@@ -47,6 +47,7 @@ from tests.factories import (
     PlacementFactory,
     RegistrationFactory,
     ShelterFactory,
+    SubmissionAdditionFactory,
 )
 
 FACTORIES: dict[str, Any] = {
@@ -54,6 +55,7 @@ FACTORIES: dict[str, Any] = {
     "registry.registration": RegistrationFactory,
     "registry.case": CaseFactory,
     "registry.casenote": CaseNoteFactory,
+    "registry.submissionaddition": SubmissionAdditionFactory,
     "registry.handover": HandoverFactory,
     "reports.exportgrant": ExportGrantFactory,
     "registry.keycanary": KeyCanaryFactory,

@@ -216,6 +216,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "intake:submit_draft": (_LOGIN, 200, 403, 403, 403, 403),
     "intake:my_submissions": (_LOGIN, 200, 403, 403, 403, 403),
     "intake:submitted": (_LOGIN, 200, 403, 403, 403, 403),  # the reporter's own submission
+    "intake:add_information": (_LOGIN, 200, 403, 403, 403, 403),
     "intake:triage": (_LOGIN, 403, 403, 403, 200, 200),
     "intake:triage_detail": (_LOGIN, 403, 403, 403, 200, 200),
     # the CSV import in the admin: a scoped list for staff; importing for administrators only

@@ -26,6 +26,7 @@ from registry.models import (
     PersonSearchToken,
     Placement,
     Registration,
+    SubmissionAddition,
 )
 from registry.models.people import BLIND_INDEX_SOURCES, PERSONAL_FIELDS
 from tests.factories import (
@@ -173,6 +174,11 @@ def traces(person) -> dict[str, int]:
         "placement_texts": raw_count(
             f"SELECT COUNT(*) FROM {Placement._meta.db_table} p JOIN {case} c ON p.case_id = c.id "  # noqa: S608
             "WHERE c.person_id = %s AND p.reason IS NOT NULL",
+            [pk],
+        ),
+        "report_additions": raw_count(
+            f"SELECT COUNT(*) FROM {SubmissionAddition._meta.db_table} a JOIN {reg} r "  # noqa: S608
+            "ON a.registration_id = r.id WHERE r.person_id = %s",
             [pk],
         ),
     }

@@ -21,6 +21,7 @@ from tests.factories import (
     PersonFactory,
     PlacementFactory,
     RegistrationFactory,
+    SubmissionAdditionFactory,
     UserFactory,
 )
 from tests.registry.test_retention import FREE_TEXT, database_snapshot, raw_person, traces
@@ -59,6 +60,7 @@ def _victim(region, other_region, author, family_name):
     registration = RegistrationFactory(person=person, region=region)
     registration.triage_note = FREE_TEXT
     registration.save()
+    SubmissionAdditionFactory(registration=registration, author=author, text=FREE_TEXT)
     case = CaseFactory(person=person, region=region, notes=FREE_TEXT, care_location=FREE_TEXT)
     CaseNoteFactory(case=case, author=author, text=FREE_TEXT)
     HandoverFactory(case=case, to_region=other_region, requested_by=author, reason=FREE_TEXT)
