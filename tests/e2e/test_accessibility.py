@@ -48,7 +48,9 @@ RUN_AXE = """async (options) => {
     id: v.id,
     impact: v.impact,
     help: v.help,
-    nodes: v.nodes.slice(0, 5).map((n) => ({target: n.target.join(" "), summary: n.failureSummary})),
+    nodes: v.nodes.slice(0, 5).map((n) => ({
+      target: n.target.join(" "), summary: n.failureSummary,
+    })),
   }));
 }"""
 
