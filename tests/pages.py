@@ -138,6 +138,10 @@ PAGES: tuple[Page, ...] = (
     Page("case-shelter", "coordinator", "/cases/{case}/shelter/"),
     Page("procedure", "coordinator", "/cases/{case}/procedures/b8_permit/"),
     Page("referral", "coordinator", "/cases/{case}/referrals/"),
+    Page("referral-errors", "coordinator", "/cases/{case}/referrals/", actions=(click(SUBMIT),)),
+    Page("referral-outcome", "coordinator", "/referrals/{referral}/outcome/"),
+    Page("registered", "coordinator", "/intake/registrations/{registration}/saved/"),
+    Page("care-consent", "coordinator", "/intake/registrations/{registration}/consent/"),
     Page("handover-request", "coordinator", "/cases/{case}/handover/"),
     Page("person", "coordinator", "/people/{person}/"),
     Page("person-edit", "coordinator", "/people/{person}/edit/"),
@@ -181,7 +185,7 @@ def build_world(password: str) -> dict[str, str]:
     the ids the paths name. The demo's users get ``password``."""
     from registry import casework, demo, reference_data
     from registry.choices import SubmissionStatus
-    from registry.models import Job, Region, Shelter, User
+    from registry.models import Job, Referral, Region, Shelter, User
     from tests.factories import (
         CaseFactory,
         CaseNoteFactory,
@@ -223,6 +227,7 @@ def build_world(password: str) -> dict[str, str]:
         shelter_requested="cosm",
     )
     CaseNoteFactory(case=case, author=coordinator)
+    referral = Referral.objects.create(case=case, referral_type="police", reason="crime_report")
     PlacementFactory(case=case, shelter=Shelter.objects.first(), placed_by=coordinator)
     # A second case of A's, asked to move to Rotterdam.
     mover = PersonFactory()
@@ -249,6 +254,7 @@ def build_world(password: str) -> dict[str, str]:
         "person": str(person.pk),
         "registration": str(registration.pk),
         "handover": str(handover.pk),
+        "referral": str(referral.pk),
         "submission": str(submission.pk),
         "job": str(job.pk),
         "region": str(amsterdam.pk),

@@ -33,6 +33,7 @@ SCREENSHOTS = Path(
 )
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
+BROWSER_LOCALES = {"nl": "nl-NL", "en": "en-GB"}
 FAILING_IMPACTS = ("critical", "serious")
 # WCAG 2.1 A and AA, and axe's best practices (landmarks, one main, headings, skip link).
 AXE_OPTIONS = {
@@ -152,7 +153,8 @@ def test_every_page_passes_axe_and_fits_a_phone(
     found: dict[str, Any] = {}
     visited = 0
     for role, username in USERS.items():
-        context = browser.new_context(viewport=DESKTOP)
+        # The browser's own language as well (date fields, number formats), as a user's is.
+        context = browser.new_context(viewport=DESKTOP, locale=BROWSER_LOCALES[language])
         context.set_default_timeout(TIMEOUT_MS)
         context.add_cookies(
             [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base_url}]
