@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 RUFF := $(VENV)/bin/ruff
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
+# axe-core for the browser tests' accessibility checks (package.json, pinned in package-lock.json).
+NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
 LOAD_ARGS ?=
 
@@ -14,7 +16,7 @@ LOAD_ARGS ?=
 
 help:
 	@echo "make venv     create .venv and install requirements.txt"
-	@echo "make devdeps  also install requirements-dev.txt and make sure Chromium is there"
+	@echo "make devdeps  also install requirements-dev.txt, axe-core (npm ci) and make sure Chromium is there"
 	@echo "make keys     write development keys to var/dev-keys.env (once; adds a key it lacks)"
 	@echo "make run      migrate, seed demo data and serve on http://127.0.0.1:8000 (DEBUG on)"
 	@echo "               with a background worker beside the server"
@@ -42,7 +44,12 @@ $(DEV_STAMP): requirements-dev.txt $(RUNTIME_STAMP)
 
 venv: $(RUNTIME_STAMP)
 
-devdeps: $(DEV_STAMP)
+# npm ci installs exactly what package-lock.json pins (axe-core); again only when it changes.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+devdeps: $(DEV_STAMP) $(NODE_STAMP)
 	scripts/ensure-chromium.sh
 
 # Development keys are for DEBUG only; production keys come from the environment.
@@ -92,4 +99,4 @@ messages: $(DEV_STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
-	rm -rf $(VENV) var/
+	rm -rf $(VENV) var/ node_modules/
