@@ -126,6 +126,7 @@ PAGES: tuple[Page, ...] = (
     Page("report-errors", "reporter", "/intake/submit/", actions=(click(SUBMIT),)),
     Page("my-reports", "reporter", "/intake/submissions/"),
     Page("my-report", "reporter", "/intake/submissions/{submission}/"),
+    Page("add-information", "reporter", "/intake/submissions/add/"),
     Page("two-factor-setup", "reporter", "/accounts/two-factor/setup/"),
     Page("forbidden", "reporter", "/cases/", status=403),
     Page("not-found", "reporter", "/cases/{unknown}/", status=404),
@@ -173,6 +174,9 @@ PAGES: tuple[Page, ...] = (
     Page("two-factor-done", "administrator", "/accounts/two-factor/setup/complete/"),
     Page("case", "administrator", "/cases/{case}/"),
     Page("admin", "administrator", "/admin/"),
+    Page("privacy", "administrator", "/privacy/"),
+    Page("erasure-request", "administrator", "/people/{person}/erase/"),
+    Page("subject-access", "administrator", "/people/{person}/subject-access/"),
 )
 
 
@@ -183,6 +187,8 @@ def pages_of(role: str) -> list[Page]:
 def build_world(password: str) -> dict[str, str]:
     """The records every page of PAGES needs, made the way the registry makes them; returns
     the ids the paths name. The demo's users get ``password``."""
+    from django.contrib.auth.models import Permission
+
     from registry import casework, demo, reference_data
     from registry.choices import SubmissionStatus
     from registry.models import Job, Referral, Region, Shelter, User
@@ -246,6 +252,10 @@ def build_world(password: str) -> dict[str, str]:
         organisation=users["reporter"].organisation,
     )
     grant_personal_export(users["administrator"])
+    # Subject access is nobody's until given (registry/subject_access.py).
+    users["administrator"].user_permissions.add(
+        Permission.objects.get(codename="subject_access", content_type__app_label="registry")
+    )
     job = Job.objects.create(
         kind=Job.Kind.EXPORT_STATISTICS, owner=users["administrator"], status=Job.Status.DONE
     )

@@ -23,6 +23,11 @@ NOT_PAGES = {
     "registry:job_download": "a file",
     "reports:statistics_download": "a file",
     "reports:anonymised_download": "a file",
+    "reports:referrals_download": "a file",
+    "intake:register_draft": "the intake's draft, kept and read by script (JSON)",
+    "intake:submit_draft": "the report's draft, kept and read by script (JSON)",
+    "stay_signed_in": "POST only (the timeout warning's button)",
+    "registry:erasure_decide": "POST only (the buttons are on the privacy page)",
 }
 SAMPLE = {
     "case": "00000000-0000-0000-0000-000000000001",
