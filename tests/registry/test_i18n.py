@@ -27,7 +27,9 @@ def test_every_dutch_msgid_has_a_translation_and_none_is_fuzzy():
     assert len(po) > 100, "the Dutch catalogue looks empty: was makemessages run?"
     untranslated = [e.msgid for e in po if not e.obsolete and not e.translated()]
     fuzzy = [e.msgid for e in po if "fuzzy" in e.flags]
-    assert untranslated == [], f"translate in the .po (make messages); untranslated: {untranslated!r}"
+    assert untranslated == [], (
+        f"translate in the .po (make messages); untranslated: {untranslated!r}"
+    )
     assert fuzzy == [], f"fuzzy entries are guesses and msgfmt skips them: {fuzzy!r}"
     assert not po.metadata_is_fuzzy, "a fuzzy header drops the Dutch plural rule"
 
@@ -47,8 +49,13 @@ def test_compiled_dutch_catalogue_matches_the_po_file():
     """The .mo is tracked so no gettext is needed to run; it must not lag behind the .po."""
     po = polib.pofile(str(NL_PO))
     mo = polib.mofile(str(NL_PO.with_suffix(".mo")))
-    compiled = {e.msgid: (e.msgstr, dict(e.msgstr_plural)) for e in mo}
-    stale = [e.msgid for e in po if compiled.get(e.msgid) != (e.msgstr, dict(e.msgstr_plural))]
+    # By context and msgid: the same msgid may carry another translation in a context.
+    compiled = {(e.msgctxt, e.msgid): (e.msgstr, dict(e.msgstr_plural)) for e in mo}
+    stale = [
+        e.msgid
+        for e in po
+        if compiled.get((e.msgctxt, e.msgid)) != (e.msgstr, dict(e.msgstr_plural))
+    ]
     assert stale == [], f"run manage.py compilemessages; stale in django.mo: {stale[:5]!r}"
 
 
