@@ -1,7 +1,9 @@
-"""Staff intake: the form in steps, a summary with possible duplicates, the confirmation.
+"""Staff intake: the form in steps, a check page with possible duplicates, the confirmation.
 
-The typed values travel between the steps in the POST body (hidden inputs on the summary
-page), never in the session: sessions are stored in the database unencrypted.
+The server shows one step at a time and checks, on every POST, each step before the one a
+button goes to (docs/intake.md, "The staff form"). The typed values travel between the steps
+in the POST body (the steps not shown are in the page, hidden; the check page carries them as
+hidden inputs), never in the session: sessions are stored in the database unencrypted.
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ class Move:
     ``step`` is the pressed button's value: a step ("1" to "5"), "review" (the check page),
     "save", or "edit" (the check page's "Back": the last step). A POST without it (an old
     client, a script) goes to the check, as before the steps were the server's. ``change`` is
-    the field whose "Change" button the check page sent: its step, then back to the check.
+    the field whose "Change" button the check page sent, ``change_step`` the step of an "Add
+    or change": that step, then back to the check (``back_to_check``, kept by the step's
+    page until the check is reached).
     ``reached`` is the furthest step the user has seen, for the step list's buttons only:
     a hint the browser sends back, never trusted, since going anywhere checks every step
     before it.
@@ -56,9 +60,11 @@ class Move:
         if change not in StaffRegistrationForm.field_steps():
             change = ""
         change_step = STEP_VALUES.get(post.get("change_step", ""), 0)
+        if change_step == CHECK:
+            change_step = 0
         if change:
             target = StaffRegistrationForm.step_of(change)
-        elif 0 < change_step < CHECK:
+        elif change_step:
             target = change_step
         elif value == STEP_EDIT:
             target = LAST_STEP
