@@ -244,3 +244,37 @@ def test_errors_on_step_1_stop_at_step_1_with_a_focused_summary_in_dutch(
         assert Registration.objects.count() == 0
     finally:
         context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_steps_work_without_javascript(
+    browser, live_server, browser_login, coordinator_a, region_a, password
+):
+    """The server shows one step at a time and moves the focus (autofocus): no script needed."""
+    context = browser.new_context(locale="nl-NL", java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        browser_login(page, live_server, coordinator_a.username, password)
+        page.goto(live_server.url + URL)
+        expect(page.locator("fieldset[data-step='2']")).to_be_hidden()
+        page.locator("#id_registered_on").focus()
+        page.keyboard.press("Enter")
+        expect(page).to_have_title(re.compile(r"^Fout: Stap 1 van 6"))
+        expect(page.locator("#error-summary")).to_be_focused()
+        page.select_option("#id_reporter_type", "police")
+        page.select_option("#id_region", str(region_a.pk))
+        page.click("#step-next")
+        expect(page.locator("#step-2-heading")).to_be_focused()
+        page.fill("#id_family_name", "Zonderscript")
+        page.locator("#id_family_name").press("Enter")
+        expect(page.locator("#step-3-heading")).to_be_focused()
+        for _ in range(3):
+            page.click("#step-next")
+        expect(page).to_have_title(re.compile(r"^Stap 6 van 6"))
+        expect(page.locator("main")).to_contain_text("Zonderscript")
+        page.click("#save")
+        expect(page.locator("#registration-number")).to_have_text(re.compile(r"^\d{4}-\d{6}$"))
+        assert Registration.objects.get().person.family_name == "Zonderscript"
+    finally:
+        context.close()
