@@ -330,6 +330,27 @@ class RegistrationForm(forms.Form):
         )
 
 
+class _HiddenStep:
+    """A step not shown: its fields' inputs only (no label, help or error: nobody sees them),
+    in a hidden fieldset, so what was typed on it travels with the form. Crispy's templates
+    for every field of the four steps not shown cost more than the rest of a step's POST
+    (bench/intake.py --form-only); Django's widgets alone, a third of it."""
+
+    def __init__(self, number: int, names: list[str]) -> None:
+        self.number = number
+        self.names = names
+
+    def render(self, form: forms.Form, context: Any, **kwargs: Any) -> str:
+        # The widgets' own escaped HTML; never through a template (a typed value is no
+        # template code).
+        inputs = mark_safe("".join(str(form[name]) for name in self.names))  # noqa: S308
+        return format_html(
+            '<fieldset class="intake-step" data-step="{}" hidden>{}</fieldset>',
+            self.number,
+            inputs,
+        )
+
+
 class StaffRegistrationForm(RegistrationForm):
     """The staff intake form (coordinator, help desk, administrator), in five steps and the
     check page.
@@ -490,9 +511,14 @@ class StaffRegistrationForm(RegistrationForm):
         return bool(reporter) and registering.is_anonymous(reporter, bool(consent))
 
     def build_layout(self) -> Layout:
-        fieldsets = []
+        fieldsets: list[Any] = []
         for number, items in enumerate(self._step_items(not self._anonymous_now()), start=1):
             shown = number == self.current_step
+            if not shown:
+                fieldsets.append(
+                    _HiddenStep(number, [p.name for p in Layout(*items).get_field_names()])
+                )
+                continue
             heading = format_html(
                 '<h2 class="h5 mb-0" id="step-{}-heading" tabindex="-1"{}>{}</h2>',
                 number,
