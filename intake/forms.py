@@ -343,12 +343,32 @@ class _HiddenStep:
     def render(self, form: forms.Form, context: Any, **kwargs: Any) -> str:
         # The widgets' own escaped HTML; never through a template (a typed value is no
         # template code).
-        inputs = mark_safe("".join(str(form[name]) for name in self.names))  # noqa: S308
+        inputs = mark_safe("".join(_inputs(form[name]) for name in self.names))  # noqa: S308
         return format_html(
             '<fieldset class="intake-step" data-step="{}" hidden>{}</fieldset>',
             self.number,
             inputs,
         )
+
+
+def _inputs(bound: forms.BoundField) -> str:
+    """The inputs of a field, as its widget renders them; a list of boxes written here (the
+    same names, values, ids and ticks: Django renders each box through two templates)."""
+    widget = bound.field.widget
+    if not isinstance(widget, forms.CheckboxSelectMultiple):
+        return str(bound)
+    ticked = {str(v) for v in (bound.value() or [])}
+    return "".join(
+        format_html(
+            '<input type="checkbox" name="{}" value="{}" id="{}_{}"{}>',
+            bound.html_name,
+            value,
+            bound.auto_id,
+            index,
+            mark_safe(" checked") if str(value) in ticked else "",  # noqa: S308
+        )
+        for index, (value, _label) in enumerate(bound.field.choices)
+    )
 
 
 class StaffRegistrationForm(RegistrationForm):
