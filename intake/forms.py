@@ -16,7 +16,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from registry import municipalities, registering
@@ -332,33 +332,102 @@ class RegistrationForm(forms.Form):
         )
 
 
+class _HiddenStep:
+    """A step not shown: its fields' inputs only (no label, help or error: nobody sees them),
+    in a hidden fieldset, so what was typed on it travels with the form. Crispy's templates
+    for every field of the four steps not shown cost more than the rest of a step's POST
+    (bench/intake.py --form-only); Django's widgets alone, a third of it."""
+
+    def __init__(self, number: int, names: list[str]) -> None:
+        self.number = number
+        self.names = names
+
+    def render(self, form: forms.Form, context: Any, **kwargs: Any) -> str:
+        # The widgets' own escaped HTML; never through a template (a typed value is no
+        # template code).
+        inputs = mark_safe("".join(_inputs(form[name]) for name in self.names))  # noqa: S308
+        return format_html(
+            '<fieldset class="intake-step" data-step="{}" hidden>{}</fieldset>',
+            self.number,
+            inputs,
+        )
+
+
+def _inputs(bound: forms.BoundField) -> str:
+    """The inputs of a field, as its widget renders them; a list of boxes written here (the
+    same names, values, ids and ticks: Django renders each box through two templates)."""
+    widget = bound.field.widget
+    if not isinstance(widget, forms.CheckboxSelectMultiple):
+        return str(bound)
+    ticked = {str(v) for v in (bound.value() or [])}
+    return "".join(
+        format_html(
+            '<input type="checkbox" name="{}" value="{}" id="{}_{}"{}>',
+            bound.html_name,
+            value,
+            bound.auto_id,
+            index,
+            mark_safe(" checked") if str(value) in ticked else "",  # noqa: S308
+        )
+        for index, (value, _label) in enumerate(bound.field.choices)
+    )
+
+
 class StaffRegistrationForm(RegistrationForm):
     """The staff intake form (coordinator, help desk, administrator), in five steps and the
-    check page."""
+    check page.
 
-    # The check page is the sixth step the step list shows ("6. Check and save"): counted, so
-    # "Step 1 of 6" agrees with it.
-    STEPS = 6
+    The server shows one step at a time (docs/intake.md, "The staff form"): every step is in
+    the page, the ones not shown carry the ``hidden`` attribute, so what was typed on them is
+    sent with every step. ``show_step`` says which one to show before rendering.
+    """
 
-    def build_layout(self) -> Layout:
-        def step(number: int, title: Any) -> str:
-            return _("Step %(n)s of %(total)s: %(title)s") % {
-                "n": number,
-                "total": self.STEPS,
-                "title": title,
-            }
+    STEP_TITLES = (
+        _("Urgency and reporter"),
+        _("The person"),
+        _("The exploitation"),
+        _("Minors and residence"),
+        _("Type of file and consent"),
+    )
+    CHECK_TITLE = _("Check and save")
+    # The check page is the sixth step of the step list: counted, so "Step 1 of 6" on the
+    # first step agrees with the six steps listed, and the check page is "Step 6 of 6".
+    CHECK_STEP = len(STEP_TITLES) + 1
+    STEPS = CHECK_STEP
 
-        return Layout(
-            Fieldset(
-                step(1, _("Urgency and reporter")),
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current_step = 1
+        self.focus = ""  # "heading", or a field's name; empty: no focus moved on load
+
+    # The steps ------------------------------------------------------------------------------
+
+    @classmethod
+    def step_title(cls, number: int) -> str:
+        """ "Step 2 of 6: The person": the heading and the page title of a step."""
+        title = cls.CHECK_TITLE if number == cls.CHECK_STEP else cls.STEP_TITLES[number - 1]
+        return _("Step %(n)s of %(total)s: %(title)s") % {
+            "n": number,
+            "total": cls.STEPS,
+            "title": title,
+        }
+
+    @classmethod
+    def step_list(cls) -> list[dict[str, Any]]:
+        """The step list's items: number and title, the check page last."""
+        titles = [*cls.STEP_TITLES, cls.CHECK_TITLE]
+        return [{"number": n, "title": t} for n, t in enumerate(titles, start=1)]
+
+    @staticmethod
+    def _step_items(anonymity_hidden: bool = True) -> list[tuple[Any, ...]]:
+        """What each step asks, in order: the layout's items of steps 1 to 5."""
+        return [
+            (
                 "immediate_danger",
                 _row("registered_on", "reporter_type", "organisation"),
                 "region",
-                css_class="intake-step",
-                data_step="1",
             ),
-            Fieldset(
-                step(2, _("The person")),
+            (
                 _row("given_names", "family_name"),
                 "aliases",
                 _row("date_of_birth", "estimated_age", "believed_minor"),
@@ -366,21 +435,15 @@ class StaffRegistrationForm(RegistrationForm):
                 _row("languages", "phone", "email"),
                 "address",
                 _row("id_document_country", "id_document_number"),
-                css_class="intake-step",
-                data_step="2",
             ),
-            Fieldset(
-                step(3, _("The exploitation")),
+            (
                 "exploitation_forms",
                 _row("sector", "scope"),
                 _row("exploitation_country", "exploitation_municipality"),
                 _row("exploitation_start", "exploitation_end"),
                 "means_of_control",
-                css_class="intake-step",
-                data_step="3",
             ),
-            Fieldset(
-                step(4, _("Minors and residence")),
+            (
                 HTML(
                     '{% load i18n %}<p class="text-muted">{% translate "A person under 18 is '
                     "flagged as a minor from the date of birth or the age. An unaccompanied "
@@ -389,20 +452,111 @@ class StaffRegistrationForm(RegistrationForm):
                 ),
                 "unaccompanied_minor",
                 _row("residence_status", "reflection_started_on"),
-                css_class="intake-step",
-                data_step="4",
             ),
-            Fieldset(
-                step(5, _("Type of file and consent")),
+            (
                 _row("file_type", "shelter_requested"),
                 "consent_registration",
                 "consent_signed_by",
                 "consent_care",
-                self.anonymity_notice(hidden=True),
-                css_class="intake-step",
-                data_step="5",
+                RegistrationForm.anonymity_notice(hidden=anonymity_hidden),
             ),
-        )
+        ]
+
+    @classmethod
+    def field_steps(cls) -> dict[str, int]:
+        """{field name: the step that asks it}, read from the layout (one place says it)."""
+        if "_field_steps" not in cls.__dict__:
+            cls._field_steps = {
+                pointer.name: number
+                for number, items in enumerate(cls._step_items(), start=1)
+                for pointer in Layout(*items).get_field_names()
+            }
+        return cls._field_steps
+
+    @classmethod
+    def step_of(cls, name: str | None) -> int:
+        """The step that asks field ``name``; an error of no field belongs to the check."""
+        return cls.field_steps().get(name or "", cls.CHECK_STEP)
+
+    def steps_with_errors(self) -> list[int]:
+        """The steps whose fields (or, as the check, the whole form) have errors, in order."""
+        return sorted({self.step_of(name) for name in self.errors})
+
+    def forget_errors_from(self, step: int) -> None:
+        """Drop the errors of the steps from ``step`` on: not asked for yet (a "Next" checks
+        the steps before the one it goes to, by the same validation as the save)."""
+        for name in list(self.errors):
+            if self.step_of(name) >= step:
+                del self.errors[name]
+
+    def error_links(self, step: int) -> list[dict[str, str]]:
+        """The error summary's entries for ``step``: the element to focus, the field's label
+        and the message (the label first: "This field is required" alone says not which)."""
+        links = []
+        for name, errors in self.errors.items():
+            if self.step_of(name) != step and name != forms.forms.NON_FIELD_ERRORS:
+                continue
+            label = str(self[name].label) if name in self.fields else ""
+            for message in errors:
+                links.append({"anchor": self.anchor(name), "label": label, "message": message})
+        return links
+
+    def anchor(self, name: str | None) -> str:
+        """The id of the element a link to field ``name`` focuses: its input, or the first
+        box of a list of boxes; the error summary itself for an error of no field."""
+        if not name or name not in self.fields:
+            return "error-summary"
+        bound = self[name]
+        widget = bound.field.widget
+        if isinstance(widget, forms.widgets.ChoiceWidget) and widget.input_type in (
+            "checkbox",
+            "radio",
+        ):
+            return f"{bound.auto_id}_0"
+        return bound.auto_id
+
+    def show_step(self, step: int, focus: str = "") -> None:
+        """Show ``step`` when rendered, focusing ``focus`` ("heading", "summary", a field)."""
+        self.current_step = step
+        self.focus = focus
+        if focus in self.fields:
+            # The instance's own copy of the widget (fields are copied per form).
+            self.fields[focus].widget.attrs["autofocus"] = True
+        self.__dict__.pop("helper", None)
+
+    def _anonymous_now(self) -> bool:
+        """The anonymity notice's state as the form was sent (the page without JavaScript)."""
+        if not self.is_bound:
+            return False
+        reporter = self.data.get("reporter_type") or ""
+        consent = self["consent_registration"].value()
+        return bool(reporter) and registering.is_anonymous(reporter, bool(consent))
+
+    def build_layout(self) -> Layout:
+        fieldsets: list[Any] = []
+        for number, items in enumerate(self._step_items(not self._anonymous_now()), start=1):
+            shown = number == self.current_step
+            if not shown:
+                fieldsets.append(
+                    _HiddenStep(number, [p.name for p in Layout(*items).get_field_names()])
+                )
+                continue
+            heading = format_html(
+                '<h2 class="h5 mb-0" id="step-{}-heading" tabindex="-1"{}>{}</h2>',
+                number,
+                mark_safe(" autofocus") if shown and self.focus == "heading" else "",  # noqa: S308
+                self.step_title(number),
+            )
+            fieldsets.append(
+                Fieldset(
+                    heading,
+                    *items,
+                    css_class="intake-step",
+                    data_step=str(number),
+                    hidden=not shown,
+                )
+            )
+        return Layout(*fieldsets)
 
 
 class MunicipalityNameInput(forms.TextInput):

@@ -49,6 +49,8 @@ def kept_form_html(form: forms.Form) -> SafeString | None:
 
 def _key(form: forms.Form) -> tuple[Any, ...]:
     parts: list[Any] = [type(form).__module__, type(form).__qualname__, get_language()]
+    # The step shown and the focus (the staff form's; an empty one shows step 1).
+    parts.append((getattr(form, "current_step", None), getattr(form, "focus", None)))
     for name, field in form.fields.items():
         parts.append((name, repr(form.get_initial_for_field(field, name))))
         if isinstance(field, forms.ModelChoiceField):

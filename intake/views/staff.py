@@ -1,11 +1,15 @@
-"""Staff intake: the form in steps, a summary with possible duplicates, the confirmation.
+"""Staff intake: the form in steps, a check page with possible duplicates, the confirmation.
 
-The typed values travel between the steps in the POST body (hidden inputs on the summary
-page), never in the session: sessions are stored in the database unencrypted.
+The server shows one step at a time and checks, on every POST, each step before the one a
+button goes to (docs/intake.md, "The staff form"). The typed values travel between the steps
+in the POST body (the steps not shown are in the page, hidden; the check page carries them as
+hidden inputs), never in the session: sessions are stored in the database unencrypted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -24,11 +28,87 @@ from registry.models import Case, FormOfExploitation, Registration
 STEP_REVIEW = "review"
 STEP_EDIT = "edit"
 STEP_SAVE = "save"
+CHECK = StaffRegistrationForm.CHECK_STEP
+LAST_STEP = CHECK - 1
+
+
+@dataclass(frozen=True)
+class Move:
+    """Where a POST of the staff form asks to go, read from the button pressed.
+
+    ``step`` is the pressed button's value: a step ("1" to "5"), "review" (the check page),
+    "save", or "edit" (the check page's "Back": the last step). A POST without it (an old
+    client, a script) goes to the check, as before the steps were the server's. ``change`` is
+    the field whose "Change" button the check page sent, ``change_step`` the step of an "Add
+    or change": that step, then back to the check (``back_to_check``, kept by the step's
+    page until the check is reached).
+    ``reached`` is the furthest step the user has seen, for the step list's buttons only:
+    a hint the browser sends back, never trusted, since going anywhere checks every step
+    before it.
+    """
+
+    target: int
+    save: bool = False
+    change: str = ""
+    back_to_check: bool = False
+    reached: int = 1
+
+    @classmethod
+    def read(cls, post: Mapping[str, str]) -> Move:
+        value = post.get("step", STEP_REVIEW)
+        change = post.get("change", "")
+        if change not in StaffRegistrationForm.field_steps():
+            change = ""
+        change_step = STEP_VALUES.get(post.get("change_step", ""), 0)
+        if change_step == CHECK:
+            change_step = 0
+        if change:
+            target = StaffRegistrationForm.step_of(change)
+        elif change_step:
+            target = change_step
+        elif value == STEP_EDIT:
+            target = LAST_STEP
+        elif value in STEP_VALUES:
+            target = STEP_VALUES[value]
+        else:  # "review", "save", or anything else: the check, which checks everything
+            target = CHECK
+        reached = STEP_VALUES.get(post.get("reached", ""), 1)
+        return cls(
+            target=target,
+            save=value == STEP_SAVE and not change and not change_step,
+            change=change,
+            back_to_check=bool(change or change_step) or post.get("back_to_check") == "1",
+            reached=reached,
+        )
+
+
+# The values a step button may send ("1" to "6"), ASCII digits only.
+STEP_VALUES = {str(n): n for n in range(1, CHECK + 1)}
+
+
+def step_value(number: int) -> str:
+    """The value of the button that goes to step ``number`` (the check: "review")."""
+    return STEP_REVIEW if number == CHECK else str(number)
+
+
+def step_list(shown: int, reached: int, with_errors: list[int]) -> list[dict[str, Any]]:
+    """The step list: every step, the one shown current, the ones reached buttons."""
+    return [
+        {
+            **item,
+            "value": step_value(item["number"]),
+            "current": item["number"] == shown,
+            "reachable": item["number"] <= reached,
+            "has_errors": item["number"] in with_errors,
+        }
+        for item in StaffRegistrationForm.step_list()
+    ]
 
 
 def summary(form: StaffRegistrationForm) -> list[dict[str, Any]]:
-    """(label, shown value, personal?) per filled-in field, for the check before saving."""
-    rows = []
+    """The check page's answers by step: per step its title and, per filled-in field, the
+    field's name (for its "Change" button), label, shown value and whether it is personal."""
+    steps: dict[int, list[dict[str, Any]]] = {n: [] for n in range(1, CHECK)}
     for name, field in form.fields.items():
         value = form.cleaned_data.get(name)
         if value in (None, "", [], False):
@@ -42,13 +122,40 @@ def summary(form: StaffRegistrationForm) -> list[dict[str, Any]]:
             shown = _("yes")
         else:
             shown = str(value)
-        rows.append(
-            {"label": bound.label, "value": shown, "personal": name in PERSONAL_FORM_FIELDS}
+        steps[form.step_of(name)].append(
+            {
+                "name": name,
+                "label": bound.label,
+                "value": shown,
+                "personal": name in PERSONAL_FORM_FIELDS,
+            }
         )
-    return rows
+    return [
+        {"number": n, "title": StaffRegistrationForm.STEP_TITLES[n - 1], "rows": rows}
+        for n, rows in steps.items()
+    ]
 
 
-def _form_page(request: HttpRequest, form: StaffRegistrationForm) -> HttpResponse:
+def _form_page(
+    request: HttpRequest,
+    form: StaffRegistrationForm,
+    *,
+    step: int = 1,
+    reached: int = 1,
+    back_to_check: bool = False,
+    focus: str = "",
+) -> HttpResponse:
+    with_errors = form.steps_with_errors() if form.is_bound else []
+    error_links = form.error_links(step) if form.is_bound else []
+    # With errors the summary takes the focus; else the step's heading or a changed field.
+    form.show_step(step, focus="" if error_links else focus)
+    reached = max(reached, step)
+    if back_to_check:
+        next_value, next_label = STEP_REVIEW, _("Return to the check")
+    elif step == LAST_STEP:
+        next_value, next_label = STEP_REVIEW, _("Check before saving")
+    else:
+        next_value, next_label = step_value(step + 1), _("Next")
     return render(
         request,
         "intake/register.html",
@@ -56,6 +163,15 @@ def _form_page(request: HttpRequest, form: StaffRegistrationForm) -> HttpRespons
             "form": form,
             "form_html": rendering.kept_form_html(form),
             "legal_duty_codes": legal_duty_codes(),
+            "step": step,
+            "step_title": form.step_title(step),
+            "steps": step_list(step, reached, with_errors),
+            "reached": reached,
+            "back_to_check": back_to_check,
+            "error_links": error_links,
+            "next_value": next_value,
+            "next_label": next_label,
+            "back_value": step_value(step - 1) if step > 1 else "",
         },
     )
 
@@ -67,16 +183,26 @@ def _review_page(
     choice_error: str = "",
     once_error: str = "",
 ) -> HttpResponse:
+    error_links = []
+    if choice_error:
+        anchor = f"choice-{matches[0].person.pk}" if matches else "choice-new"
+        error_links.append({"anchor": anchor, "label": "", "message": choice_error})
+    if once_error:
+        error_links.append({"anchor": "save", "label": "", "message": once_error})
     return render(
         request,
         "intake/review.html",
         {
             "form": form,
             "outcome": form.outcome,
-            "rows": summary(form),
+            "answers": summary(form),
             "matches": matches,
             "choice_error": choice_error,
             "once_error": once_error,
+            "error_links": error_links,
+            "step_title": form.step_title(CHECK),
+            "steps": step_list(CHECK, CHECK, []),
+            "reached": CHECK,
             "chosen": request.POST.get("person_choice", ""),
         },
     )
@@ -85,17 +211,43 @@ def _review_page(
 @requires(may_register)
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
-    """Staff intake: form (steps 1-5), check with duplicates (6), save, confirmation."""
+    """Staff intake: the steps 1-5 one at a time, each "Next" checked on the server; the
+    check with duplicates (6); save; confirmation.
+
+    Every POST carries the whole form and is validated whole (the save's validation,
+    ``registering.check`` through the form); a move to step N keeps the errors of the steps
+    before N and stops at the first step that has any. So no step is passed unchecked,
+    whatever the browser sends.
+    """
     if request.method == "GET":
         return _form_page(request, StaffRegistrationForm())
     form = StaffRegistrationForm(request.POST)
-    step = request.POST.get("step", STEP_REVIEW)
-    if not form.is_valid() or step == STEP_EDIT:
-        return _form_page(request, form)
+    move = Move.read(request.POST)
+    form.is_valid()
+    if move.target < CHECK:
+        form.forget_errors_from(move.target)
+    failing = form.steps_with_errors()
+    if failing:
+        return _form_page(
+            request,
+            form,
+            step=min(failing[0], LAST_STEP),
+            reached=move.reached,
+            back_to_check=move.back_to_check,
+        )
+    if move.target < CHECK:
+        return _form_page(
+            request,
+            form,
+            step=move.target,
+            reached=move.reached,
+            back_to_check=move.back_to_check,
+            focus=move.change or "heading",
+        )
     # Worked out once: the same indexes find the matches and are stored on a new person.
     indexes = services.typed_indexes(form.cleaned_data, form.outcome)
     matches = services.possible_matches(request.user, indexes)
-    if step != STEP_SAVE:
+    if not move.save:
         return _review_page(request, form, matches)
 
     choice = request.POST.get("person_choice", "")

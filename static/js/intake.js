@@ -1,9 +1,33 @@
-/* Intake form helpers. The server states every rule as well; this only shows it earlier.
+/* Intake form helpers. The server states every rule and shows one step at a time itself
+ * (the pages work without JavaScript); this only shows things earlier or moves the focus:
+ * - the error summary: focused on load (autofocus does it too), and each of its links moves
+ *   the focus to its field and brings the field's label into view (a plain link to a
+ *   fragment scrolls but leaves the focus where it was);
  * - the 112 banner appears as soon as "immediate danger" is ticked;
- * - the anonymity notice follows the reporter type and the consent box;
- * - the staff form shows one step at a time (without JavaScript all steps show at once). */
+ * - the anonymity notice follows the reporter type and the consent box. */
 (function () {
   "use strict";
+
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    if (document.activeElement === document.body || document.activeElement === null) {
+      summary.focus();
+    }
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-focus]");
+      if (!link) { return; }
+      var target = document.getElementById(link.dataset.focus);
+      if (!target) { return; }
+      event.preventDefault();
+      var label = document.querySelector("label[for='" + target.id + "']");
+      var group = target.closest("fieldset");
+      var legend = group && group.querySelector("legend");
+      var shown = (target.type === "checkbox" || target.type === "radio") && legend ? legend : label;
+      target.focus({ preventScroll: true });
+      (shown || target).scrollIntoView({ block: "center" });
+    });
+  }
+
   var form = document.getElementById("intake-form");
   if (!form) { return; }
 
@@ -29,40 +53,4 @@
   if (consent) { consent.addEventListener("change", updateNotice); }
   if (reporter) { reporter.addEventListener("change", updateNotice); }
   updateNotice();
-
-  var steps = Array.prototype.slice.call(form.querySelectorAll("fieldset.intake-step"));
-  var nav = document.getElementById("step-nav");
-  var next = document.getElementById("step-next");
-  var back = document.getElementById("step-back");
-  var submit = document.getElementById("to-review");
-  if (!steps.length || !next || !back || !submit) { return; }
-  var current = 0;
-  var firstError = steps.findIndex(function (s) { return s.querySelector(".is-invalid"); });
-  if (firstError >= 0) { current = firstError; }
-
-  function show(index) {
-    current = index;
-    steps.forEach(function (step, i) { step.classList.toggle("d-none", i !== index); });
-    back.classList.toggle("d-none", index === 0);
-    next.classList.toggle("d-none", index === steps.length - 1);
-    submit.classList.toggle("d-none", index !== steps.length - 1);
-    if (nav) {
-      nav.querySelectorAll("[data-step-link]").forEach(function (link, i) {
-        link.classList.toggle("active", i === index);
-        var hasError = steps[i].querySelector(".is-invalid");
-        link.classList.toggle("text-danger", Boolean(hasError) && i !== index);
-      });
-    }
-    window.scrollTo(0, 0);
-  }
-  if (nav) {
-    nav.classList.remove("d-none");
-    nav.querySelectorAll("[data-step-link]").forEach(function (link, i) {
-      link.setAttribute("role", "button");
-      link.addEventListener("click", function () { show(i); });
-    });
-  }
-  next.addEventListener("click", function () { show(Math.min(current + 1, steps.length - 1)); });
-  back.addEventListener("click", function () { show(Math.max(current - 1, 0)); });
-  show(current);
 })();

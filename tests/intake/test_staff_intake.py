@@ -40,13 +40,18 @@ def test_only_registry_staff_may_open_the_staff_form(roles, client_for, who):
         assert response.status_code == 403
 
 
-def test_staff_form_shows_five_steps_with_help_text(client_for, coordinator_a):
-    response = client_for(coordinator_a).get(URL)
+def test_staff_form_shows_five_steps_with_help_text(client_for, coordinator_a, staff_data):
+    client = client_for(coordinator_a)
+    response = client.get(URL)
     html = response.content.decode()
     assert response.status_code == 200
     for n in range(1, 6):
         assert f'data-step="{n}"' in html
-    assert html.count('class="form-text"') >= 30
+    # Each step, as the server shows it, explains its fields.
+    pages = [html] + [
+        client.post(URL, {**staff_data(), "step": str(n)}).content.decode() for n in range(2, 6)
+    ]
+    assert sum(page.count('class="form-text"') for page in pages) >= 30
 
 
 def test_review_shows_summary_and_saves_nothing(client_for, coordinator_a, staff_data):
