@@ -70,7 +70,7 @@ SUBMIT = "main form button[type=submit]"
 # The staff intake (templates/intake/register.html): "Next" through the steps, then "Check
 # before saving". Its markup belongs to the intake; only these selectors name it.
 NEXT = "#step-next"
-TO_CHECK = "#to-review"
+TO_CHECK = NEXT  # on the last step "Next" goes to the check page
 INTAKE_FILLED = (
     select("#id_reporter_type", "police"),
     select("#id_region", "{region}"),
@@ -88,19 +88,22 @@ INTAKE_FILLED = (
 )
 
 
+def _until_step(n: int) -> tuple[Action, ...]:
+    """The actions of INTAKE_FILLED that reach step ``n``: each step is validated on "Next"
+    (the server's steps), so the steps before it are filled in."""
+    clicks = [i for i, action in enumerate(INTAKE_FILLED) if action == click(NEXT)]
+    return INTAKE_FILLED[: clicks[n - 2] + 1] if n > 1 else ()
+
+
 def _intake(role: str) -> list[Page]:
     steps = [
-        Page(f"intake-step-{n}", role, "/intake/register/", actions=(click(NEXT),) * (n - 1))
+        Page(f"intake-step-{n}", role, "/intake/register/", actions=_until_step(n))
         for n in range(1, 6)
     ]
     return [
         *steps,
-        Page(
-            "intake-errors",
-            role,
-            "/intake/register/",
-            actions=(*(click(NEXT),) * 4, click(TO_CHECK)),
-        ),
+        # "Next" on an empty first step: stopped there, with the error summary.
+        Page("intake-errors", role, "/intake/register/", actions=(click(NEXT),)),
         Page("intake-check", role, "/intake/register/", actions=INTAKE_FILLED),
     ]
 
