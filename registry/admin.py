@@ -360,9 +360,9 @@ class RegionAdmin(AdministratorOnlyAdmin):
 
 @admin.register(ReportingOrganisation)
 class ReportingOrganisationAdmin(AdministratorOnlyAdmin):
-    list_display = ["name", "reporter_type", "is_active"]
+    list_display = ["name", "name_en", "reporter_type", "is_active"]
     list_filter = ["reporter_type", "is_active"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_en"]
 
 
 @admin.register(Municipality)

@@ -182,6 +182,7 @@ class Checker:
 
     language: str
     data: list[str] = field(default_factory=list)
+    other_language: dict[str, str] = field(default_factory=dict)  # label -> why it is wrong
 
     def __post_init__(self) -> None:
         values = sorted({d for d in self.data if d and _WORD.search(d)}, key=len, reverse=True)
@@ -196,6 +197,9 @@ class Checker:
         found: list[Finding] = []
         cat = catalogue()
         for raw in visible_segments(html):
+            if raw in self.other_language:
+                found.append(Finding(url, raw, self.other_language[raw]))
+                continue
             segment = self.without_data(raw)
             if self.language == "nl" and _WORD.search(segment):
                 found.extend(self._check_dutch(url, raw, segment, cat))

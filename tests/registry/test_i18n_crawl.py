@@ -21,9 +21,11 @@ from django.conf import settings
 from django.db import models
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import trans_real
 
-from registry.models import AuditEvent, User
+from registry import reference_data
+from registry.models import AuditEvent, ReportingOrganisation, User
 from tests.catalogue import Checker
 from tests.registry.test_access_matrix import EXPECTED, ROLES, all_url_patterns, concrete_url
 
@@ -137,11 +139,14 @@ def test_every_url_pattern_is_crawled_or_excluded():
 _TEXT_FIELDS = (models.CharField, models.TextField)
 
 
-def data_values() -> list[str]:
-    """Every value of a record a page may show: names, free text, user names (not codes)."""
+def data_values(language: str = "nl") -> list[str]:
+    """Every value of a record a page may show: names, free text, user names (not codes).
+    Organisations count by their name in ``language`` only: the other one is a finding."""
     values: list[str] = list(User.objects.values_list("username", flat=True))
+    with translation.override(language):
+        values.extend(str(o) for o in ReportingOrganisation.objects.all())
     for model in apps.get_models():
-        if model is AuditEvent:  # its details and record types are what the crawl reads
+        if model in (AuditEvent, ReportingOrganisation):  # what the crawl reads
             continue
         fields = [
             f
@@ -159,6 +164,21 @@ def data_values() -> list[str]:
     return values
 
 
+def other_language_labels(language: str) -> dict[str, str]:
+    """Reference data's labels in the other language (organisation names): shown in
+    ``language``, each is a finding."""
+    other = "en" if language == "nl" else "nl"
+    found = {}
+    for organisation in ReportingOrganisation.objects.exclude(name_en=""):
+        with translation.override(other):
+            theirs = str(organisation)
+        with translation.override(language):
+            ours = str(organisation)
+        if theirs != ours and not theirs.isupper():  # "COA" is also a reporter type's label
+            found[theirs] = f"organisation name in the other language (here: {ours!r})"
+    return found
+
+
 def _client(client_for: Any, user: Any, language: str) -> Any:
     client = client_for(user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
@@ -174,7 +194,9 @@ def _is_page(response: Any) -> bool:
 
 def crawl(language: str, roles: dict[str, Any], client_for: Any, objects: dict[str, Any]):
     """(pages rendered, findings) of every page of every role in ``language``."""
-    checker = Checker(language, data_values())
+    checker = Checker(language, data_values(language), other_language_labels(language))
+    # The organisations' admin shows both names on purpose: the columns and fields to edit.
+    both_names = Checker(language, [*data_values("nl"), *data_values("en")])
     clients = {role: _client(client_for, roles[role], language) for role in ROLES}
     findings = []
     pages = 0
@@ -186,7 +208,8 @@ def crawl(language: str, roles: dict[str, Any], client_for: Any, objects: dict[s
             response = clients[role].get(url)
             if _is_page(response):
                 pages += 1
-                findings.extend(checker.check(f"{role} {url}", response.text))
+                judge = both_names if "reportingorganisation" in key else checker
+                findings.extend(judge.check(f"{role} {url}", response.text))
     for name, (role, send) in EXTRA_PAGES.items():
         response = send(clients[role], objects)
         assert _is_page(response), f"{name}: {response.status_code}"
@@ -208,6 +231,7 @@ def _report(findings: list[Any]) -> str:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_page_of_every_role_is_in_one_language(language, roles, client_for, matrix_objects):
+    reference_data.load()  # the regions and organisations of VOCABULARY.md, as in production
     pages, findings = crawl(language, roles, client_for, matrix_objects)
     assert pages > 150, f"only {pages} pages rendered: is the crawl still reaching them?"
     assert findings == [], _report(findings)
@@ -235,7 +259,8 @@ def _home_with(extra: str) -> dict[str, Any]:
 def _findings(client: Any, language: str, url: str = "/") -> list[str]:
     response = client.get(url)
     assert response.status_code == 200
-    return [f.segment for f in Checker(language, data_values()).check(url, response.text)]
+    checker = Checker(language, data_values(language), other_language_labels(language))
+    return [f.segment for f in checker.check(url, response.text)]
 
 
 def test_the_crawl_finds_a_template_string_nobody_translated(client_for, coordinator_a):
