@@ -11,6 +11,7 @@ neither fails ``test_every_url_pattern_is_crawled_or_excluded``.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,34 @@ NOT_CRAWLED["admin:registry_outgoingmail_add"] = "mail is queued by the outbox (
 NOT_CRAWLED["admin:registry_auditevent_add"] = "the audit trail is written by events (403)"
 
 
+# What the staff intake's check page is sent: a complete police report (typed values are data
+# to the checker, like the records' values).
+TYPED = {"given_names": "Ana Maria", "family_name": "Popescu", "languages": "Romanian"}
+
+
+def _valid_intake(client: Any, objects: dict[str, Any]) -> Any:
+    data = {
+        **TYPED,
+        "registered_on": datetime.date.today().isoformat(),
+        "reporter_type": "police",
+        "region": str(objects["region"].pk),
+        "date_of_birth": "1995-03-14",
+        "gender": "female",
+        "nationality": "RO",
+        "exploitation_forms": ["sexual"],
+        "sector": "window",
+        "exploitation_country": "NL",
+        "scope": "cross_border",
+        "residence_status": "reflection_period",
+        "file_type": "registration_shelter",
+        "shelter_requested": "cosm",
+        "consent_registration": "on",
+        "consent_signed_by": "victim",
+        "consent_care": "on",
+    }
+    return client.post(reverse("intake:register"), data)
+
+
 def _post_empty(path: str) -> Callable[[Any, dict[str, Any]], Any]:
     return lambda client, objects: client.post(reverse(path), {})
 
@@ -106,6 +135,7 @@ def _post_empty(path: str) -> Callable[[Any, dict[str, Any]], Any]:
 # Pages that are not a GET: (role, what to send). Forms with errors, as a user sees them.
 EXTRA_PAGES: dict[str, tuple[str, Callable[[Any, dict[str, Any]], Any]]] = {
     "staff intake with errors": ("coordinator_a", _post_empty("intake:register")),
+    "staff intake check page": ("coordinator_a", _valid_intake),
     "reporter form with errors": ("reporter", _post_empty("intake:submit")),
     "case edit with errors": (
         "coordinator_a",
@@ -142,7 +172,7 @@ _TEXT_FIELDS = (models.CharField, models.TextField)
 def data_values(language: str = "nl") -> list[str]:
     """Every value of a record a page may show: names, free text, user names (not codes).
     Organisations count by their name in ``language`` only: the other one is a finding."""
-    values: list[str] = list(User.objects.values_list("username", flat=True))
+    values: list[str] = [*User.objects.values_list("username", flat=True), *TYPED.values()]
     with translation.override(language):
         values.extend(str(o) for o in ReportingOrganisation.objects.all())
     for model in apps.get_models():
@@ -213,6 +243,7 @@ def crawl(language: str, roles: dict[str, Any], client_for: Any, objects: dict[s
     for name, (role, send) in EXTRA_PAGES.items():
         response = send(clients[role], objects)
         assert _is_page(response), f"{name}: {response.status_code}"
+        assert name != "staff intake check page" or 'value="save"' in response.text
         pages += 1
         findings.extend(checker.check(f"{role} {name}", response.text))
     return pages, findings

@@ -197,3 +197,17 @@ def test_loading_reference_data_fills_english_names_but_keeps_an_administrators(
     assert names["Nationale Politie"] == "Dutch National Police"
     assert names["Jeugdzorg"] == "Youth care"
     assert names["Nederlandse Arbeidsinspectie"] == "Netherlands Labour Authority"
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_choice_labels_are_in_sentence_case(client_for, coordinator_a, language):
+    """The controlled lists keep lower-case labels for use inside sentences; a list of
+    choices shows each in sentence case ("Seksuele uitbuiting", not "seksuele uitbuiting"
+    beside "Nationale Politie")."""
+    reference_data.load()
+    page = _client(client_for, coordinator_a, language).get(reverse("intake:register")).text
+    labels = re.findall(r"<option[^>]*>([^<]+)</option>", page)
+    labels += re.findall(r'<label class="form-check-label"[^>]*>\s*([^<]+?)\s*</label>', page)
+    assert len(labels) > 100
+    lower = sorted({label for label in labels if label[0].islower()})
+    assert lower == []
