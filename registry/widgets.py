@@ -32,8 +32,8 @@ from typing import Any
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
-from django.utils.html import conditional_escape
 from django.utils.functional import Promise
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext
