@@ -20,6 +20,7 @@ asked) or holds a word only Dutch has (DUTCH_WORDS).
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from pathlib import Path
 
 import polib
 from django.conf import settings
+from django.utils import translation
+from django.utils.formats import date_format
 
 NL_PO = Path(settings.BASE_DIR) / "locale" / "nl" / "LC_MESSAGES" / "django.po"
 
@@ -233,3 +236,9 @@ class Checker:
         if dutch:
             return [Finding(url, raw, f"Dutch words {dutch}")]
         return []
+
+
+def english_date(day: datetime.date) -> str:
+    """A date as an English page shows it ("3 December 2026", docs/i18n.md)."""
+    with translation.override("en"):
+        return date_format(day)

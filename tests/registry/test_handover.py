@@ -10,6 +10,7 @@ import pytest
 from registry import casework, once, registering
 from registry.choices import AuditAction, HandoverStatus
 from registry.models import AuditEvent, FormOfExploitation, Handover
+from tests.catalogue import english_date
 from tests.intake.formstate import form_values
 from tests.registry.conftest import PLANTED
 
@@ -257,7 +258,7 @@ def test_the_receiving_coordinator_sees_the_profile_and_the_reason_before_decidi
         assert shown.lower() in profile.lower(), shown
     case = casework_world.case_a
     case.refresh_from_db()
-    assert case.reflection_end.isoformat() in profile
+    assert english_date(case.reflection_end) in profile
     assert "moved to a relative" in page.text  # the reason
     # The emergency number comes first for a person in immediate danger.
     assert page.text.index("112") < page.text.index('id="case-profile"')
