@@ -234,6 +234,7 @@ def planted_values(world) -> list[str]:
         "17-05-1990",
         "17 mei 1990",
         "May 17, 1990",
+        "17 May 1990",
     ]
 
 
