@@ -206,6 +206,9 @@ AXES_SENSITIVE_PARAMETERS = [
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language, "3 december 2026" / "3 December 2026" (docs/i18n.md): templates
+# use |date (or |date:"DATETIME_FORMAT"), Python django.utils.formats.date_format.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

@@ -323,10 +323,18 @@ class RegistrationForm(forms.Form):
     def anonymity_notice(hidden: bool = True) -> HTML:
         return _alert(
             "alert-warning",
-            '<strong>{% translate "Anonymous registration" %}</strong> '
-            '{% translate "Without a legal duty to report and without written consent, the '
-            "registration is anonymous: only the statistical fields are kept and no personal "
-            'field (names, date of birth, contact details, document) is stored." %}',
+            # Translated here, not with a template translate tag in the string: makemessages reads
+            # Python for _() only, so a template tag in a Python string never reaches the
+            # catalogue and Dutch forms showed this warning in English (issue 15).
+            format_html(
+                "<strong>{}</strong> {}",
+                _("Anonymous registration"),
+                _(
+                    "Without a legal duty to report and without written consent, the "
+                    "registration is anonymous: only the statistical fields are kept and no "
+                    "personal field (names, date of birth, contact details, document) is stored."
+                ),
+            ),
             "anonymity-notice",
             hidden=hidden,
         )
@@ -445,10 +453,14 @@ class StaffRegistrationForm(RegistrationForm):
             ),
             (
                 HTML(
-                    '{% load i18n %}<p class="text-muted">{% translate "A person under 18 is '
-                    "flagged as a minor from the date of birth or the age. An unaccompanied "
-                    "minor without lawful residence is referred to Nidos, who arranges "
-                    'guardianship and protected shelter." %}</p>'
+                    format_html(
+                        '<p class="text-muted">{}</p>',
+                        _(
+                            "A person under 18 is flagged as a minor from the date of birth or "
+                            "the age. An unaccompanied minor without lawful residence is "
+                            "referred to Nidos, who arranges guardianship and protected shelter."
+                        ),
+                    )
                 ),
                 "unaccompanied_minor",
                 _row("residence_status", "reflection_started_on"),

@@ -11,6 +11,7 @@ from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR, SEARCH_VAR, ChangeList
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
@@ -21,13 +22,14 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
-from registry import access, casework, lockout, once, outbox, registering, search
+from registry import access, audit_details, casework, lockout, once, outbox, registering, search
 from registry.choices import (
     HTCDS_REFERRAL_REASON,
     HTCDS_REFERRED_ORGANISATION_TYPE,
@@ -365,9 +367,9 @@ class RegionAdmin(AdministratorOnlyAdmin):
 
 @admin.register(ReportingOrganisation)
 class ReportingOrganisationAdmin(AdministratorOnlyAdmin):
-    list_display = ["name", "reporter_type", "is_active"]
+    list_display = ["name", "name_en", "reporter_type", "is_active"]
     list_filter = ["reporter_type", "is_active"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_en"]
 
 
 @admin.register(Municipality)
@@ -397,6 +399,22 @@ class ShelterAdmin(AdministratorOnlyAdmin):
     autocomplete_fields = ["municipality"]
 
 
+class PasswordChangeForm(AdminPasswordChangeForm):
+    """Django's form, with its help text translated when shown: Django builds it by adding a
+    lazy string to an English one when the module is imported, so it came out in the
+    language of the import (Dutch on English pages) with an English warning (issue 15)."""
+
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        _(
+            "Whether the user will be able to authenticate using a password or not. "
+            "If disabled, they may still be able to authenticate using other backends, "
+            "such as Single Sign-On or LDAP."
+        ),
+        _("If disabled, the current password for this user will be lost."),
+    )
+
+
 @admin.register(User)
 class UserAdmin(AdministratorOnlyAdmin, DjangoUserAdmin):
     """Accounts. Nobody raises their own power here (docs/security.md, "Who may grant what").
@@ -411,6 +429,8 @@ class UserAdmin(AdministratorOnlyAdmin, DjangoUserAdmin):
     - ``save_model`` re-checks all of it against the database; every change of a power field
       is an ``account`` audit event naming the fields, and so is a password set by someone.
     """
+
+    change_password_form = PasswordChangeForm
 
     list_display = ["username", "email", "role", "organisation", "is_active", "last_login"]
     list_filter = ["role", "is_active", "is_superuser", "regions"]
@@ -1207,7 +1227,10 @@ class AuditEventAdmin(PostedSearchMixin, GatedAdminMixin, admin.ModelAdmin):
 
     gate = staticmethod(access.may_read_audit)
 
-    list_display = ["at", "actor", "action", "object_type", "object_id"]
+    list_display = ["at", "actor", "action", "record", "object_id"]
+    # Codes in words of the reader's language (registry/audit_details.py), not as stored.
+    exclude = ["object_type", "details"]
+    readonly_fields = ["record", "details_in_words"]
     list_filter = ["action", "at"]
     search_fields = ["actor", "object_id"]  # shows the search box; the search is below
     search_help_text = _("A record id or a user name, exactly.")
@@ -1219,6 +1242,15 @@ class AuditEventAdmin(PostedSearchMixin, GatedAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return AuditEvent.objects.for_user(request.user)
+
+    @admin.display(description=_("record"))
+    def record(self, event: AuditEvent) -> str:
+        return audit_details.record_type(event.object_type)
+
+    @admin.display(description=_("details"))
+    def details_in_words(self, event: AuditEvent) -> str:
+        shown = audit_details.describe(event, audit_details.region_names())
+        return "; ".join(f"{d.label}: {d.value}" for d in shown) or "—"
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
         # Staff who may not read the trail get 403 on every page of it, not a redirect.

@@ -17,6 +17,9 @@ class RegistryConfig(AppConfig):
         from registry import checks, keyops, signals, subject_access  # noqa: F401
         from registry.canary import write_if_missing
         from registry.reference_data import ensure_code_lists
+        from registry.widgets import label_empty_choices
+
+        label_empty_choices()
 
         post_migrate.connect(ensure_code_lists, sender=self)
         post_migrate.connect(write_if_missing, sender=self)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from registry.choices import ProcedureKind
@@ -141,4 +142,4 @@ def due_cases(user: User, today: datetime.date, kind: str = "") -> list[DueCase]
 def reminder_text(kind: str, due: datetime.date) -> str | None:
     """The e-mail's line for a procedure reminder (None: not one of these kinds)."""
     label = KINDS.get(kind)
-    return None if label is None else f"{label} {due.isoformat()}"
+    return None if label is None else f"{label} {date_format(due)}"

@@ -196,7 +196,10 @@ class HandoverDecisionForm(forms.Form):
 class AuditFilterForm(forms.Form):
     case = forms.UUIDField(label=_("Case id"), required=False)
     user = forms.ModelChoiceField(
-        label=_("User"), queryset=User.objects.order_by("username"), required=False
+        label=_("User"),
+        queryset=User.objects.order_by("username"),
+        required=False,
+        empty_label=_("all"),
     )
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", _("all")), *AuditAction.choices]

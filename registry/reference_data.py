@@ -7,6 +7,8 @@ overwrites what an administrator changed.
 
 from __future__ import annotations
 
+from typing import Any
+
 from registry.choices import ReporterType
 
 REGIONS: list[tuple[str, str]] = [
@@ -33,23 +35,40 @@ REGIONS: list[tuple[str, str]] = [
     ("flevoland", "Flevoland"),
 ]
 
-ORGANISATIONS: list[tuple[str, str]] = [
-    ("Nationale Politie", ReporterType.POLICE),
-    ("Koninklijke Marechaussee", ReporterType.KMAR),
-    ("Nederlandse Arbeidsinspectie", ReporterType.LABOUR_INSPECTORATE),
-    ("Zorgcoördinatie", ReporterType.CARE_COORDINATION),
-    ("FairWork", ReporterType.FAIRWORK),
-    ("Advocatuur", ReporterType.LAWYER),
-    ("Opvanginstelling", ReporterType.SHELTER),
-    ("Ambulante hulpverlening", ReporterType.OUTPATIENT_CARE),
-    ("Jeugdzorg", ReporterType.YOUTH_CARE),
-    ("Medische zorg", ReporterType.HEALTHCARE),
-    ("Maatschappelijke organisatie", ReporterType.NGO),
-    ("Gemeente", ReporterType.MUNICIPALITY),
-    ("IND", ReporterType.IMMIGRATION_SERVICE),
-    ("COA", ReporterType.COA),
-    ("Nidos", ReporterType.NIDOS),
+# (Dutch name, English name, reporter type). The English name is what the English interface
+# shows (ReportingOrganisation.label); names of one organisation (FairWork, IND, COA, Nidos)
+# stay as they are.
+ORGANISATIONS: list[tuple[str, str, str]] = [
+    ("Nationale Politie", "National Police", ReporterType.POLICE),
+    ("Koninklijke Marechaussee", "Royal Netherlands Marechaussee", ReporterType.KMAR),
+    (
+        "Nederlandse Arbeidsinspectie",
+        "Netherlands Labour Authority",
+        ReporterType.LABOUR_INSPECTORATE,
+    ),
+    ("Zorgcoördinatie", "Care coordination", ReporterType.CARE_COORDINATION),
+    ("FairWork", "FairWork", ReporterType.FAIRWORK),
+    ("Advocatuur", "Lawyers", ReporterType.LAWYER),
+    ("Opvanginstelling", "Shelter", ReporterType.SHELTER),
+    ("Ambulante hulpverlening", "Outpatient care", ReporterType.OUTPATIENT_CARE),
+    ("Jeugdzorg", "Youth care", ReporterType.YOUTH_CARE),
+    ("Medische zorg", "Medical care", ReporterType.HEALTHCARE),
+    ("Maatschappelijke organisatie", "Civil society organisation", ReporterType.NGO),
+    ("Gemeente", "Municipality", ReporterType.MUNICIPALITY),
+    ("IND", "IND (Immigration and Naturalisation Service)", ReporterType.IMMIGRATION_SERVICE),
+    ("COA", "COA (Central Agency for the Reception of Asylum Seekers)", ReporterType.COA),
+    ("Nidos", "Nidos", ReporterType.NIDOS),
 ]
+
+
+def fill_english_names(organisation_model: Any) -> int:
+    """Give the default organisations their English name where they have none (an English
+    name an administrator wrote stays). Used by ``load`` and by the migration that added the
+    field. Returns how many were filled."""
+    filled = 0
+    for name, name_en, _reporter_type in ORGANISATIONS:
+        filled += organisation_model.objects.filter(name=name, name_en="").update(name_en=name_en)
+    return filled
 
 
 def ensure_code_rows() -> None:
@@ -80,13 +99,14 @@ def load() -> dict[str, int]:
     for code, name in REGIONS:
         _, was_created = Region.objects.get_or_create(code=code, defaults={"name": name})
         created["regions"] += was_created
-    for name, reporter_type in ORGANISATIONS:
+    for name, name_en, reporter_type in ORGANISATIONS:
         _, was_created = ReportingOrganisation.objects.get_or_create(
-            name=name, defaults={"reporter_type": reporter_type}
+            name=name, defaults={"reporter_type": reporter_type, "name_en": name_en}
         )
         created["organisations"] += was_created
     # After the regions: each municipality's region from the data file.
     created["municipalities_with_region"] = municipalities.load_regions(Municipality, Region)
+    fill_english_names(ReportingOrganisation)
     return created
 
 

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
@@ -149,7 +150,7 @@ def reminder_mail(items: list[Due]) -> tuple[str, str]:
             ReminderSent.Kind.REFLECTION_ENDING: _("reflection period ends on %(date)s"),
             ReminderSent.Kind.MINOR: _("a minor, no referral recorded (open since %(date)s)"),
             ReminderSent.Kind.SHELTER_STAY: _("three months in a shelter on %(date)s"),
-        }[kind] % {"date": due.isoformat()}
+        }[kind] % {"date": date_format(due)}
         lines.append(f"- {case}: {what}\n  {url}")
     subject = ngettext(
         "Registry: %(count)d case needs attention",

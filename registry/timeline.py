@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from registry import access
@@ -351,7 +352,7 @@ def _placement(actor: str, action: str, fields: list[str]) -> str:
 
 
 def _reminder(reminder: ReminderSent, name_of: Callable[..., str]) -> str:
-    values = {"recipient": name_of(reminder.recipient_id), "date": reminder.due.isoformat()}
+    values = {"recipient": name_of(reminder.recipient_id), "date": date_format(reminder.due)}
     if reminder.kind == ReminderSent.Kind.REFLECTION_ENDING:
         return _("Reminder sent to %(recipient)s: the reflection period ends on %(date)s") % values
     if reminder.kind == ReminderSent.Kind.SHELTER_STAY:

@@ -32,9 +32,11 @@ from typing import Any
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext
 from django_countries import countries
 
 # (language, list) -> [(value, option without selected, option with selected)]. A list is
@@ -45,10 +47,43 @@ _OPTIONS_KEPT = 64
 _LOCK = threading.Lock()
 
 
-def _option(value: str, label: Any) -> tuple[str, str, str]:
+# Django's label of a select's empty choice (BLANK_CHOICE_DASH, ModelChoiceField.empty_label).
+DASHES = "---------"
+
+
+def choice_label(label: Any, sentence_case: bool = True) -> Any:
+    """The label a user reads (issue 15): "Kies…" / "Choose…" for Django's dashes, and a
+    controlled list's label in sentence case ("Seksuele uitbuiting"), whose catalogue keeps it
+    lower case for use inside sentences. Rows of the database (``sentence_case=False``: user
+    names, names of organisations) are shown as they are written."""
+    if isinstance(label, str) and label == DASHES:
+        return gettext("Choose…")
+    return capfirst(label) if sentence_case and isinstance(label, str | Promise) else label
+
+
+def label_empty_choices() -> None:
+    """Every select and radio list of the project, the admin's too, shows "Kies…" / "Choose…"
+    for its empty choice instead of Django's "---------": one place, ChoiceWidget's option
+    (RegistryConfig.ready), since the dashes come from many places (model fields with
+    blank=True, ModelChoiceField, the admin's actions). InlineOptionsSelect writes its
+    options itself and asks ``choice_label`` too. Idempotent."""
+    original = forms.widgets.ChoiceWidget.create_option
+    if getattr(original, "labels_empty_choice", False):
+        return
+
+    @functools.wraps(original)
+    def create_option(self: Any, name: str, value: Any, label: Any, *args: Any, **kwargs: Any):
+        sentence_case = not isinstance(self.choices, ModelChoiceIterator)
+        return original(self, name, value, choice_label(label, sentence_case), *args, **kwargs)
+
+    create_option.labels_empty_choice = True  # type: ignore[attr-defined]
+    forms.widgets.ChoiceWidget.create_option = create_option  # type: ignore[method-assign]
+
+
+def _option(value: str, label: Any, sentence_case: bool = True) -> tuple[str, str, str]:
     # As select_option.html writes it: value|stringformat:'s', then the attributes, the label.
     value_html = conditional_escape(value)
-    label_html = conditional_escape(label)
+    label_html = conditional_escape(choice_label(label, sentence_case))
     return (
         value,
         f'\n  <option value="{value_html}">{label_html}</option>',
@@ -57,7 +92,8 @@ def _option(value: str, label: Any) -> tuple[str, str, str]:
 
 
 def _options(choices: Any) -> list[tuple[str, str, str]]:
-    return [_option(str(value), label) for value, label in choices]
+    sentence_case = not isinstance(choices, ModelChoiceIterator)
+    return [_option(str(value), label, sentence_case) for value, label in choices]
 
 
 def _attrs(attrs: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ hidden inputs), never in the session: sessions are stored in the database unencr
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -120,6 +122,8 @@ def summary(form: StaffRegistrationForm) -> list[dict[str, Any]]:
             shown = ", ".join(str(labels.get(v, v)) for v in values)
         elif value is True:
             shown = _("yes")
+        elif isinstance(value, datetime.date):
+            shown = date_format(value)  # the one date format of the language (docs/i18n.md)
         else:
             shown = str(value)
         steps[form.step_of(name)].append(

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from django.db import connection, models, transaction
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from registry import access
@@ -90,7 +91,8 @@ class AuditEvent(models.Model):
         default_permissions = ("view",)
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()}"
+        when = date_format(timezone.localtime(self.at), "DATETIME_FORMAT")
+        return f"{when} {self.actor} {self.get_action_display()}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

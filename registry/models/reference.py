@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from registry.choices import ReporterType
@@ -51,9 +52,16 @@ class Region(models.Model):
 
 
 class ReportingOrganisation(models.Model):
-    """A named organisation that reports possible victims."""
+    """A named organisation that reports possible victims, by its Dutch name and, for the
+    English interface, its English one (VOCABULARY.md's labels: issue 15)."""
 
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(
+        _("name in English"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown in the English interface; empty: the Dutch name is shown."),
+    )
     reporter_type = models.CharField(
         _("reporter type"), max_length=32, choices=ReporterType.choices
     )
@@ -68,7 +76,12 @@ class ReportingOrganisation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language: the English one in English where there is one."""
+        return self.name_en if self.name_en and get_language() == "en" else self.name
 
 
 class MunicipalityQuerySet(models.QuerySet):

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from registry import audit_details
 from registry.access import may_read_audit, requires
 from registry.forms import AuditFilterForm
 from registry.models import AuditEvent
@@ -40,6 +41,10 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     else:
         events = events.none()
     page = Paginator(events.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    regions = audit_details.region_names()
+    for event in page:  # codes in words of the reader's language (registry/audit_details.py)
+        event.shown_details = audit_details.describe(event, regions)
+        event.record_type = audit_details.record_type(event.object_type)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from registry import registering
 from registry.choices import Role
 from registry.models import Case, FormOfExploitation, Handover
+from tests.catalogue import english_date
 from tests.factories import (
     CaseFactory,
     PersonFactory,
@@ -80,10 +81,11 @@ def test_coordinator_hands_over_and_the_receiver_decides_with_sight(
     for shown in (band, "female", "Nigeria", "labour", "agriculture", "immediate danger", "COSM"):
         assert shown.lower() in profile.lower(), shown
     case.refresh_from_db()
-    assert case.reflection_end.isoformat() in profile
+    assert english_date(case.reflection_end) in profile
     assert REASON in receiver.locator("#handover-reason").inner_text()
     main = receiver.locator("main").inner_text()
-    for personal in ("Okonkwo", "Adaeze", "1212 3434", person.date_of_birth.isoformat()):
+    born = english_date(person.date_of_birth)
+    for personal in ("Okonkwo", "Adaeze", "1212 3434", person.date_of_birth.isoformat(), born):
         assert personal not in main
     assert receiver.locator(".alert-emergency").is_visible()
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from registry.choices import Role
 from registry.models import ResidenceProcedure
+from tests.catalogue import english_date
 from tests.factories import (
     CaseFactory,
     PersonFactory,
@@ -57,7 +58,7 @@ def test_coordinator_records_a_b8_decision_and_sees_the_expiry_reminder(
     page.locator("#care-form button[type=submit]").click()
     page.wait_for_url(f"**/cases/{case.pk}/#procedures")
     assert page.locator(".alert-success").is_visible()
-    assert expires.isoformat() in row.inner_text()
+    assert english_date(expires) in row.inner_text()
     procedure = ResidenceProcedure.objects.get(case=case)
     assert (procedure.status, procedure.expires_on) == ("granted", expires)
 
@@ -67,4 +68,4 @@ def test_coordinator_records_a_b8_decision_and_sees_the_expiry_reminder(
     card.locator("a").first.click()
     page.wait_for_url("**/care/due/?kind=b8_expiring")
     assert str(case.pk).split("-")[0].upper() in page.locator("#care-due").inner_text()
-    assert expires.isoformat() in page.locator("#care-due").inner_text()
+    assert english_date(expires) in page.locator("#care-due").inner_text()

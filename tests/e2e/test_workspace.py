@@ -68,7 +68,7 @@ def test_coordinator_filters_opens_and_edits_a_case(live_server, page, browser_l
     page.wait_for_url(f"**/cases/{urgent.pk}/")
     assert page.locator(".alert-success").is_visible()
     case_text = page.locator("#case-data").inner_text()
-    assert "2026-04-30" in case_text
+    assert "30 April 2026" in case_text  # the English date format (docs/i18n.md)
 
     urgent = Case.objects.get(pk=urgent.pk)
     assert (urgent.status, urgent.coordinator_id) == ("in_care", coordinator.pk)

@@ -10,6 +10,7 @@ import pytest
 from registry import casework, once, registering
 from registry.choices import AuditAction, HandoverStatus
 from registry.models import AuditEvent, FormOfExploitation, Handover
+from tests.catalogue import english_date
 from tests.intake.formstate import form_values
 from tests.registry.conftest import PLANTED
 
@@ -233,6 +234,7 @@ def planted_values(world) -> list[str]:
         "17-05-1990",
         "17 mei 1990",
         "May 17, 1990",
+        "17 May 1990",
     ]
 
 
@@ -257,7 +259,7 @@ def test_the_receiving_coordinator_sees_the_profile_and_the_reason_before_decidi
         assert shown.lower() in profile.lower(), shown
     case = casework_world.case_a
     case.refresh_from_db()
-    assert case.reflection_end.isoformat() in profile
+    assert english_date(case.reflection_end) in profile
     assert "moved to a relative" in page.text  # the reason
     # The emergency number comes first for a person in immediate danger.
     assert page.text.index("112") < page.text.index('id="case-profile"')

@@ -67,7 +67,7 @@ def test_coordinator_holding_the_case_sees_every_field_and_the_view_is_audited(
         PLANTED["phone"],
         PLANTED["email"],
         PLANTED["id_document_number"],
-        "1990-05-17",
+        "17 May 1990",  # the date of birth, in the English date format
         "Romania",
     ):
         assert value in page

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from registry import care
 from registry.choices import AuditAction, ProcedureKind, ProcedureStatus, Role
 from registry.models import AuditEvent, OutgoingMail, ReminderSent, ResidenceProcedure
+from tests.catalogue import english_date
 from tests.factories import CaseFactory, UserFactory
 from tests.registry.conftest import PLANTED
 
@@ -84,7 +85,7 @@ def test_coordinator_records_a_b8_application_and_decision(
     assert (procedure.status, procedure.decided_on) == ("granted", today)
     assert procedure.updated_by == coordinator_a
     page = client.get(case.get_absolute_url(), **EN).content.decode()
-    assert "granted" in page and (today + datetime.timedelta(days=365)).isoformat() in page
+    assert "granted" in page and english_date(today + datetime.timedelta(days=365)) in page
 
 
 def test_police_report_exempt_on_threat_grounds_with_its_date(
@@ -318,7 +319,9 @@ def test_b8_expiry_reminded_30_days_before_on_its_day_and_never_twice(
     assert _sent(kind) == [(case.pk, coordinator_a.pk, expires)]
     mails = OutgoingMail.objects.count()
     # case_a is in immediate danger too: that reminder went out the day before.
-    assert "B8-vergunning verloopt op 2026-06-30" in OutgoingMail.objects.latest("created_at").body
+    assert (
+        "B8-vergunning verloopt op 30 juni 2026" in OutgoingMail.objects.latest("created_at").body
+    )
     _run(expires - datetime.timedelta(days=29))
     _run(expires)
     assert len(_sent(kind)) == 1 and OutgoingMail.objects.count() == mails
