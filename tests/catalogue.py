@@ -81,11 +81,21 @@ class _Segments(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.segments: list[str] = []
         self._skip = 0
+        # An element marked with a language of its own (lang="en" on the NL/EN buttons: each
+        # language's name in that language, WCAG 3.1.2) is not the page's text: skipped.
+        self._other_language: str | None = None
+        self._other_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if self._other_language == tag:
+            self._other_depth += 1
+        elif self._other_language is None and tag != "html" and values.get("lang"):
+            self._other_language, self._other_depth = tag, 1
         if tag in _SKIPPED:
             self._skip += 1
-        values = dict(attrs)
+        if self._other_language is not None:
+            return
         for name in _ATTRIBUTES:
             if values.get(name):
                 self.segments.append(values[name] or "")
@@ -95,9 +105,13 @@ class _Segments(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIPPED and self._skip:
             self._skip -= 1
+        if tag == self._other_language:
+            self._other_depth -= 1
+            if not self._other_depth:
+                self._other_language = None
 
     def handle_data(self, data: str) -> None:
-        if not self._skip:
+        if not self._skip and self._other_language is None:
             self.segments.append(data)
 
 
