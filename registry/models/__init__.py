@@ -5,6 +5,7 @@ from registry.models.audit import AuditChainHead, AuditEvent
 from registry.models.care import Referral, ResidenceProcedure
 from registry.models.cases import Case, Handover, OpenCaseCount
 from registry.models.jobs import Job, JobFile
+from registry.models.keys import PersonKey, WrappingKey
 from registry.models.mail import OutgoingMail
 from registry.models.notes import CaseNote
 from registry.models.people import Person
@@ -36,6 +37,7 @@ __all__ = [
     "OpenCaseCount",
     "OutgoingMail",
     "Person",
+    "PersonKey",
     "PersonSearchToken",
     "Placement",
     "Referral",
@@ -48,4 +50,5 @@ __all__ = [
     "Shelter",
     "UsedFormToken",
     "User",
+    "WrappingKey",
 ]
