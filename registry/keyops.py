@@ -238,9 +238,9 @@ def rotate_keys(
     A person's values are under their own data key, wrapped by a wrapping key that the keyring
     seals (registry.models.keys): the rotation re-seals the wrapping keys (a few rows) and
     the few values sealed under the keyring directly (job files, export reasons, the canary),
-    never the persons' values, whatever their number. When the newest wrapping key is under
-    an older key it first starts a new one under the active key, for the data keys of persons
-    added from then on.
+    never the persons' values, whatever their number. When it is complete and the newest
+    wrapping key was made under an older key, it starts a new one, for the data keys of
+    persons added from then on (a key that leaked before the rotation opens none of theirs).
 
     Each batch is read, re-sealed and written in one transaction, so an interrupted run
     leaves whole batches done; the next run reads everything again and rewrites only what is
@@ -253,8 +253,8 @@ def rotate_keys(
     """
     keyring = get_keyring()
     report = RotationReport(active_key=keyring.active_id, dry_run=dry_run)
-    if not dry_run:
-        _start_wrapping_key(keyring)
+    # Read before the wrapping keys are re-sealed: was the newest one made under another key?
+    newest = _newest_wrapping_key_id()
     total = count_rows() if progress is not None else 0
     read = 0
     for model, fields in encrypted_models(keyring_only=True):
@@ -280,18 +280,19 @@ def rotate_keys(
                 total = max(total, read)
                 progress(read, total)
     report.stopped_early = not dry_run and report.remaining > 0
+    if not dry_run and not report.stopped_early and newest not in (None, keyring.active_id):
+        keys.new_wrapping_key()
     return report
 
 
-def _start_wrapping_key(keyring: Keyring) -> None:
-    """A new wrapping key under the active key, unless the newest one is under it already."""
+def _newest_wrapping_key_id() -> str | None:
+    """The keyring key id the newest wrapping key is sealed under (None: there is none)."""
     newest = (
         keys.WrappingKey._base_manager.order_by("-created_at", "pk")
         .values_list("key", flat=True)
         .first()
     )
-    if newest is None or token_key_id(newest) != keyring.active_id:
-        keys.new_wrapping_key()
+    return token_key_id(newest) if newest else None
 
 
 # {(fields to rewrite, in model order): [(new tokens..., pk as stored, old tokens...), ...]}

@@ -27,7 +27,9 @@ def test_every_dutch_msgid_has_a_translation_and_none_is_fuzzy():
     assert len(po) > 100, "the Dutch catalogue looks empty: was makemessages run?"
     untranslated = [e.msgid for e in po if not e.obsolete and not e.translated()]
     fuzzy = [e.msgid for e in po if "fuzzy" in e.flags]
-    assert untranslated == [], f"translate in the .po (make messages); untranslated: {untranslated!r}"
+    assert untranslated == [], (
+        f"translate in the .po (make messages); untranslated: {untranslated!r}"
+    )
     assert fuzzy == [], f"fuzzy entries are guesses and msgfmt skips them: {fuzzy!r}"
     assert not po.metadata_is_fuzzy, "a fuzzy header drops the Dutch plural rule"
 
