@@ -346,11 +346,13 @@ def _shred_on_delete(sender: type[models.Model], instance: models.Model, **kwarg
 
 @receiver(pre_save, dispatch_uid="registry_keys_new_person")
 def _fresh_key_for_new_person(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
-    """A person saved for the first time gets a fresh data key in that save's transaction
-    (a retry after a rolled-back save makes another one, never reuses a key not stored)."""
+    """A person saved for the first time gets a fresh data key in that save's transaction,
+    written before their values are sealed (one INSERT; a retry after a rolled-back save makes
+    another one, never reuses a key that was not stored)."""
     if (
         sender._meta.label_lower == "registry.person"
         and instance._state.adding
         and not kwargs.get("raw")
     ):
         _cache.keys.pop(_hex(instance.pk), None)
+        create_data_keys([instance.pk])
