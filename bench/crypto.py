@@ -380,13 +380,15 @@ def main() -> None:
         setup_django(db_path)
         from django.core.management import call_command
 
-        call_command("migrate", verbosity=0)
         from django.test import override_settings
 
         from registry.crypto import generate_key
 
         key_a = generate_key()
-        # One keyring for the whole run: the field layer's data keys are wrapped under it.
+        # One keyring for the whole run (the key canary migrate writes, the field layer's data
+        # keys): the rotation must open all of it.
+        with override_settings(REGISTRY_ENCRYPTION_KEYS=f"ka:{key_a}"):
+            call_command("migrate", verbosity=0)
         result: list[str] = []
         if args.only in (None, "fields"):
             with override_settings(REGISTRY_ENCRYPTION_KEYS=f"ka:{key_a}"):
