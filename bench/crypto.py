@@ -379,7 +379,6 @@ def main() -> None:
     try:
         setup_django(db_path)
         from django.core.management import call_command
-
         from django.test import override_settings
 
         from registry.crypto import generate_key
