@@ -350,7 +350,8 @@ def bench_rotation(
     from registry.keyops import PersonValues, reseal_under_data_keys
 
     spec = PersonValues("registry.person", "registry_person", tuple((n, n) for n in FOUR), "t.id")
-    with override_settings(REGISTRY_ENCRYPTION_KEYS=f"kc:{key_c}"):
+    # kb still opens the wrapping keys; kc the values the baseline re-encrypted.
+    with override_settings(REGISTRY_ENCRYPTION_KEYS=f"kc:{key_c},kb:{key_b}"):
         started = time.perf_counter()
         moved = reseal_under_data_keys([spec], batch_size)
         migration = time.perf_counter() - started
