@@ -558,14 +558,17 @@ class PersonValues:
     join: str = ""
 
 
-def reseal_under_data_keys(specs: list[PersonValues], batch_size: int = DEFAULT_BATCH_SIZE) -> int:
+def reseal_under_data_keys(
+    specs: list[PersonValues], batch_size: int = DEFAULT_BATCH_SIZE, backwards: bool = False
+) -> int:
     """Re-seal every keyring value of ``specs`` under its person's data key (making the data
     keys the persons lack, a batch's in one statement); returns the values re-sealed.
 
     For the migration that brought data keys (registry 0028): batched by primary key, one
     transaction per batch, a row changed since the read is left for a second run (guarded
     like the rotation). Only ``v1:`` tokens are touched, so a second run changes nothing.
-    Messages name the table, column and row, never a value.
+    Messages name the table, column and row, never a value. ``backwards``: the reverse (the
+    migration unapplied): ``d1:`` tokens back under the keyring; an erased value becomes NULL.
     """
     import uuid
 
@@ -601,7 +604,7 @@ def reseal_under_data_keys(specs: list[PersonValues], batch_size: int = DEFAULT_
                         raise KeyOperationError(spec.label, "data key", owner, exc) from None
                     if keys._cache.keys.get(owner) is ERASED:
                         missing.append(owner)
-                if missing:
+                if missing and not backwards:
                     # key_for_opening took an absent key for a shredded one: these persons
                     # have no row yet (erased ones have their blank row and stay erased).
                     present = set(
@@ -623,7 +626,19 @@ def reseal_under_data_keys(specs: list[PersonValues], batch_size: int = DEFAULT_
                     pk_text = str(uuid.UUID(str(stored_pk)))
                     stale, params, guards = [], [], []
                     for (name, column), token in zip(spec.fields, row[2:], strict=True):
-                        if token is None or not token.startswith(f"{TOKEN_VERSION}:"):
+                        if backwards and token is not None and token.startswith("d1:"):
+                            aad = associated_data(spec.label, name, pk_text)
+                            key = keys.key_for_opening(token[3:35])
+                            if key is ERASED:
+                                params.append(None)
+                            else:
+                                raw = bytes.fromhex(token[36:])
+                                plain = key.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad)
+                                params.append(keyring.encrypt(plain, aad))
+                            stale.append(column)
+                            guards.append(token)
+                            continue
+                        if backwards or token is None or not token.startswith(f"{TOKEN_VERSION}:"):
                             continue
                         aad = associated_data(spec.label, name, pk_text)
                         try:

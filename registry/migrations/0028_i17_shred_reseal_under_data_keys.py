@@ -55,6 +55,14 @@ def forwards(apps, schema_editor):
     reseal_under_data_keys(specs())
 
 
+def backwards(apps, schema_editor):
+    from registry.keyops import reseal_under_data_keys
+
+    if schema_editor.connection.alias != "default":
+        return
+    reseal_under_data_keys(specs(), backwards=True)
+
+
 class Migration(migrations.Migration):
     atomic = False
 
@@ -63,5 +71,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(forwards, backwards, elidable=True),
     ]
