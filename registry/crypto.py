@@ -53,6 +53,33 @@ class DecryptionError(EncryptionError):
         super().__init__(f"cannot decrypt a value sealed with key {key_id!r}: {reason}")
 
 
+class ErasedError(EncryptionError):
+    """A value was to be sealed for a person whose data key was shredded (erased)."""
+
+    def __init__(self, person_id: object) -> None:
+        super().__init__(f"person {person_id} was erased: no value can be stored for them")
+
+
+class Erased(str):
+    """What an erased value reads as: an empty text that says so (``value is ERASED``).
+
+    A person's values sealed under a data key that was shredded (registry.models.keys) open
+    as :data:`ERASED` (a date field as None): empty wherever a page or an export shows it,
+    never an error; ``is ERASED`` tells it from a value that was never filled in.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<erased>"
+
+
+ERASED = Erased("")
+# Values sealed under a person's data key: ``d1:<person id, 32 hex>:<hex(nonce || ct || tag)>``.
+DATA_TOKEN_PREFIX = "d1:"  # noqa: S105 (a format tag, not a secret)
+DATA_TOKEN_OWNER_END = len(DATA_TOKEN_PREFIX) + 32
+
+
 class MissingKeyError(DecryptionError):
     """The token names a key that the keyring does not hold."""
 
@@ -223,6 +250,7 @@ class BlindIndexer:
 
     def compute(self, index: str, *parts: object) -> str | None:
         """The index value over normalised parts, or None when any part is empty."""
+        # An erased value (ERASED, an empty text) gives no index, as an empty one.
         normalised = [normalise(part) if part is not None else "" for part in parts]
         if not all(normalised):
             return None
@@ -310,7 +338,27 @@ def validate_configuration() -> None:
         )
 
 
+_cache_resets: list = []
+
+
+def register_cache_reset(reset: object) -> None:
+    """Have ``reset()`` called with :func:`reset_caches` (the opened data keys)."""
+    _cache_resets.append(reset)
+
+
+def shred_person_key(person: object) -> bool:
+    """Crypto-shred one person (a Person or its id): see registry.models.keys.shred_person_key.
+
+    Every value sealed under the person's data key becomes unreadable, in the database and in
+    every backup of the data; safe to run twice; True when this call destroyed the key."""
+    from registry.models.keys import shred_person_key as shred
+
+    return shred(person)
+
+
 def reset_caches() -> None:
+    for reset in _cache_resets:
+        reset()  # type: ignore[operator]
     get_keyring.cache_clear()
     get_blind_indexer.cache_clear()
     get_audit_sealer.cache_clear()

@@ -135,6 +135,7 @@ def erase_person(
     never a value. ``audit=False`` for the retention run, which writes one event for the whole
     run (registry/retention.py).
     """
+    from registry.crypto import shred_person_key
     from registry.models import AuditEvent, Person
 
     with transaction.atomic():
@@ -143,12 +144,10 @@ def erase_person(
         counts = {target.label: target.erase(ids) for target in targets()}
         if counts.get(Person._meta.label_lower):
             Person._base_manager.filter(pk=person.pk).update(updated_at=timezone.now())
-        # ------------------------------------------------------------------------------------
-        # CRYPTO-SHREDDING (issue 17, item 3; branch i17-shred): destroy the person's wrapped
-        # data key here, in this transaction, so the values in earlier backups can no longer be
-        # decrypted either. The lead wires the call at merge, e.g.:
-        #     counts["registry.personkey"] = shred_person_key(person.pk)
-        # ------------------------------------------------------------------------------------
+        # Crypto-shredding: the person's data key goes, in this transaction, so their values
+        # in every earlier backup of the data tables can no longer be decrypted either
+        # (docs/security.md, "Data keys").
+        counts["registry.personkey"] = int(shred_person_key(person.pk))
         if audit:
             details: dict[str, Any] = {"reason": reason, "erased": counts}
             if request_id is not None:

@@ -10,13 +10,25 @@ How it works:
   reach the database by a path that skips ``pre_save`` (``bulk_update``, ``update()``).
 - Lookups other than ``isnull`` raise, and so does ``QuerySet.update()`` of such a field
   (see :class:`EncryptedQuerySet`).
+
+A field declared with ``person_key=`` holds a person's value: it is sealed under that person's
+own data key (registry.models.keys) rather than the keyring, as
+``d1:<person id>:<hex(nonce || ciphertext || tag)>``, so that erasing the person
+(``shred_person_key``) makes it unreadable in every backup too. ``person_key`` names where the
+person's id is found on the instance: ``"pk"`` (the Person itself), an attribute
+(``"person_id"``) or a path through a foreign key (``"case.person_id"``), read when sealing
+only; the token names its person, so opening needs no lookup and a row that moves to another
+person keeps opening. A value whose key was shredded opens as ``ERASED`` (a date as None).
 """
 
 from __future__ import annotations
 
 import datetime
+import os
 from typing import Any
+from uuid import UUID
 
+from cryptography.exceptions import InvalidTag
 from django import forms
 from django.core.exceptions import FieldError
 from django.db import models
@@ -24,7 +36,30 @@ from django.db.models.query_utils import DeferredAttribute
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from registry.crypto import associated_data, get_keyring
+from registry.crypto import (
+    DATA_TOKEN_OWNER_END,
+    DATA_TOKEN_PREFIX,
+    ERASED,
+    NONCE_BYTES,
+    DecryptionError,
+    associated_data,
+    get_keyring,
+)
+
+_keys: Any = None  # registry.models.keys, imported on first use (it imports this module)
+
+
+def _data_keys() -> Any:
+    global _keys
+    if _keys is None:
+        from registry.models import keys
+
+        _keys = keys
+    return _keys
+
+
+_urandom = os.urandom
+assert len(DATA_TOKEN_PREFIX) == 3 and DATA_TOKEN_OWNER_END == 35  # noqa: S101 (the slices below)
 
 
 class Ciphertext(str):
@@ -72,7 +107,9 @@ class EncryptedMixin:
     encrypted = True
     descriptor_class = EncryptedFieldDescriptor
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, person_key: str | None = None, **kwargs: Any) -> None:
+        # Not part of deconstruct(): where the key comes from changes no column.
+        self.person_key = person_key
         kwargs.setdefault("blank", True)
         kwargs.setdefault("null", True)
         for forbidden in ("unique", "db_index", "primary_key"):
@@ -127,6 +164,17 @@ class EncryptedMixin:
         """``associated_data(<model label>, <field name>, pk)``, for a row known by its pk."""
         return self.aad_prefix + str(pk).encode()
 
+    def key_owner(self, instance: models.Model) -> Any:
+        """The id of the person whose data key seals this field's value on ``instance``."""
+        path = self.person_key
+        if path == "pk":
+            return instance.__dict__.get(self._pk_attname)
+        if "." not in path:
+            return instance.__dict__.get(path)
+        through, attribute = path.split(".", 1)
+        related = getattr(instance, through)
+        return getattr(related, attribute) if related is not None else None
+
     def seal(self, value: Any, instance: models.Model) -> Ciphertext:
         pk = instance.__dict__.get(self._pk_attname)
         if pk is None:
@@ -134,6 +182,30 @@ class EncryptedMixin:
                 f"{instance._meta.label}.{self.name} is encrypted and needs a primary key "
                 "before saving"
             )
+        if self.person_key is not None:
+            owner = pk if self.person_key == "pk" else self.key_owner(instance)
+            if owner is None:
+                raise FieldError(
+                    f"{instance._meta.label}.{self.name} is sealed under a person's key and "
+                    "needs that person before saving"
+                )
+            keys = _keys or _data_keys()
+            state = instance.__dict__
+            # The owner's hex is kept on the instance, as the pk's text is (see aad()).
+            known = state.get("_data_key_owner")
+            if known is None or known[0] is not owner:
+                known = (owner, owner.hex if isinstance(owner, UUID) else keys._hex(owner))
+                state["_data_key_owner"] = known
+            owner_hex = known[1]
+            aead = keys._cache.keys.get(owner_hex)
+            if aead is None or aead is ERASED:
+                aead = keys.key_for_sealing(owner_hex)
+            nonce = _urandom(NONCE_BYTES)
+            sealed_bytes = aead.encrypt(nonce, self.encode(value), self.aad(instance, pk))
+            token = f"{DATA_TOKEN_PREFIX}{owner_hex}:{(nonce + sealed_bytes).hex()}"
+            sealed = _new_str(Ciphertext, token)
+            sealed.bound_pk = pk
+            return sealed
         token = get_keyring().encrypt(self.encode(value), self.aad(instance, pk))
         # str.__new__ plus a slot, without the Python-level Ciphertext.__new__ call.
         sealed = _new_str(Ciphertext, token)
@@ -142,7 +214,29 @@ class EncryptedMixin:
 
     def open_for_pk(self, token: str, pk: object) -> Any:
         """The value of a token read without its model instance (exports, key operations)."""
+        if token.startswith(DATA_TOKEN_PREFIX):
+            return self._open_data_token(token, self.aad_for_pk(pk))
         return self.decode(get_keyring().decrypt(token, self.aad_for_pk(pk)))
+
+    def _open_data_token(self, token: str, aad: bytes) -> Any:
+        """A value under a person's data key; ERASED (a date: None) once it was shredded."""
+        keys = _keys or _data_keys()
+        # Slices by the format's fixed widths: "d1:" (3), the person's 32 hex digits, ":".
+        aead = keys._cache.keys.get(token[3:35]) or keys.key_for_opening(token[3:35])
+        if aead is ERASED:
+            return ERASED if self.text_value else None
+        try:
+            raw = bytes.fromhex(token[36:])
+            plain = aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad)
+        except InvalidTag:
+            raise DecryptionError(
+                "data key", "authentication failed (altered data, or a value of another row)"
+            ) from None
+        except ValueError:
+            raise DecryptionError("data key", "the token is malformed or too short") from None
+        if self.text_value:
+            return plain.decode()
+        return _date_from_iso(plain.decode())
 
     def open(self, token: str, instance: models.Model, pk: object = None) -> Any:
         # self.aad() inlined: opening runs for every value a page or an export shows, and the
@@ -153,7 +247,19 @@ class EncryptedMixin:
         cached = state.get("_encrypted_pk_text")
         if cached is None or cached[0] is not pk:
             cached = state["_encrypted_pk_text"] = (pk, str(pk).encode())
-        raw = get_keyring().decrypt(token, self.aad_prefix + cached[1])
+        if token[0] == "d":  # DATA_TOKEN_PREFIX: under a person's data key
+            # _open_data_token() inlined for the same reason; its fixed slices of the token.
+            keys = _keys or _data_keys()
+            aead = keys._cache.keys.get(token[3:35]) or keys.key_for_opening(token[3:35])
+            if aead is ERASED:
+                return ERASED if self.text_value else None
+            try:
+                raw = bytes.fromhex(token[36:])
+                raw = aead.decrypt(raw[:12], raw[12:], self.aad_prefix + cached[1])
+            except (InvalidTag, ValueError):
+                return self._open_data_token(token, self.aad_prefix + cached[1])  # the error
+        else:
+            raw = get_keyring().decrypt(token, self.aad_prefix + cached[1])
         if self.text_value:
             return raw.decode()
         return _date_from_iso(raw.decode())
@@ -161,11 +267,15 @@ class EncryptedMixin:
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if value is None:
             return None
+        if value[0] == "d":
+            # Under a person's data key: note the person, so that the first value a page opens
+            # loads the keys of every row it read in one query.
+            _data_keys().expect(value[len(DATA_TOKEN_PREFIX) : DATA_TOKEN_OWNER_END])
         return Ciphertext(value)
 
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
         value = model_instance.__dict__.get(self.attname)
-        if value is None or value == "":
+        if value is None or value == "":  # ERASED too: an erased value is stored as nothing
             return None
         if isinstance(value, Ciphertext):
             if value.bound_pk == model_instance.pk:

@@ -9,6 +9,7 @@ field, key id and row pk (a UUID, not personal), never a value.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
@@ -21,11 +22,25 @@ from django.utils.translation import gettext_noop
 
 from registry import jobs
 from registry.choices import AuditAction
-from registry.crypto import TOKEN_VERSION, DecryptionError, Keyring, get_keyring, token_key_id
+from registry.crypto import (
+    DATA_TOKEN_OWNER_END,
+    DATA_TOKEN_PREFIX,
+    ERASED,
+    NONCE_BYTES,
+    TOKEN_VERSION,
+    DecryptionError,
+    Keyring,
+    associated_data,
+    get_keyring,
+    token_key_id,
+)
 from registry.fields import EncryptedMixin
-from registry.models import AuditEvent, Job
+from registry.models import AuditEvent, Job, keys
 
 DEFAULT_BATCH_SIZE = 1000
+# How the counts name values under a person's data key, and those whose key was shredded.
+DATA_KEY_ID = "data-key"
+ERASED_KEY_ID = "erased"
 
 
 class KeyOperationError(Exception):
@@ -37,8 +52,11 @@ class KeyOperationError(Exception):
         super().__init__(f"{label}.{field_name} of row {pk}: {error}")
 
 
-def encrypted_models() -> list[tuple[type[models.Model], list[EncryptedMixin]]]:
-    """Every concrete model with encrypted columns of its own, with those fields.
+def encrypted_models(
+    keyring_only: bool = False,
+) -> list[tuple[type[models.Model], list[EncryptedMixin]]]:
+    """Every concrete model with encrypted columns of its own, with those fields;
+    ``keyring_only``: only the fields sealed under the keyring (not a person's data key).
 
     Proxy models share their concrete model's table and are skipped; a child of multi-table
     inheritance lists only the fields stored in its own table.
@@ -47,7 +65,12 @@ def encrypted_models() -> list[tuple[type[models.Model], list[EncryptedMixin]]]:
     for model in apps.get_models():
         if model._meta.proxy or not model._meta.managed:
             continue
-        fields = [f for f in model._meta.local_concrete_fields if getattr(f, "encrypted", False)]
+        fields = [
+            f
+            for f in model._meta.local_concrete_fields
+            if getattr(f, "encrypted", False)
+            and not (keyring_only and getattr(f, "person_key", None))
+        ]
         if fields:
             found.append((model, fields))
     return sorted(found, key=lambda item: item[0]._meta.label_lower)
@@ -132,11 +155,24 @@ def check_encryption(batch_size: int = DEFAULT_BATCH_SIZE, keep_failures: int = 
             report.counts[label] = Counter()
         for rows in _batches(model, fields, batch_size):
             for row in rows:
+                # The persons whose data keys this batch needs: loaded in one query.
+                for token in row[2:]:
+                    if token is not None and token.startswith(DATA_TOKEN_PREFIX):
+                        keys.expect(token[len(DATA_TOKEN_PREFIX) : DATA_TOKEN_OWNER_END])
+            for row in rows:
                 pk = row[1]
                 for f, label, token in zip(fields, labels, row[2:], strict=True):
                     if token is None:
                         continue
                     try:
+                        if token.startswith(DATA_TOKEN_PREFIX):
+                            # Under a person's data key: counted as such, or as erased.
+                            opened = f.open_for_pk(token, pk)
+                            key_id = ERASED_KEY_ID if opened is ERASED else DATA_KEY_ID
+                            if opened is None:  # a date field's erased value
+                                key_id = ERASED_KEY_ID
+                            report.counts[label][key_id] += 1
+                            continue
                         key_id = token_key_id(token)
                         raw = keyring.decrypt(token, f.aad_for_pk(pk))
                         try:
@@ -186,8 +222,9 @@ class RotationReport:
 
 
 def count_rows() -> int:
-    """Rows of every model with encrypted fields: what a rotation reads (its progress total)."""
-    return sum(model._base_manager.count() for model, _fields in encrypted_models())
+    """Rows of every model with fields under the keyring: what a rotation reads (its progress
+    total). The persons' values are under their data keys, which a rotation does not read."""
+    return sum(model._base_manager.count() for model, _fields in encrypted_models(True))
 
 
 def rotate_keys(
@@ -197,6 +234,13 @@ def rotate_keys(
     progress: Callable[[int, int], None] | None = None,
 ) -> RotationReport:
     """Re-encrypt under the active key every value sealed under another key.
+
+    A person's values are under their own data key, wrapped by a wrapping key that the keyring
+    seals (registry.models.keys): the rotation re-seals the wrapping keys (a few rows) and
+    the few values sealed under the keyring directly (job files, export reasons, the canary),
+    never the persons' values, whatever their number. When it is complete and the newest
+    wrapping key was made under an older key, it starts a new one, for the data keys of
+    persons added from then on (a key that leaked before the rotation opens none of theirs).
 
     Each batch is read, re-sealed and written in one transaction, so an interrupted run
     leaves whole batches done; the next run reads everything again and rewrites only what is
@@ -209,9 +253,11 @@ def rotate_keys(
     """
     keyring = get_keyring()
     report = RotationReport(active_key=keyring.active_id, dry_run=dry_run)
+    # Read before the wrapping keys are re-sealed: was the newest one made under another key?
+    newest = _newest_wrapping_key_id()
     total = count_rows() if progress is not None else 0
     read = 0
-    for model, fields in encrypted_models():
+    for model, fields in encrypted_models(keyring_only=True):
         for f in fields:
             report.before[_label(model, f)] = Counter()
             report.after[_label(model, f)] = Counter()
@@ -234,7 +280,19 @@ def rotate_keys(
                 total = max(total, read)
                 progress(read, total)
     report.stopped_early = not dry_run and report.remaining > 0
+    if not dry_run and not report.stopped_early and newest not in (None, keyring.active_id):
+        keys.new_wrapping_key()
     return report
+
+
+def _newest_wrapping_key_id() -> str | None:
+    """The keyring key id the newest wrapping key is sealed under (None: there is none)."""
+    newest = (
+        keys.WrappingKey._base_manager.order_by("-created_at", "pk")
+        .values_list("key", flat=True)
+        .first()
+    )
+    return token_key_id(newest) if newest else None
 
 
 # {(fields to rewrite, in model order): [(new tokens..., pk as stored, old tokens...), ...]}
@@ -482,3 +540,129 @@ def run_rotation(job: Job, progress: jobs.Progress) -> dict[str, Any]:
             },
         )
     return rotation_summary(report)
+
+
+# Moving the persons' values under their data keys (the migration) ------------------------------
+
+
+@dataclass(frozen=True)
+class PersonValues:
+    """Where a person's values are stored, for :func:`reseal_under_data_keys`: the model's
+    label (of the associated data), its table, ``(field name, column)`` of each value, and the
+    person's id as an SQL expression over the table ``t`` (joined to ``join`` if need be)."""
+
+    label: str
+    table: str
+    fields: tuple[tuple[str, str], ...]
+    owner: str
+    join: str = ""
+
+
+def reseal_under_data_keys(
+    specs: list[PersonValues], batch_size: int = DEFAULT_BATCH_SIZE, backwards: bool = False
+) -> int:
+    """Re-seal every keyring value of ``specs`` under its person's data key (making the data
+    keys the persons lack, a batch's in one statement); returns the values re-sealed.
+
+    For the migration that brought data keys (registry 0028): batched by primary key, one
+    transaction per batch, a row changed since the read is left for a second run (guarded
+    like the rotation). Only ``v1:`` tokens are touched, so a second run changes nothing.
+    Messages name the table, column and row, never a value. ``backwards``: the reverse (the
+    migration unapplied): ``d1:`` tokens back under the keyring; an erased value becomes NULL.
+    """
+    import uuid
+
+    keyring = get_keyring()
+    db = router.db_for_write(keys.PersonKey)
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    done = 0
+    urandom = os.urandom
+    for spec in specs:
+        columns = ", ".join(f"t.{quote(column)}" for _name, column in spec.fields)
+        last: Any = None
+        while True:
+            where = "WHERE t.id > %s " if last is not None else ""
+            sql = (
+                f"SELECT t.id, {spec.owner}, {columns} FROM {quote(spec.table)} t "  # noqa: S608 (names from the migration)
+                f"{spec.join} {where}ORDER BY t.id LIMIT %s"
+            )
+            with transaction.atomic(using=db), connection.cursor() as cursor:
+                cursor.execute(sql, [last, batch_size] if last is not None else [batch_size])
+                rows = cursor.fetchall()
+                if not rows:
+                    break
+                last = rows[-1][0]
+                owners = {keys._hex(row[1]) for row in rows if row[1] is not None}
+                for owner in owners:
+                    keys.expect(owner)
+                missing = []
+                for owner in owners:
+                    try:
+                        keys.key_for_opening(owner)
+                    except DecryptionError as exc:
+                        raise KeyOperationError(spec.label, "data key", owner, exc) from None
+                    if keys._cache.keys.get(owner) is ERASED:
+                        missing.append(owner)
+                if missing and not backwards:
+                    # key_for_opening took an absent key for a shredded one: these persons
+                    # have no row yet (erased ones have their blank row and stay erased).
+                    present = set(
+                        keys.PersonKey._base_manager.using(db)
+                        .filter(person_id__in=missing)
+                        .values_list("person_id", flat=True)
+                    )
+                    new = [o for o in missing if uuid.UUID(o) not in present]
+                    for owner in new:
+                        keys._cache.keys.pop(owner, None)
+                    keys.create_data_keys(new)
+                updates: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+                for row in rows:
+                    stored_pk, owner_raw = row[0], row[1]
+                    if owner_raw is None:
+                        continue
+                    owner = keys._hex(owner_raw)
+                    aead = keys._cache.keys.get(owner)
+                    pk_text = str(uuid.UUID(str(stored_pk)))
+                    stale, params, guards = [], [], []
+                    for (name, column), token in zip(spec.fields, row[2:], strict=True):
+                        if backwards and token is not None and token.startswith("d1:"):
+                            aad = associated_data(spec.label, name, pk_text)
+                            key = keys.key_for_opening(token[3:35])
+                            if key is ERASED:
+                                params.append(None)
+                            else:
+                                raw = bytes.fromhex(token[36:])
+                                plain = key.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad)
+                                params.append(keyring.encrypt(plain, aad))
+                            stale.append(column)
+                            guards.append(token)
+                            continue
+                        if backwards or token is None or not token.startswith(f"{TOKEN_VERSION}:"):
+                            continue
+                        aad = associated_data(spec.label, name, pk_text)
+                        try:
+                            plain = keyring.decrypt(token, aad)
+                        except DecryptionError as exc:
+                            raise KeyOperationError(spec.label, name, pk_text, exc) from None
+                        if aead is ERASED or aead is None:
+                            params.append(None)  # the person was erased: nothing to keep
+                        else:
+                            nonce = urandom(NONCE_BYTES)
+                            sealed = (nonce + aead.encrypt(nonce, plain, aad)).hex()
+                            params.append(f"{DATA_TOKEN_PREFIX}{owner}:{sealed}")
+                        stale.append(column)
+                        guards.append(token)
+                    if stale:
+                        updates.setdefault(tuple(stale), []).append((*params, stored_pk, *guards))
+                for stale, params in updates.items():
+                    assignments = ", ".join(f"{quote(c)} = %s" for c in stale)
+                    checks = " AND ".join(f"{quote(c)} = %s" for c in stale)
+                    cursor.executemany(
+                        f"UPDATE {quote(spec.table)} SET {assignments} "  # noqa: S608 (names from the migration)
+                        f"WHERE id = %s AND {checks}",
+                        params,
+                    )
+                    done += cursor.rowcount * len(stale)
+            keys.reset_cache()
+    return done

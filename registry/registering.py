@@ -555,6 +555,7 @@ def record_many(pending: list[Pending]) -> list[Recorded]:
     rows are inserted).
     """
     from registry.models import Person, PersonSearchToken, Registration
+    from registry.models.keys import create_data_keys
 
     persons = {entry.person.pk: entry.person for entry in pending if entry.person_created}
     registrations: list[Registration] = []
@@ -565,6 +566,8 @@ def record_many(pending: list[Pending]) -> list[Recorded]:
         registration.person_nationality = str(entry.person.nationality or "")
         registrations.append(registration)
     with transaction.atomic(savepoint=False):
+        # Their data keys in one statement (registry.models.keys), before the values are sealed.
+        create_data_keys(persons)
         Person.objects.bulk_create(list(persons.values()))
         # What Person.save() writes besides: the name search's rows.
         PersonSearchToken.objects.bulk_create(

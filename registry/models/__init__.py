@@ -6,6 +6,7 @@ from registry.models.care import Referral, ResidenceProcedure
 from registry.models.cases import Case, Handover, OpenCaseCount
 from registry.models.drafts import FormDraft
 from registry.models.jobs import Job, JobFile
+from registry.models.keys import PersonKey, WrappingKey
 from registry.models.mail import OutgoingMail
 from registry.models.notes import CaseNote, SubmissionAddition
 from registry.models.people import Person
@@ -41,6 +42,7 @@ __all__ = [
     "OpenCaseCount",
     "OutgoingMail",
     "Person",
+    "PersonKey",
     "PersonSearchToken",
     "Placement",
     "Referral",
@@ -53,4 +55,5 @@ __all__ = [
     "Shelter",
     "UsedFormToken",
     "User",
+    "WrappingKey",
 ]

@@ -237,8 +237,9 @@ class Case(models.Model):
         _("where care was received"),
         max_length=200,
         help_text=_("The organisation or place where care was received. Encrypted."),
+        person_key="person_id",
     )
-    notes = EncryptedTextField(_("notes"))
+    notes = EncryptedTextField(_("notes"), person_key="person_id")
     # Copies of the opening registration's urgency flags (Case.save and Registration.save keep
     # them), so the lists sort and count urgent cases from an index of cases alone, without a
     # join per case (bench/workspace.py; CaseQuerySet.with_flags).
@@ -533,6 +534,7 @@ class Handover(models.Model):
         _("reason"),
         max_length=300,
         help_text=_("Why the case moves. Encrypted; still, no names or other personal data."),
+        person_key="case.person_id",
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -542,7 +544,9 @@ class Handover(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_note = EncryptedCharField(_("decision note"), max_length=300)
+    decision_note = EncryptedCharField(
+        _("decision note"), max_length=300, person_key="case.person_id"
+    )
 
     objects = HandoverQuerySet.as_manager()
 

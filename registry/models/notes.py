@@ -60,7 +60,7 @@ class CaseNote(models.Model):
         verbose_name=_("written by"),
     )
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
-    text = EncryptedTextField(_("note"))
+    text = EncryptedTextField(_("note"), person_key="case.person_id")
 
     objects = CaseNoteQuerySet.as_manager()
 
@@ -137,7 +137,7 @@ class SubmissionAddition(models.Model):
         verbose_name=_("added by"),
     )
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
-    text = EncryptedTextField(_("information"))
+    text = EncryptedTextField(_("information"), person_key="registration.person_id")
 
     objects = SubmissionAdditionQuerySet.as_manager()
 

@@ -176,23 +176,28 @@ class Person(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
 
     # Personal data, encrypted.
-    given_names = EncryptedCharField(_("given names"), max_length=200)
-    family_name = EncryptedCharField(_("family name"), max_length=200)
+    given_names = EncryptedCharField(_("given names"), max_length=200, person_key="pk")
+    family_name = EncryptedCharField(_("family name"), max_length=200, person_key="pk")
     aliases = EncryptedTextField(
-        _("aliases"), help_text=_("Other names the person is known by, one per line.")
+        _("aliases"),
+        help_text=_("Other names the person is known by, one per line."),
+        person_key="pk",
     )
-    date_of_birth = EncryptedDateField(_("date of birth"))
-    phone = EncryptedCharField(_("phone"), max_length=50)
-    email = EncryptedCharField(_("e-mail"), max_length=254)
-    address = EncryptedTextField(_("address"))
+    date_of_birth = EncryptedDateField(_("date of birth"), person_key="pk")
+    phone = EncryptedCharField(_("phone"), max_length=50, person_key="pk")
+    email = EncryptedCharField(_("e-mail"), max_length=254, person_key="pk")
+    address = EncryptedTextField(_("address"), person_key="pk")
     id_document_country = EncryptedCharField(
         _("identity document country"),
         max_length=2,
         help_text=_("ISO 3166 code of the country that issued the document, e.g. RO."),
+        person_key="pk",
     )
-    id_document_number = EncryptedCharField(_("identity document number"), max_length=100)
-    languages = EncryptedCharField(_("languages spoken"), max_length=200)
-    notes = EncryptedTextField(_("notes"))
+    id_document_number = EncryptedCharField(
+        _("identity document number"), max_length=100, person_key="pk"
+    )
+    languages = EncryptedCharField(_("languages spoken"), max_length=200, person_key="pk")
+    notes = EncryptedTextField(_("notes"), person_key="pk")
 
     # Statistical data, in clear.
     gender = models.CharField(

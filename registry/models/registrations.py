@@ -268,7 +268,9 @@ class Registration(models.Model):
         default=SubmissionStatus.ACCEPTED,
     )
     triage_note = EncryptedTextField(
-        _("triage note"), help_text=_("Reason for a rejection or merge, for the help desk.")
+        _("triage note"),
+        help_text=_("Reason for a rejection or merge, for the help desk."),
+        person_key="person_id",
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

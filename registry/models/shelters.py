@@ -204,6 +204,7 @@ class Placement(models.Model):
     reason = EncryptedTextField(
         _("reason"),
         help_text=_("Why the placement is made despite the warnings. Encrypted."),
+        person_key="case.person_id",
     )
 
     objects = PlacementQuerySet.as_manager()

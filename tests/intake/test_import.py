@@ -77,7 +77,7 @@ def test_personal_fields_are_stored_encrypted(tmp_path, region_a):
             "FROM registry_person"
         )
         raw = cursor.fetchone()
-    assert all(value.startswith("v1:") for value in raw)
+    assert all(value.startswith("d1:") for value in raw)  # under the person's data key
     assert "Zamfirescu" not in repr(raw) and "QQ778899" not in repr(raw)
     assert Person.objects.get().family_name == "Zamfirescu"
 

@@ -34,6 +34,7 @@ from registry.models import (
     Registration,
     ReminderSent,
     ResidenceProcedure,
+    WrappingKey,
 )
 from tests.factories import (
     CaseFactory,
@@ -50,7 +51,20 @@ from tests.factories import (
     SubmissionAdditionFactory,
 )
 
+
+def wrapping_key_factory(**values: Any) -> WrappingKey:
+    """A wrapping key holding a planted value (not a key): dated in the past, so that the
+    data keys of persons made afterwards are never wrapped with it."""
+    row = WrappingKey(**values)
+    row.save()
+    WrappingKey.objects.filter(pk=row.pk).update(
+        created_at=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    )
+    return row
+
+
 FACTORIES: dict[str, Any] = {
+    "registry.wrappingkey": wrapping_key_factory,
     "registry.person": PersonFactory,
     "registry.registration": RegistrationFactory,
     "registry.case": CaseFactory,

@@ -46,8 +46,11 @@ def test_check_encryption_counts_values_per_model_field_and_key():
 
     output = run("check_encryption")
 
-    assert f"registry.person.family_name: {key_id}=2" in output  # the case's person too
-    assert f"registry.case.notes: {key_id}=1" in output
+    # Persons' values are under their data keys (the case's person too); the data keys'
+    # wrapping key under the keyring.
+    assert "registry.person.family_name: data-key=2" in output
+    assert "registry.case.notes: data-key=1" in output
+    assert f"registry.wrappingkey.key: {key_id}=1" in output
     assert "registry.person.phone: none" in output
     assert "Every encrypted value opens" in output
 
@@ -60,7 +63,8 @@ def test_check_encryption_fails_naming_the_missing_key_and_row_but_no_value(key_
     message, output = run_failing("check_encryption")
 
     everything = message + output
-    assert "3 encrypted value(s) could not be opened" in message
+    # The three values (their data key's wrapping key does not open) and that wrapping key.
+    assert "4 encrypted value(s) could not be opened" in message
     assert "'kold'" in message
     assert str(person.pk) in message
     assert "registry.person." in message

@@ -1,4 +1,8 @@
-"""Key rotation: from key A to key B, batched and resumable, then A can leave the keyring."""
+"""Key rotation: from key A to key B, batched and resumable, then A can leave the keyring.
+
+The persons' values are under their own data keys (registry.models.keys): a rotation re-seals
+the wrapping keys of those data keys and the few values under the keyring itself (the
+canary, job files, export reasons), and leaves every person's value as it is."""
 
 from __future__ import annotations
 
@@ -11,8 +15,8 @@ from django.test import override_settings
 from registry import keyops
 from registry.choices import AuditAction
 from registry.crypto import generate_key
-from registry.models import AuditEvent, Person
-from tests.factories import PersonFactory
+from registry.models import AuditEvent, KeyCanary, Person, WrappingKey
+from tests.factories import KeyCanaryFactory, PersonFactory
 from tests.jobs import run_jobs
 from tests.registry.conftest import plant_everywhere
 from tests.registry.test_encryption import raw_column
@@ -35,12 +39,24 @@ def _run(*args: str) -> str:
 
 
 def stored_key_ids() -> set[str]:
-    """Key ids of every encrypted value in the database, read around the ORM."""
+    """Key ids of every value under the keyring in the database, read around the ORM."""
     ids = set()
-    for model, fields in keyops.encrypted_models():
+    for model, fields in keyops.encrypted_models(keyring_only=True):
         for row in model._base_manager.values_list(*[f.attname for f in fields]):
             ids |= {token.split(":")[1] for token in row if token is not None}
     return ids
+
+
+def person_tokens() -> dict:
+    """Every person-keyed value as stored (the tokens), by model, row and field."""
+    found = {}
+    for model, fields in keyops.encrypted_models():
+        mine = [f for f in fields if f.person_key]
+        for row in model._base_manager.values_list("pk", *[f.attname for f in mine]):
+            for f, token in zip(mine, row[1:], strict=True):
+                if token is not None:
+                    found[model._meta.label_lower, row[0], f.name] = token
+    return found
 
 
 @pytest.mark.django_db
@@ -48,6 +64,8 @@ def test_values_written_under_a_move_to_b_and_a_can_be_removed(key_a, key_b):
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"ka:{key_a}"):
         plants = plant_everywhere()
     assert stored_key_ids() == {"ka"}
+    before = person_tokens()
+    assert before and all(token.startswith("d1:") for token in before.values())
 
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"kb:{key_b},ka:{key_a}"):
         output = run("rotate_keys", "--batch-size", "2")
@@ -55,26 +73,47 @@ def test_values_written_under_a_move_to_b_and_a_can_be_removed(key_a, key_b):
     assert "After:  kb=" in output
     assert "ka=" not in output.split("After:")[1]
     assert stored_key_ids() == {"kb"}
+    # The persons' values were not re-encrypted: their data keys were rewrapped instead.
+    assert person_tokens() == before
 
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"kb:{key_b}"):
         output = run("check_encryption")
         assert "Every encrypted value opens" in output
         for plant in plants:
-            assert raw_column(plant.model, plant.field.column, plant.pk).startswith("v1:kb:")
+            if not plant.field.person_key:
+                raw = raw_column(plant.model, plant.field.column, plant.pk)
+                assert raw.startswith("v1:kb:")
             fresh = plant.model._base_manager.get(pk=plant.pk)
             assert getattr(fresh, plant.field.attname) == plant.value, plant.field.name
+
+
+@pytest.mark.django_db
+def test_a_person_added_after_a_rotation_gets_a_data_key_under_a_new_wrapping_key(key_a, key_b):
+    with override_settings(REGISTRY_ENCRYPTION_KEYS=f"ka:{key_a}"):
+        PersonFactory()
+    (old,) = WrappingKey.objects.all()
+    with override_settings(REGISTRY_ENCRYPTION_KEYS=f"kb:{key_b},ka:{key_a}"):
+        run("rotate_keys")
+        newer = PersonFactory(family_name="Ionescu")
+    assert WrappingKey.objects.count() == 2
+    from registry.models import PersonKey
+
+    assert PersonKey.objects.get(person_id=newer.pk).wrapping_key_id != old.pk
+    with override_settings(REGISTRY_ENCRYPTION_KEYS=f"kb:{key_b}"):
+        assert Person.objects.get(pk=newer.pk).family_name == "Ionescu"
 
 
 @pytest.mark.django_db
 def test_rotation_is_audited_with_counts_per_key_and_no_values(key_a, key_b):
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"ka:{key_a}"):
         PersonFactory(family_name="Popescu", given_names="Ana", phone="+40 712 345 678")
+        KeyCanaryFactory(sealed="canary")
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"kb:{key_b},ka:{key_a}"):
         run("rotate_keys")
 
     event = AuditEvent.objects.get(action=AuditAction.ROTATE_KEYS)
-    assert event.details["before"] == {"ka": 4}  # the three above and the date of birth
-    assert event.details["after"] == {"kb": 4}
+    assert event.details["before"] == {"ka": 2}  # the wrapping key and the canary
+    assert event.details["after"] == {"kb": 2}
     assert event.details["complete"] is True
     assert event.actor == "rotate_keys"
     text = str(event.details)
@@ -85,42 +124,47 @@ def test_rotation_is_audited_with_counts_per_key_and_no_values(key_a, key_b):
 def test_running_rotation_twice_rewrites_nothing_the_second_time(key_a, key_b):
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"ka:{key_a}"):
         PersonFactory.create_batch(3)
+        KeyCanaryFactory.create_batch(2)
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"kb:{key_b},ka:{key_a}"):
         run("rotate_keys")
-        tokens = list(Person.objects.values_list("family_name", flat=True))
+        tokens = list(KeyCanary.objects.values_list("sealed", flat=True))
+        wrapping = list(WrappingKey.objects.values_list("key", flat=True))
         second = run("rotate_keys")
 
         assert "Re-encrypted 0 value(s)" in second
-        assert list(Person.objects.values_list("family_name", flat=True)) == tokens
+        assert list(KeyCanary.objects.values_list("sealed", flat=True)) == tokens
+        assert list(WrappingKey.objects.values_list("key", flat=True)) == wrapping
 
 
 @pytest.mark.django_db
 def test_dry_run_counts_and_changes_nothing(key_a, key_b):
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"ka:{key_a}"):
         PersonFactory.create_batch(2, phone=None, email=None)
+        KeyCanaryFactory.create_batch(2)
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"kb:{key_b},ka:{key_a}"):
         output = run("rotate_keys", "--dry-run")
 
-    # Two people with given names, family name and date of birth each.
-    assert "Before: ka=6" in output
-    assert "6 value(s) would be re-encrypted" in output
+    # Two canaries and the one wrapping key of the two persons' data keys.
+    assert "Before: ka=3" in output
+    assert "3 value(s) would be re-encrypted" in output
     assert stored_key_ids() == {"ka"}
+    assert WrappingKey.objects.count() == 1
     assert not AuditEvent.objects.filter(action=AuditAction.ROTATE_KEYS).exists()
 
 
 @pytest.mark.django_db
 def test_a_rotation_stopped_after_some_batches_resumes_where_it_stopped(key_a, key_b):
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"ka:{key_a}"):
-        people = PersonFactory.create_batch(5, phone=None, email=None)
+        canaries = KeyCanaryFactory.create_batch(5, sealed="canary")
 
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"kb:{key_b},ka:{key_a}"):
         output = run("rotate_keys", "--batch-size", "1", "--max-batches", "2")
-    assert "Stopped after 2 batch(es): 9 value(s) are still under an old key" in output
-    assert "After:  ka=9 kb=6" in output
-    first_two = sorted(p.pk for p in people)[:2]
-    for person in Person.objects.all():
-        expected = "kb" if person.pk in first_two else "ka"
-        assert raw_column(Person, "family_name", person.pk).startswith(f"v1:{expected}:")
+    assert "Stopped after 2 batch(es): 3 value(s) are still under an old key" in output
+    assert "After:  ka=3 kb=2" in output
+    first_two = sorted(c.pk for c in canaries)[:2]
+    for canary in KeyCanary.objects.all():
+        expected = "kb" if canary.pk in first_two else "ka"
+        assert raw_column(KeyCanary, "sealed", canary.pk).startswith(f"v1:{expected}:")
 
     # Removing A now would lose data, and the check says so.
     with (
@@ -131,26 +175,24 @@ def test_a_rotation_stopped_after_some_batches_resumes_where_it_stopped(key_a, k
 
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"kb:{key_b},ka:{key_a}"):
         output = run("rotate_keys", "--batch-size", "1")
-    assert "Before: ka=9 kb=6" in output
-    assert "Re-encrypted 9 value(s) in 3 batch(es)" in output
+    assert "Before: ka=3 kb=2" in output
+    assert "Re-encrypted 3 value(s) in 3 batch(es)" in output
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"kb:{key_b}"):
         run("check_encryption")
-        assert sorted(p.family_name for p in Person.objects.all()) == sorted(
-            p.family_name for p in people
-        )
+        assert {c.sealed for c in KeyCanary.objects.all()} == {"canary"}
 
 
 @pytest.mark.django_db
 def test_a_value_that_does_not_open_stops_rotation_and_earlier_batches_stay_done(key_a, key_b):
     lost = generate_key()
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"ka:{key_a}"):
-        people = PersonFactory.create_batch(3, phone=None, email=None)
-    first, middle, last = sorted(people, key=lambda p: p.pk)
-    # The middle person's family name was saved by a server holding a key that is not in the
-    # keyring used for the rotation.
+        canaries = KeyCanaryFactory.create_batch(3, sealed="canary")
+    first, middle, last = sorted(canaries, key=lambda c: c.pk)
+    # The middle row was saved by a server holding a key that is not in the keyring used for
+    # the rotation.
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"kz:{lost},ka:{key_a}"):
-        middle = Person.objects.get(pk=middle.pk)
-        middle.family_name = "Ionescu-Zoë"
+        middle = KeyCanary.objects.get(pk=middle.pk)
+        middle.sealed = "Ionescu-Zoë"
         middle.save()
 
     with (
@@ -159,11 +201,11 @@ def test_a_value_that_does_not_open_stops_rotation_and_earlier_batches_stay_done
     ):
         run("rotate_keys", "--batch-size", "1")
     message = str(excinfo.value)
-    assert "'kz'" in message and str(middle.pk) in message and "registry.person." in message
+    assert "'kz'" in message and str(middle.pk) in message and "registry.keycanary." in message
     assert "Ionescu" not in message
-    assert raw_column(Person, "given_names", first.pk).startswith("v1:kb:")
-    assert raw_column(Person, "family_name", middle.pk).startswith("v1:kz:")
-    assert raw_column(Person, "given_names", last.pk).startswith("v1:ka:")
+    assert raw_column(KeyCanary, "sealed", first.pk).startswith("v1:kb:")
+    assert raw_column(KeyCanary, "sealed", middle.pk).startswith("v1:kz:")
+    assert raw_column(KeyCanary, "sealed", last.pk).startswith("v1:ka:")
 
     # With the missing key back in the keyring the next run finishes the job.
     keyring = f"kb:{key_b},ka:{key_a},kz:{lost}"
@@ -171,7 +213,7 @@ def test_a_value_that_does_not_open_stops_rotation_and_earlier_batches_stay_done
         run("rotate_keys", "--batch-size", "1")
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"kb:{key_b}"):
         run("check_encryption")
-        assert Person.objects.get(pk=middle.pk).family_name == "Ionescu-Zoë"
+        assert KeyCanary.objects.get(pk=middle.pk).sealed == "Ionescu-Zoë"
 
 
 @pytest.mark.django_db
@@ -179,23 +221,23 @@ def test_a_value_saved_by_the_application_during_rotation_is_not_overwritten(
     key_a, key_b, monkeypatch
 ):
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"ka:{key_a}"):
-        person = PersonFactory(family_name="Popescu", phone=None, email=None)
+        canary = KeyCanaryFactory(sealed="Popescu")
 
     reseal = keyops._reseal_batch
 
     def reseal_while_a_coordinator_saves(*args, **kwargs):
         updates = reseal(*args, **kwargs)
         # Between the rotation's read and its write, the application saves a correction.
-        corrected = Person.objects.get(pk=person.pk)
-        corrected.family_name = "Popescu-Marin"
+        corrected = KeyCanary.objects.get(pk=canary.pk)
+        corrected.sealed = "Popescu-Marin"
         corrected.save()
         return updates
 
     monkeypatch.setattr(keyops, "_reseal_batch", reseal_while_a_coordinator_saves)
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"kb:{key_b},ka:{key_a}"):
         output = run("rotate_keys")
-        assert "3 value(s) were saved by the application during the run" in output
-        assert Person.objects.get(pk=person.pk).family_name == "Popescu-Marin"
+        assert "1 value(s) were saved by the application during the run" in output
+        assert KeyCanary.objects.get(pk=canary.pk).sealed == "Popescu-Marin"
         run("check_encryption")
     assert stored_key_ids() == {"kb"}
 
@@ -214,8 +256,8 @@ def test_rotation_lists_only_the_fields_that_hold_values(key_a, key_b):
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"kb:{key_b},ka:{key_a}"):
         output = run("rotate_keys")
 
-    assert "registry.person.family_name: before ka=1; after kb=1" in output
-    assert "registry.person.phone" not in output
+    assert "registry.wrappingkey.key: before ka=1; after kb=1" in output
+    assert "registry.person" not in output and "registry.keycanary" not in output
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"kb:{key_b},ka:{key_a}"):
         second = run("rotate_keys")
-    assert "registry.person.family_name: before kb=1; after kb=1" in second
+    assert "registry.wrappingkey.key: before kb=2; after kb=2" in second

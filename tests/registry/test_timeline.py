@@ -83,7 +83,7 @@ def test_the_note_is_encrypted_in_the_database_and_kept_out_of_the_audit(
     client_for(anna).post(f"/cases/{case.pk}/notes/", {"text": NOTE})
     note = CaseNote.objects.get()
     raw = raw_column(CaseNote, "text", note.pk)
-    assert raw.startswith("v1:") and "Kastanjelaan" not in raw
+    assert raw.startswith("d1:") and "Kastanjelaan" not in raw  # the person's data key
     event = AuditEvent.objects.get(action=AuditAction.CREATE)
     assert event.details == {"fields": ["text"], "screen": "case_note"}
     assert event.case_id == case.pk and event.object_id == str(note.pk)
