@@ -115,8 +115,16 @@ def left_to_erase(people: QuerySet) -> QuerySet:
 
 def pending(people: QuerySet) -> Counts:
     """What erasing ``people`` would change, per model (rows), without changing anything."""
+    from registry.models.keys import PersonKey
+
     ids = list(people.values_list("pk", flat=True))
-    return {target.label: target.rows(ids).count() for target in targets()} if ids else {}
+    if not ids:
+        return {}
+    counts = {target.label: target.rows(ids).count() for target in targets()}
+    # The data keys erase_person shreds (registry.crypto.shred_person_key).
+    keys = PersonKey.objects.filter(person_id__in=ids, wrapped__isnull=False)
+    counts[PersonKey._meta.label_lower] = keys.count()
+    return counts
 
 
 def erase_person(

@@ -40,6 +40,9 @@ NOT_ABOUT_A_PERSON = {
     # a form being typed, owned by its user: deleted on save and after a day (the retention
     # schedule's "drafts" rule and prune_drafts), not linked to a person until it is saved
     "registry.formdraft.payload",
+    # the keys that wrap every person's data key, sealed by the keyring; erasing a person
+    # shreds their own data key (registry.models.keys.PersonKey), not these
+    "registry.wrappingkey.key",
 }
 
 
@@ -148,6 +151,12 @@ def test_one_administrator_asks_and_a_second_confirms(
     assert steps["erased"].actor_id == second_admin.pk
     assert steps["erased"].details["reason"] == "subject_request"
     assert steps["erased"].details["erased"]["registry.person"] == 1
+    # The data key is shredded too: a copy of the data taken before cannot give it back.
+    from registry.models.keys import PersonKey, is_erased
+
+    assert steps["erased"].details["erased"]["registry.personkey"] == 1
+    assert PersonKey.objects.get(person_id=gone.pk).wrapped is None
+    assert is_erased(gone) and not is_erased(kept)
     for event in events:
         text = str(event.details)
         assert "Erasedfam" not in text and FREE_TEXT not in text

@@ -242,7 +242,7 @@ def test_the_migration_moves_values_under_the_keyring_to_data_keys_and_is_safe_t
     person's data key: readable as before, and a second run changes nothing."""
     from importlib import import_module
 
-    migration = import_module("registry.migrations.0028_i17_shred_reseal_under_data_keys")
+    migration = import_module("registry.migrations.0033_i17_shred_reseal_under_data_keys")
     world = a_person_with_everything("Old")
     keyring = get_keyring()
     for (model, pk, field), value in values_of(world).items():
