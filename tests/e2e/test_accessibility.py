@@ -71,7 +71,10 @@ def axe_source() -> str:
 
 def act(page: BrowserPage, action: Action) -> None:
     if action.verb == "click":
-        page.click(action.selector)
+        # Every click of the crawl sends a form. The drafts' script may keep the form back
+        # until the draft is saved, then send it: wait for that navigation, not only "load".
+        with page.expect_navigation():
+            page.click(action.selector)
         page.wait_for_load_state("load")
     elif action.verb == "fill":
         page.fill(action.selector, action.value)
