@@ -101,9 +101,10 @@ def _intake(role: str) -> list[Page]:
         for n in range(1, 6)
     ]
     return [
-        *steps,
-        # "Next" on an empty first step: stopped there, with the error summary.
+        # "Next" on an empty first step: stopped there, with the error summary. First, before
+        # anything is typed: later pages leave a draft, which the form would bring back.
         Page("intake-errors", role, "/intake/register/", actions=(click(NEXT),)),
+        *steps,
         Page("intake-check", role, "/intake/register/", actions=INTAKE_FILLED),
     ]
 

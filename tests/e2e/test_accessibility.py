@@ -127,6 +127,9 @@ def check_page(
                 f"({violation['help']}): {targets}"
             )
     folder = SCREENSHOTS / language
+    desktop = page.evaluate("() => document.documentElement.scrollWidth")
+    if desktop > DESKTOP["width"]:
+        problems.append(f"{where}: {desktop} px wide at {DESKTOP['width']} px")
     page.screenshot(path=folder / f"{spec.role}-{spec.name}-1366.png", full_page=True)
 
     page.set_viewport_size(PHONE)
