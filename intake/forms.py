@@ -295,6 +295,36 @@ class RegistrationForm(forms.Form):
     def registered_on_value(self, cleaned: dict[str, Any]) -> datetime.date:
         return cleaned.get("registered_on") or _today()
 
+    def error_links(self, step: int | None = None) -> list[dict[str, str]]:
+        """The error summary's entries (templates/intake/_error_summary.html): the element to
+        focus, the field's label and the message (the label first: "This field is required"
+        alone says not which); of ``step`` only, on a form in steps."""
+        links = []
+        for name, errors in self.errors.items():
+            if not self.in_summary(name, step):
+                continue
+            label = str(self[name].label) if name in self.fields else ""
+            for message in errors:
+                links.append({"anchor": self.anchor(name), "label": label, "message": message})
+        return links
+
+    def in_summary(self, name: str, step: int | None) -> bool:
+        return True
+
+    def anchor(self, name: str | None) -> str:
+        """The id of the element a link to field ``name`` focuses: its input, or the first
+        box of a list of boxes; the error summary itself for an error of no field."""
+        if not name or name not in self.fields:
+            return "error-summary"
+        bound = self[name]
+        widget = bound.field.widget
+        if isinstance(widget, forms.widgets.ChoiceWidget) and widget.input_type in (
+            "checkbox",
+            "radio",
+        ):
+            return f"{bound.auto_id}_0"
+        return bound.auto_id
+
     def clean(self) -> dict[str, Any]:
         """The registry's rules of a registration record (registering.check), on the values
         as this form knows them; the outcome is kept for the check page and the save."""
@@ -501,31 +531,9 @@ class StaffRegistrationForm(RegistrationForm):
             if self.step_of(name) >= step:
                 del self.errors[name]
 
-    def error_links(self, step: int) -> list[dict[str, str]]:
-        """The error summary's entries for ``step``: the element to focus, the field's label
-        and the message (the label first: "This field is required" alone says not which)."""
-        links = []
-        for name, errors in self.errors.items():
-            if self.step_of(name) != step and name != forms.forms.NON_FIELD_ERRORS:
-                continue
-            label = str(self[name].label) if name in self.fields else ""
-            for message in errors:
-                links.append({"anchor": self.anchor(name), "label": label, "message": message})
-        return links
-
-    def anchor(self, name: str | None) -> str:
-        """The id of the element a link to field ``name`` focuses: its input, or the first
-        box of a list of boxes; the error summary itself for an error of no field."""
-        if not name or name not in self.fields:
-            return "error-summary"
-        bound = self[name]
-        widget = bound.field.widget
-        if isinstance(widget, forms.widgets.ChoiceWidget) and widget.input_type in (
-            "checkbox",
-            "radio",
-        ):
-            return f"{bound.auto_id}_0"
-        return bound.auto_id
+    def in_summary(self, name: str, step: int | None) -> bool:
+        """Only the errors of ``step`` (and those of no field) in its summary."""
+        return step is None or self.step_of(name) == step or name == forms.forms.NON_FIELD_ERRORS
 
     def show_step(self, step: int, focus: str = "") -> None:
         """Show ``step`` when rendered, focusing ``focus`` ("heading", "summary", a field)."""

@@ -106,6 +106,7 @@ def _form_page(request: HttpRequest, form: ReporterSubmissionForm) -> HttpRespon
             "form": form,
             "organisation": request.user.organisation,
             "legal_duty_codes": legal_duty_codes(),
+            "error_links": form.error_links() if form.is_bound else [],
         },
     )
 

@@ -137,6 +137,21 @@ def test_an_unknown_municipality_is_refused_with_a_clear_message_and_nothing_los
     assert _counts() == before
 
 
+def test_errors_are_listed_at_the_top_each_linked_to_its_field_with_fout_in_the_title(
+    real_regions, shelter_reporter, client_for, reporter_data
+):
+    """The reporter's form has the intake's error summary (GOV.UK / NL Design System): at
+    the top, focused, each error a link to its field, "Fout:" first in the title."""
+    data = reporter_data(found_in_municipality="Nergenshuizen")
+    response = client_for(shelter_reporter).post(SUBMIT, data)
+    html = response.content.decode()
+    assert re.search(r"<title>\s*Fout:", html)
+    summary = html[html.index('id="error-summary"') : html.index("<h1")]
+    assert 'href="#id_found_in_municipality"' in summary
+    assert "autofocus" in html[html.index('id="error-summary"') - 80 : html.index("<h1")]
+    assert "fields marked in red" not in html
+
+
 def test_a_municipality_whose_region_is_inactive_or_missing_is_not_offered(
     real_regions, shelter_reporter, client_for, reporter_data
 ):
