@@ -92,7 +92,7 @@ def bench_fields(number: int) -> tuple[float, float, float, float]:
     worst_enc = worst_dec = 0.0
     import uuid
 
-    from registry.models import Case, Person
+    from registry.models import Case, Person, Registration
 
     owner = Person()
     owner.save()  # a person with a data key, as every person has
@@ -103,6 +103,8 @@ def bench_fields(number: int) -> tuple[float, float, float, float]:
             instance.person_id = owner.pk
         if any(f.person_key == "case.person_id" for f in fields):
             instance.case = Case(id=uuid.uuid4(), person_id=owner.pk)
+        if any(f.person_key == "registration.person_id" for f in fields):
+            instance.registration = Registration(id=uuid.uuid4(), person_id=owner.pk)
         for field in fields:
             if isinstance(field, EncryptedDateField):
                 value = datetime.date(1994, 3, 17)
