@@ -20,21 +20,29 @@ from pygal.style import Style
 from reports.tables import Breakdown, CrossTable, YearRow
 
 _SCRIPT_RE = re.compile(r"<script\b.*?</script\s*>", re.IGNORECASE | re.DOTALL)
+# pygal stacks a missing value as a bar of height 0 that says "0": dropped, so a suppressed
+# cell is never read as 0 (a published 0 has no height to draw either).
+_EMPTY_BAR_RE = re.compile(
+    r'<g class="bar"><rect [^>]*\bheight="0(?:\.0)?"[^>]*/>.*?</g>', re.DOTALL
+)
 _EVENT_ATTR_RE = re.compile(r"\son[a-z]+\s*=\s*(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
 
-STYLE = Style(
-    background="white",
-    plot_background="white",
-    foreground="#212529",
-    foreground_strong="#212529",
-    foreground_subtle="#6c757d",
-    font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
-    label_font_size=12,
-    major_label_font_size=12,
-    value_font_size=11,
-    legend_font_size=12,
-    colors=("#0d6efd", "#6f42c1", "#d63384", "#fd7e14", "#198754", "#20c997", "#0dcaf0"),
-)
+_STYLE_OPTIONS: dict[str, object] = {
+    "background": "white",
+    "plot_background": "white",
+    "foreground": "#212529",
+    "foreground_strong": "#212529",
+    "foreground_subtle": "#6c757d",
+    "font_family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+    "label_font_size": 12,
+    "major_label_font_size": 12,
+    "value_font_size": 11,
+    "legend_font_size": 12,
+}
+COLORS = ("#0d6efd", "#6f42c1", "#d63384", "#fd7e14", "#198754", "#20c997", "#0dcaf0")
+# The part of a bar made of suppressed cells: grey, named "suppressed" in the legend.
+SUPPRESSED_COLOR = "#adb5bd"
+STYLE = Style(colors=COLORS, **_STYLE_OPTIONS)
 
 
 def clean_svg(svg: str, title: str = "") -> SafeString:
@@ -85,6 +93,9 @@ def breakdown_chart(table: Breakdown, title: str = "") -> SafeString:
     rows = [row for row in table.rows if row.cell.exact or row.cell.suppressed]
     if not any(row.cell.published for row in rows):
         return nothing_to_draw(title)
+    # pygal draws the first value at the bottom: reversed, the bars read top-down in the
+    # table's order.
+    rows.reverse()
     chart = pygal.HorizontalBar(**_config(height=max(140, 34 * len(rows) + 60)))
     chart.x_labels = [
         _suppressed_label(row.label) if row.cell.suppressed else row.label for row in rows
@@ -106,21 +117,26 @@ def years_chart(years: list[YearRow], title: str = "") -> SafeString:
 
 
 def cross_chart(table: CrossTable, title: str = "") -> SafeString:
-    """Stacked bars of the crossing; a row whose cells are all suppressed is labelled
-    "(suppressed)", a column whose total is suppressed is left out of the legend."""
+    """Stacked bars of the crossing. Where a row's total is published, its suppressed cells
+    together are drawn as one grey part named "suppressed" (their sum is the total less the
+    published cells, which the table already gives away, so nothing is revealed); a row whose
+    total is suppressed has no bar and is labelled "(suppressed)"."""
     title = str(title or f"{table.row_title} × {table.col_title}")
     used_rows = [i for i, total in enumerate(table.row_totals) if total.exact]
-    used_cols = [
-        j for j, total in enumerate(table.col_totals) if total.exact and not total.suppressed
-    ]
+    used_cols = [j for j, total in enumerate(table.col_totals) if total.exact]
     if not any(table.cells[i][j].published for i in used_rows for j in used_cols):
         return nothing_to_draw(title)
+    hidden: list[int | None] = []
+    for i in used_rows:
+        total = table.row_totals[i].published
+        shown = sum(table.cells[i][j].published or 0 for j in used_cols)
+        hidden.append(None if total is None or total == shown else total - shown)
     labels = [
-        _suppressed_label(table.rows[i][1])
-        if all(table.cells[i][j].suppressed or not table.cells[i][j].exact for j in used_cols)
-        else table.rows[i][1]
+        _suppressed_label(table.rows[i][1]) if table.row_totals[i].suppressed else table.rows[i][1]
         for i in used_rows
     ]
+    series = [j for j in used_cols if not table.col_totals[j].suppressed]
+    colors = [COLORS[n % len(COLORS)] for n in range(len(series))] + [SUPPRESSED_COLOR]
     # A label wider than its bar's slot would run into the next one: shortened with an
     # ellipsis (the table above the chart gives it in full). The plot is about 60 characters
     # of label wide.
@@ -130,9 +146,12 @@ def cross_chart(table: CrossTable, title: str = "") -> SafeString:
             show_legend=True,
             print_values=False,
             truncate_label=max(8, 60 // max(1, len(labels))),
+            style=Style(colors=tuple(colors), **_STYLE_OPTIONS),
         )
     )
     chart.x_labels = labels
-    for j in used_cols:
+    for j in series:
         chart.add(table.cols[j][1], [table.cells[i][j].published for i in used_rows])
-    return clean_svg(chart.render(is_unicode=True), title)
+    if any(hidden):
+        chart.add(_("suppressed"), hidden)
+    return clean_svg(_EMPTY_BAR_RE.sub("", chart.render(is_unicode=True)), title)

@@ -215,3 +215,22 @@ def test_an_anonymised_download_with_rows_still_starts(
         client, reverse("reports:anonymised_download", args=["csv"]), PERIOD_QUERY
     )
     assert len(response.content.splitlines()) == 1 + 21  # groups A and B; C (9) left out
+
+
+def test_suppressed_cells_of_a_crossing_are_drawn_as_one_grey_part_named_suppressed(
+    planted, administrator, client_for, settings
+):
+    # Gender x age (monitor): female 0-17 (9) is suppressed by rule 1 and female 18-22 (11)
+    # by rule 2; the row's total (20) is published, male 30-39 (10) too.
+    settings.REGISTRY_SMALL_CELL_K = 10
+    query = {**PERIOD_QUERY, "rows": "gender", "cols": "age_monitor"}
+    page = _page(client_for(administrator), query, **EN).content.decode()
+    svg = re.search(r"<svg\b.*?</svg>", _sections(page)["section-cross"], re.S).group(0)
+    legend = [
+        html.unescape(x) for x in re.findall(r'<g [^>]*class="legend [^"]*">.*?</g>', svg, re.S)
+    ]
+    assert any(">suppressed<" in item for item in legend), legend
+    # The grey part is the row's total less its published cells (20 - 0): what the table
+    # already gives; no bar of 9 or 11, and no cell drawn as 0.
+    values = sorted(int(v) for v in re.findall(r'<desc class="value">(\d+)</desc>', svg))
+    assert values == [10, 20]
