@@ -97,6 +97,11 @@ def nothing_in_anonymised(summary: Summary) -> str | None:
     """Why the anonymised dataset of a plan's ``summary`` would hold no row, or None."""
     if summary.published:
         return None
+    if not summary.total:
+        return _(
+            "There is nothing to download: there are no registrations in this period. Widen "
+            "the period, for example to the whole year."
+        )
     return _(
         "There is nothing to download: no combination of year, age band, gender, nationality "
         "and region occurs at least %(k)s times in this period, even generalised, so every row "

@@ -199,6 +199,10 @@ def test_an_anonymised_download_of_no_rows_is_refused_with_what_to_widen(
         assert refused.status_code == 400
         assert "There is nothing to download" in refused.content.decode()
     assert Job.objects.count() == jobs_before
+    # A period without any registration says so.
+    empty = client.get(reverse("reports:anonymised"), EMPTY_QUERY, **EN).content.decode()
+    assert "there are no registrations in this period. Widen the period" in empty
+    assert reverse("reports:anonymised_download", args=["csv"]) not in empty
     # The Dutch page says it in Dutch.
     dutch = client.get(reverse("reports:anonymised"), PERIOD_QUERY).content.decode()
     assert "Er is niets te downloaden" in dutch
