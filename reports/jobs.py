@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from registry import jobs
@@ -27,6 +28,7 @@ from registry.access import may_count, may_use_admin
 from registry.models import Job, Registration
 from registry.second_factor import verified_recently
 from reports.aggregates import Period, counted_registrations
+from reports.anonymise import Summary
 from reports.care_disclosure import anonymised_dataset
 from reports.columns import ANONYMISED_COLUMNS, PERSONAL_EXPORT_COLUMNS, personal_rows
 from reports.personal import filename, may_export_personal, record_export
@@ -77,6 +79,34 @@ def _write(
 
 
 # Starting, from the pages -------------------------------------------------------------------
+
+
+def nothing_in_statistics(owner: User, period: Period) -> str | None:
+    """Why a statistics download of ``period`` would hold nothing, or None: with fewer than k
+    registrations every figure is suppressed (and 0 is an empty file), so no job is started."""
+    k = small_cell_k()
+    if counted_registrations(owner, period).count() >= k:
+        return None
+    return _(
+        "There is nothing to download: this period holds fewer than %(k)s registrations, so "
+        "every figure would be suppressed. Widen the period, for example to the whole year."
+    ) % {"k": k}
+
+
+def nothing_in_anonymised(summary: Summary) -> str | None:
+    """Why the anonymised dataset of a plan's ``summary`` would hold no row, or None."""
+    if summary.published:
+        return None
+    if not summary.total:
+        return _(
+            "There is nothing to download: there are no registrations in this period. Widen "
+            "the period, for example to the whole year."
+        )
+    return _(
+        "There is nothing to download: no combination of year, age band, gender, nationality "
+        "and region occurs at least %(k)s times in this period, even generalised, so every row "
+        "would be left out. Widen the period, for example to the whole year."
+    ) % {"k": summary.k}
 
 
 def start_statistics(owner: User, file_format: str, period: Period, cross: tuple[str, str]) -> Job:

@@ -21,7 +21,13 @@ from reports.aggregates import counted_registrations
 from reports.anonymise import plan_for
 from reports.columns import ANONYMISED_COLUMNS
 from reports.forms import bound_form
-from reports.jobs import start_anonymised, start_referrals, start_statistics
+from reports.jobs import (
+    nothing_in_anonymised,
+    nothing_in_statistics,
+    start_anonymised,
+    start_referrals,
+    start_statistics,
+)
 from reports.referrals import REFERRAL_COLUMNS
 from reports.suppression import SUPPRESSED, small_cell_k
 from reports.tables import build_statistics
@@ -58,6 +64,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
             breakdown_charts=[(table, charts.breakdown_chart(table)) for table in stats.breakdowns],
             years_chart=charts.years_chart(stats.years, _("Registrations per year")),
             cross_chart=charts.cross_chart(stats.cross) if stats.cross else "",
+            nothing_to_download=nothing_in_statistics(request.user, form.period),
         )
     return render(request, "reports/statistics.html", context, status=200 if valid else 400)
 
@@ -72,6 +79,10 @@ def statistics_download(request: HttpRequest, file_format: str) -> HttpResponse:
     form, valid = _valid_form(request)
     if not valid:
         return render(request, "reports/statistics.html", {"form": form}, status=400)
+    nothing = nothing_in_statistics(request.user, form.period)
+    if nothing:
+        context = {"form": form, "nothing_to_download": nothing}
+        return render(request, "reports/statistics.html", context, status=400)
     return redirect(start_statistics(request.user, file_format, form.period, form.cross))
 
 
@@ -86,6 +97,7 @@ def anonymised(request: HttpRequest) -> HttpResponse:
         plan = plan_for(qs, small_cell_k(), form.cleaned_data["age_bands"])
         context.update(
             summary=plan.summary,
+            nothing_to_download=nothing_in_anonymised(plan.summary),
             query=urlencode(form.query()),
             columns=ANONYMISED_COLUMNS,
             referral_columns=REFERRAL_COLUMNS,
@@ -103,6 +115,12 @@ def anonymised_download(request: HttpRequest, file_format: str) -> HttpResponse:
     form, valid = _valid_form(request)
     if not valid:
         return render(request, "reports/anonymised.html", {"form": form}, status=400)
+    qs = counted_registrations(request.user, form.period)
+    summary = plan_for(qs, small_cell_k(), form.cleaned_data["age_bands"]).summary
+    nothing = nothing_in_anonymised(summary) if summary else None
+    if nothing:
+        context = {"form": form, "nothing_to_download": nothing}
+        return render(request, "reports/anonymised.html", context, status=400)
     job = start_anonymised(request.user, file_format, form.period, form.cleaned_data["age_bands"])
     return redirect(job)
 

@@ -1,0 +1,240 @@
+"""Charts and pages people can read (issue 16, item 6): every chart named by its table, a
+suppressed cell labelled as such (never drawn as 0), a chart with nothing published replaced
+by a sentence, the statistics page in sections with a table of contents, and a download that
+would hold nothing refused with a sentence on what to widen."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+
+from registry.models import Job
+from reports.charts import breakdown_chart
+from reports.suppression import Cell
+from reports.tables import Breakdown, Row
+from tests.jobs import export_via_job
+from tests.reports.test_statistics import PERIOD_QUERY
+
+pytestmark = pytest.mark.django_db
+
+# No registration of the planted dataset falls in this period.
+EMPTY_QUERY = {"start": "2010-01-01", "end": "2010-12-31"}
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def _sections(page: str) -> dict[str, str]:
+    """Section id -> its HTML (up to the next section)."""
+    parts = re.split(r'(?=<section\b[^>]*\bid=")', page)
+    found = {}
+    for part in parts:
+        match = re.match(r'<section\b[^>]*\bid="([^"]+)"', part)
+        if match:
+            found[match.group(1)] = part
+    return found
+
+
+def _heading(section: str) -> str:
+    return html.unescape(re.search(r"<h2[^>]*>(.*?)</h2>", section, re.S).group(1).strip())
+
+
+def _svg_name(svg: str) -> tuple[str, str]:
+    title = re.search(r"<title>(.*?)</title>", svg, re.S).group(1)
+    label = re.search(r'<svg\b[^>]*\baria-label="([^"]*)"', svg).group(1)
+    return html.unescape(title), html.unescape(label)
+
+
+def _page(client, query, **extra):
+    return client.get(reverse("reports:statistics"), query, **extra)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_chart_is_named_by_its_table_for_screen_readers_and_tooltips(
+    planted, administrator, client_for, language
+):
+    response = _page(client_for(administrator), PERIOD_QUERY, HTTP_ACCEPT_LANGUAGE=language)
+    page = response.content.decode()
+    assert "Pygal" not in page
+    sections = _sections(page)
+    charted = 0
+    for section in sections.values():
+        svgs = re.findall(r"<svg\b.*?</svg>", section, re.S)
+        if not svgs:
+            continue
+        heading = _heading(section)
+        for svg in svgs:
+            title, label = _svg_name(svg)
+            # The chart of a table carries the table's own heading; the year chart's name
+            # says what it counts.
+            assert title == label
+            assert title == heading or title in (
+                "Registraties per jaar",
+                "Registrations per year",
+            ), (title, heading)
+            assert re.search(r'<svg\b[^>]*\brole="img"', svg)
+            charted += 1
+    assert charted >= 15  # 13 breakdowns, the years and the crossing
+
+
+def test_a_chart_title_cannot_inject_markup():
+    table = Breakdown(
+        key="gender",
+        title='<script>alert("x")</script> & co',
+        rows=[Row("female", "Female", Cell(20)), Row("male", "Male", Cell(12))],
+        total=Cell(32),
+    )
+    svg = str(breakdown_chart(table))
+    assert "<script" not in svg
+    assert "&lt;script&gt;" in svg
+
+
+def test_a_suppressed_cell_is_labelled_suppressed_and_not_drawn_as_zero(
+    planted, administrator, client_for, settings
+):
+    settings.REGISTRY_SMALL_CELL_K = 10
+    page = _page(client_for(administrator), PERIOD_QUERY, **EN).content.decode()
+    section = _sections(page)["section-reporter_type"]
+    svg = re.search(r"<svg\b.*?</svg>", section, re.S).group(0)
+    axis = re.search(r'<g class="axis y">.*?</g></g>(?=<g class="axis x)', svg, re.S).group(0)
+    labels = [html.unescape(x) for x in re.findall(r"<text[^>]*>(.*?)</text>", axis)]
+    # ngo (9) is suppressed by rule 1 and the labour inspectorate (10) by rule 2: each keeps
+    # its place on the axis, labelled as suppressed; police (11) is published.
+    named = {
+        value: html.unescape(label)
+        for value, label in re.findall(
+            r'<tr data-value="([^"]+)"><th scope="row"[^>]*>(.*?)</th>', section
+        )
+    }
+    assert sorted(labels) == sorted(
+        [
+            named["police"],
+            f"{named['labour_inspectorate']} (suppressed)",
+            f"{named['ngo']} (suppressed)",
+        ]
+    )
+    values = re.findall(r'<desc class="value">(.*?)</desc>', svg)
+    assert values == ["11"]  # one bar; no bar of 0, nor of 9 or 10
+    printed = re.findall(r'<text[^>]*class="value"[^>]*>(.*?)</text>', svg)
+    assert printed == ["11"]  # nothing printed as 0, 9 or 10
+
+
+def test_a_fully_suppressed_crossing_shows_a_sentence_not_an_empty_axis(
+    planted, administrator, client_for, settings
+):
+    # At k = 12 every cell of reporter type x nationality group (11, 10 and 9 on the
+    # diagonal) is suppressed.
+    settings.REGISTRY_SMALL_CELL_K = 12
+    query = {**PERIOD_QUERY, "rows": "reporter_type", "cols": "nationality_group"}
+    page = _page(client_for(administrator), query, **EN).content.decode()
+    cross = _sections(page)["section-cross"]
+    assert "<svg" not in cross
+    assert "every figure is suppressed or zero, so there is no chart to draw" in cross
+    # So is a breakdown whose every cell is suppressed (gender: 10 by rule 1, 20 by rule 2).
+    gender = _sections(page)["section-gender"]
+    assert "<svg" not in gender
+    assert "no chart to draw" in gender
+    # The sentence is translated.
+    dutch = _page(client_for(administrator), query).content.decode()
+    assert "geen grafiek" in _sections(dutch)["section-cross"]
+
+
+def test_the_statistics_page_has_a_table_of_contents_linking_to_every_section(
+    planted, administrator, client_for
+):
+    page = _page(client_for(administrator), PERIOD_QUERY).content.decode()
+    nav = re.search(r'<nav\b[^>]*id="contents".*?</nav>', page, re.S).group(0)
+    targets = re.findall(r'href="#([^"]+)"', nav)
+    sections = _sections(page)
+    assert targets == list(sections)  # each section once, in the page's order
+    assert len(targets) >= 16  # the years, the crossing, the referrals and 13 breakdowns
+    for target in targets:
+        # The link reads as the section's heading.
+        link = re.search(rf'href="#{target}">(.*?)</a>', nav, re.S).group(1)
+        assert html.unescape(link).strip() == _heading(sections[target])
+    # Each section leads back to the contents.
+    assert all('href="#contents"' in section for section in sections.values())
+
+
+def test_an_empty_statistics_download_is_refused_with_what_to_widen(
+    planted, administrator, client_for
+):
+    client = client_for(administrator)
+    page = _page(client, EMPTY_QUERY, **EN).content.decode()
+    assert "There is nothing to download" in page
+    assert "Widen the period" in page
+    assert reverse("reports:statistics_download", args=["csv"]) not in page
+    jobs_before = Job.objects.count()
+    url = reverse("reports:statistics_download", args=["csv"])
+    response = client.post(f"{url}?{urlencode(EMPTY_QUERY)}", **EN)
+    assert response.status_code == 400
+    assert "There is nothing to download" in response.content.decode()
+    assert Job.objects.count() == jobs_before
+    # A period with registrations still downloads.
+    assert (
+        reverse("reports:statistics_download", args=["csv"])
+        in _page(client, PERIOD_QUERY).content.decode()
+    )
+
+
+def test_an_anonymised_download_of_no_rows_is_refused_with_what_to_widen(
+    planted, administrator, client_for, settings
+):
+    # 30 registrations in the period, but in groups of 11, 10 and 9: at k = 12 every row
+    # would be left out.
+    settings.REGISTRY_SMALL_CELL_K = 12
+    client = client_for(administrator)
+    response = client.get(reverse("reports:anonymised"), PERIOD_QUERY, **EN)
+    assert response.context["summary"].total == 30
+    assert response.context["summary"].published == 0
+    page = response.content.decode()
+    assert "There is nothing to download" in page and "Widen the period" in page
+    assert reverse("reports:anonymised_download", args=["csv"]) not in page
+    jobs_before = Job.objects.count()
+    for file_format in ("csv", "xlsx"):
+        url = reverse("reports:anonymised_download", args=[file_format])
+        refused = client.post(f"{url}?{urlencode(PERIOD_QUERY)}", **EN)
+        assert refused.status_code == 400
+        assert "There is nothing to download" in refused.content.decode()
+    assert Job.objects.count() == jobs_before
+    # A period without any registration says so.
+    empty = client.get(reverse("reports:anonymised"), EMPTY_QUERY, **EN).content.decode()
+    assert "there are no registrations in this period. Widen the period" in empty
+    assert reverse("reports:anonymised_download", args=["csv"]) not in empty
+    # The Dutch page says it in Dutch.
+    dutch = client.get(reverse("reports:anonymised"), PERIOD_QUERY).content.decode()
+    assert "Er is niets te downloaden" in dutch
+
+
+def test_an_anonymised_download_with_rows_still_starts(
+    planted, administrator, client_for, settings
+):
+    settings.REGISTRY_SMALL_CELL_K = 10
+    client = client_for(administrator)
+    page = client.get(reverse("reports:anonymised"), PERIOD_QUERY).content.decode()
+    assert "niets te downloaden" not in page
+    response = export_via_job(
+        client, reverse("reports:anonymised_download", args=["csv"]), PERIOD_QUERY
+    )
+    assert len(response.content.splitlines()) == 1 + 21  # groups A and B; C (9) left out
+
+
+def test_suppressed_cells_of_a_crossing_are_drawn_as_one_grey_part_named_suppressed(
+    planted, administrator, client_for, settings
+):
+    # Gender x age (monitor): female 0-17 (9) is suppressed by rule 1 and female 18-22 (11)
+    # by rule 2; the row's total (20) is published, male 30-39 (10) too.
+    settings.REGISTRY_SMALL_CELL_K = 10
+    query = {**PERIOD_QUERY, "rows": "gender", "cols": "age_monitor"}
+    page = _page(client_for(administrator), query, **EN).content.decode()
+    svg = re.search(r"<svg\b.*?</svg>", _sections(page)["section-cross"], re.S).group(0)
+    legend = [
+        html.unescape(x) for x in re.findall(r'<g [^>]*class="legend [^"]*">.*?</g>', svg, re.S)
+    ]
+    assert any(">suppressed<" in item for item in legend), legend
+    # The grey part is the row's total less its published cells (20 - 0): what the table
+    # already gives; no bar of 9 or 11, and no cell drawn as 0.
+    values = sorted(int(v) for v in re.findall(r'<desc class="value">(\d+)</desc>', svg))
+    assert values == [10, 20]
