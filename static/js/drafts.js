@@ -56,6 +56,9 @@
       headers: { "Accept": "application/json" }
     }).then(function (response) {
       if (!response.ok) { return null; }
+      // The read renewed the session on the server: the timeout's countdown starts again
+      // too, or the page would reload just before the session ends and find it alive.
+      document.dispatchEvent(new CustomEvent("registry:session-renewed"));
       return response.json().then(function (answer) {
         texts = answer.texts || texts;
         fields = answer.fields || fields;

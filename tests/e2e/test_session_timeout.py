@@ -69,7 +69,7 @@ def test_without_an_answer_the_page_goes_to_the_login_page_which_says_the_sessio
     page.goto(live_server.url + "/intake/submit/")
     expect(page.get_by_role("alertdialog")).to_be_visible(timeout=15_000)
     # Nobody answers: when the time is up the page reloads onto the login page.
-    page.wait_for_url(re.compile(r"/accounts/login/\?next="), timeout=20_000)
+    page.wait_for_url(re.compile(r"/accounts/login/\?next="), timeout=30_000)
     notice = page.locator("#session-expired")
     expect(notice).to_be_visible()
     english = page.locator("html").get_attribute("lang") == "en"
