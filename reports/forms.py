@@ -15,6 +15,7 @@ from registry.choices import Role
 from registry.models import User
 from reports.aggregates import Period
 from reports.dimensions import AGE_SCHEMES, DIMENSIONS
+from reports.models import ExportGrant, GrantRefused
 from reports.periods import (
     FREE_DATES_REFUSED,
     PeriodRefused,
@@ -23,7 +24,6 @@ from reports.periods import (
     part_choices,
     year_choices,
 )
-from reports.models import ExportGrant, GrantRefused
 
 DEFAULT_CROSS = ("gender", "age_monitor")
 

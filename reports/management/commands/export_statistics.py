@@ -18,8 +18,9 @@ from reports.writers import neutralise
 
 class Command(BaseCommand):
     help = (
-        "Write the statistics of a published period (all registrations counted) as CSV with a row per "
-        "dimension and value: dimension,value,count,percent. Small cells are suppressed as on "
+        "Write the statistics of a published period (--period: a calendar year, half-year or "
+        "quarter that has ended; all registrations counted) as CSV with a row per dimension and "
+        "value: dimension,value,count,percent. Small cells are suppressed as on "
         "the published screens (count 'x', no percent); see docs/reports.md."
     )
 
