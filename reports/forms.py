@@ -18,7 +18,7 @@ from reports.dimensions import AGE_SCHEMES, DIMENSIONS
 from reports.models import ExportGrant, GrantRefused
 from reports.periods import (
     FREE_DATES_REFUSED,
-    PeriodRefused,
+    NOT_ENDED,
     PublishedPeriod,
     default_period,
     part_choices,
@@ -81,11 +81,10 @@ class StatisticsForm(forms.Form):
             raise forms.ValidationError(_("The start of the period must not be after its end."))
         if data.get("year") is not None and not self.uses_free_dates:
             published = PublishedPeriod(data["year"], data.get("part") or "")
-            if not self.free_dates:
-                try:
-                    published.ended()
-                except PeriodRefused as refused:
-                    raise forms.ValidationError(refused.message, code="not_ended") from None
+            if not self.free_dates and not published.has_ended():
+                raise forms.ValidationError(
+                    NOT_ENDED, code="not_ended", params={"period": str(published)}
+                )
             data["published"] = published
         if data.get("rows") and data.get("rows") == data.get("cols"):
             self.add_error("cols", _("Choose two different dimensions to cross."))

@@ -88,9 +88,13 @@ class PublishedPeriod:
         return self.period.end < (today or timezone.localdate())
 
     def ended(self, today: datetime.date | None = None) -> PublishedPeriod:
-        """This period, or PeriodRefused if it has not ended yet (still changing daily)."""
+        """This period, or PeriodRefused if it has not ended yet (still changing daily); the
+        message in English, for the commands (the form says it in the user's language)."""
         if not self.has_ended(today):
-            raise PeriodRefused(str(NOT_ENDED % {"period": str(self)}))
+            raise PeriodRefused(
+                f"{self} has not ended yet: the figures of a period in progress change every "
+                "day, so only periods that have ended are published; choose an earlier one"
+            )
         return self
 
     def __str__(self) -> str:
