@@ -16,6 +16,14 @@ from registry.models import User
 from reports.aggregates import Period
 from reports.dimensions import AGE_SCHEMES, DIMENSIONS
 from reports.models import ExportGrant, GrantRefused
+from reports.periods import (
+    FREE_DATES_REFUSED,
+    NOT_ENDED,
+    PublishedPeriod,
+    default_period,
+    part_choices,
+    year_choices,
+)
 
 DEFAULT_CROSS = ("gender", "age_monitor")
 
@@ -25,6 +33,12 @@ def _dimension_choices() -> list[tuple[str, Any]]:
 
 
 class StatisticsForm(forms.Form):
+    """The period is a calendar year, half-year or quarter that has ended (reports.periods);
+    free ``start``/``end`` dates are taken only with ``free_dates`` (an administrator's exact,
+    not-for-publication view) and refused everywhere else."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=year_choices)
+    part = forms.ChoiceField(label=_("Part of the year"), choices=part_choices, required=False)
     start = forms.DateField(
         label=_("From"),
         required=False,
@@ -50,11 +64,28 @@ class StatisticsForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args: Any, free_dates: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.free_dates = free_dates
+
+    @property
+    def uses_free_dates(self) -> bool:
+        return bool(self.data.get("start") or self.data.get("end"))
+
     def clean(self) -> dict[str, Any]:
+        if self.uses_free_dates and not self.free_dates:
+            raise forms.ValidationError(FREE_DATES_REFUSED, code="free_dates")
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             raise forms.ValidationError(_("The start of the period must not be after its end."))
+        if data.get("year") is not None and not self.uses_free_dates:
+            published = PublishedPeriod(data["year"], data.get("part") or "")
+            if not self.free_dates and not published.has_ended():
+                raise forms.ValidationError(
+                    NOT_ENDED, code="not_ended", params={"period": str(published)}
+                )
+            data["published"] = published
         if data.get("rows") and data.get("rows") == data.get("cols"):
             self.add_error("cols", _("Choose two different dimensions to cross."))
         if data.get("age_bands") not in AGE_SCHEMES:
@@ -63,7 +94,15 @@ class StatisticsForm(forms.Form):
 
     @property
     def period(self) -> Period:
-        return Period(self.cleaned_data.get("start"), self.cleaned_data.get("end"))
+        if self.uses_free_dates:
+            return Period(self.cleaned_data.get("start"), self.cleaned_data.get("end"))
+        return self.cleaned_data["published"].period
+
+    @property
+    def period_label(self) -> str:
+        if self.uses_free_dates:
+            return ""
+        return str(self.cleaned_data["published"])
 
     @property
     def cross(self) -> tuple[str, str]:
@@ -75,20 +114,33 @@ class StatisticsForm(forms.Form):
         def iso(day: datetime.date | None) -> str:
             return day.isoformat() if day else ""
 
+        if self.uses_free_dates:
+            chosen = {
+                "start": iso(self.cleaned_data.get("start")),
+                "end": iso(self.cleaned_data.get("end")),
+            }
+        else:
+            published = self.cleaned_data["published"]
+            chosen = {"year": str(published.year), "part": published.part}
         return {
-            "start": iso(self.cleaned_data.get("start")),
-            "end": iso(self.cleaned_data.get("end")),
+            **chosen,
             "rows": self.cleaned_data["rows"],
             "cols": self.cleaned_data["cols"],
             "age_bands": self.cleaned_data.get("age_bands") or "monitor",
         }
 
 
-def bound_form(data: Any) -> StatisticsForm:
-    """The form bound to the query string, with the defaults filled in where missing."""
-    values = {"rows": DEFAULT_CROSS[0], "cols": DEFAULT_CROSS[1], "age_bands": "monitor"}
+def bound_form(data: Any, *, free_dates: bool = False) -> StatisticsForm:
+    """The form bound to the query string, with the defaults filled in where missing (the
+    last calendar year that has ended). ``free_dates`` only for an administrator's exact view."""
+    values = {
+        "year": str(default_period().year),
+        "rows": DEFAULT_CROSS[0],
+        "cols": DEFAULT_CROSS[1],
+        "age_bands": "monitor",
+    }
     values.update({key: value for key, value in data.items() if value != ""})
-    return StatisticsForm(values)
+    return StatisticsForm(values, free_dates=free_dates)
 
 
 class ExportGrantRequestForm(forms.ModelForm):

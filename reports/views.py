@@ -35,8 +35,11 @@ from reports.tables import build_statistics
 DOWNLOAD_FORMATS = ("csv", "xlsx")
 
 
-def _valid_form(request: HttpRequest) -> Any:
-    form = bound_form(request.GET)
+def _valid_form(request: HttpRequest, *, free_dates: bool = False) -> Any:
+    """The period and crossing asked for. Without ``free_dates`` (every page and download that
+    publishes) only a calendar year, half-year or quarter that has ended is accepted: free dates
+    or a period in progress are a 400 naming what to choose (reports.periods)."""
+    form = bound_form(request.GET, free_dates=free_dates)
     if not form.is_valid():
         return form, False
     return form, True
@@ -46,9 +49,9 @@ def _valid_form(request: HttpRequest) -> Any:
 @requires(may_count)
 def statistics(request: HttpRequest) -> HttpResponse:
     """The statistics page: headline figures, year on year, a crossing and every breakdown."""
-    form, valid = _valid_form(request)
     may_read_exact = may_read_exact_counts(request.user)
     exact = request.GET.get("exact") == "1" and may_read_exact
+    form, valid = _valid_form(request, free_dates=exact)
     context: dict[str, Any] = {
         "form": form,
         "exact": exact,

@@ -119,7 +119,9 @@ def test_an_export_file_is_stored_encrypted_and_downloaded_whole(
     client_for, administrator, settings
 ):
     settings.REGISTRY_SMALL_CELL_K = 1
-    RegistrationFactory.create_batch(3)
+    # In the last year that has ended: the period a download without one publishes.
+    last_year = timezone.localdate().year - 1
+    RegistrationFactory.create_batch(3, registered_on=timezone.localdate().replace(last_year, 6, 1))
     client = client_for(administrator)
     download = export_via_job(client, "/statistics/anonymised/download.csv")
     assert download.status_code == 200

@@ -208,7 +208,8 @@ def test_command_bad_arguments_give_a_clear_error(args, message, tmp_path, db):
 def test_command_refuses_an_output_folder_that_does_not_exist(db, tmp_path):
     with pytest.raises(CommandError, match="does not exist"):
         call_command(
-            "export_registrations", "--anonymised", "--output", str(tmp_path / "no" / "x.csv")
+            "export_registrations",
+            *("--anonymised", "--period", "2025", "--output", str(tmp_path / "no" / "x.csv")),
         )
 
 

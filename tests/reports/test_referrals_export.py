@@ -107,10 +107,10 @@ def test_the_help_desk_downloads_the_referrals_of_the_period_in_htcds_terms(
     referred, client_for, helpdesk
 ):
     client = client_for(helpdesk)
-    page = client.get(reverse("reports:anonymised"), {"start": "2026-01-01"}, **EN)
+    page = client.get(reverse("reports:anonymised"), {"year": "2026", "part": "Q1"}, **EN)
     assert "Referrals in HTCDS terms" in page.content.decode()
     response = export_via_job(
-        client, reverse("reports:referrals_download", args=["csv"]), {"start": "2026-01-01"}
+        client, reverse("reports:referrals_download", args=["csv"]), {"year": "2026", "part": "Q1"}
     )
     assert response.status_code == 200
     text = response.content.decode("utf-8")
@@ -132,8 +132,8 @@ def test_the_command_writes_the_same_file_and_xlsx_too(referred, tmp_path):
     call_command(
         "export_registrations",
         "--referrals",
-        "--from",
-        "2026-01-01",
+        "--period",
+        "2026-Q1",
         "--output",
         str(target),
         stdout=io.StringIO(),
@@ -146,6 +146,8 @@ def test_the_command_writes_the_same_file_and_xlsx_too(referred, tmp_path):
         "--referrals",
         "--format",
         "xlsx",
+        "--period",
+        "2026-Q1",
         "--output",
         str(xlsx),
         stdout=io.StringIO(),
@@ -155,7 +157,7 @@ def test_the_command_writes_the_same_file_and_xlsx_too(referred, tmp_path):
     sheet = load_workbook(xlsx, read_only=True).active
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert values[0] == REFERRAL_COLUMNS
-    assert len(values) == 5  # the header and every referral (no period given)
+    assert len(values) == 4  # the header and the referrals of the quarter
     flat = " ".join(str(cell) for row in values for cell in row)
     for value in _identifying_values(referred):
         assert value not in flat

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
 from reports.aggregates import Period
+from reports.periods import COMMAND_FREE_DATES, PeriodRefused, PublishedPeriod
 
 
 def parse_date(value: str | None, option: str) -> datetime.date | None:
@@ -32,6 +33,22 @@ def parse_period(options: dict[str, Any]) -> Period:
     if period.start and period.end and period.start > period.end:
         raise CommandError("--from must not be after --to")
     return period
+
+
+def parse_published_period(options: dict[str, Any]) -> Period:
+    """The period of a published file: ``--period`` as a calendar year, half-year or quarter
+    that has ended; free ``--from``/``--to`` dates are refused (reports.periods)."""
+    if options.get("from") or options.get("to"):
+        raise CommandError(COMMAND_FREE_DATES)
+    if not options.get("period"):
+        raise CommandError(
+            "--period is required for a published file: a calendar year, half-year or quarter "
+            "that has ended, e.g. --period 2025, --period 2025-H1 or --period 2025-Q3"
+        )
+    try:
+        return PublishedPeriod.parse(options["period"]).ended().period
+    except PeriodRefused as refused:
+        raise CommandError(f"--period: {refused.message}") from None
 
 
 def find_user(username: str | None) -> Any:

@@ -21,6 +21,7 @@ from reports.management.commands._common import (
     check_output,
     find_user,
     parse_period,
+    parse_published_period,
     write_binary,
 )
 from reports.personal import may_export_personal, personal_queryset, record_export
@@ -56,8 +57,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
         parser.add_argument("--output", required=True, help="file to write")
-        parser.add_argument("--from", help="first registration date, YYYY-MM-DD")
-        parser.add_argument("--to", help="last registration date, YYYY-MM-DD")
+        parser.add_argument(
+            "--period",
+            help=(
+                "with --anonymised or --referrals (required): the published period, a calendar "
+                "year, half-year or quarter that has ended, as 2025, 2025-H1 or 2025-Q3"
+            ),
+        )
+        parser.add_argument(
+            "--from", help="with --personal only: first registration date, YYYY-MM-DD"
+        )
+        parser.add_argument("--to", help="with --personal only: last registration date, YYYY-MM-DD")
         parser.add_argument("--user", help="username the export is made for and audited as")
         parser.add_argument(
             "--code",
@@ -72,7 +82,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        period = parse_period(options)
+        if options["personal"]:
+            # Not published: the audited personal export may take any dates.
+            if options.get("period"):
+                raise CommandError("--period is for published files; --personal takes --from/--to")
+            period = parse_period(options)
+        else:
+            period = parse_published_period(options)
         target = check_output(options["output"])
         user = find_user(options.get("user"))
         if options["k"] is not None and options["k"] < 1:

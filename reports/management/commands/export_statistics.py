@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 from typing import Any
@@ -10,29 +11,37 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reports.aggregates import COMMAND_LINE
 from reports.dimensions import DIMENSIONS
-from reports.management.commands._common import atomic_file, check_output, parse_period
+from reports.management.commands._common import atomic_file, check_output, parse_published_period
 from reports.tables import STATISTICS_HEADER, build_statistics, statistics_rows
 from reports.writers import neutralise
 
 
 class Command(BaseCommand):
     help = (
-        "Write the statistics of a period (all registrations counted) as CSV with a row per "
-        "dimension and value: dimension,value,count,percent. Small cells are suppressed as on "
+        "Write the statistics of a published period (--period: a calendar year, half-year or "
+        "quarter that has ended; all registrations counted) as CSV with a row per dimension and "
+        "value: dimension,value,count,percent. Small cells are suppressed as on "
         "the published screens (count 'x', no percent); see docs/reports.md."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--output", required=True, help="file to write")
-        parser.add_argument("--from", help="first registration date, YYYY-MM-DD")
-        parser.add_argument("--to", help="last registration date, YYYY-MM-DD")
+        parser.add_argument(
+            "--period",
+            help=(
+                "the published period: a calendar year, half-year or quarter that has ended, "
+                "as 2025, 2025-H1 or 2025-Q3 (required; free dates are refused, docs/reports.md)"
+            ),
+        )
+        parser.add_argument("--from", help=argparse.SUPPRESS)
+        parser.add_argument("--to", help=argparse.SUPPRESS)
         parser.add_argument("--k", type=int, help="suppression threshold (default setting)")
         parser.add_argument(
             "--cross", help="also a crossing of two dimensions, e.g. gender,age_monitor"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        period = parse_period(options)
+        period = parse_published_period(options)
         target = check_output(options["output"])
         if options["k"] is not None and options["k"] < 1:
             raise CommandError("--k must be 1 or more")
