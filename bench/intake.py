@@ -128,11 +128,17 @@ def intake_fields() -> dict[str, list[str]]:
     """The intake's fields by the model they are stored on, as registry.registering records
     them (the residence status goes on the case; the estimated age becomes the registration's
     age)."""
-    from intake.forms import PERSONAL_FORM_FIELDS
+    from intake.forms import PERSONAL_FORM_FIELDS, StaffRegistrationForm
     from registry.registering import PERSON_STAT_FIELDS, REGISTRATION_FIELDS
 
+    # The staff form's: the municipality where a reporter found the person is the reporter's.
+    staff = StaffRegistrationForm.base_fields
     return {
-        "Registration": [*REGISTRATION_FIELDS, "exploitation_forms", "means_of_control"],
+        "Registration": [
+            *(name for name in REGISTRATION_FIELDS if name in staff),
+            "exploitation_forms",
+            "means_of_control",
+        ],
         "Person": [*PERSONAL_FORM_FIELDS, *PERSON_STAT_FIELDS],
         "Case": ["residence_status"],
     }
