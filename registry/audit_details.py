@@ -202,11 +202,11 @@ def _value(key: str, value: Any, model: type[models.Model] | None, regions: dict
     if key == "moves" and isinstance(value, dict):
         parts = [
             f"{_field_labels(model, [field])}: {' → '.join(str(v or '—') for v in steps)}"
-            for field, steps in value.items()
+            for field, steps in sorted(value.items())
         ]
         return "; ".join(parts), False
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {v}" for k, v in value.items()), True
+        return ", ".join(f"{k}: {v}" for k, v in sorted(value.items())), True
     if isinstance(value, list):
         return ", ".join(str(v) for v in value), False
     if isinstance(value, str) and value and value.replace("_", "").isalpha() and value.islower():
@@ -219,11 +219,12 @@ def _value(key: str, value: Any, model: type[models.Model] | None, regions: dict
 
 
 def describe(event: Any, regions: dict[str, str] | None = None) -> list[Detail]:
-    """The event's details, each key and code in the active language."""
+    """The event's details, each key and code in the active language, in the order of their
+    keys (as the chain seals them: PostgreSQL's jsonb keeps no insertion order)."""
     model = _model(event.object_type or "")
     regions = regions if regions is not None else {}
     shown = []
-    for key, value in (event.details or {}).items():
+    for key, value in sorted((event.details or {}).items()):
         text, is_code = _value(key, value, model, regions)
         label = KEYS.get(key)
         shown.append(Detail(str(label) if label else key, text, is_code or label is None))

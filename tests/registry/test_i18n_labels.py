@@ -115,9 +115,9 @@ def audited_case(coordinator_a, dated_case, region_b):
         (
             "nl",
             [
-                "velden: coördinator, begin bedenktijd, status; scherm: casusformulier; "
-                "casus: gecoördineerd door de helpdesk; anoniem: nee",
-                "stap: aangevraagd; van regio: Region A; naar regio: Region B",
+                "anoniem: nee; casus: gecoördineerd door de helpdesk; "
+                "velden: coördinator, begin bedenktijd, status; scherm: casusformulier",
+                "van regio: Region A; stap: aangevraagd; naar regio: Region B",
                 "<td>casus <span",
             ],
             ["case_edit", "help_desk", "reflection_start", "from_region", "requested", "False"],
@@ -125,9 +125,9 @@ def audited_case(coordinator_a, dated_case, region_b):
         (
             "en",
             [
-                "fields: coordinator, reflection period start, status; screen: case form; "
-                "case: coordinated by the help desk; anonymous: no",
-                "step: requested; from region: Region A; to region: Region B",
+                "anonymous: no; case: coordinated by the help desk; "
+                "fields: coordinator, reflection period start, status; screen: case form",
+                "from region: Region A; step: requested; to region: Region B",
                 "<td>case <span",
             ],
             ["case_edit", "help_desk", "reflection_start", "from_region", "False"],
@@ -151,7 +151,7 @@ def test_the_admin_shows_audit_details_in_words(client_for, administrator, audit
     page = _client(client_for, administrator, "nl").get(
         reverse("admin:registry_auditevent_change", args=[event.pk])
     )
-    assert "stap: aangevraagd; van regio: Region A; naar regio: Region B" in page.text
+    assert "van regio: Region A; stap: aangevraagd; naar regio: Region B" in page.text
     assert "from_region" not in page.text
 
 
