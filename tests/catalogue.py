@@ -177,9 +177,15 @@ def catalogue(path: Path = NL_PO) -> Catalogue:
     )
 
 
+# Ids, codes and numbers with letters in them (a UUID's "…-6582db50de2e" holds "de"): no words.
+_WITH_DIGITS = re.compile(r"\S*\d\S*")
+
+
 def _words(segment: str) -> set[str]:
-    """The words of a segment, abbreviations (NL, EN, COSM) left out."""
-    return {w.casefold() for w in _WORD.findall(segment) if not (w.isupper() and len(w) > 1)}
+    """The words of a segment, abbreviations (NL, EN, COSM) and anything written with digits
+    (ids, hex, codes) left out."""
+    text = _WITH_DIGITS.sub(" ", segment)
+    return {w.casefold() for w in _WORD.findall(text) if not (w.isupper() and len(w) > 1)}
 
 
 @dataclass
