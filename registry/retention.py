@@ -192,6 +192,12 @@ def old_drafts(cutoff: datetime.datetime) -> QuerySet:
     return FormDraft.objects.filter(saved_at__lt=cutoff)
 
 
+def _draft_days() -> int:
+    from registry.models.drafts import DRAFT_HOURS
+
+    return max(1, DRAFT_HOURS // 24)
+
+
 RULES.append(
     Rule(
         key="drafts",
@@ -199,7 +205,7 @@ RULES.append(
         purpose=_("nothing typed is lost while a form is filled in"),
         after=_("after the draft was last saved"),
         erases=_("The whole draft (deleted)."),
-        default_days=1,
+        default_days=_draft_days(),  # the drafts' own day (registry/models/drafts.py)
         expired=old_drafts,
         apply=lambda drafts: {"registry.formdraft": drafts.delete()[0]},
         pending=lambda drafts: {"registry.formdraft": drafts.count()},
