@@ -410,7 +410,21 @@ def bench_post() -> tuple[dict[str, float], dict[str, int]]:
                 body = urlencode(fields if kind == "intake" else payload, doseq=True)
                 # Counted on the last warm-up, when one-time lookups are cached.
                 counting = CaptureQueriesContext(connection) if i == 9 else None
-                with contextlib.nullcontext() if counting is None else counting:
+                timed: list[tuple[float, str]] = []
+
+                def timing(execute, sql, params, many, context, timed=timed):  # noqa: ANN001
+                    began = time.perf_counter()
+                    try:
+                        return execute(sql, params, many, context)
+                    finally:
+                        timed.append((time.perf_counter() - began, sql))
+
+                with (
+                    contextlib.nullcontext() if counting is None else counting,
+                    connection.execute_wrapper(timing)
+                    if counting is not None and os.environ.get("BENCH_SHOW_SQL")
+                    else contextlib.nullcontext(),
+                ):
                     start = CLOCK()
                     response = client.post(
                         url, body, content_type="application/x-www-form-urlencoded"
@@ -419,8 +433,11 @@ def bench_post() -> tuple[dict[str, float], dict[str, int]]:
                 if counting is not None:
                     statements[kind] = len(counting.captured_queries)
                     if kind == "intake" and os.environ.get("BENCH_SHOW_SQL"):
-                        for query in counting.captured_queries:
-                            print("   ", query["sql"][:160])
+                        for seconds, sql in timed:
+                            print(f"    {seconds * 1000:6.3f} ms", sql[:140])
+                    if os.environ.get("BENCH_SHOW_SQL"):
+                        spent = sum(seconds for seconds, _sql in timed) * 1000
+                        print(f"  {kind}: {statements[kind]} statements, {spent:.2f} ms in them")
                 if response.status_code != 302:
                     raise RuntimeError(f"{kind} POST failed: {response.status_code}")
                 if i >= 10:

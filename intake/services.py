@@ -8,6 +8,7 @@ Audit details carry field names, counts and choices, never values.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import transaction
@@ -52,6 +53,7 @@ def register(
     link_to: Person | None = None,
     matches_shown: int = 0,
     indexes: Indexes | None = None,
+    registration_id: uuid.UUID | None = None,
 ) -> Recorded:
     """Save a staff registration: person (new or linked), registration, case, audit event.
 
@@ -70,6 +72,7 @@ def register(
         coordinator_for=pick_coordinator,
         matches_shown=matches_shown,
         then=_notify_if_opened,
+        registration_id=registration_id,
     )
     return recorded
 

@@ -97,7 +97,7 @@ class Spent:
 
     def done(self, result_url: str) -> None:
         """Remember where this POST sent the user, for a second POST of the same token."""
-        if self.used is not None:
+        if self.used is not None and self.used.result_url != result_url:
             self.used.result_url = result_url
             # ``filter(pk=...).update(result_url=...)`` as one statement, as ``_claim`` does:
             # every save pays for it (tests/intake/test_saved_once.py reads it back).
@@ -109,12 +109,14 @@ class Spent:
                 )
 
 
-def save_once(request: HttpRequest, save: Callable[[], str]) -> Spent:
+def save_once(request: HttpRequest, save: Callable[[], str], *, result_url: str = "") -> Spent:
     """Run ``save`` (which saves and returns the URL of its result) unless the POST's token
     is refused or was used before. The caller redirects to ``result_url``, or, when
     ``refused``, shows the form again with that message. A ValidationError from ``save``
-    (a rule that refused it) gives the token back, so the same form may be sent again."""
-    spent = spend(request)
+    (a rule that refused it) gives the token back, so the same form may be sent again.
+    A caller that knows its result's URL before saving passes it as ``result_url``: the token
+    is then spent with it in one statement instead of two."""
+    spent = spend(request, result_url=result_url)
     if spent.used is None:
         return spent
     try:
@@ -146,8 +148,9 @@ def saved_or_refused(
     return redirect(spent.result_url)
 
 
-def spend(request: HttpRequest) -> Spent:
-    """Spend the token of ``request``'s POST, inside the transaction that saves."""
+def spend(request: HttpRequest, *, result_url: str = "") -> Spent:
+    """Spend the token of ``request``'s POST, inside the transaction that saves (with
+    ``result_url`` already recorded when the caller knows it)."""
     from registry.models import UsedFormToken
 
     user = request.user
@@ -159,7 +162,7 @@ def spend(request: HttpRequest) -> Spent:
         return Spent(refused=str(REFUSED))
     if owner != user.pk or not isinstance(nonce, str):
         return Spent(refused=str(REFUSED))
-    used = _claim(user, nonce)
+    used = _claim(user, nonce, result_url)
     if used is not None:
         return Spent(used=used)
     first = UsedFormToken.objects.filter(user=user, nonce=nonce).first()
@@ -168,7 +171,7 @@ def spend(request: HttpRequest) -> Spent:
     return Spent(first_result=first.result_url)
 
 
-def _claim(user: User, nonce: str) -> UsedFormToken | None:
+def _claim(user: User, nonce: str, result_url: str = "") -> UsedFormToken | None:
     """Insert the used token; None when it was there already. ``INSERT ... ON CONFLICT DO
     NOTHING RETURNING`` (PostgreSQL, SQLite >= 3.35) instead of ``create()`` in a savepoint
     that catches the IntegrityError: one statement instead of three on every save, and the
@@ -181,13 +184,13 @@ def _claim(user: User, nonce: str) -> UsedFormToken | None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (user_id, nonce, result_url, used_at) "  # noqa: S608
-            "VALUES (%s, %s, '', %s) ON CONFLICT (user_id, nonce) DO NOTHING RETURNING id",
-            [user.pk, nonce, connection.ops.adapt_datetimefield_value(now)],
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (user_id, nonce) DO NOTHING RETURNING id",
+            [user.pk, nonce, result_url, connection.ops.adapt_datetimefield_value(now)],
         )
         row = cursor.fetchone()
     if row is None:
         return None
-    used = UsedFormToken(pk=row[0], user=user, nonce=nonce, result_url="", used_at=now)
+    used = UsedFormToken(pk=row[0], user=user, nonce=nonce, result_url=result_url, used_at=now)
     used._state.adding = False
     return used
 

@@ -48,6 +48,8 @@ from registry.choices import (
 )
 
 if TYPE_CHECKING:
+    import uuid
+
     from registry.models import Case, Person, Region, Registration, User
     from registry.models.people import BlindIndexes
 
@@ -406,6 +408,7 @@ def record(
     matches_shown: int = 0,
     audit: bool = True,
     then: Callable[[Recorded], None] | None = None,
+    registration_id: uuid.UUID | None = None,
 ) -> Recorded:
     """Record one registration: the person (new, or ``person`` when linked to one already
     registered), the registration, its code lists, the case and the audit event.
@@ -420,6 +423,8 @@ def record(
     import). ``number`` keeps a number given by an import; empty means the next one.
     ``then(recorded)`` runs once the registration has its number, before the audit event:
     what the way in writes about it in the same transaction (the coordinator's e-mail).
+    ``registration_id`` is the id the registration gets, for a caller that names its result
+    before saving (the staff form's one-time token, registry/once.py).
     """
     if outcome is None:
         # Before the transaction: refused values leave the caller's transaction usable.
@@ -440,6 +445,7 @@ def record(
         matches_shown=matches_shown,
         audit=audit,
         then=then,
+        registration_id=registration_id,
     )
 
 
@@ -458,12 +464,15 @@ def _record(
     matches_shown: int,
     audit: bool,
     then: Callable[[Recorded], None] | None,
+    registration_id: uuid.UUID | None = None,
 ) -> Recorded:
     created = person is None
     if person is None:
         person = new_person(values, outcome, indexes)
         person.save()
     registration = new_registration(values, outcome, person, status=status, user=user)
+    if registration_id is not None:
+        registration.pk = registration_id
     registration.number = number
     # The registration's rows first, the registration itself after: its id is known before
     # it is saved (a UUID) and Django's foreign keys are checked at commit, so its code lists

@@ -9,6 +9,7 @@ hidden inputs), never in the session: sessions are stored in the database unencr
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -267,6 +268,11 @@ def register(request: HttpRequest) -> HttpResponse:
             )
         link_to = by_pk.get(choice)
 
+    # The registration's id is chosen now, so the one-time token is spent with its result
+    # already named (one statement fewer on every save than naming it afterwards).
+    registration_id = uuid.uuid4()
+    result_url = reverse("intake:registered", kwargs={"pk": registration_id})
+
     def save() -> str:
         # First, so the row locks the save takes last (the number, the audit chain) are not
         # held any longer for it; a save that fails rolls the deletion back with it.
@@ -278,15 +284,16 @@ def register(request: HttpRequest) -> HttpResponse:
             link_to=link_to,
             matches_shown=len(matches),
             indexes=indexes,
+            registration_id=registration_id,
         )
         messages.success(
             request,
             _("Registration %(number)s has been saved.") % {"number": saved.registration.number},
         )
-        return reverse("intake:registered", kwargs={"pk": saved.registration.pk})
+        return result_url
 
     # A double click or a retried POST saves once and shows the first save's confirmation.
-    spent = once.save_once(request, save)
+    spent = once.save_once(request, save, result_url=result_url)
     if spent.refused:
         return _review_page(request, form, matches, once_error=spent.refused)
     return redirect(spent.result_url)

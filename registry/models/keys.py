@@ -113,13 +113,16 @@ class _Cache(threading.local):
         self.keys: dict[Any, Any] = {}
         # person ids seen on loaded rows whose keys are not loaded yet (loaded together)
         self.pending: set[Any] = set()
-        # the wrapping key new data keys are wrapped with: (id, AESGCM)
-        self.current: tuple[Any, AESGCM] | None = None
 
 
 _cache = _Cache()
 # Opened wrapping keys by id, for the life of the keyring (they are keyring-level keys).
 _wrapping: dict[Any, AESGCM] = {}
+# The wrapping key this process last found current: (id, AESGCM). Kept across requests, so a
+# new person's key costs no read of the wrapping keys; the INSERT that writes data keys checks
+# in the same statement that it is still the current one (another process may have rotated),
+# and a stale hint is read again (:func:`create_data_keys`).
+_current: list[tuple[Any, AESGCM] | None] = [None]
 
 
 def reset_cache() -> None:
@@ -130,6 +133,7 @@ def reset_cache() -> None:
 def _reset_all() -> None:
     _cache.reset()
     _wrapping.clear()
+    _current[0] = None
 
 
 register_cache_reset(_reset_all)
@@ -169,13 +173,15 @@ def _wrapping_aead(wrapping_id: Any) -> AESGCM:
     return aead
 
 
-def _current_wrapping() -> tuple[Any, AESGCM]:
-    current = _cache.current
-    if current is None:
+def _current_wrapping(*, read: bool = False) -> tuple[Any, AESGCM]:
+    """The wrapping key for new data keys: this process's hint, or (``read``, or no hint yet)
+    the newest row, made when there is none."""
+    current = _current[0]
+    if current is None or read:
         row = WrappingKey._base_manager.using(_db()).order_by("-created_at", "pk").first()
         if row is None:
             row = new_wrapping_key()
-        current = _cache.current = (row.pk, _wrapping_aead(row.pk))
+        current = _current[0] = (row.pk, _wrapping_aead(row.pk))
     return current
 
 
@@ -184,7 +190,7 @@ def new_wrapping_key() -> WrappingKey:
     on: a rotation starts one, so a key that leaked before it opens no person added after)."""
     row = WrappingKey(key=os.urandom(KEY_BYTES).hex())
     row.save(using=_db())
-    _cache.current = None
+    _current[0] = None
     return row
 
 
@@ -249,41 +255,21 @@ def create_data_keys(person_ids: Iterable[Any]) -> dict[Any, AESGCM]:
     """Make a data key for each of ``person_ids`` (new persons) and write them in one
     statement, in the caller's transaction; the bulk paths call it before ``bulk_create``
     (registering.record_many), one person's first save does through :func:`key_for_sealing`.
-    An id that has a key already keeps it (``ON CONFLICT DO NOTHING``; then it is read)."""
+    An id that has a key already keeps it (``ON CONFLICT DO NOTHING``; then it is read).
+
+    The keys are wrapped under this process's current wrapping key without reading it first;
+    the INSERT writes a row only while that key is still the newest. When rows are missing and
+    the newest key is another (a rotation in another process), they are wrapped again under it."""
+    ids = list(dict.fromkeys(map(_hex, person_ids)))
+    if not ids:
+        return {}
     wrapping_id, wrapping = _current_wrapping()
-    made: dict[Any, AESGCM] = {}
-    rows = []
-    urandom = os.urandom
-    for person_id in map(_hex, person_ids):
-        key, nonce = urandom(KEY_BYTES), urandom(NONCE_BYTES)
-        wrapped = (nonce + wrapping.encrypt(nonce, key, _wrap_aad(person_id))).hex()
-        made[person_id] = AESGCM(key)
-        rows.append((person_id, wrapping_id, wrapped))
-    if not rows:
-        return made
-    db = _db()
-    connection = connections[db]
-    quote = connection.ops.quote_name
-    pk_field = PersonKey._meta.pk
-    fk_field = PersonKey._meta.get_field("wrapping_key")
-    sql = (
-        f"INSERT INTO {quote(PersonKey._meta.db_table)} "  # noqa: S608 (names from model metadata)
-        f"({quote(pk_field.column)}, {quote(fk_field.column)}, {quote('wrapped')}, "
-        f"{quote('erased_at')}) VALUES (%s, %s, %s, NULL) "
-        f"ON CONFLICT ({quote(pk_field.column)}) DO NOTHING"
-    )
-    params = [
-        (
-            pk_field.get_db_prep_value(uuid.UUID(pid), connection),
-            fk_field.get_db_prep_value(wid, connection),
-            wrapped,
-        )
-        for pid, wid, wrapped in rows
-    ]
-    with transaction.atomic(using=db, savepoint=False), connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-        written = cursor.rowcount
-    if written != len(rows):
+    made, written = _write_data_keys(ids, wrapping_id, wrapping)
+    if written != len(ids):
+        fresh_id, fresh = _current_wrapping(read=True)
+        if fresh_id != wrapping_id:
+            made, written = _write_data_keys(ids, fresh_id, fresh)
+    if written != len(ids):
         # Some had a key already (written by another process meanwhile): use theirs.
         for person_id in made:
             _cache.keys.pop(person_id, None)
@@ -294,6 +280,47 @@ def create_data_keys(person_ids: Iterable[Any]) -> dict[Any, AESGCM]:
             _cache.keys.clear()
         _cache.keys.update(made)
     return made
+
+
+def _write_data_keys(ids: list[str], wrapping_id: Any, wrapping: AESGCM) -> tuple[dict, int]:
+    """Wrap a fresh key for each id under ``wrapping`` and insert the rows whose person has
+    none, only if ``wrapping_id`` is the newest wrapping key: (the keys, rows written)."""
+    made: dict[Any, AESGCM] = {}
+    rows = []
+    urandom = os.urandom
+    for person_id in ids:
+        key, nonce = urandom(KEY_BYTES), urandom(NONCE_BYTES)
+        wrapped = (nonce + wrapping.encrypt(nonce, key, _wrap_aad(person_id))).hex()
+        made[person_id] = AESGCM(key)
+        rows.append((person_id, wrapped))
+    db = _db()
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    pk_field = PersonKey._meta.pk
+    fk_field = PersonKey._meta.get_field("wrapping_key")
+    keys_table = quote(WrappingKey._meta.db_table)
+    created = quote(WrappingKey._meta.get_field("created_at").column)
+    key_pk = quote(WrappingKey._meta.pk.column)
+    # The newest wrapping key, in the order _current_wrapping reads it.
+    newest = (
+        f"SELECT {key_pk} FROM {keys_table} "  # noqa: S608 (names from model metadata)
+        f"ORDER BY {created} DESC, {key_pk} ASC LIMIT 1"
+    )
+    sql = (
+        f"INSERT INTO {quote(PersonKey._meta.db_table)} "  # noqa: S608 (names from model metadata)
+        f"({quote(pk_field.column)}, {quote(fk_field.column)}, {quote('wrapped')}, "
+        f"{quote('erased_at')}) SELECT %s, %s, %s, NULL WHERE %s = ({newest}) "
+        f"ON CONFLICT ({quote(pk_field.column)}) DO NOTHING"
+    )
+    wid = fk_field.get_db_prep_value(wrapping_id, connection)
+    params = [
+        (pk_field.get_db_prep_value(uuid.UUID(pid), connection), wid, wrapped, wid)
+        for pid, wrapped in rows
+    ]
+    with transaction.atomic(using=db, savepoint=False), connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+        written = cursor.rowcount
+    return made, written
 
 
 def shred_person_key(person: Any) -> bool:
@@ -338,21 +365,19 @@ def is_erased(person: Any) -> bool:
     )
 
 
-@receiver(post_delete, dispatch_uid="registry_keys_shred_on_delete")
+# Both receivers name their sender: a receiver of every model's delete would stop Django from
+# deleting any row with one DELETE (it must load the rows to send the signal), so a draft's
+# removal after each intake save cost a SELECT first.
+@receiver(post_delete, sender="registry.Person", dispatch_uid="registry_keys_shred_on_delete")
 def _shred_on_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    if sender._meta.label_lower == "registry.person":
-        shred_person_key(instance.pk)
+    shred_person_key(instance.pk)
 
 
-@receiver(pre_save, dispatch_uid="registry_keys_new_person")
+@receiver(pre_save, sender="registry.Person", dispatch_uid="registry_keys_new_person")
 def _fresh_key_for_new_person(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
     """A person saved for the first time gets a fresh data key in that save's transaction,
     written before their values are sealed (one INSERT; a retry after a rolled-back save makes
     another one, never reuses a key that was not stored)."""
-    if (
-        sender._meta.label_lower == "registry.person"
-        and instance._state.adding
-        and not kwargs.get("raw")
-    ):
+    if instance._state.adding and not kwargs.get("raw"):
         _cache.keys.pop(_hex(instance.pk), None)
         create_data_keys([instance.pk])

@@ -261,3 +261,29 @@ def test_rotation_lists_only_the_fields_that_hold_values(key_a, key_b):
     with override_settings(REGISTRY_ENCRYPTION_KEYS=f"kb:{key_b},ka:{key_a}"):
         second = run("rotate_keys")
     assert "registry.wrappingkey.key: before kb=2; after kb=2" in second
+
+
+@pytest.mark.django_db
+def test_a_rotation_by_another_process_is_followed_by_the_next_new_person():
+    """The current wrapping key is kept across requests without reading it again; a wrapping
+    key made by another process (a rotation this process did not see) still wraps the next
+    new person's data key, never the one this process remembered."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registry.models import PersonKey
+
+    first = PersonFactory()
+    remembered = PersonKey.objects.get(person_id=first.pk).wrapping_key_id
+    with CaptureQueriesContext(connection) as queries:
+        second = PersonFactory()
+    assert PersonKey.objects.get(person_id=second.pk).wrapping_key_id == remembered
+    reads = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    assert not [sql for sql in reads if WrappingKey._meta.db_table in sql]
+
+    # Another process rotates: a newer wrapping key appears that this process never made.
+    elsewhere = WrappingKey(key="ab" * 32)
+    elsewhere.save()
+    third = PersonFactory(family_name="Ionescu")
+    assert PersonKey.objects.get(person_id=third.pk).wrapping_key_id == elsewhere.pk
+    assert Person.objects.get(pk=third.pk).family_name == "Ionescu"
