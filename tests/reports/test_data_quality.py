@@ -369,3 +369,31 @@ def test_the_page_speaks_dutch_and_english(months, client_for, helpdesk):
     assert "maart" in dutch
     assert "Data quality" in english and "drop of more than 30%" in english
     assert "March" in english
+
+
+def test_a_small_known_count_withholds_the_unknown_share_it_would_give_away(
+    db, client_for, helpdesk
+):
+    north = RegionFactory(code="north", name="North")
+    _registrations(11, reporter=ReporterType.POLICE, region=north, person=_person(Gender.UNKNOWN))
+    _registrations(1, reporter=ReporterType.POLICE, region=north)
+    _registrations(30, reporter=ReporterType.SHELTER, region=north)
+    html = _page(client_for(helpdesk)).content.decode()
+    police = _cells(html, "reporter_type", "police")
+    assert police[:2] == ["12", "x"]  # 11 of 12 would say that 1 registration is known
+    assert "91.7%" not in html
+
+
+def test_a_small_month_is_protected_within_its_quarter(db, client_for, helpdesk):
+    """The quarter's total per reporter type is published on the statistics page: one small
+    month in it would follow by subtraction, so a second month of the quarter is withheld."""
+    region = RegionFactory(code="north", name="North")
+    person = _person()
+    for day, count in [(D(2025, 1, 5), 20), (D(2025, 2, 5), 5), (D(2025, 3, 5), 30)]:
+        _registrations(count, reporter=ReporterType.POLICE, region=region, day=day, person=person)
+        before = D(2024, day.month, 5)
+        _registrations(40, reporter=ReporterType.POLICE, region=region, day=before, person=person)
+    html = _page(client_for(helpdesk), {"year": "2025", "part": "Q1"}).content.decode()
+    assert _month(html, "police", "2025-01") == (["x", "40", "", ""], False)
+    assert _month(html, "police", "2025-02") == (["x", "40", "", ""], False)
+    assert _month(html, "police", "2025-03") == (["30", "40", "-25%", ""], False)
