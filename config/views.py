@@ -85,6 +85,16 @@ DESTINATIONS = [
         _("View statistics"),
     ),
     Destination(
+        "reports:data_quality",
+        access.may_see_data_quality,
+        _("Data quality"),
+        _(
+            "Unknown or blank fields per reporter type and region, and months with fewer "
+            "registrations than a year before."
+        ),
+        _("Check data quality"),
+    ),
+    Destination(
         "intake:import_upload",
         access.may_import,
         _("Import registrations"),

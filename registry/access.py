@@ -483,6 +483,14 @@ def may_count(user: Visitor) -> bool:
     return not _is_anonymous(user) and (user.is_administrator or user.is_helpdesk)
 
 
+def may_see_data_quality(user: Visitor) -> bool:
+    """The help desk and administrators: the data quality page (issue 16), the share of unknown
+    or blank statistical fields per reporter type and region and the drops in monthly
+    registrations, for whoever asks the reporting organisations to fill them in. Aggregates of
+    clear columns with small cells suppressed, no record (reports/quality.py)."""
+    return not _is_anonymous(user) and (user.is_helpdesk or user.is_administrator)
+
+
 def may_read_exact_counts(user: Visitor) -> bool:
     """Administrators: the exact counts behind suppressed cells, marked as not for publication
     (DESIGN.md, "Who uses it": administrator "statistics"; the help desk publishes only
@@ -571,6 +579,7 @@ PAGE_PREDICATES: dict[str, Predicate] = {
         may_coordinate_remotely,
         may_count,
         may_read_exact_counts,
+        may_see_data_quality,
         may_read_audit,
         may_use_admin,
         may_administer,

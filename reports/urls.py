@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.statistics, name="statistics"),
     path("download.<str:file_format>", views.statistics_download, name="statistics_download"),
     path("anonymised/", views.anonymised, name="anonymised"),
+    path("data-quality/", views.data_quality, name="data_quality"),
     path(
         "anonymised/download.<str:file_format>",
         views.anonymised_download,

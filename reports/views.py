@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from registry.access import may_count, may_read_exact_counts, requires
+from registry.access import may_count, may_read_exact_counts, may_see_data_quality, requires
 from reports import charts
 from reports.aggregates import counted_registrations
 from reports.anonymise import plan_for
@@ -28,6 +28,7 @@ from reports.jobs import (
     start_referrals,
     start_statistics,
 )
+from reports.quality import DROP_FLAG_PERCENT, build_data_quality
 from reports.referrals import REFERRAL_COLUMNS
 from reports.suppression import SUPPRESSED, small_cell_k
 from reports.tables import build_statistics
@@ -140,3 +141,23 @@ def referrals_download(request: HttpRequest, file_format: str) -> HttpResponse:
     if not valid:
         return render(request, "reports/anonymised.html", {"form": form}, status=400)
     return redirect(start_referrals(request.user, file_format, form.period))
+
+
+@require_GET
+@requires(may_see_data_quality)
+def data_quality(request: HttpRequest) -> HttpResponse:
+    """Per published period: the share of unknown or blank statistical fields per reporter
+    type and region, and the monthly registrations per reporter type against a year before,
+    flagging drops of more than 30% (reports.quality). Suppressed, no record, no download."""
+    form, valid = _valid_form(request)
+    k = small_cell_k()
+    context: dict[str, Any] = {
+        "form": form,
+        "k": k,
+        "mark": SUPPRESSED,
+        "period_only": True,
+        "drop_percent": int(DROP_FLAG_PERCENT),
+    }
+    if valid:
+        context["quality"] = build_data_quality(request.user, form.cleaned_data["published"], k)
+    return render(request, "reports/data_quality.html", context, status=200 if valid else 400)

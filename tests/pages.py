@@ -164,10 +164,12 @@ PAGES: tuple[Page, ...] = (
     Page("case-list", "helpdesk", "/cases/"),
     Page("statistics", "helpdesk", "/statistics/"),
     Page("anonymised", "helpdesk", "/statistics/anonymised/"),
+    Page("data-quality", "helpdesk", "/statistics/data-quality/"),
     # An administrator.
     Page("home", "administrator", "/"),
     Page("audit-trail", "administrator", "/audit/"),
     Page("statistics", "administrator", "/statistics/"),
+    Page("data-quality", "administrator", "/statistics/data-quality/?year=2025&part=Q1"),
     Page("personal-export", "administrator", "/admin/reports/personalexport/"),
     Page("personal-export-form", "administrator", "/admin/reports/personalexport/export/"),
     Page("export-grants", "administrator", "/admin/reports/exportgrant/"),

@@ -27,6 +27,7 @@ NAVIGATION = [
     ("/helpdesk/", access.may_coordinate_remotely),
     ("/shelters/", access.may_oversee_shelters),
     ("/statistics/", access.may_count),
+    ("/statistics/data-quality/", access.may_see_data_quality),
     ("/audit/", access.may_read_audit),
     ("/privacy/", access.may_administer),
     ("/admin/", access.may_use_admin),
@@ -42,6 +43,7 @@ HOME_CARDS = [
     ("/helpdesk/", access.may_coordinate_remotely),
     ("/audit/", access.may_read_audit),
     ("/statistics/", access.may_count),
+    ("/statistics/data-quality/", access.may_see_data_quality),
     ("/intake/import/", access.may_import),
     ("/admin/", access.may_administer),
 ]

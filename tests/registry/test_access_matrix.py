@@ -238,6 +238,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     # The downloads are POSTs that start a job (reports.jobs).
     "reports:statistics_download": (_LOGIN, 403, 403, 403, 405, 405),
     "reports:anonymised": (_LOGIN, 403, 403, 403, 200, 200),
+    "reports:data_quality": (_LOGIN, 403, 403, 403, 200, 200),
     "reports:anonymised_download": (_LOGIN, 403, 403, 403, 405, 405),
     "reports:referrals_download": (_LOGIN, 403, 403, 403, 405, 405),
     # personal-export grants: administrators request, approve, refuse and revoke them

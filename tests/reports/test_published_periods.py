@@ -39,6 +39,7 @@ PUBLISHING_URLS = [
     ("reports:statistics_download", ["csv"], "post"),
     ("reports:statistics_download", ["xlsx"], "post"),
     ("reports:anonymised", [], "get"),
+    ("reports:data_quality", [], "get"),
     ("reports:anonymised_download", ["csv"], "post"),
     ("reports:anonymised_download", ["xlsx"], "post"),
     ("reports:referrals_download", ["csv"], "post"),
