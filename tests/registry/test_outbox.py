@@ -190,3 +190,44 @@ def test_mail_status_names_a_mail_whose_worker_stopped_while_sending(mail_port):
         mail_status("--retry")
         run_ready_jobs()
     assert len(received.messages) == 1
+
+
+def _rows(mail: OutgoingMail) -> tuple[dict, dict]:
+    """The mail's row and its job's row as stored, without what differs by nature (ids,
+    times), the job's argument checked to name the mail."""
+    stored = OutgoingMail.objects.filter(pk=mail.pk).values().get()
+    (job,) = DBTaskResult.objects.filter(args_kwargs__args=[str(mail.pk)]).values()
+    for key in ("id", "created_at"):
+        stored.pop(key)
+    for key in ("id", "enqueued_at", "run_after", "args_kwargs"):
+        job.pop(key)
+    return stored, job
+
+
+def test_a_queued_mail_and_its_job_are_the_rows_the_plain_orm_writes(django_assert_num_queries):
+    """queue_mail writes the mail and its job in one statement on PostgreSQL (a WITH in front of
+    django-tasks' own INSERT), two elsewhere: the same rows as creating the mail and enqueueing
+    its job one after the other, and the job sends it."""
+    from django.db import connection
+
+    statements = 1 if connection.vendor == "postgresql" else 2
+    with django_assert_num_queries(statements):
+        queued = outbox.queue_mail("new_case", "coordinator@example.org", "New 2026-1", "Body")
+    plain = OutgoingMail.objects.create(
+        kind="new_case", recipient="coordinator@example.org", subject="New 2026-1", body="Body"
+    )
+    outbox.deliver_mail.enqueue(str(plain.pk))
+    assert _rows(queued) == _rows(plain)
+    assert queued.created_at is not None
+    assert OutgoingMail.objects.get(pk=queued.pk).created_at == queued.created_at
+
+
+def test_a_mail_is_written_on_its_own_when_something_else_runs_before_the_job():
+    from django.db import connection
+
+    mail = OutgoingMail(kind="new_case", recipient="c@example.org", subject="S", body="B")
+    with outbox._written_ahead_of_the_job(mail), connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        outbox.deliver_mail.enqueue(str(mail.pk))
+    assert OutgoingMail.objects.filter(pk=mail.pk).exists()
+    assert DBTaskResult.objects.filter(args_kwargs__args=[str(mail.pk)]).exists()
