@@ -210,7 +210,8 @@ def run_anonymised(job: Job, progress: jobs.Progress) -> dict[str, Any]:
         counted(rows, progress, total),
         filters,
         extra={"summary": summary.as_dict(), **withheld},
-        summary={**summary.as_dict(), **withheld},
+        # The job's page lists flat values: the generalisation as one line of codes.
+        summary={**summary.as_dict(), "generalisation": summary.generalisation(), **withheld},
     )
 
 

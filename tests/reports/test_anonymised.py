@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from registry.choices import AuditAction, Gender
-from registry.models import AuditEvent
+from registry.models import AuditEvent, Job
 from reports.columns import ANONYMISED_COLUMNS, PERSONAL_ONLY, QUASI_IDENTIFIERS
 from tests.factories import PersonFactory, RegionFactory, RegistrationFactory
 from tests.jobs import export_via_job
@@ -185,6 +185,10 @@ def test_anonymised_page_shows_the_generalisation_and_the_download_is_audited(
         client, reverse("reports:anonymised_download", args=["csv"]), {"year": "2025"}
     )
     assert len(response.content.splitlines()) == 31
+    job = Job.objects.filter(kind=Job.Kind.EXPORT_ANONYMISED).latest("created_at")
+    shown = client.get(reverse("registry:job_detail", args=[job.pk]), **EN).content.decode()
+    assert "Generalisation chosen" in shown and "nationality: world_region" in shown
+    assert "Information lost (%)" in shown
     done = AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("-id").first()
     assert done.details["export"] == "anonymised" and done.details["rows"] == 30
 
