@@ -44,3 +44,7 @@ def test_the_page_shows_the_generalisation_chosen_and_offers_the_ctdc_layout(
         page.locator("main form button[type=submit]").first.click()
     assert "meansOfControlDebtBondage" in page.content()
     page.screenshot(path=str(shots / "anonymised-ctdc-nl.png"), full_page=True)
+    # The CTDC column list and the generalisation table fit a phone.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(shots / "anonymised-ctdc-390.png"), full_page=True)
