@@ -25,9 +25,14 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def _add(nationality, region, age, gender, count, country=""):
-    for _ in range(count):
+    for i in range(count):
         RegistrationFactory(
-            person=PersonFactory(gender=gender, nationality=nationality),
+            person=PersonFactory(
+                gender=gender,
+                nationality=nationality,
+                family_name=f"{PLANTED_SECRET}{i}",
+                given_names=f"Given{PLANTED_SECRET}",
+            ),
             registered_on=datetime.date(2025, 6, 1),
             region=region,
             age_at_registration=age,
@@ -144,6 +149,8 @@ def test_the_lattice_keeps_more_rows_than_the_plan_before_it(db, tmp_path):
     assert len(rows) == plan.summary.published
     combos = Counter(tuple(row[q] for q in QUASI_IDENTIFIERS) for row in rows)
     assert min(combos.values()) >= 10
+    assert PLANTED_SECRET not in str(rows)
+    assert not {r.number for r in qs} & {cell for row in rows for cell in row.values()}
 
 
 def test_k_of_the_dataset_follows_the_setting(planted, tmp_path, settings):
