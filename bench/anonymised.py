@@ -18,7 +18,11 @@ the generalisation chosen, the information lost and the time of the lattice's pl
 whole export (rows consumed, care columns withheld, no file), against the baseline measured in
 the same run: the per-row plan that was there before (nationality to world region, then the
 region dropped, then the row suppressed; ``anonymise.per_row_plan_summary``). The CTDC layout
-(``--layout ctdc``) is measured too. Ends with one RESULT line.
+(``--layout ctdc``) is measured too.
+
+Last, the plan alone at scale: ``make_plan`` on the counts of SCALE synthetic rows drawn from
+the demo's distributions (no database: the GROUP BY's result), per age scheme. Ends with one
+RESULT line.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 DB_PATH = Path(os.environ.get("BENCH_SQLITE", "/tmp/anonymised_bench.sqlite3"))  # noqa: S108
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 ROWS = int(os.environ.get("BENCH_ANON_ROWS", "2000"))
+SCALE = int(os.environ.get("BENCH_ANON_SCALE", "300000"))
 K = 10
 
 
@@ -121,6 +126,48 @@ def measure(label: str, year: int) -> dict[str, float]:
     return found
 
 
+def at_scale(rows: int) -> dict[str, float]:
+    import random
+    from collections import Counter
+
+    from registry import demo, reference_data
+    from reports.anonymise import make_plan
+
+    rng = random.Random(2026)
+    nationalities = [code for code, _locale, weight in demo.NATIONALITIES for _ in range(weight)]
+    regions = [code for code, _name in reference_data.REGIONS]
+    genders = ["female"] * 58 + ["male"] * 39 + ["other", "unknown", "unknown"]
+    counts: Counter = Counter()
+    for _ in range(rows):
+        nationality = rng.choice(nationalities)
+        counts[
+            (
+                2025,
+                rng.choice(
+                    [rng.randint(12, 17)] + [rng.randint(18, 29)] * 4 + [rng.randint(30, 60)] * 3
+                ),
+                rng.choice(genders),
+                nationality,
+                rng.choice(regions),
+                rng.choice(["NL"] * 7 + ["BE", "DE", nationality]),
+            )
+        ] += 1
+    found: dict[str, float] = {}
+    print(f"  the plan alone at {rows:,} synthetic rows ({len(counts):,} finest combinations):")
+    for scheme in ("monitor", "ctdc"):
+        plan = make_plan(counts, K, scheme)
+        s = plan.summary
+        assert s is not None
+        print(
+            f"    age bands {scheme}: {100 * s.kept_share:.1f}% kept; {s.generalisation()}; "
+            f"information lost {100 * s.loss:.1f}%; {s.nodes_evaluated} of {s.nodes} nodes in "
+            f"{s.seconds:.2f} s",
+            flush=True,
+        )
+        found[f"{scheme}_plan_s"] = s.seconds
+    return found
+
+
 def main() -> None:
     setup_django()
     seconds = seed(ROWS)
@@ -131,6 +178,7 @@ def main() -> None:
     seeded = measure("the demo as seeded", year)
     into_one_year(year)
     one = measure(f"all {ROWS:,} dated into {year}", year)
+    scale = at_scale(SCALE)
     print(
         f"RESULT rows={ROWS} k={K} "
         f"seeded_year_rows={seeded['monitor/registry_rows']:.0f} "
@@ -143,7 +191,9 @@ def main() -> None:
         f"ctdc_old_kept_pct={one['ctdc/registry_old_kept_pct']:.1f} "
         f"ctdc_layout_kept_pct={one['ctdc/ctdc_kept_pct']:.1f} "
         f"monitor_plan_ms={one['monitor/registry_plan_ms']:.0f} "
-        f"monitor_export_s={one['monitor/registry_export_s']:.2f}"
+        f"monitor_export_s={one['monitor/registry_export_s']:.2f} "
+        f"scale_rows={SCALE} scale_monitor_plan_s={scale['monitor_plan_s']:.2f} "
+        f"scale_ctdc_plan_s={scale['ctdc_plan_s']:.2f}"
     )
 
 
