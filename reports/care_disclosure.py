@@ -1,21 +1,21 @@
 """The care columns of the anonymised dataset, withheld where a whole group shares them.
 
 k-anonymity (reports/anonymise.py) makes every published combination of the quasi-identifiers
-(year, age band, gender, nationality, region) occur at least k times: whoever knows those five
-facts of a person cannot tell which of k rows is theirs. It does not stop them learning what
-all k rows have in common (the homogeneity attack). The care columns (issue 14) hold what is
-most dangerous to give away about a victim: whether she reported to the police
-(``police_report``; ``b8_permit``, which follows a report or a serious threat; a referral to
-the police in ``referred_to``) and the kind of shelter she is in (``shelter_placed``). So
-within each published group, a care value that every row of the group holds is withheld: the
-cell is emptied (as unknown) in every row of the group, for a code list (``referred_to``) that
-one code. Every other value occurs beside a different one in the same group, so no row's care
-can be read off its quasi-identifiers with certainty (docs/reports.md, "The care columns and
-k-anonymity").
+(year, age band, gender, nationality, region, country of exploitation) occur at least k times:
+whoever knows those six facts of a person cannot tell which of k rows is theirs. It does not
+stop them learning what all k rows have in common (the homogeneity attack). The care columns
+(issue 14) hold what is most dangerous to give away about a victim: whether she reported to
+the police (``police_report``; ``b8_permit``, which follows a report or a serious threat; a
+referral to the police in ``referred_to``) and the kind of shelter she is in
+(``shelter_placed``). So within each published group, a care value that every row of the
+group holds is withheld: the cell is emptied (as unknown) in every row of the group, for a
+code list (``referred_to``) that one code. Every other value occurs beside a different one in
+the same group, so no row's care can be read off its quasi-identifiers with certainty
+(docs/reports.md, "The care columns and k-anonymity").
 
 The rows are read twice: once to count the care values of each published group, once to
-write them. Both passes run the same anonymisation, so the second sees the same groups; nothing
-else of anonymise.py is changed.
+write them. Both passes run the same anonymisation (the same generalisation is chosen from the
+same counts), so the second sees the same groups.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from django.db.models import QuerySet
 from reports.anonymise import Summary, anonymised_rows
 from reports.columns import ANONYMISED_COLUMNS, CARE_COLUMNS, MULTI_VALUE_SEPARATOR
 from reports.columns import QUASI_IDENTIFIERS as QI_COLUMNS
+from reports.ctdc import CTDC_COLUMNS, ctdc_row
 
 _QI = [ANONYMISED_COLUMNS.index(name) for name in QI_COLUMNS]
 _CARE = {name: ANONYMISED_COLUMNS.index(name) for name in CARE_COLUMNS}
@@ -80,11 +81,20 @@ class Withholding:
         return row
 
 
+def anonymised_header(layout: str = "registry") -> list[str]:
+    """The columns of the anonymised dataset in ``layout`` (ours or CTDC's)."""
+    return CTDC_COLUMNS if layout == "ctdc" else ANONYMISED_COLUMNS
+
+
 def anonymised_dataset(
-    qs: QuerySet, k: int, age_scheme: str = "monitor"
+    qs: QuerySet, k: int, age_scheme: str = "monitor", layout: str = "registry"
 ) -> tuple[Summary, Withholding, Iterator[list[str]]]:
     """``anonymise.anonymised_rows`` with the shared care values withheld: its summary, the
-    withholding (worked out from a first pass) and the rows of the second pass."""
+    withholding (worked out from a first pass) and the rows of the second pass. The CTDC
+    layout has no care column, so nothing is withheld and one pass does."""
+    if layout == "ctdc":
+        summary, rows = anonymised_rows(qs, k, age_scheme, layout)
+        return summary, Withholding(), (ctdc_row(row) for row in rows)
     withholding = Withholding.of(anonymised_rows(qs, k, age_scheme)[1])
     summary, rows = anonymised_rows(qs, k, age_scheme)
     return summary, withholding, (withholding.apply(row) for row in rows)

@@ -33,9 +33,17 @@ PERSONAL_EXPORT_COLUMNS = list(interchange.COLUMN_NAMES)
 # Columns that hold personal data: only in the personal export.
 PERSONAL_ONLY = set(interchange.PERSONAL_COLUMNS)
 ANONYMISED_COLUMNS = list(interchange.ANONYMISED_COLUMNS)
-# The quasi-identifiers the anonymised dataset is made k-anonymous over. The care columns
-# are not among them (docs/reports.md, "The care columns and k-anonymity").
-QUASI_IDENTIFIERS = ("registration_year", "age_band", "gender", "nationality", "region")
+# The quasi-identifiers the anonymised dataset is made k-anonymous over (issue 16: the country
+# of exploitation too). The care columns are not among them (docs/reports.md, "The care
+# columns and k-anonymity").
+QUASI_IDENTIFIERS = (
+    "registration_year",
+    "age_band",
+    "gender",
+    "nationality",
+    "region",
+    "exploitation_country",
+)
 # The care columns (issue 14), last in both exports, in this order.
 CARE_COLUMNS = tuple(interchange.CASE_COLUMNS)
 
@@ -135,19 +143,39 @@ def _chunks(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
         yield chunk
 
 
+def _means_of_control_of(ids: Sequence[Any]) -> dict[Any, list[str]]:
+    through = Registration.means_of_control.through
+    found: dict[Any, list[str]] = {}
+    rows = (
+        through.objects.filter(registration_id__in=ids)
+        .order_by("meansofcontrol_id")
+        .values_list("registration_id", "meansofcontrol_id")
+    )
+    for registration_id, code in rows:
+        found.setdefault(registration_id, []).append(code)
+    return found
+
+
 def _rows_with_forms(
-    qs: QuerySet, columns: Sequence[str], chunk_size: int
-) -> Iterator[tuple[tuple, list[str], Care]]:
+    qs: QuerySet, columns: Sequence[str], chunk_size: int, means_of_control: bool = False
+) -> Iterator[tuple[tuple, list[str], Care, list[str]]]:
     """Each row of ``columns`` (the first is the registration's id) with its forms of
-    exploitation and its care columns: rows streamed in chunks, the forms of each chunk in one
-    query, its care in three (``care_of``)."""
+    exploitation, its care columns and (when asked) its means of control: rows streamed in
+    chunks, the forms of each chunk in one query, its care in three (``care_of``), the means
+    of control in one more."""
     rows = qs.values_list(*columns).iterator(chunk_size=chunk_size)
     for chunk in _chunks(rows, chunk_size):
         ids = [row[0] for row in chunk]
         exploitation_forms = _exploitation_forms_of(ids)
         care = care_of(ids)
+        means = _means_of_control_of(ids) if means_of_control else {}
         for row in chunk:
-            yield row, exploitation_forms.get(row[0], []), care.get(row[0], NO_CARE)
+            yield (
+                row,
+                exploitation_forms.get(row[0], []),
+                care.get(row[0], NO_CARE),
+                means.get(row[0], []),
+            )
 
 
 def _opener(name: str) -> Any:
@@ -189,7 +217,7 @@ def personal_rows(qs: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[list[s
         "residence_status",
     )
     rows = _rows_with_forms(qs.order_by("number"), columns, chunk_size)
-    for row, exploitation_forms, care in rows:
+    for row, exploitation_forms, care, _means in rows:
         (
             _pk,
             number,
@@ -235,9 +263,14 @@ def personal_rows(qs: QuerySet, chunk_size: int = CHUNK_SIZE) -> Iterator[list[s
 
 
 def anonymised_source(
-    qs: QuerySet, age_scheme: str = "monitor", chunk_size: int = CHUNK_SIZE
+    qs: QuerySet,
+    age_scheme: str = "monitor",
+    chunk_size: int = CHUNK_SIZE,
+    means_of_control: bool = False,
 ) -> Iterator[list[str]]:
-    """Rows of ANONYMISED_COLUMNS before k-anonymisation; nothing encrypted is read."""
+    """Rows of ANONYMISED_COLUMNS before k-anonymisation; nothing encrypted is read. With
+    ``means_of_control`` each row has one more cell, the registration's means of control
+    (codes, ``;``-separated), for the CTDC layout (reports.ctdc)."""
     annotated = qs.order_by("registered_on", "number").annotate(
         _year=Cast(ExtractYear("registered_on"), CharField()),
         _age_band=age_band_expression(AGE_SCHEMES[age_scheme], "age_at_registration"),
@@ -257,10 +290,12 @@ def anonymised_source(
         "consent_care",
         "residence_status",
     )
-    for row, exploitation_forms, care in _rows_with_forms(annotated, columns, chunk_size):
+    rows = _rows_with_forms(annotated, columns, chunk_size, means_of_control)
+    for row, exploitation_forms, care, means in rows:
         _pk, year, reporter, region, band, gender, nationality, sector, country, ft, cr, cc, rs = (
             row
         )
+        extra = [MULTI_VALUE_SEPARATOR.join(means)] if means_of_control else []
         yield [
             str(year),
             reporter,
@@ -276,4 +311,5 @@ def anonymised_source(
             yes_no(cc),
             rs,
             *care.cells(),
+            *extra,
         ]

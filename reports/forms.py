@@ -63,6 +63,16 @@ class StatisticsForm(forms.Form):
         initial="monitor",
         required=False,
     )
+    layout = forms.ChoiceField(
+        label=_("Layout of the anonymised dataset"),
+        choices=[("registry", _("the registry's columns")), ("ctdc", _("CTDC Global Dataset"))],
+        initial="registry",
+        required=False,
+        help_text=_(
+            "CTDC: the columns and codes of the Counter Trafficking Data Collaborative's "
+            "k-anonymised Global Dataset (CTDC age bands, no region)."
+        ),
+    )
 
     def __init__(self, *args: Any, free_dates: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -90,6 +100,8 @@ class StatisticsForm(forms.Form):
             self.add_error("cols", _("Choose two different dimensions to cross."))
         if data.get("age_bands") not in AGE_SCHEMES:
             data["age_bands"] = "monitor"
+        if not data.get("layout"):
+            data["layout"] = "registry"
         return data
 
     @property
@@ -127,6 +139,7 @@ class StatisticsForm(forms.Form):
             "rows": self.cleaned_data["rows"],
             "cols": self.cleaned_data["cols"],
             "age_bands": self.cleaned_data.get("age_bands") or "monitor",
+            "layout": self.cleaned_data.get("layout") or "registry",
         }
 
 
@@ -138,6 +151,7 @@ def bound_form(data: Any, *, free_dates: bool = False) -> StatisticsForm:
         "rows": DEFAULT_CROSS[0],
         "cols": DEFAULT_CROSS[1],
         "age_bands": "monitor",
+        "layout": "registry",
     }
     values.update({key: value for key, value in data.items() if value != ""})
     return StatisticsForm(values, free_dates=free_dates)

@@ -56,3 +56,67 @@ def world_region(country: str) -> str:
     if not country:
         return ""
     return WORLD_REGION_OF.get(country.upper(), "other")
+
+
+# The Dutch landsdelen (CBS: Noord-, Oost-, West- and Zuid-Nederland), the larger area a
+# care-coordination region is generalised to in the anonymised dataset (reports/anonymise.py).
+# Regions are data (admin-editable), so the map is by region code; a region an administrator
+# adds later falls under "other" until its code is added here. A region that straddles two
+# landsdelen is put where most of its inhabitants live (Zeeland en West-Brabant: south;
+# Gooi en Vechtstreek: west).
+LANDSDELEN: dict[str, str] = {
+    "groningen": "north",
+    "friesland": "north",
+    "drenthe": "north",
+    "ijsselland": "east",
+    "twente": "east",
+    "apeldoorn-veluwe": "east",
+    "noordoost-gelderland-achterhoek": "east",
+    "flevoland": "east",
+    "amsterdam": "west",
+    "noord-holland": "west",
+    "gooi-vechtstreek": "west",
+    "utrecht-midden-nederland": "west",
+    "den-haag-hollands-midden": "west",
+    "rotterdam": "west",
+    "zeeland-west-brabant": "south",
+    "tilburg": "south",
+    "den-bosch": "south",
+    "eindhoven": "south",
+    "helmond": "south",
+    "noord-midden-limburg": "south",
+    "zuid-limburg": "south",
+}
+
+LANDSDEEL_LABELS = {
+    "north": _("North Netherlands"),
+    "east": _("East Netherlands"),
+    "west": _("West Netherlands"),
+    "south": _("South Netherlands"),
+    "other": _("other area"),
+}
+
+
+def landsdeel(region_code: str) -> str:
+    """The landsdeel of a care-coordination region's code; '' stays '' (unknown)."""
+    if not region_code:
+        return ""
+    return LANDSDELEN.get(region_code, "other")
+
+
+def country_area(country: str) -> str:
+    """A country generalised one step: the Netherlands stays ``NL`` (the registry's largest
+    group needs no hiding), any other country becomes its world region."""
+    if not country:
+        return ""
+    return NETHERLANDS if country.upper() == NETHERLANDS else world_region(country)
+
+
+def country_group(area: str) -> str:
+    """A ``country_area`` generalised one more step: Dutch / other EU / outside the EU (the
+    monitor's grouping, codes as the statistics' ``nationality_group``)."""
+    if not area:
+        return ""
+    if area == NETHERLANDS:
+        return "dutch"
+    return "other_eu" if area == "eu" else "outside_eu"

@@ -29,8 +29,8 @@ from registry.models import Job, Registration
 from registry.second_factor import verified_recently
 from reports.aggregates import Period, counted_registrations
 from reports.anonymise import Summary
-from reports.care_disclosure import anonymised_dataset
-from reports.columns import ANONYMISED_COLUMNS, PERSONAL_EXPORT_COLUMNS, personal_rows
+from reports.care_disclosure import anonymised_dataset, anonymised_header
+from reports.columns import PERSONAL_EXPORT_COLUMNS, personal_rows
 from reports.personal import filename, may_export_personal, record_export
 from reports.referrals import REFERRAL_COLUMNS, referral_rows, referrals_in
 from reports.suppression import small_cell_k
@@ -103,9 +103,10 @@ def nothing_in_anonymised(summary: Summary) -> str | None:
             "the period, for example to the whole year."
         )
     return _(
-        "There is nothing to download: no combination of year, age band, gender, nationality "
-        "and region occurs at least %(k)s times in this period, even generalised, so every row "
-        "would be left out. Widen the period, for example to the whole year."
+        "There is nothing to download: no combination of year, age band, gender, nationality, "
+        "region and country of exploitation occurs at least %(k)s times in this period, even "
+        "generalised, so every row would be left out. Widen the period, for example to the "
+        "whole year."
     ) % {"k": summary.k}
 
 
@@ -114,8 +115,15 @@ def start_statistics(owner: User, file_format: str, period: Period, cross: tuple
     return jobs.start(Job.Kind.EXPORT_STATISTICS, owner, params)
 
 
-def start_anonymised(owner: User, file_format: str, period: Period, age_bands: str) -> Job:
-    params = {**period.as_filters(), "age_bands": age_bands, "format": file_format}
+def start_anonymised(
+    owner: User, file_format: str, period: Period, age_bands: str, layout: str = "registry"
+) -> Job:
+    params = {
+        **period.as_filters(),
+        "age_bands": age_bands,
+        "layout": layout,
+        "format": file_format,
+    }
     return jobs.start(Job.Kind.EXPORT_ANONYMISED, owner, params)
 
 
@@ -189,19 +197,21 @@ def run_anonymised(job: Job, progress: jobs.Progress) -> dict[str, Any]:
         raise jobs.JobFailed(NO_COUNTING)
     period, file_format = _period(params), params["format"]
     qs = counted_registrations(owner, period)
-    summary, withholding, rows = anonymised_dataset(qs, small_cell_k(), params["age_bands"])
-    filters = {**period.as_filters(), "age_bands": params["age_bands"]}
+    layout = params.get("layout", "registry")
+    summary, withholding, rows = anonymised_dataset(qs, small_cell_k(), params["age_bands"], layout)
+    filters = {**period.as_filters(), "age_bands": params["age_bands"], "layout": layout}
     total = summary.total - summary.suppressed
     withheld = {"care_cells_withheld": withholding.cells}
     return _audited_export(
         job,
         "anonymised",
         file_format,
-        ANONYMISED_COLUMNS,
+        anonymised_header(layout),
         counted(rows, progress, total),
         filters,
         extra={"summary": summary.as_dict(), **withheld},
-        summary={**summary.as_dict(), **withheld},
+        # The job's page lists flat values: the generalisation as one line of codes.
+        summary={**summary.as_dict(), "generalisation": summary.generalisation(), **withheld},
     )
 
 

@@ -12,14 +12,15 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from registry.access import may_count, may_read_exact_counts, may_see_data_quality, requires
 from reports import charts
 from reports.aggregates import counted_registrations
-from reports.anonymise import plan_for
-from reports.columns import ANONYMISED_COLUMNS
+from reports.anonymise import MAX_SUPPRESSED, plan_for
+from reports.care_disclosure import anonymised_header
 from reports.forms import bound_form
 from reports.jobs import (
     nothing_in_anonymised,
@@ -90,20 +91,34 @@ def statistics_download(request: HttpRequest, file_format: str) -> HttpResponse:
     return redirect(start_statistics(request.user, file_format, form.period, form.cross))
 
 
+def _percent(share: float) -> str:
+    return number_format(round(100 * share, 1), 1)
+
+
 @require_GET
 @requires(may_count)
 def anonymised(request: HttpRequest) -> HttpResponse:
-    """What the anonymised dataset of the period will hold: rows generalised or suppressed."""
+    """What the anonymised dataset of the period will hold: the generalisation chosen for
+    this release, the rows kept and suppressed, and the information lost."""
     form, valid = _valid_form(request)
-    context: dict[str, Any] = {"form": form, "k": small_cell_k()}
+    context: dict[str, Any] = {
+        "form": form,
+        "k": small_cell_k(),
+        "max_suppressed": _percent(MAX_SUPPRESSED),
+    }
     if valid:
         qs = counted_registrations(request.user, form.period)
-        plan = plan_for(qs, small_cell_k(), form.cleaned_data["age_bands"])
+        layout = form.cleaned_data["layout"]
+        plan = plan_for(qs, small_cell_k(), form.cleaned_data["age_bands"], layout)
         context.update(
             summary=plan.summary,
+            layout=layout,
+            kept_percent=_percent(plan.summary.kept_share),
+            loss_percent=_percent(plan.summary.loss),
+            cells_percent=_percent(plan.summary.cells_generalised),
             nothing_to_download=nothing_in_anonymised(plan.summary),
             query=urlencode(form.query()),
-            columns=ANONYMISED_COLUMNS,
+            columns=anonymised_header(layout),
             referral_columns=REFERRAL_COLUMNS,
         )
     return render(request, "reports/anonymised.html", context, status=200 if valid else 400)
@@ -120,12 +135,13 @@ def anonymised_download(request: HttpRequest, file_format: str) -> HttpResponse:
     if not valid:
         return render(request, "reports/anonymised.html", {"form": form}, status=400)
     qs = counted_registrations(request.user, form.period)
-    summary = plan_for(qs, small_cell_k(), form.cleaned_data["age_bands"]).summary
+    age_bands, layout = form.cleaned_data["age_bands"], form.cleaned_data["layout"]
+    summary = plan_for(qs, small_cell_k(), age_bands, layout).summary
     nothing = nothing_in_anonymised(summary) if summary else None
     if nothing:
         context = {"form": form, "nothing_to_download": nothing}
         return render(request, "reports/anonymised.html", context, status=400)
-    job = start_anonymised(request.user, file_format, form.period, form.cleaned_data["age_bands"])
+    job = start_anonymised(request.user, file_format, form.period, age_bands, layout)
     return redirect(job)
 
 

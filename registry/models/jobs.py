@@ -37,6 +37,9 @@ SUMMARY_LABELS = {
     "nationality_generalised": _("rows with nationality generalised to world region"),
     "region_dropped": _("rows also without region"),
     "suppressed": _("rows left out"),
+    "generalisation": _("generalisation chosen (level per quasi-identifier)"),
+    "information_loss_percent": _("information lost (%)"),
+    "cells_generalised_percent": _("quasi-identifier cells not as recorded (%)"),
     "care_cells_withheld": _("care cells withheld (a value every row of its group shares)"),
     # Key rotation (registry.keyops.run_rotation): key ids and counts, never a key.
     "active_key": _("active key (id)"),

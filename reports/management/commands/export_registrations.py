@@ -13,8 +13,9 @@ from registry.models import User
 from registry.second_factor import check_code
 from registry.terminal import progress_bar
 from reports.aggregates import COMMAND_LINE, Period, counted_registrations
-from reports.care_disclosure import anonymised_dataset
-from reports.columns import ANONYMISED_COLUMNS, PERSONAL_EXPORT_COLUMNS, personal_rows
+from reports.anonymise import LAYOUTS
+from reports.care_disclosure import anonymised_dataset, anonymised_header
+from reports.columns import PERSONAL_EXPORT_COLUMNS, personal_rows
 from reports.dimensions import AGE_SCHEMES
 from reports.management.commands._common import (
     atomic_file,
@@ -33,8 +34,10 @@ from reports.writers import ExportResult, counted, write_csv, write_xlsx
 class Command(BaseCommand):
     help = (
         "Export registrations to a file. --anonymised writes the k-anonymous dataset (no "
-        "personal columns; year, age band; rare combinations generalised or left out) and "
-        "prints how many rows were generalised or suppressed. --personal writes every column "
+        "personal columns; year, age band; one generalisation chosen for the release, the "
+        "rarest combinations left out), in the registry's columns or with --layout ctdc in "
+        "those of CTDC's Global Dataset, and prints the rows kept, the generalisation chosen "
+        "and the information lost. --personal writes every column "
         "including personal data, decrypted: with --user the user must be an active "
         "administrator holding an approved personal-export grant (two administrators grant "
         "it in the admin; it lasts 24 hours); the export is recorded in the audit trail (user, "
@@ -79,6 +82,15 @@ class Command(BaseCommand):
         parser.add_argument("--k", type=int, help="k of the anonymised dataset (default setting)")
         parser.add_argument(
             "--age-bands", choices=sorted(AGE_SCHEMES), default="monitor", help="age band scheme"
+        )
+        parser.add_argument(
+            "--layout",
+            choices=LAYOUTS,
+            default="registry",
+            help=(
+                "with --anonymised: the registry's columns (default) or ctdc, the columns and "
+                "codes of CTDC's k-anonymised Global Dataset (CTDC age bands, no region)"
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -176,10 +188,11 @@ class Command(BaseCommand):
     ) -> None:
         k = options["k"] or small_cell_k()
         qs = counted_registrations(user or COMMAND_LINE, period)
-        summary, withholding, rows = anonymised_dataset(qs, k, options["age_bands"])
+        layout = options["layout"]
+        summary, withholding, rows = anonymised_dataset(qs, k, options["age_bands"], layout)
         with atomic_file(target) as temporary:
             result = self._write(
-                temporary, options["format"], ANONYMISED_COLUMNS, rows, summary.published
+                temporary, options["format"], anonymised_header(layout), rows, summary.published
             )
         actor = "" if user else f"manage.py ({getpass.getuser()})"
         record_export(
@@ -188,15 +201,22 @@ class Command(BaseCommand):
             user=user,
             actor_name=actor,
             file_format=options["format"],
-            filters={**period.as_filters(), "screen": "command", "age_bands": options["age_bands"]},
+            filters={
+                **period.as_filters(),
+                "screen": "command",
+                "age_bands": options["age_bands"],
+                "layout": layout,
+            },
             result=result,
             extra={"summary": summary.as_dict(), "care_cells_withheld": withholding.cells},
         )
         s = summary
         self.stdout.write(
-            f"{result.rows} of {s.total} registrations written to {target} (k={k}): "
-            f"{s.unchanged} unchanged, {s.nationality_generalised} with nationality generalised "
-            f"to world region, {s.region_dropped} also without region, {s.suppressed} suppressed; "
+            f"{result.rows} of {s.total} registrations written to {target} (k={k}, layout "
+            f"{layout}): {s.suppressed} suppressed ({100 * s.kept_share:.1f}% kept); "
+            f"generalisation {s.generalisation()}; information lost {100 * s.loss:.1f}%, "
+            f"cells not as recorded {100 * s.cells_generalised:.1f}% "
+            f"({s.nodes_evaluated} of {s.nodes} generalisations tried in {s.seconds:.2f} s); "
             f"{withholding.cells} care cells withheld (a value every row of its group shares)"
         )
 
