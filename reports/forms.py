@@ -233,17 +233,20 @@ class PersonalExportForm(forms.Form):
         min_length=PURPOSE_MIN_LENGTH,
         max_length=PURPOSE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "What the file is for and who will receive it, in your own words (for example: "
-            "'Court order 2026/123, handed to the public prosecutor'). Between %(min)d and "
-            "%(max)d characters. It is recorded in the audit trail as you write it: do not "
-            "write a victim's name or any other personal detail here."
-        )
-        % {"min": PURPOSE_MIN_LENGTH, "max": PURPOSE_MAX_LENGTH},
         error_messages={
             "required": _("Give the purpose of the export: what the file is for and who gets it.")
         },
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Here, not on the field: the lengths go into the sentence in the reader's language.
+        self.fields["purpose"].help_text = _(
+            "What the file is for and who will receive it, in your own words (for example: "
+            "'Court order 2026/123, handed to the public prosecutor'). Between %(min)d and "
+            "%(max)d characters. It is recorded in the audit trail as you write it: do not "
+            "write a victim's name or any other personal detail here."
+        ) % {"min": PURPOSE_MIN_LENGTH, "max": PURPOSE_MAX_LENGTH}
 
     def clean_purpose(self) -> str:
         # Whitespace does not count towards the length; the words are kept as written.

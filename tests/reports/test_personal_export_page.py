@@ -102,7 +102,7 @@ def _rows(data: bytes) -> list[dict[str, str]]:
     ("language", "words"),
     [
         ("en", ["This file holds the identities of victims", "audit trail", "AES-256", "7 days"]),
-        ("nl", ["Dit bestand bevat de identiteit van slachtoffers", "audittrail", "7 dagen"]),
+        ("nl", ["Dit bestand bevat de identiteit van slachtoffers", "logboek", "7 dagen"]),
     ],
 )
 def test_the_page_says_the_file_holds_victims_identities_who_may_get_it_and_that_it_is_audited(
@@ -294,9 +294,7 @@ def test_the_archive_opens_with_the_password_shown_once_and_not_without_it(
     assert name.endswith(".csv")
     rows = _rows(content)
     assert list(rows[0]) == PERSONAL_EXPORT_COLUMNS
-    assert [(row["family_name"], row["id_document_number"]) for row in rows] == [
-        (FAMILY, DOCUMENT)
-    ]
+    assert [(row["family_name"], row["id_document_number"]) for row in rows] == [(FAMILY, DOCUMENT)]
     assert rows[0]["registration_number"] == planted["a"].number
 
     # The page of the job, seen again, offers the archive but never the password.
