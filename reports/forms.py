@@ -215,7 +215,7 @@ class PersonalExportForm(forms.Form):
         label=_("Region"),
         required=False,
         queryset=Region.objects.order_by("name"),
-        empty_label=_("all"),
+        empty_label=None,  # set in __init__, as the other filters' "all"
     )
     file_type = forms.ChoiceField(
         label=_("Type of file"),
@@ -240,6 +240,7 @@ class PersonalExportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["region"].empty_label = self.fields["reporter_type"].choices[0][1]
         # Here, not on the field: the lengths go into the sentence in the reader's language.
         self.fields["purpose"].help_text = _(
             "What the file is for and who will receive it, in your own words (for example: "
