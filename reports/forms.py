@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from registry.choices import FileType, ReporterType, Role
@@ -209,7 +210,7 @@ class PersonalExportForm(forms.Form):
     reporter_type = forms.ChoiceField(
         label=_("Reporter type"),
         required=False,
-        choices=[("", _("all"))] + list(ReporterType.choices),
+        choices=[("", capfirst(_("all")))] + list(ReporterType.choices),
     )
     region = forms.ModelChoiceField(
         label=_("Region"),
@@ -220,7 +221,7 @@ class PersonalExportForm(forms.Form):
     file_type = forms.ChoiceField(
         label=_("Type of file"),
         required=False,
-        choices=[("", _("all"))] + list(FileType.choices),
+        choices=[("", capfirst(_("all")))] + list(FileType.choices),
     )
     file_format = forms.ChoiceField(
         label=_("Format of the file in the archive"),
@@ -240,7 +241,7 @@ class PersonalExportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].empty_label = self.fields["reporter_type"].choices[0][1]
+        self.fields["region"].empty_label = capfirst(_("all"))
         # Here, not on the field: the lengths go into the sentence in the reader's language.
         self.fields["purpose"].help_text = _(
             "What the file is for and who will receive it, in your own words (for example: "

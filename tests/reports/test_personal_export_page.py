@@ -300,6 +300,7 @@ def test_the_archive_opens_with_the_password_shown_once_and_not_without_it(
     # The page of the job, seen again, offers the archive but never the password.
     job_page = client.get(job_url(started)).content.decode()
     assert "download/" in job_page and password not in job_page
+    assert 'id="job-password-note"' in job_page
     # Nowhere in clear: not in the database (job, its files, the task, the form token, the
     # session, the audit trail) nor in the logs of the request and the worker.
     for model in (Job, JobFile, DBTaskResult, UsedFormToken, AuditEvent):
