@@ -274,6 +274,8 @@ REGISTRY_RETENTION_DAYS = {
     "rejected": env_int("REGISTRY_RETAIN_REJECTED_DAYS", 90),
     # after the person withdrew consent to care
     "consent_withdrawn": env_int("REGISTRY_RETAIN_CONSENT_WITHDRAWN_DAYS", 5 * 365),
+    # the personal export's encrypted archive, after it was written (reports.personal)
+    "personal_exports": env_int("REGISTRY_RETAIN_PERSONAL_EXPORT_DAYS", 7),
 }
 
 # django-import-export: exports only for users with the model's explicit export permission

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry import access, casework
 from registry.access import Predicate, requires, signed_in
+from reports.personal import may_export_personal
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,17 @@ DESTINATIONS = [
             "registrations than a year before."
         ),
         _("Check data quality"),
+    ),
+    # Only while the administrator holds a personal-export grant in force (two people gave it).
+    Destination(
+        "reports:personal_export",
+        may_export_personal,
+        _("Personal export"),
+        _(
+            "A file with victims' identities, for a stated purpose: an encrypted archive, its "
+            "password shown once, deleted after 7 days."
+        ),
+        _("Export personal data"),
     ),
     Destination(
         "intake:import_upload",

@@ -125,22 +125,32 @@ Runner = Callable[[Job, Progress], dict[str, Any]]
 DownloadGate = Callable[[HttpRequest], bool]
 
 
+Lifetime = Callable[[], datetime.timedelta]
+
+
 @dataclass(frozen=True)
 class Kind:
     run: Runner
     # Who may download the result besides being its owner (a personal export: a grant now).
     may_download: DownloadGate | None = None
+    # How long the result file is kept, when not REGISTRY_JOB_FILE_HOURS (the personal
+    # export's 7 days, a retention rule's period). A download after it is 410 Gone.
+    result_lifetime: Lifetime | None = None
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def register(kind: str, may_download: DownloadGate | None = None) -> Callable[[Runner], Runner]:
+def register(
+    kind: str,
+    may_download: DownloadGate | None = None,
+    result_lifetime: Lifetime | None = None,
+) -> Callable[[Runner], Runner]:
     """Declare what a job of ``kind`` (a ``Job.Kind``) does: ``run(job, progress)`` returns the
     summary (counts and codes), raises :class:`JobFailed` to fail with a sentence."""
 
     def decorator(run: Runner) -> Runner:
-        KINDS[kind] = Kind(run=run, may_download=may_download)
+        KINDS[kind] = Kind(run=run, may_download=may_download, result_lifetime=result_lifetime)
         return run
 
     return decorator
@@ -236,9 +246,25 @@ def file_lifetime() -> datetime.timedelta:
     return datetime.timedelta(hours=settings.REGISTRY_JOB_FILE_HOURS)
 
 
+def result_lifetime(kind: str) -> datetime.timedelta:
+    """How long a result file of ``kind`` is kept: its kind's own lifetime, or the default."""
+    found = KINDS.get(kind)
+    if found is not None and found.result_lifetime is not None:
+        return found.result_lifetime()
+    return file_lifetime()
+
+
+def expires_gone(job: Job) -> bool:
+    """Whether a download of ``job``'s result after its time is 410 Gone (its kind keeps the
+    file for a period of its own, which the user was told), rather than 404."""
+    found = KINDS.get(job.kind)
+    return job.status == Job.Status.DONE and found is not None and found.result_lifetime is not None
+
+
 def store_file(job: Job, purpose: str, name: str, content_type: str, data: bytes) -> JobFile:
     """Keep a job's file, compressed and encrypted, until it expires (or the job ends, for an
     input)."""
+    lifetime = result_lifetime(job.kind) if purpose == JobFile.Purpose.RESULT else file_lifetime()
     content = base64.b64encode(zlib.compress(data, 6)).decode("ascii")
     return JobFile.objects.create(
         job=job,
@@ -247,7 +273,7 @@ def store_file(job: Job, purpose: str, name: str, content_type: str, data: bytes
         content_type=content_type,
         size=len(data),
         content=content,
-        expires_at=timezone.now() + file_lifetime(),
+        expires_at=timezone.now() + lifetime,
     )
 
 

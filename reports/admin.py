@@ -1,11 +1,11 @@
-"""The personal export in the admin, and the two-person grants that open it.
+"""The personal export's list in the admin, and the two-person grants that open it.
 
-The export goes through django-import-export on a proxy of Registration. django-import-export
-lets every admin user export unless a permission code is set;
+The list of registrations (a proxy of Registration) is for grant holders; its export button
+(django-import-export) leads to the export's own page (reports/personal_views.py), which asks
+the purpose and writes the encrypted archive: the admin writes no file itself.
+django-import-export lets every admin user export unless a permission code is set;
 settings.IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export" closes that for every model admin,
 and this admin asks for an approved grant on top (``reports.personal.may_export_personal``).
-The file is streamed by reports.personal (CSV as a StreamingHttpResponse), neutralised and
-audited.
 
 The grants admin is where one administrator requests a grant and another approves or refuses
 it (docs/security.md, "Who may grant what"). Its pages show; the steps are POSTs to their own
@@ -15,14 +15,12 @@ URLs that re-check everything on the model (``ExportGrant.approve`` and the othe
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,49 +30,13 @@ from import_export.forms import ExportForm
 
 from registry import access, search
 from registry.admin import GatedAdminMixin, NotFoundOutsideScopeMixin, PostedSearchMixin
-from registry.second_factor import verified_recently
 from reports.forms import ExportGrantRequestForm
-from reports.jobs import start_personal
 from reports.models import ExportGrant, GrantRefused, PersonalExport
 from reports.personal import may_export_personal
 from reports.resources import PersonalExportResource
 
 if TYPE_CHECKING:
     from registry.models import User
-
-# Changelist parameters that may be recorded in the audit trail as they are (codes and
-# dates); anything else (a search term could be a name) is recorded by name only.
-_RECORDABLE_FILTERS = {
-    "registered_on__gte",
-    "registered_on__lte",
-    "registered_on__day",
-    "registered_on__month",
-    "registered_on__year",
-    "reporter_type__exact",
-    "region__id__exact",
-    "file_type__exact",
-    "status__exact",
-}
-
-
-def admin_filters(request: HttpRequest) -> dict[str, Any]:
-    """The changelist filters of an admin export, safe for the audit trail.
-
-    A search is recorded by its kind (registry.search), never its number or blind index.
-    """
-    found: dict[str, Any] = {}
-    searched = search.from_query(request.GET, PersonalExportAdmin.search_kinds)
-    if searched is not None:
-        found["search"] = searched.kind
-    for name, value in request.GET.items():
-        if searched is not None and name == searched.parameter:
-            continue
-        found[name] = value if name in _RECORDABLE_FILTERS else "(given)"
-    return found
-
-
-def _reverify(request: HttpRequest, next_url: str) -> HttpResponse:
-    return redirect(f"{reverse('reverify')}?{urlencode({'next': next_url})}")
 
 
 def _may_export_in_admin(user: User) -> bool:
@@ -94,8 +56,7 @@ class PersonalExportAdmin(
     list_select_related = ["region"]
     search_fields = ["number"]  # shows the search box; the search is search_kinds below
     search_help_text = _("Registration number or exact family name.")
-    # The export follows the list's search (django-import-export builds its queryset through
-    # this admin's changelist), so an export of a searched list holds the searched rows.
+    # The search finds a registration by number or by exact family name (blind index).
     search_kinds = (search.NUMBER, search.FAMILY_NAME)
     search_lookups = {search.NUMBER: "number", search.FAMILY_NAME: "person__bi_family_name"}
     date_hierarchy = "registered_on"
@@ -116,29 +77,19 @@ class PersonalExportAdmin(
         raise PermissionDenied
 
     def export_action(self, request: HttpRequest) -> HttpResponse:
-        # Ask for a fresh code before the form, so nobody fills it in to be sent away after.
-        if self.has_export_permission(request) and not verified_recently(request):
-            return _reverify(request, request.get_full_path())
-        return super().export_action(request)
+        # The export has a page of its own (reports/personal_views.py): the warning, the
+        # purpose, the encrypted archive. The admin's export button leads there.
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        return HttpResponseRedirect(reverse("reports:personal_export"))
 
     def _do_file_export(
         self, file_format: Any, request: HttpRequest, queryset: QuerySet, export_form: Any = None
     ) -> HttpResponse:
+        # The changelist's export action too: never a file without the page's purpose.
         if not self.has_export_permission(request):
             raise PermissionDenied
-        if not verified_recently(request):
-            # Every way to the file (the export page, the changelist's export action) ends
-            # here: a session whose last code is older than 15 minutes exports nothing.
-            return _reverify(request, reverse("admin:reports_personalexport_export"))
-        kind = "xlsx" if isinstance(file_format, base_formats.XLSX) else "csv"
-        filters = admin_filters(request)
-        if export_form is not None and export_form.cleaned_data.get("export_items"):
-            filters["selected_rows"] = len(export_form.cleaned_data["export_items"])
-        filters["screen"] = "admin"
-        # Written by a worker (reports.jobs): the request ends at once, the job's page follows
-        # the export and offers the file while it lasts.
-        job = start_personal(request.user, kind, queryset, filters)
-        return HttpResponseRedirect(job.get_absolute_url())
+        return HttpResponseRedirect(reverse("reports:personal_export"))
 
 
 class GrantStateFilter(admin.SimpleListFilter):

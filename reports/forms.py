@@ -1,5 +1,5 @@
-"""The statistics page's choices (the period and the two dimensions to cross), and the request
-for a personal-export grant."""
+"""The statistics page's choices (the period and the two dimensions to cross), the request
+for a personal-export grant, and the personal export's page."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from registry.choices import Role
-from registry.models import User
+from registry.choices import FileType, ReporterType, Role
+from registry.models import Region, User
 from reports.aggregates import Period
 from reports.dimensions import AGE_SCHEMES, DIMENSIONS
 from reports.models import ExportGrant, GrantRefused
@@ -24,6 +25,7 @@ from reports.periods import (
     part_choices,
     year_choices,
 )
+from reports.personal import PURPOSE_MAX_LENGTH, PURPOSE_MIN_LENGTH
 
 DEFAULT_CROSS = ("gender", "age_monitor")
 
@@ -196,3 +198,119 @@ class ExportGrantRequestForm(forms.ModelForm):
             except GrantRefused as refused:
                 raise forms.ValidationError(refused.message) from None
         return data
+
+
+class PersonalExportForm(forms.Form):
+    """The personal export's page (reports/personal_views.py): which registrations, the file's
+    format, and the purpose in the administrator's own words, recorded in the audit trail.
+
+    Free dates are allowed here: the file is not published, it identifies people anyway. The
+    filters are those of the admin's list it replaces (date, reporter type, region, type of
+    file); a region that does not exist is an error on the field, never a partial export.
+    """
+
+    start = forms.DateField(
+        label=_("Registered from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("First registration date; empty for no limit."),
+    )
+    end = forms.DateField(
+        label=_("Registered until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Last registration date; empty for no limit."),
+    )
+    reporter_type = forms.ChoiceField(
+        label=_("Reporter type"),
+        required=False,
+        choices=[("", capfirst(_("all")))] + list(ReporterType.choices),
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        required=False,
+        queryset=Region.objects.order_by("name"),
+        empty_label=None,  # set in __init__, as the other filters' "all"
+    )
+    file_type = forms.ChoiceField(
+        label=_("Type of file"),
+        required=False,
+        choices=[("", capfirst(_("all")))] + list(FileType.choices),
+    )
+    file_format = forms.ChoiceField(
+        label=_("Format of the file in the archive"),
+        choices=[("csv", "CSV"), ("xlsx", _("XLSX (Excel)"))],
+        initial="csv",
+        widget=forms.RadioSelect,
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        min_length=PURPOSE_MIN_LENGTH,
+        max_length=PURPOSE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Give the purpose of the export: what the file is for and who gets it.")
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].empty_label = capfirst(_("all"))
+        # Here, not on the field: the lengths go into the sentence in the reader's language.
+        self.fields["purpose"].help_text = _(
+            "What the file is for and who will receive it, in your own words (for example: "
+            "'Court order 2026/123, handed to the public prosecutor'). Between %(min)d and "
+            "%(max)d characters. It is recorded in the audit trail as you write it: do not "
+            "write a victim's name or any other personal detail here."
+        ) % {"min": PURPOSE_MIN_LENGTH, "max": PURPOSE_MAX_LENGTH}
+
+    def clean_purpose(self) -> str:
+        # Whitespace does not count towards the length; the words are kept as written.
+        purpose = " ".join(self.cleaned_data["purpose"].split())
+        if len(purpose) < PURPOSE_MIN_LENGTH:
+            raise forms.ValidationError(
+                _("Describe the purpose in at least %(min)d characters."),
+                params={"min": PURPOSE_MIN_LENGTH},
+                code="min_length",
+            )
+        return purpose
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start of the period must not be after its end."))
+        return data
+
+    @property
+    def period(self) -> Period:
+        return Period(self.cleaned_data.get("start"), self.cleaned_data.get("end"))
+
+    def filter(self, registrations: Any) -> Any:
+        """``registrations`` narrowed to the choices."""
+        data = self.cleaned_data
+        if data.get("reporter_type"):
+            registrations = registrations.filter(reporter_type=data["reporter_type"])
+        if data.get("region") is not None:
+            registrations = registrations.filter(region=data["region"])
+        if data.get("file_type"):
+            registrations = registrations.filter(file_type=data["file_type"])
+        return registrations
+
+    def audit_filters(self) -> dict[str, Any]:
+        """The choices for the audit trail: dates and codes only (the purpose is recorded
+        beside them)."""
+        data = self.cleaned_data
+
+        def iso(day: datetime.date | None) -> str:
+            return day.isoformat() if day else ""
+
+        region = data.get("region")
+        return {
+            "from": iso(data.get("start")),
+            "to": iso(data.get("end")),
+            "reporter_type": data.get("reporter_type") or "",
+            "region": region.code if region is not None else "",
+            "file_type": data.get("file_type") or "",
+            "screen": "page",
+        }

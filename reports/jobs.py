@@ -1,11 +1,12 @@
 """Exports as background jobs (registry/jobs.py): the statistics tables, the anonymised dataset
 and the personal export are written by a worker into an encrypted file their owner downloads
-from the job's page while it lasts (``REGISTRY_JOB_FILE_HOURS``).
+from the job's page while it lasts (``REGISTRY_JOB_FILE_HOURS``; the personal export's archive
+7 days, its retention rule in reports.personal).
 
 The audit events are those the downloads wrote before (reports.personal.record_export): the
 anonymised and the personal export when the file is begun and when it is finished or aborted,
 with rows and SHA-256; the statistics when written. The personal export checks its grant when
-it is asked for (reports/admin.py), again when the worker starts it, and again at each
+it is asked for (reports/personal_views.py), again when the worker starts it, and again at each
 download of its file (``may_download``), with a second factor of the last 15 minutes.
 """
 
@@ -24,14 +25,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from registry import jobs
-from registry.access import may_count, may_use_admin
+from registry.access import may_count
 from registry.models import Job, Registration
 from registry.second_factor import verified_recently
 from reports.aggregates import Period, counted_registrations
 from reports.anonymise import Summary
+from reports.archive import CONTENT_TYPE as ARCHIVE_TYPE
+from reports.archive import seal
 from reports.care_disclosure import anonymised_dataset, anonymised_header
 from reports.columns import PERSONAL_EXPORT_COLUMNS, personal_rows
-from reports.personal import filename, may_export_personal, record_export
+from reports.personal import archive_lifetime, filename, may_export_personal, record_export
 from reports.referrals import REFERRAL_COLUMNS, referral_rows, referrals_in
 from reports.suppression import small_cell_k
 from reports.tables import STATISTICS_HEADER, build_statistics, statistics_rows
@@ -133,17 +136,24 @@ def start_referrals(owner: User, file_format: str, period: Period) -> Job:
 
 
 def start_personal(
-    owner: User, file_format: str, registrations: Any, filters: dict[str, Any]
+    owner: User,
+    file_format: str,
+    registrations: Any,
+    filters: dict[str, Any],
+    purpose: str,
+    password: str,
 ) -> Job:
-    """The personal export of the registrations of ``registrations`` (the admin's list, with its
-    search and filters applied). Their ids travel in the job's encrypted input file: the
-    list may have been searched by a name."""
+    """The personal export of ``registrations`` (the page's choices applied), sealed in an
+    archive with ``password``. The ids, the purpose and the password travel in the job's
+    encrypted input file, deleted when the job ends; the job's parameters hold the format
+    and the filters' codes only."""
     ids = [str(pk) for pk in registrations.order_by("number").values_list("pk", flat=True)]
+    payload = {"ids": ids, "purpose": purpose, "password": password}
     return jobs.start(
         Job.Kind.EXPORT_PERSONAL,
         owner,
         {"format": file_format, "filters": filters},
-        input_file=("registrations.json", "application/json", json.dumps(ids).encode()),
+        input_file=("export.json", "application/json", json.dumps(payload).encode()),
     )
 
 
@@ -237,32 +247,50 @@ def run_referrals(job: Job, progress: jobs.Progress) -> dict[str, Any]:
 @jobs.register(
     Job.Kind.EXPORT_PERSONAL,
     may_download=lambda request: _may_download_personal(request),
+    result_lifetime=lambda: archive_lifetime(),
 )
 def run_personal(job: Job, progress: jobs.Progress) -> dict[str, Any]:
+    """Write the rows, seal them in an AES-256 ZIP with the password the page showed, keep the
+    archive for 7 days. Audited when begun and when finished or aborted: the purpose, the
+    filters, the rows and the archive's SHA-256; never the password."""
     owner, params = job.owner, job.params
-    if not (may_use_admin(owner) and may_export_personal(owner)):
+    if not may_export_personal(owner):
         raise jobs.JobFailed(NO_GRANT)
-    ids = json.loads(jobs.input_of(job))
+    payload = json.loads(jobs.input_of(job))
+    ids, purpose = payload["ids"], payload["purpose"]
+    file_format, filters = params["format"], params["filters"]
 
     def rows() -> Iterator[list[Any]]:
         visible = Registration.objects.for_user(owner)
         for start in range(0, len(ids), PERSONAL_CHUNK):
             yield from personal_rows(visible.filter(pk__in=ids[start : start + PERSONAL_CHUNK]))
 
-    return _audited_export(
-        job,
-        "personal",
-        params["format"],
-        PERSONAL_EXPORT_COLUMNS,
-        counted(rows(), progress, len(ids)),
-        params["filters"],
-    )
+    audit = {"user": owner, "file_format": file_format, "filters": filters}
+    record_export("personal", "started", **audit, extra={"purpose": purpose})
+    archive = ExportResult()
+    try:
+        result, data = _write(
+            file_format, PERSONAL_EXPORT_COLUMNS, counted(rows(), progress, len(ids)), "personal"
+        )
+        sealed = seal(filename("personal", file_format), data, payload.pop("password"))
+        archive.rows, archive.completed = result.rows, result.completed
+        archive.update(sealed)
+    finally:
+        stage = "finished" if archive.completed else "aborted"
+        record_export(
+            "personal",
+            stage,
+            **audit,
+            result=archive,
+            extra={"purpose": purpose, "archive": "zip-aes256"},
+        )
+    jobs.store_file(job, "result", filename("personal", "zip"), ARCHIVE_TYPE, sealed)
+    return {"rows": archive.rows}
 
 
 def _may_download_personal(request: HttpRequest) -> bool:
     # As for making the file: the grant in force and a second factor of the last 15 minutes.
-    user = request.user
-    return may_use_admin(user) and may_export_personal(user) and verified_recently(request)
+    return may_export_personal(request.user) and verified_recently(request)
 
 
 def _audited_export(

@@ -14,9 +14,11 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from registry import retention
 from registry.choices import COUNTED_STATUSES, AuditAction
-from registry.models import AuditEvent, Registration
+from registry.models import AuditEvent, Job, JobFile, Registration
 from reports.aggregates import Period
 from reports.models import ExportGrant
 from reports.writers import ExportResult
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
     from registry.models import User
 
 FORMATS = ("csv", "xlsx")
+# The purpose the administrator gives on the export's page, recorded in the audit events.
+PURPOSE_MIN_LENGTH = 20
+PURPOSE_MAX_LENGTH = 500
 
 
 def may_export_personal(user: User | None) -> bool:
@@ -75,3 +80,36 @@ def record_export(
 
 def filename(kind: str, file_format: str) -> str:
     return f"registrations-{kind}-{datetime.date.today():%Y%m%d}.{file_format}"
+
+
+# The archive's retention: kept 7 days from when it was written, then deleted -----------------
+
+
+def expired_archives(cutoff: datetime.datetime) -> QuerySet:
+    """The personal exports' files written before ``cutoff`` (``apply_retention`` deletes them;
+    ``abandon_stale_jobs`` deletes them too once past their ``expires_at``, the same moment)."""
+    return JobFile.objects.filter(
+        job__kind=Job.Kind.EXPORT_PERSONAL,
+        purpose=JobFile.Purpose.RESULT,
+        created_at__lt=cutoff,
+    )
+
+
+ARCHIVE_RULE = retention.register(
+    retention.Rule(
+        key="personal_exports",
+        kind=_("Personal export (encrypted archive)"),
+        purpose=_("handing identities over to a recipient the administrator named"),
+        after=_("after the archive was written"),
+        erases=_("The whole archive (deleted); a download after it is refused as gone."),
+        default_days=7,
+        expired=expired_archives,
+        apply=lambda files: {"registry.jobfile": files.delete()[0]},
+        pending=lambda files: {"registry.jobfile": files.count()},
+    )
+)
+
+
+def archive_lifetime() -> datetime.timedelta:
+    """How long a personal export's archive can be downloaded: the retention rule's days."""
+    return datetime.timedelta(days=ARCHIVE_RULE.days)

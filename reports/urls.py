@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports import views
+from reports import personal_views, views
 
 app_name = "reports"
 
@@ -16,6 +16,7 @@ urlpatterns = [
         views.anonymised_download,
         name="anonymised_download",
     ),
+    path("personal/", personal_views.personal_export, name="personal_export"),
     path(
         "referrals/download.<str:file_format>",
         views.referrals_download,

@@ -23,7 +23,7 @@ ONCE_FORMS = re.compile(
     r"handover/|handovers/[0-9a-f-]{36}/decide/|admin/[a-z_]+/[a-z_]+/add/|"
     r"cases/[0-9a-f-]{36}/notes/|people/[0-9a-f-]{36}/(edit|erase)/|cases/[0-9a-f-]{36}/shelter/|"
     r"placements/[0-9a-f-]{36}/(end|withdraw)/|shelters/[0-9]+/place-next/|"
-    r"intake/registrations/[0-9a-f-]{36}/consent/|"
+    r"intake/registrations/[0-9a-f-]{36}/consent/|statistics/personal/|"
     r"cases/[0-9a-f-]{36}/(procedures/[a-z0-9_]+|referrals)/|referrals/[0-9a-f-]{36}/outcome/)"
 )
 

@@ -54,9 +54,14 @@ def job_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @requires(signed_in)
 @require_GET
 def job_download(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    """The job's result file, for its owner, while it lasts (404 after)."""
+    """The job's result file, for its owner, while it lasts: after it 404, or 410 Gone with the
+    job's page for a kind that keeps its file for a period the user was told (the personal
+    export's 7 days)."""
     job = _get_job_for_user(request, pk)
     result_file = job.result_file() if job.status == Job.Status.DONE else None
+    if result_file is None and jobs.expires_gone(job):
+        context = {"job": job, "result_file": None, "gone": True, "refresh": REFRESH_SECONDS}
+        return render(request, "registry/job_detail.html", context, status=410)
     if result_file is None:
         raise Http404
     if not jobs.may_download(request, job):

@@ -241,6 +241,9 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "reports:data_quality": (_LOGIN, 403, 403, 403, 200, 200),
     "reports:anonymised_download": (_LOGIN, 403, 403, 403, 405, 405),
     "reports:referrals_download": (_LOGIN, 403, 403, 403, 405, 405),
+    # The personal export's page: a grant in force, which nobody of the matrix holds
+    # (tests/reports/test_personal_export_page.py opens it with one).
+    "reports:personal_export": (_LOGIN, 403, 403, 403, 403, 403),
     # personal-export grants: administrators request, approve, refuse and revoke them
     "admin:reports_exportgrant_changelist": _ADMIN_ONLY,
     "admin:reports_exportgrant_add": _ADMIN_ONLY,

@@ -101,6 +101,10 @@ NOT_CRAWLED["admin:registry_auditevent_add"] = "the audit trail is written by ev
 NOT_CRAWLED["stay_signed_in"] = "POST only (the timeout warning's button)"
 NOT_CRAWLED["registry:erasure_decide"] = _POST_ONLY
 NOT_CRAWLED["reports:referrals_download"] = _POST_ONLY
+NOT_CRAWLED["reports:personal_export"] = (
+    "needs a personal-export grant in force, which nobody in the matrix holds (403); crawled "
+    "with one in EXTRA_PAGES (the form, its errors, the password shown once)"
+)
 NOT_CRAWLED["registry:subject_access"] = (
     "needs the subject_access permission, given to nobody in the matrix (403); crawled in the "
     "browser crawl of tests/pages.py with the permission"
@@ -143,6 +147,29 @@ def _post_empty(path: str) -> Callable[[Any, dict[str, Any]], Any]:
     return lambda client, objects: client.post(reverse(path), {})
 
 
+def _with_export_grant(send: Callable[[Any], Any]) -> Callable[[Any, dict[str, Any]], Any]:
+    """The personal export's page needs a grant in force, which nobody of the matrix holds:
+    given here (once) to the client's user, then ``send(client)``."""
+
+    def sent(client: Any, objects: dict[str, Any]) -> Any:
+        from reports.models import ExportGrant
+        from reports.personal import may_export_personal
+
+        if not may_export_personal(client.user):
+            # The matrix's own request (pending, for the grants' admin pages), approved by
+            # another administrator.
+            from registry.choices import Role
+            from tests.factories import UserFactory
+
+            approver = UserFactory(username="crawl-approver", role=Role.ADMINISTRATOR)
+            ExportGrant.objects.open().get(grantee=client.user).approve(approver)
+        return send(client)
+
+    return sent
+
+
+_PERSONAL = "/statistics/personal/"
+
 # Pages that are not a GET: (role, what to send). Forms with errors, as a user sees them.
 EXTRA_PAGES: dict[str, tuple[str, Callable[[Any, dict[str, Any]], Any]]] = {
     "staff intake with errors": ("coordinator_a", _post_empty("intake:register")),
@@ -152,6 +179,17 @@ EXTRA_PAGES: dict[str, tuple[str, Callable[[Any, dict[str, Any]], Any]]] = {
         "coordinator_a",
         lambda client, objects: client.post(
             reverse("registry:case_edit", args=[objects["case"].pk]), {"status": "nonsense"}
+        ),
+    ),
+    "personal export page": ("administrator", _with_export_grant(lambda c: c.get(_PERSONAL))),
+    "personal export with errors": (
+        "administrator",
+        _with_export_grant(lambda c: c.post(_PERSONAL, {})),
+    ),
+    "personal export's password": (
+        "administrator",
+        _with_export_grant(
+            lambda c: c.post(_PERSONAL, {"file_format": "csv", "purpose": "x" * 30})
         ),
     ),
     "audit trail with a bad filter": (

@@ -106,7 +106,14 @@ def test_a_personal_export_file_is_encrypted_at_rest_and_expires(
     from reports.jobs import start_personal
 
     RegistrationFactory(person=PersonFactory(family_name=PLANTED))
-    job = start_personal(administrator, "csv", Registration.objects.all(), {"screen": "admin"})
+    job = start_personal(
+        administrator,
+        "csv",
+        Registration.objects.all(),
+        {"screen": "page"},
+        "A purpose of twenty characters",
+        "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF",
+    )
     # The grant is checked when the worker starts: without one the job fails, no file.
     run_jobs()
     job.refresh_from_db()

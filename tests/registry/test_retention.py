@@ -265,6 +265,7 @@ def test_counts_per_model_printed_and_one_audit_event_with_counts_only(world):
         "rejected": 1,
         "consent_withdrawn": 0,
         "drafts": 0,
+        "personal_exports": 0,  # the personal export's archives (reports.personal)
     }
     assert event.details["erased"]["registry.person"] == 2
     text = str(event.details) + event.object_id

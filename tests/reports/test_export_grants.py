@@ -25,8 +25,9 @@ from registry.models import AuditEvent
 from reports.models import GRANT_LIFETIME, ExportGrant, GrantRefused
 from reports.personal import may_export_personal
 from tests.factories import RegistrationFactory, UserFactory
-from tests.jobs import follow_job
 from tests.registry.test_encryption import raw_column, whole_database_bytes
+from tests.reports.personal_exports import download, job_url, open_archive, shown_password
+from tests.reports.personal_exports import start as start_export
 
 pytestmark = pytest.mark.django_db
 
@@ -61,10 +62,6 @@ def step_url(step: str, grant: Any) -> str:
 
 def change_url(grant: ExportGrant) -> str:
     return reverse("admin:reports_exportgrant_change", args=[grant.pk])
-
-
-def export_url() -> str:
-    return reverse("admin:reports_personalexport_export")
 
 
 def grant_events(grant: ExportGrant | None = None) -> list[AuditEvent]:
@@ -131,7 +128,7 @@ def test_two_administrators_grant_the_export_for_24_hours_and_its_end_is_audited
     RegistrationFactory(age_at_registration=30)
     admin_1, admin_2 = client_for(administrator), client_for(approver)
     grantee = client_for(exporter)
-    assert grantee.post(export_url(), {"format": "0"}).status_code == 403
+    assert start_export(grantee).status_code == 403
 
     # Admin 1 requests it for the exporter, with a reason.
     assert request_grant(admin_1, exporter).status_code == 302
@@ -153,7 +150,7 @@ def test_two_administrators_grant_the_export_for_24_hours_and_its_end_is_audited
         assert shown(why) in messages_of(response)
     grant.refresh_from_db()
     assert grant.status == ExportGrant.Status.PENDING
-    assert grantee.post(export_url(), {"format": "0"}).status_code == 403
+    assert start_export(grantee).status_code == 403
 
     # Admin 2 sees the request with its reason and approves it.
     page = admin_2.get(change_url(grant))
@@ -165,17 +162,19 @@ def test_two_administrators_grant_the_export_for_24_hours_and_its_end_is_audited
     assert grant.decided_by == approver
     assert grant.expires_at == grant.decided_at + GRANT_LIFETIME
 
-    started = grantee.post(export_url(), {"format": "0"})
-    download = follow_job(grantee, started)
-    assert download.status_code == 200
-    assert b"registration_number" in download.content
+    started = start_export(grantee)
+    archive = download(grantee, started)
+    assert archive.status_code == 200
+    assert open_archive(archive.content, shown_password(started))[1].startswith(
+        b"registration_number"
+    )
 
     # 24 hours later: refused, and the expiry is in the trail, once; the file made while the
     # grant was in force is no longer handed out either.
     age(grant, GRANT_LIFETIME)
-    assert grantee.post(export_url(), {"format": "0"}).status_code == 403
-    assert grantee.get(started["Location"] + "download/").status_code == 403
-    job_page = grantee.get(started["Location"]).content.decode()
+    assert start_export(grantee).status_code == 403
+    assert grantee.get(job_url(started) + "download/").status_code == 403
+    job_page = grantee.get(job_url(started)).content.decode()
     assert (
         "You may not download this file now" in job_page
         or "U mag dit bestand nu niet downloaden" in job_page
