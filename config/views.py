@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from registry import access, casework
 from registry.access import Predicate, requires, signed_in
-from reports.personal import may_export_personal
 
 
 @dataclass(frozen=True)
@@ -98,7 +97,7 @@ DESTINATIONS = [
     # Only while the administrator holds a personal-export grant in force (two people gave it).
     Destination(
         "reports:personal_export",
-        may_export_personal,
+        access.may_export_personal,
         _("Personal export"),
         _(
             "A file with victims' identities, for a stated purpose: an encrypted archive, its "

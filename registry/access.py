@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -531,8 +532,21 @@ def may_grant_exports(user: Visitor) -> bool:
     """Administrators request, approve, refuse and revoke personal-export grants, and only
     they may hold one (DESIGN.md, "Who uses it": administrator "the personal export only with
     an explicit permission"; docs/security.md, "Who may grant what"). The export itself needs
-    an approved grant in force on top (``reports.personal.may_export_personal``)."""
+    an approved grant in force on top (:func:`may_export_personal`)."""
     return not _is_anonymous(user) and user.is_administrator
+
+
+def may_export_personal(user: Visitor) -> bool:
+    """An active administrator holding an approved personal-export grant now in force: the
+    personal export's page, its downloads and the command (reports/personal_views.py).
+
+    Superusers too: the grant is the only way in, whatever Django's permissions say
+    (DESIGN.md; docs/security.md, "Who may grant what"). A grant found past its expiry is
+    recorded as expired (audited once) on the way. The grant is the reports app's model,
+    looked up by name: the core does not import the apps built on it."""
+    if not may_grant_exports(user):
+        return False
+    return apps.get_model("reports", "ExportGrant").holds_active(user)
 
 
 def may_give_subject_access(user: Visitor) -> bool:
@@ -585,6 +599,7 @@ PAGE_PREDICATES: dict[str, Predicate] = {
         may_administer,
         may_import,
         may_grant_exports,
+        may_export_personal,
         may_give_subject_access,
         may_place_in_shelter,
         may_oversee_shelters,

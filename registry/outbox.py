@@ -20,21 +20,19 @@ after ``REGISTRY_MAIL_MAX_ATTEMPTS`` the mail is marked failed and waits for an 
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import logging
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
-from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
+from registry.carried import rows_carried_by
 from registry.models.mail import OutgoingMail
 
 logger = logging.getLogger(__name__)
@@ -49,46 +47,11 @@ def queue_mail(kind: str, recipient: str, subject: str, body: str) -> OutgoingMa
     registry (numbers, references, links), never a personal value.
     """
     mail = OutgoingMail(kind=kind, recipient=recipient, subject=subject[:200], body=body)
-    with transaction.atomic(savepoint=False):
-        if connection.vendor == "postgresql":
-            with _written_ahead_of_the_job(mail):
-                deliver_mail.enqueue(str(mail.pk))
-        else:
-            mail.save(force_insert=True)
-            deliver_mail.enqueue(str(mail.pk))
+    # On PostgreSQL the mail's INSERT rides on django-tasks' own INSERT of the job's row: one
+    # round trip instead of two on every save that notifies a coordinator.
+    with transaction.atomic(savepoint=False), rows_carried_by(DBTaskResult, [mail]):
+        deliver_mail.enqueue(str(mail.pk))
     return mail
-
-
-@contextlib.contextmanager
-def _written_ahead_of_the_job(mail: OutgoingMail) -> Iterator[None]:
-    """Write ``mail`` in the same statement as the job's row that django-tasks inserts inside
-    this block: a data-modifying WITH in front of the library's own INSERT, so queueing a mail
-    costs one round trip to PostgreSQL instead of two on every save that notifies. The job's
-    row stays the library's; the mail's row is the one ``mail.save()`` writes (the ORM's
-    compiled INSERT). A block that runs anything else first writes the mail on its own.
-    tests/registry/test_outbox.py compares both rows with the plain ORM's."""
-    query = InsertQuery(OutgoingMail)
-    query.insert_values(OutgoingMail._meta.concrete_fields, [mail])
-    ((mail_sql, mail_params),) = query.get_compiler(connection=connection).as_sql()
-    job_table = connection.ops.quote_name(DBTaskResult._meta.db_table)
-    pending = [True]
-
-    def ahead(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        if pending and not many:
-            pending.clear()
-            if sql.startswith(f"INSERT INTO {job_table} "):
-                sql = f"WITH mail AS ({mail_sql}) {sql}"
-                params = (*mail_params, *params)
-            else:
-                execute(mail_sql, mail_params, False, context)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(ahead):
-        yield
-    if pending:
-        mail.save(force_insert=True)
-    mail._state.adding = False
-    mail._state.db = connection.alias
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry import municipalities
+from registry.carried import carried_by
 from registry.choices import (
     LAWFUL_RESIDENCE,
     AuditAction,
@@ -475,18 +476,19 @@ def _record(
         registration.pk = registration_id
     registration.number = number
     # The registration's rows first, the registration itself after: its id is known before
-    # it is saved (a UUID) and Django's foreign keys are checked at commit, so its code lists
-    # and its case may go in before it. Saving it takes the number (the sequence's row lock),
-    # and the audit event the chain head's: both are taken last, so every other save of the
-    # year waits only for the few statements after them, not for this whole save
-    # (docs/PERFORMANCE.md, "Issue 12: capacity", Transactions).
-    registration.insert_code_lists(code_lists(values))
+    # it is saved (a UUID) and Django's foreign keys are checked at commit, so its case may go
+    # in before it. Saving it takes the number (the sequence's row lock), and the audit event
+    # the chain head's: both are taken last, so every other save of the year waits only for
+    # the few statements after them, not for this whole save (docs/PERFORMANCE.md, "Issue 12:
+    # capacity", Transactions). Its code lists go in the statement that inserts it on
+    # PostgreSQL (registry.carried), right after it elsewhere.
     case, opened = None, False
     if coordinator_for is not None:
         case, opened = open_case(
             registration, coordinator_for=coordinator_for, new_person=created, user=user
         )
-    registration.save()
+    with carried_by(type(registration), registration.code_list_statements(code_lists(values))):
+        registration.save()
     recorded = Recorded(registration, person, case, created, opened)
     if then is not None:
         then(recorded)

@@ -5,7 +5,7 @@ The list of registrations (a proxy of Registration) is for grant holders; its ex
 the purpose and writes the encrypted archive: the admin writes no file itself.
 django-import-export lets every admin user export unless a permission code is set;
 settings.IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export" closes that for every model admin,
-and this admin asks for an approved grant on top (``reports.personal.may_export_personal``).
+and this admin asks for an approved grant on top (``access.may_export_personal``).
 
 The grants admin is where one administrator requests a grant and another approves or refuses
 it (docs/security.md, "Who may grant what"). Its pages show; the steps are POSTs to their own
@@ -32,7 +32,6 @@ from registry import access, search
 from registry.admin import GatedAdminMixin, NotFoundOutsideScopeMixin, PostedSearchMixin
 from reports.forms import ExportGrantRequestForm
 from reports.models import ExportGrant, GrantRefused, PersonalExport
-from reports.personal import may_export_personal
 from reports.resources import PersonalExportResource
 
 if TYPE_CHECKING:
@@ -41,7 +40,7 @@ if TYPE_CHECKING:
 
 def _may_export_in_admin(user: User) -> bool:
     # The grant on top of the admin, and only for those who may use the admin at all.
-    return access.may_use_admin(user) and may_export_personal(user)
+    return access.may_use_admin(user) and access.may_export_personal(user)
 
 
 @admin.register(PersonalExport)

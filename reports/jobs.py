@@ -24,7 +24,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from registry import jobs
+from registry import access, jobs
 from registry.access import may_count
 from registry.models import Job, Registration
 from registry.second_factor import verified_recently
@@ -34,7 +34,7 @@ from reports.archive import CONTENT_TYPE as ARCHIVE_TYPE
 from reports.archive import seal
 from reports.care_disclosure import anonymised_dataset, anonymised_header
 from reports.columns import PERSONAL_EXPORT_COLUMNS, personal_rows
-from reports.personal import archive_lifetime, filename, may_export_personal, record_export
+from reports.personal import archive_lifetime, filename, record_export
 from reports.referrals import REFERRAL_COLUMNS, referral_rows, referrals_in
 from reports.suppression import small_cell_k
 from reports.tables import STATISTICS_HEADER, build_statistics, statistics_rows
@@ -254,7 +254,7 @@ def run_personal(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     archive for 7 days. Audited when begun and when finished or aborted: the purpose, the
     filters, the rows and the archive's SHA-256; never the password."""
     owner, params = job.owner, job.params
-    if not may_export_personal(owner):
+    if not access.may_export_personal(owner):
         raise jobs.JobFailed(NO_GRANT)
     payload = json.loads(jobs.input_of(job))
     ids, purpose = payload["ids"], payload["purpose"]
@@ -290,7 +290,7 @@ def run_personal(job: Job, progress: jobs.Progress) -> dict[str, Any]:
 
 def _may_download_personal(request: HttpRequest) -> bool:
     # As for making the file: the grant in force and a second factor of the last 15 minutes.
-    return may_export_personal(request.user) and verified_recently(request)
+    return access.may_export_personal(request.user) and verified_recently(request)
 
 
 def _audited_export(

@@ -20,7 +20,6 @@ from registry import retention
 from registry.choices import COUNTED_STATUSES, AuditAction
 from registry.models import AuditEvent, Job, JobFile, Registration
 from reports.aggregates import Period
-from reports.models import ExportGrant
 from reports.writers import ExportResult
 
 if TYPE_CHECKING:
@@ -30,16 +29,6 @@ FORMATS = ("csv", "xlsx")
 # The purpose the administrator gives on the export's page, recorded in the audit events.
 PURPOSE_MIN_LENGTH = 20
 PURPOSE_MAX_LENGTH = 500
-
-
-def may_export_personal(user: User | None) -> bool:
-    """An active administrator holding an approved personal-export grant now in force.
-
-    Superusers too: the grant is the only way in, whatever Django's permissions say
-    (DESIGN.md; docs/security.md, "Who may grant what"). A grant found past its expiry is
-    recorded as expired (audited once) on the way.
-    """
-    return ExportGrant.holds_active(user)
 
 
 def personal_queryset(user: User | None, period: Period | None = None) -> QuerySet:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from registry import once
+from registry import access, once
 from registry.access import requires
 from registry.second_factor import verified_recently
 from reports.archive import new_password
@@ -30,7 +30,6 @@ from reports.personal import (
     PURPOSE_MAX_LENGTH,
     PURPOSE_MIN_LENGTH,
     archive_lifetime,
-    may_export_personal,
     personal_queryset,
 )
 
@@ -38,7 +37,7 @@ TEMPLATE = "reports/personal_export.html"
 
 
 @never_cache
-@requires(may_export_personal)
+@requires(access.may_export_personal)
 def personal_export(request: HttpRequest) -> HttpResponse:
     """The page, and on a valid POST the export started with its password shown once."""
     if not verified_recently(request):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from registry import access, registering
+from registry.carried import rows_carried_by
 from registry.choices import Gender
 from registry.crypto import blind_index, normalise, phonetic_key
 from registry.fields import (
@@ -274,7 +275,14 @@ class Person(models.Model):
                 self.year_of_birth, self.year_of_birth_estimated = registering.year_of_birth(dob)
             self._refresh_blind_indexes()
         adding = self._state.adding
-        super().save(*args, **kwargs)
+        if adding and self.__dict__.get("_pending_search_tokens"):
+            # A new person's name-search rows go in the statement that inserts the person on
+            # PostgreSQL (registry.carried), right after it elsewhere.
+            tokens = self.__dict__.pop("_pending_search_tokens")
+            with rows_carried_by(Person, self.search_token_rows(tokens)):
+                super().save(*args, **kwargs)
+        else:
+            super().save(*args, **kwargs)
         self._loaded_year_of_birth = self.year_of_birth
         self._save_search_tokens(adding)
         if not adding:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from registry import access, municipalities, registering
+from registry.carried import Statement, run_together
 from registry.choices import (
     COUNTED_STATUSES,
     ConsentSigner,
@@ -368,17 +369,22 @@ class Registration(models.Model):
 
     def insert_code_lists(self, lists: Mapping[str, Iterable[str]]) -> None:
         """Add the codes of each code list (``{"exploitation_forms": [...], ...}``) to a new
-        registration, which has none yet.
+        registration, which has none yet (on PostgreSQL in one statement)."""
+        run_together(self.code_list_statements(lists))
+
+    def code_list_statements(self, lists: Mapping[str, Iterable[str]]) -> list[Statement]:
+        """The INSERTs that add the codes of each code list to a new registration, which has
+        none yet, one per list that has codes.
 
         The codes are the primary keys of the code tables and a new registration has no rows
         to compare with, so one INSERT per list does it: ``.set()`` would read and diff first,
         ``bulk_create`` builds a model per row and reads back ids nobody uses (a quarter of a
-        millisecond per list, bench/intake.py). On PostgreSQL, where every statement is a
-        round trip, the lists go in one statement (data-modifying WITH). A code missing from
-        its table fails the foreign key, as through the ORM.
+        millisecond per list, bench/intake.py). The intake's save runs them in the statement
+        that inserts the registration (registry.carried). A code missing from its table fails
+        the foreign key, as through the ORM.
         """
         quote = connection.ops.quote_name
-        statements: list[tuple[str, list[Any]]] = []
+        statements: list[Statement] = []
         for list_name, codes in lists.items():
             descriptor = getattr(type(self), list_name)
             through = descriptor.through._meta
@@ -400,15 +406,4 @@ class Registration(models.Model):
                     params,
                 )
             )
-        if not statements:
-            return
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql" and len(statements) > 1:
-                *first, (last_sql, _last) = statements
-                ctes = ", ".join(f"codes_{i} AS ({sql})" for i, (sql, _p) in enumerate(first))
-                cursor.execute(
-                    f"WITH {ctes} {last_sql}", [v for _sql, params in statements for v in params]
-                )
-            else:
-                for sql, params in statements:
-                    cursor.execute(sql, params)
+        return statements

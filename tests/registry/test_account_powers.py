@@ -14,9 +14,9 @@ from django import forms
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from registry.access import may_export_personal
 from registry.choices import AuditAction, Role
 from registry.models import AuditEvent, User
-from reports.personal import may_export_personal
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

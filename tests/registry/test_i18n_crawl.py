@@ -152,8 +152,8 @@ def _with_export_grant(send: Callable[[Any], Any]) -> Callable[[Any, dict[str, A
     given here (once) to the client's user, then ``send(client)``."""
 
     def sent(client: Any, objects: dict[str, Any]) -> Any:
+        from registry.access import may_export_personal
         from reports.models import ExportGrant
-        from reports.personal import may_export_personal
 
         if not may_export_personal(client.user):
             # The matrix's own request (pending, for the grants' admin pages), approved by

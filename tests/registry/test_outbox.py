@@ -220,14 +220,3 @@ def test_a_queued_mail_and_its_job_are_the_rows_the_plain_orm_writes(django_asse
     assert _rows(queued) == _rows(plain)
     assert queued.created_at is not None
     assert OutgoingMail.objects.get(pk=queued.pk).created_at == queued.created_at
-
-
-def test_a_mail_is_written_on_its_own_when_something_else_runs_before_the_job():
-    from django.db import connection
-
-    mail = OutgoingMail(kind="new_case", recipient="c@example.org", subject="S", body="B")
-    with outbox._written_ahead_of_the_job(mail), connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        outbox.deliver_mail.enqueue(str(mail.pk))
-    assert OutgoingMail.objects.filter(pk=mail.pk).exists()
-    assert DBTaskResult.objects.filter(args_kwargs__args=[str(mail.pk)]).exists()

@@ -53,6 +53,11 @@ TABLE: dict[str, tuple[int, ...]] = {
     "may_coordinate_remotely": (0, 0, 0, 0, 1, 1, 1, 0),
     # administrator: "statistics"; the national figures are the help desk's task too
     "may_count": (0, 0, 0, 0, 1, 1, 1, 0),
+    # help desk and administrators: the completeness of the figures (no record shown)
+    "may_see_data_quality": (0, 0, 0, 0, 1, 1, 1, 0),
+    # administrator: "the personal export only with an explicit permission": nobody without a
+    # grant in force (with one: tests/reports/test_personal_export_page.py)
+    "may_export_personal": (0, 0, 0, 0, 0, 0, 0, 0),
     # the exact counts behind suppressed cells, not for publication
     "may_read_exact_counts": (0, 0, 0, 0, 0, 1, 1, 0),
     # the audit trail

@@ -20,10 +20,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from registry.access import may_export_personal
 from registry.choices import AuditAction, Role
 from registry.models import AuditEvent
 from reports.models import GRANT_LIFETIME, ExportGrant, GrantRefused
-from reports.personal import may_export_personal
 from tests.factories import RegistrationFactory, UserFactory
 from tests.registry.test_encryption import raw_column, whole_database_bytes
 from tests.reports.personal_exports import download, job_url, open_archive, shown_password

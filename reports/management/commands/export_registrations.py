@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from registry import access
 from registry.access import may_count
 from registry.models import User
 from registry.second_factor import check_code
@@ -25,7 +26,7 @@ from reports.management.commands._common import (
     parse_published_period,
     write_binary,
 )
-from reports.personal import may_export_personal, personal_queryset, record_export
+from reports.personal import personal_queryset, record_export
 from reports.referrals import REFERRAL_COLUMNS, referral_rows, referrals_in
 from reports.suppression import small_cell_k
 from reports.writers import ExportResult, counted, write_csv, write_xlsx
@@ -124,7 +125,7 @@ class Command(BaseCommand):
     def _personal(
         self, user: User | None, period: Period, options: dict[str, Any], target: Any
     ) -> None:
-        if user is not None and not may_export_personal(user):
+        if user is not None and not access.may_export_personal(user):
             raise CommandError(
                 f"user {user.get_username()!r} may not export personal data: it takes an "
                 "active administrator with an approved personal-export grant in force (requested "
