@@ -906,6 +906,7 @@ class CaseAdmin(AuditedPersonalDataMixin, ScopedAdmin):
                     "is_dublin",
                     "reflection_end",
                     "residence_status",
+                    "sub3",
                 )
             },
         ),

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.statistics, name="statistics"),
     path("download.<str:file_format>", views.statistics_download, name="statistics_download"),
     path("anonymised/", views.anonymised, name="anonymised"),
+    path("monitor/", views.monitor, name="monitor"),
+    path("monitor.pdf", views.monitor_pdf, name="monitor_pdf"),
     path(
         "anonymised/download.<str:file_format>",
         views.anonymised_download,

@@ -12,11 +12,12 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from registry.access import may_count, may_read_exact_counts, requires
-from reports import charts
+from registry.access import may_count, may_read_exact_counts, may_read_monitor, requires
+from reports import charts, monitor_render
 from reports.aggregates import counted_registrations
 from reports.anonymise import plan_for
 from reports.columns import ANONYMISED_COLUMNS
@@ -28,6 +29,8 @@ from reports.jobs import (
     start_referrals,
     start_statistics,
 )
+from reports.monitor import build_monitor, monitor_period
+from reports.periods import NOT_ENDED, PeriodRefused, default_period, year_choices
 from reports.referrals import REFERRAL_COLUMNS
 from reports.suppression import SUPPRESSED, small_cell_k
 from reports.tables import build_statistics
@@ -140,3 +143,55 @@ def referrals_download(request: HttpRequest, file_format: str) -> HttpResponse:
     if not valid:
         return render(request, "reports/anonymised.html", {"form": form}, status=400)
     return redirect(start_referrals(request.user, file_format, form.period))
+
+
+def _monitor_year(request: HttpRequest) -> tuple[str, int | None, str]:
+    """(the year asked for as typed, the year if it may be published, else the error shown).
+
+    Without ``year`` the last calendar year that has ended; a year in progress, a year to
+    come or anything but a year is refused in the user's language (reports.periods)."""
+    text = request.GET.get("year", str(default_period().year)).strip()
+    try:
+        return text, monitor_period(text).year, ""
+    except PeriodRefused:
+        if text.isdigit() and len(text) == 4 and int(text) >= default_period().year + 1:
+            return text, None, str(NOT_ENDED % {"period": text})
+        return (
+            text,
+            None,
+            _("Choose a calendar year that has ended, as %(year)s.")
+            % {"year": default_period().year},
+        )
+
+
+@require_GET
+@requires(may_read_monitor)
+def monitor(request: HttpRequest) -> HttpResponse:
+    """The victim monitor of a calendar year that has ended: every table of the monitor with
+    its chart and the year before, published as the statistics are (reports.monitor)."""
+    chosen, year, error = _monitor_year(request)
+    years = [value for value, _label in year_choices() if int(value) <= default_period().year]
+    context: dict[str, Any] = {"chosen": chosen, "years": years, "error": error}
+    if year is None:
+        return render(request, "reports/monitor.html", context, status=400)
+    report = build_monitor(request.user, year)
+    context.update(monitor_render.context(report))
+    return render(request, "reports/monitor.html", context)
+
+
+@require_GET
+@requires(may_read_monitor)
+def monitor_pdf(request: HttpRequest) -> HttpResponse:
+    """The monitor of the year as a printable PDF in the user's language, made on the spot and
+    audited as a download (reports.monitor_render.record_generation)."""
+    chosen, year, error = _monitor_year(request)
+    if year is None:
+        context = {"chosen": chosen, "years": [], "error": error}
+        return render(request, "reports/monitor.html", context, status=400)
+    report = build_monitor(request.user, year)
+    data = monitor_render.render_pdf(report)
+    monitor_render.record_generation(report, "pdf", data, get_language() or "", request.user)
+    response = HttpResponse(data, content_type=monitor_render.CONTENT_TYPES["pdf"])
+    name = f"victim-monitor-{year}-{get_language() or 'en'}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
