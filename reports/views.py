@@ -30,7 +30,13 @@ from reports.jobs import (
     start_statistics,
 )
 from reports.monitor import build_monitor, monitor_period
-from reports.periods import NOT_ENDED, PeriodRefused, default_period, year_choices
+from reports.periods import (
+    FREE_DATES_REFUSED,
+    NOT_ENDED,
+    PeriodRefused,
+    default_period,
+    year_choices,
+)
 from reports.referrals import REFERRAL_COLUMNS
 from reports.suppression import SUPPRESSED, small_cell_k
 from reports.tables import build_statistics
@@ -148,9 +154,14 @@ def referrals_download(request: HttpRequest, file_format: str) -> HttpResponse:
 def _monitor_year(request: HttpRequest) -> tuple[str, int | None, str]:
     """(the year asked for as typed, the year if it may be published, else the error shown).
 
-    Without ``year`` the last calendar year that has ended; a year in progress, a year to
-    come or anything but a year is refused in the user's language (reports.periods)."""
+    Without ``year`` the last calendar year that has ended; free dates, a part of a year, a
+    year in progress, a year to come or anything but a year is refused in the user's
+    language (reports.periods)."""
     text = request.GET.get("year", str(default_period().year)).strip()
+    if request.GET.get("start") or request.GET.get("end"):
+        return text, None, str(FREE_DATES_REFUSED)
+    if request.GET.get("part"):
+        return text, None, _("The monitor covers a whole calendar year: choose a year only.")
     try:
         return text, monitor_period(text).year, ""
     except PeriodRefused:

@@ -164,6 +164,7 @@ PAGES: tuple[Page, ...] = (
     Page("case-list", "helpdesk", "/cases/"),
     Page("statistics", "helpdesk", "/statistics/"),
     Page("anonymised", "helpdesk", "/statistics/anonymised/"),
+    Page("monitor", "helpdesk", "/statistics/monitor/"),
     # An administrator.
     Page("home", "administrator", "/"),
     Page("audit-trail", "administrator", "/audit/"),

@@ -240,6 +240,9 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "reports:anonymised": (_LOGIN, 403, 403, 403, 200, 200),
     "reports:anonymised_download": (_LOGIN, 403, 403, 403, 405, 405),
     "reports:referrals_download": (_LOGIN, 403, 403, 403, 405, 405),
+    # The victim monitor (issue 16): its page and its PDF (last year's, made on the spot).
+    "reports:monitor": (_LOGIN, 403, 403, 403, 200, 200),
+    "reports:monitor_pdf": (_LOGIN, 403, 403, 403, 200, 200),
     # personal-export grants: administrators request, approve, refuse and revoke them
     "admin:reports_exportgrant_changelist": _ADMIN_ONLY,
     "admin:reports_exportgrant_add": _ADMIN_ONLY,

@@ -197,7 +197,7 @@ def test_the_page_and_the_pdf_follow_the_language(monitored, administrator, clie
     client = client_for(administrator)
     dutch = client.get(MONITOR, {"year": "2025"}, HTTP_ACCEPT_LANGUAGE="nl").text
     english = client.get(MONITOR, {"year": "2025"}, HTTP_ACCEPT_LANGUAGE="en").text
-    assert "Slachtoffermonitor 2025" in dutch and "Geslacht" in dutch
+    assert "Slachtoffermonitor 2025" in dutch and "Leeftijd" in dutch
     assert "Victim monitor 2025" in english and "Gender" in english
     assert "Aangifte bij de politie" in dutch and "Police report" in english
     pdf = client.get(MONITOR_PDF, {"year": "2025"}, HTTP_ACCEPT_LANGUAGE="nl")
@@ -269,6 +269,25 @@ def test_a_year_in_progress_or_bad_input_is_refused_with_a_message(
         response = client.get(url, {"year": year}, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 400
         assert 'id="monitor-error"' in response.text
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"start": "2025-01-01", "end": "2025-06-30"},
+        {"start": "2025-01-01", "end": "2025-07-01"},
+        {"year": "2025", "end": "2025-07-01"},
+        {"year": "2025", "part": "H1"},
+    ],
+)
+def test_free_dates_or_part_of_a_year_are_refused(monitored, helpdesk, client_for, query):
+    """Two periods a day apart would isolate the day's registrations by subtraction."""
+    client = client_for(helpdesk)
+    for url in (MONITOR, MONITOR_PDF):
+        response = client.get(url, query, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400
+        assert "choose a year" in response.text
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
 
