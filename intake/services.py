@@ -71,6 +71,11 @@ def register(
         matches_shown=matches_shown,
         then=_notify_if_opened,
     )
+    if data.get("sub3") and recorded.case is not None and not recorded.case.sub3:
+        # The staff form's sub 3 question (issue 16) is kept on the case the registration
+        # opened or joined; without consent to care there is no case to keep it on.
+        recorded.case.sub3 = True
+        recorded.case.save(update_fields=["sub3", "updated_at"])
     return recorded
 
 

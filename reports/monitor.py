@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import connections
-from django.db.models import Count, FilteredRelation, Max, Min, Q
+from django.db.models import Count, F, FilteredRelation, Max, Min, Q
+from django.db.models.functions import ExtractYear
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -225,83 +226,195 @@ class YearCounts:
     repeat: dict[str, int]
 
 
-def _case_figures(qs: Any, total: int) -> tuple[dict[str, int], dict[str, int]]:
-    """(sub3, police report) of the registrations in ``qs``, from their cases in one GROUP BY:
-    the cases opened by those registrations with their police report (a LEFT JOIN on the one
-    procedure of that kind a case may have). A registration without a case is "no" and "none
-    recorded". Counted as distinct registrations, so two cases of one registration count once
-    per value."""
+def _year(value: Any) -> int:
+    return int(value)
+
+
+def _case_figures(
+    qs: Any, totals: dict[int, int]
+) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]]:
+    """{year: sub3} and {year: police report} of the registrations in ``qs``, from their cases
+    in one GROUP BY: the cases opened by those registrations with their police report (a LEFT
+    JOIN on the one procedure of that kind a case may have). A registration without a case is
+    "no" and "none recorded" (``totals``, the registrations per year, less those with one).
+    Counted as distinct registrations, so two cases of one registration count once per
+    value."""
     rows = (
         Case.objects.filter(registration_id__in=qs.values("pk"))
         .annotate(
             police=FilteredRelation(
                 "procedures", condition=Q(procedures__kind=ProcedureKind.POLICE_REPORT)
-            )
+            ),
+            year=ExtractYear("registration__registered_on"),
         )
-        .values("sub3", "police__status")
+        .values("year", "sub3", "police__status")
         .annotate(n=Count("registration_id", distinct=True))
         .order_by()
     )
-    sub3 = {"yes": 0, "no": 0}
-    police: dict[str, int] = {}
-    with_case = 0
+    sub3 = {year: {"yes": 0, "no": 0} for year in totals}
+    police: dict[int, dict[str, int]] = {year: {} for year in totals}
+    with_case = dict.fromkeys(totals, 0)
     for row in rows:
-        n = row["n"]
-        with_case += n
-        sub3["yes" if row["sub3"] else "no"] += n
+        year, n = _year(row["year"]), row["n"]
+        with_case[year] += n
+        sub3[year]["yes" if row["sub3"] else "no"] += n
         status = row["police__status"] or NO_REPORT
-        police[status] = police.get(status, 0) + n
-    without = max(0, total - with_case)
-    sub3["no"] += without
-    police[NO_REPORT] = police.get(NO_REPORT, 0) + without
+        police[year][status] = police[year].get(status, 0) + n
+    for year, total in totals.items():
+        without = max(0, total - with_case[year])
+        sub3[year]["no"] += without
+        police[year][NO_REPORT] = police[year].get(NO_REPORT, 0) + without
     return sub3, police
 
 
-def _minors(qs: Any) -> dict[str, int]:
-    found = {"yes": 0, "no": 0}
-    for is_minor, n in qs.values("is_minor").annotate(n=Count("pk")).values_list("is_minor", "n"):
-        found["yes" if is_minor else "no"] += n
+def _registration_figures(
+    qs: Any, totals: dict[int, int]
+) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, int]], dict[int, dict[str, int]]]:
+    """{year: minors}, {year: sub3}, {year: police report} in one GROUP BY over the
+    registrations of ``qs`` with their case (LEFT JOIN) and its police report (LEFT JOIN):
+    COUNT(*) counts registrations while no registration has two cases, which the sums against
+    ``totals`` tell; otherwise the exact, slower queries count them (``_case_figures``)."""
+    rows = (
+        qs.annotate(
+            year=ExtractYear("registered_on"),
+            police=FilteredRelation(
+                "cases__procedures",
+                condition=Q(cases__procedures__kind=ProcedureKind.POLICE_REPORT),
+            ),
+        )
+        .values("year", "is_minor", "cases__sub3", "police__status")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    minors = {year: {"yes": 0, "no": 0} for year in totals}
+    sub3 = {year: {"yes": 0, "no": 0} for year in totals}
+    police: dict[int, dict[str, int]] = {year: {} for year in totals}
+    for row in rows:
+        year, n = _year(row["year"]), row["n"]
+        minors[year]["yes" if row["is_minor"] else "no"] += n
+        sub3[year]["yes" if row["cases__sub3"] else "no"] += n
+        status = row["police__status"] or NO_REPORT
+        police[year][status] = police[year].get(status, 0) + n
+    if any(sum(minors[year].values()) != total for year, total in totals.items()):
+        sub3, police = _case_figures(qs, totals)
+        minors = _minors(qs, list(totals))
+    return minors, sub3, police
+
+
+def _minors(qs: Any, years: list[int]) -> dict[int, dict[str, int]]:
+    found = {year: {"yes": 0, "no": 0} for year in years}
+    rows = (
+        qs.annotate(year=ExtractYear("registered_on"))
+        .values("year", "is_minor")
+        .annotate(n=Count("pk"))
+        .values_list("year", "is_minor", "n")
+    )
+    for year, is_minor, n in rows:
+        found[_year(year)]["yes" if is_minor else "no"] += n
     return found
 
 
-def _repeat(user: User | object, period: Period) -> dict[str, int]:
-    """Persons registered in ``period`` by whether they were registered before it, more than
-    once within it, or once: one GROUP BY person over their registrations up to the period's
-    end, then one count per category, both in the database."""
-    upto = counted_registrations(user, Period(None, period.end))
+def _repeat(user: User | object, year: int) -> dict[int, dict[str, int]]:
+    """{year: persons by category} for ``year`` and the year before: the persons registered in
+    a year by whether they were registered before it, more than once within it, or once.
+
+    One GROUP BY person over their registrations up to the end of ``year`` (on PostgreSQL an
+    index-only scan of ``registration_counted_person`` in person order), counting each
+    person's registrations in either year and their first date; then one count per pair of
+    categories, both in the database."""
+    this, before = PublishedPeriod(year).period, PublishedPeriod(year - 1).period
+    upto = counted_registrations(user, Period(None, this.end))
     inner = (
         upto.values("person_id")
         .annotate(
-            within=Count("pk", filter=Q(registered_on__gte=period.start)),
+            in_this=Count("pk", filter=Q(registered_on__gte=this.start)),
+            in_before=Count(
+                "pk", filter=Q(registered_on__gte=before.start, registered_on__lte=before.end)
+            ),
             first=Min("registered_on"),
             last=Max("registered_on"),
         )
-        .filter(last__gte=period.start)
-        .values("within", "first")
+        .filter(last__gte=before.start)
+        .values("in_this", "in_before", "first")
     )
     sql, params = inner.query.sql_with_params()
     connection = connections[upto.db]
-    start = connection.ops.adapt_datefield_value(period.start)
-    query = (
-        "SELECT CASE WHEN persons.first < %s THEN 'registered_before' "  # noqa: S608
-        "WHEN persons.within > 1 THEN 'again_within_year' ELSE 'once' END, COUNT(*) "
-        f"FROM ({sql}) AS persons GROUP BY 1"
+    this_start = connection.ops.adapt_datefield_value(this.start)
+    before_start = connection.ops.adapt_datefield_value(before.start)
+    category = (
+        "CASE WHEN persons.{count} = 0 THEN '' WHEN persons.first < %s THEN 'registered_before' "
+        "WHEN persons.{count} > 1 THEN 'again_within_year' ELSE 'once' END"
     )
-    found = dict.fromkeys(REPEAT_VALUES, 0)
+    query = (
+        f"SELECT {category.format(count='in_this')}, "  # noqa: S608 (constants; values are parameters)
+        f"{category.format(count='in_before')}, COUNT(*) "
+        f"FROM ({sql}) AS persons GROUP BY 1, 2"
+    )
+    found = {y: dict.fromkeys(REPEAT_VALUES, 0) for y in (year, year - 1)}
     with connection.cursor() as cursor:
-        cursor.execute(query, [start, *params])
-        for value, n in cursor.fetchall():
-            found[value] = n
+        cursor.execute(query, [this_start, before_start, *params])
+        for this_value, before_value, n in cursor.fetchall():
+            if this_value:
+                found[year][this_value] += n
+            if before_value:
+                found[year - 1][before_value] += n
     return found
 
 
-def count_year(user: User | object, period: Period) -> YearCounts:
-    """Every exact count of one year of the monitor (nothing published yet)."""
-    qs = counted_registrations(user, period)
-    everything_in = period if counts_everything(qs) else None
-    counts = count_registrations(qs, [*STANDARD, "sector"], [FORM_SECTOR], everything_in)
-    sub3, police = _case_figures(qs, counts.total)
-    return YearCounts(counts, _minors(qs), sub3, police, _repeat(user, period))
+def count_years(user: User | object, year: int) -> tuple[YearCounts, YearCounts]:
+    """Every exact count of ``year`` and of the year before (nothing published yet).
+
+    The statistics' dimensions come from ``count_registrations`` per year (on PostgreSQL from
+    the tally); the form x sector crossing, the minors with the cases' figures, and the repeat
+    victims are each one query over both years, grouped by year. (A larger work_mem, as the
+    statistics' crossing takes, made these slower at a million registrations: bench/reports.py.)
+    """
+    years = [year - 1, year]
+    periods = {y: PublishedPeriod(y).period for y in years}
+    counts = {}
+    for y in years:
+        qs = counted_registrations(user, periods[y])
+        everything_in = periods[y] if counts_everything(qs) else None
+        counts[y] = count_registrations(qs, [*STANDARD, "sector"], [], everything_in)
+    both = counted_registrations(user, Period(periods[year - 1].start, periods[year].end))
+    crossing = _form_sector(both)
+    for y in years:
+        counts[y].cross[FORM_SECTOR] = crossing.get(y, {})
+    minors, sub3, police = _registration_figures(both, {y: counts[y].total for y in years})
+    repeat = _repeat(user, year)
+    this, before = (
+        YearCounts(counts[y], minors[y], sub3[y], police[y], repeat[y]) for y in years[::-1]
+    )
+    return this, before
+
+
+def _form_sector(qs: Any) -> dict[int, dict[tuple[str, str], int]]:
+    """{year: {(form, sector): registrations}}: the M2M table holds a (registration, form)
+    pair at most once, so COUNT(*) per year, form and sector counts distinct registrations; a
+    registration without a form joins as NULL and counts as unknown, a blank sector as unknown
+    (the folds of the statistics' dimensions). One GROUP BY over both years."""
+    fold_form = DIMENSIONS["exploitation_form"].fold()
+    fold_sector = DIMENSIONS["sector"].fold()
+    through = qs.model.exploitation_forms.through
+    connection = connections[qs.db]
+    table = connection.ops.quote_name(through._meta.db_table)
+    inner = qs.annotate(rid=F("pk"), year=ExtractYear("registered_on")).values(
+        "rid", "year", "sector"
+    )
+    sql, params = inner.query.sql_with_params()
+    query = (
+        "SELECT r.year, t.formofexploitation_id, r.sector, COUNT(*) "  # noqa: S608
+        f"FROM ({sql}) AS r LEFT JOIN {table} AS t ON t.registration_id = r.rid "
+        "GROUP BY 1, 2, 3"
+    )
+    found: dict[int, dict[tuple[str, str], int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for year, form, sector, n in cursor.fetchall():
+            key = (fold_form(form), fold_sector(sector))
+            grid = found.setdefault(_year(year), {})
+            grid[key] = grid.get(key, 0) + n
+    return found
 
 
 # Publishing ----------------------------------------------------------------------------------
@@ -381,8 +494,7 @@ def build_monitor(user: User | object, year: int, k: int | None = None) -> Monit
     ``monitor_period``) as ``user`` may count it, every figure published with ``k``."""
     k = small_cell_k() if k is None else k
     period = PublishedPeriod(year).period
-    previous_period = PublishedPeriod(year - 1).period
-    this, before = count_year(user, period), count_year(user, previous_period)
+    this, before = count_years(user, year)
     total, previous_total = this.counts.total, before.counts.total
     headline = year_on_year({str(year - 1): previous_total, str(year): total}, k)
     persons = year_on_year(

@@ -365,3 +365,21 @@ def _case_data(case: Case) -> dict[str, str]:
         "victim_status": case.victim_status,
         "residence_status": case.residence_status,
     }
+
+
+def test_a_registration_with_two_cases_is_counted_once(monitored):
+    """The one-pass count assumes a case per registration; a second case of one (here a sub 3
+    case beside its first, closed one) sends the count to the exact queries."""
+    registration = Registration.objects.filter(
+        person__nationality="NG", cases__sub3=False, cases__procedures__isnull=True
+    ).first()
+    Case.objects.create(
+        person=registration.person,
+        registration=registration,
+        region=registration.region,
+        sub3=True,
+    )
+    report = _exact()
+    assert _figures(report, "sub3") == {"yes": 4, "no": 15}
+    assert _figures(report, "minor") == {"yes": 9, "no": 10}
+    assert sum(_figures(report, "police_report").values()) == 19
