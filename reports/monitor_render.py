@@ -9,13 +9,11 @@ and the file's SHA-256, as the statistics downloads do (reports.personal.record_
 
 from __future__ import annotations
 
-import hashlib
-import re
 from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from reports import charts
@@ -49,59 +47,25 @@ def _form_chart(label: str, rows: list[Any], total: Any) -> SafeString:
     return charts.breakdown_chart(shown, title)
 
 
-_STYLE_RE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.DOTALL)
-# pygal's stylesheet rules that only a screen uses (hover, tooltips, transitions, the parts of
-# the interactive chart a script would show): WeasyPrint parses and matches every rule for
-# each of the charts, which is most of the PDF's time.
-_SCREEN_ONLY = (
-    ":hover",
-    ".tooltip",
-    ".reactive",
-    ".active",
-    "transition",
-    "-webkit-",
-    "-moz-",
-    "text.no_data",
-    ".dot",
-    ".title",
-)
-
-
-def _for_print(svg: str) -> SafeString:
-    """The chart without its screen-only style rules (the PDF's charts look the same)."""
-
-    def keep(match: re.Match[str]) -> str:
-        rules = [rule + "}" for rule in match.group(2).split("}") if rule.strip()]
-        kept = [rule for rule in rules if not any(mark in rule for mark in _SCREEN_ONLY)]
-        return match.group(1) + "".join(kept) + match.group(3)
-
-    return mark_safe(_STYLE_RE.sub(keep, svg))  # noqa: S308 (a chart of reports.charts, made safe there)
-
-
-def context(report: MonitorReport, *, for_print: bool = False) -> dict[str, Any]:
+def context(report: MonitorReport) -> dict[str, Any]:
     """What the templates show: the report, each table with its chart, the headline chart."""
     years: list[YearRow] = report.headline
-
-    def chart(svg: SafeString) -> SafeString:
-        return _for_print(svg) if for_print else svg
-
     return {
         "report": report,
         "mark": SUPPRESSED,
         "k": report.k,
-        "tables": [(table, chart(_chart(table))) for table in report.tables],
+        "tables": [(table, _chart(table)) for table in report.tables],
         "form_sectors": [
-            (form, chart(_form_chart(form.label, form.rows, form.total)))
-            for form in report.form_sectors
+            (form, _form_chart(form.label, form.rows, form.total)) for form in report.form_sectors
         ],
-        "years_chart": chart(charts.years_chart(years, _("Registered possible victims per year"))),
+        "years_chart": charts.years_chart(years, _("Registered possible victims per year")),
         "generated_on": timezone.localdate(),
     }
 
 
 def render_document(report: MonitorReport) -> str:
     """The printable HTML document (also the PDF's source), in the active language."""
-    return render_to_string("reports/monitor_document.html", context(report, for_print=True))
+    return render_to_string("reports/monitor_document.html", context(report))
 
 
 def render_pdf(report: MonitorReport) -> bytes:
@@ -133,7 +97,3 @@ def record_generation(
         filters={"year": str(report.year), "language": language},
         result=result,
     )
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
