@@ -24,7 +24,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Count, F, FilteredRelation, Max, Min, Q
 from django.db.models.functions import ExtractYear
 from django.utils.functional import Promise
@@ -366,9 +366,20 @@ def count_years(user: User | object, year: int) -> tuple[YearCounts, YearCounts]
 
     The statistics' dimensions come from ``count_registrations`` per year (on PostgreSQL from
     the tally); the form x sector crossing, the minors with the cases' figures, and the repeat
-    victims are each one query over both years, grouped by year. (A larger work_mem, as the
-    statistics' crossing takes, made these slower at a million registrations: bench/reports.py.)
+    victims are each one query over both years, grouped by year. On PostgreSQL without JIT, as
+    the statistics count (compiling these short aggregates costs more than it saves); a larger
+    work_mem, as the statistics' crossing takes, made them slower (docs/PERFORMANCE.md).
     """
+    using = counted_registrations(user, Period()).db
+    if connections[using].vendor != "postgresql":
+        return _count_years(user, year)
+    # SET LOCAL ends with this transaction.
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        return _count_years(user, year)
+
+
+def _count_years(user: User | object, year: int) -> tuple[YearCounts, YearCounts]:
     years = [year - 1, year]
     periods = {y: PublishedPeriod(y).period for y in years}
     counts = {}

@@ -383,3 +383,8 @@ def test_a_registration_with_two_cases_is_counted_once(monitored):
     assert _figures(report, "sub3") == {"yes": 4, "no": 15}
     assert _figures(report, "minor") == {"yes": 9, "no": 10}
     assert sum(_figures(report, "police_report").values()) == 19
+
+
+def test_the_statistics_page_leads_to_the_monitor(planted, helpdesk, client_for):
+    page = client_for(helpdesk).get(reverse("reports:statistics"), {"year": "2025"}).text
+    assert f'href="{MONITOR}" id="link-monitor"' in page
