@@ -76,6 +76,13 @@ def register(
         # opened or joined; without consent to care there is no case to keep it on.
         recorded.case.sub3 = True
         recorded.case.save(update_fields=["sub3", "updated_at"])
+        AuditEvent.record(
+            AuditAction.CHANGE,
+            user=user,
+            obj=recorded.case,
+            case=recorded.case,
+            details={"fields": ["sub3"], "screen": "staff_form"},
+        )
     return recorded
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from registry.models import Case, Registration
+from registry.choices import AuditAction
+from registry.models import AuditEvent, Case, Registration
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +23,15 @@ def test_a_sub3_case_ticked_at_intake_is_kept_on_the_case(client_for, coordinato
     assert response.status_code == 302
     case = Case.objects.get(registration=Registration.objects.get())
     assert case.sub3 is True
+    # The case's change is audited by field name, as every change of a case is.
+    event = AuditEvent.objects.get(action=AuditAction.CHANGE, case_id=case.pk)
+    assert event.details == {"fields": ["sub3"], "screen": "staff_form"}
 
 
 def test_unticked_the_case_is_no_sub3_case(client_for, coordinator_a, staff_data):
     _save(client_for(coordinator_a), staff_data())
     assert Case.objects.get().sub3 is False
+    assert not AuditEvent.objects.filter(action=AuditAction.CHANGE).exists()
 
 
 def test_sub3_with_labour_exploitation_only_is_refused_and_nothing_typed_is_lost(
