@@ -6,7 +6,9 @@ From one run:
 2. the personal export of 100,000 registrations, streamed, against django-import-export's
    default export of the same rows (goal: >= 3x faster, peak memory < 200 MB while the
    default's grows with the rows) and against a bare loop of fetch, decrypt and csv.writer
-   (goal: within 3x).
+   (goal: within 3x);
+3. ``manage.py monitor_report --year 2024`` (the victim monitor, with 2023 beside it) written
+   as a PDF (goal < 5 s), against the statistics' counting of the same year in the same run.
 
 Each export runs in its own subprocess, which reports its wall time and peak RSS
 (VmHWM from /proc; tracemalloc would slow the code it measures). The database is filled
@@ -14,7 +16,7 @@ once with generate_series INSERT ... SELECT (the 100,000 exported people get rea
 ciphertexts) and reused by later runs; ``--rebuild`` fills it again.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_reports \
-        .venv/bin/python bench/reports.py [--only statistics|exports]
+        .venv/bin/python bench/reports.py [--only statistics|monitor|exports]
 """
 
 from __future__ import annotations
@@ -86,8 +88,9 @@ def _ensure_database() -> None:
 
 
 POPULATE_SQL = [
-    "TRUNCATE registry_case, registry_registration_exploitation_forms, registry_registration, "
-    "registry_person, registry_handover CASCADE",
+    "TRUNCATE registry_residenceprocedure, registry_case, "
+    "registry_registration_exploitation_forms, registry_registration, registry_person, "
+    "registry_handover CASCADE",
     """INSERT INTO registry_region (code, name, is_active)
        SELECT 'region-' || g, 'Region ' || g, true FROM generate_series(1, 21) g
        ON CONFLICT (code) DO NOTHING""",
@@ -104,7 +107,7 @@ POPULATE_SQL = [
            exploitation_country, exploitation_municipality_id, scope, is_minor, unaccompanied_minor,
            immediate_danger, file_type, shelter_requested, consent_registration, consent_care,
            consent_signed_by, age_at_registration, status, created_at, updated_at, person_id,
-           region_id, person_gender, person_nationality)
+           region_id, person_gender, person_nationality, residence_status)
        SELECT md5(g || 'r')::uuid,
               CASE WHEN g < {EXPORTED} THEN '{EXPORT_YEAR}-' || lpad(g::text, 6, '0')
                    ELSE (2021 + g % 5) || '-' || lpad((g / 5)::text, 6, '0') END,
@@ -119,7 +122,7 @@ POPULATE_SQL = [
                      'other','unknown',''])[1 + (g * 3) % 16],
               (ARRAY['NL','NL','BE','DE',''])[1 + g % 5], NULL,
               (ARRAY['domestic','cross_border','unknown'])[1 + (g * 11) % 3],
-              false, false, false,
+              g % 50 <> 0 AND 8 + (g * 31) % 55 < 18, false, false,
               (ARRAY['registration','registration_shelter','registration_advice'])[1 + g % 3],
               '', g % 2 = 0, g % 3 = 0, '',
               CASE WHEN g % 50 = 0 THEN NULL ELSE 8 + (g * 31) % 55 END,
@@ -128,7 +131,7 @@ POPULATE_SQL = [
               now(), now(), s.person_id,
               (SELECT min(id) FROM registry_region) + g % 21,
               -- The person's gender and nationality, copied as Registration.save() does.
-              p.gender, p.nationality
+              p.gender, p.nationality, 'unknown'
        FROM (SELECT g, CASE WHEN g < {EXPORTED} THEN md5(g || 'p')::uuid
                             ELSE md5(({EXPORTED} + g % {PERSONS - EXPORTED}) || 'p')::uuid
                        END AS person_id
@@ -145,14 +148,22 @@ POPULATE_SQL = [
     """INSERT INTO registry_case (id, status, closed_reason, victim_status,
            victim_status_decided_by, is_dublin, residence_status, shelter_requested,
            shelter_placed, care_received, care_location, opened_on, created_at, updated_at,
-           person_id, region_id, registration_id)
+           person_id, region_id, registration_id, sub3, immediate_danger, minor)
        SELECT md5(r.id::text || 'c')::uuid, 'in_care', '', 'possible', '', false, 'unknown', '',
               (ARRAY['cosm','omm','womens_shelter','mens_shelter','none',''])[1 + i % 6],
               (ARRAY['outpatient','youth_care','social_shelter','other',''])[1 + i % 5],
-              '', r.registered_on, now(), now(), r.person_id, r.region_id, r.id
-       FROM (SELECT id, registered_on, person_id, region_id,
+              '', r.registered_on, now(), now(), r.person_id, r.region_id, r.id, i % 23 = 0,
+              false, r.is_minor
+       FROM (SELECT id, registered_on, person_id, region_id, is_minor,
                     row_number() OVER () AS i FROM registry_registration) r
        WHERE r.i % 3 = 0""",
+    # Issue 16: a police report on half of the cases (the monitor's "police report made").
+    """INSERT INTO registry_residenceprocedure (case_id, kind, status, decided_on, updated_at)
+       SELECT c.id, 'police_report',
+              (ARRAY['made','not_made','considering','made','exempt_threat'])[1 + i % 5],
+              CASE WHEN i % 5 = 2 THEN NULL ELSE c.opened_on END, now()
+       FROM (SELECT id, opened_on, row_number() OVER () AS i FROM registry_case) c
+       WHERE c.i % 2 = 0""",
 ]
 
 
@@ -204,6 +215,79 @@ def populate() -> None:
         # index-only scans skip the table.
         cursor.execute("VACUUM ANALYZE")
     print(f"  database filled in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+MONITOR_YEAR = 2024
+
+
+def bench_monitor() -> tuple[float, float, float, float, int, int]:
+    """The monitor of MONITOR_YEAR (and the year before beside it) over every registration:
+    best of 3 of its counting, of ``monitor_report`` writing the PDF and writing the HTML (in
+    all: counting, rendering, writing, the audit event), the statistics' counting of the same
+    year as the baseline; the PDF's pages and the registrations of the year."""
+    import io as _io
+
+    from django.core.management import call_command
+    from pypdf import PdfReader
+
+    from reports.aggregates import COMMAND_LINE
+    from reports.monitor import build_monitor
+    from reports.periods import PublishedPeriod
+    from reports.tables import build_statistics
+
+    period = PublishedPeriod(MONITOR_YEAR).period
+    statistics, counting, whole, html = [], [], [], []
+    report = None
+    target = Path(f"/tmp/bench-monitor-{MONITOR_YEAR}.pdf")  # noqa: S108
+    page = Path(f"/tmp/bench-monitor-{MONITOR_YEAR}.html")  # noqa: S108
+    for _ in range(3):
+        started = time.perf_counter()
+        build_statistics(COMMAND_LINE, period)
+        statistics.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        report = build_monitor(COMMAND_LINE, MONITOR_YEAR)
+        counting.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        call_command(
+            "monitor_report",
+            "--year",
+            str(MONITOR_YEAR),
+            "--output",
+            str(target),
+            "--language",
+            "en",
+            stdout=_io.StringIO(),
+        )
+        whole.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        call_command(
+            "monitor_report",
+            "--year",
+            str(MONITOR_YEAR),
+            "--output",
+            str(page),
+            "--format",
+            "html",
+            stdout=_io.StringIO(),
+        )
+        html.append(time.perf_counter() - started)
+    pages = len(PdfReader(str(target)).pages)
+    page.unlink()
+    return (
+        min(counting),
+        min(whole),
+        min(html),
+        min(statistics),
+        pages,
+        report.registrations.exact,
+    )
+
+
+def _has_police_reports() -> bool:
+    """A database filled before issue 16 has no police reports: filled again."""
+    from registry.models import ResidenceProcedure
+
+    return ResidenceProcedure.objects.exists()
 
 
 def _count_registrations() -> int:
@@ -447,7 +531,7 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="fill the database again")
     parser.add_argument(
         "--only",
-        choices=["statistics", "exports"],
+        choices=["statistics", "monitor", "exports"],
         help="run one part only (the exports take about 9 minutes)",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -465,12 +549,12 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    if args.rebuild or _count_registrations() != REGISTRATIONS:
+    if args.rebuild or _count_registrations() != REGISTRATIONS or not _has_police_reports():
         print(f"filling the database with {REGISTRATIONS:,} registrations ...", flush=True)
         populate()
 
     parts = []
-    if args.only != "exports":
+    if args.only in (None, "statistics"):
         first, best, decryptions, status = bench_statistics()
         print(
             f"statistics page over {REGISTRATIONS:,} registrations: first {first:.3f} s, "
@@ -498,7 +582,23 @@ def main() -> None:
             f"write_ms={with_triggers:.2f} write_without_tally_ms={without:.2f} "
             f"write_ratio={with_triggers / without:.2f}"
         )
-    if args.only != "statistics":
+    if args.only in (None, "monitor"):
+        counting, whole, html, baseline, pages, registrations = bench_monitor()
+        print(
+            f"monitor_report --year {MONITOR_YEAR} ({registrations:,} registrations in the year, "
+            f"{REGISTRATIONS:,} in all): counting {counting:.3f} s, the PDF written in all "
+            f"{whole:.3f} s ({pages} pages), the HTML in all {html:.3f} s; the statistics' "
+            f"counting of the same year {baseline:.3f} s (counting {counting / baseline:.1f}x, "
+            f"the PDF in all {whole / baseline:.1f}x the statistics)",
+            flush=True,
+        )
+        parts.append(
+            f"monitor_counting_s={counting:.3f} monitor_pdf_s={whole:.3f} "
+            f"monitor_html_s={html:.3f} "
+            f"monitor_baseline_statistics_s={baseline:.3f} "
+            f"monitor_ratio={whole / baseline:.1f} monitor_pages={pages}"
+        )
+    if args.only not in ("statistics", "monitor"):
         parts.append(bench_exports())
     print("RESULT " + " ".join(parts))
 

@@ -306,5 +306,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     # django-axes logs every login at INFO; its warnings (failures, lockouts) are enough.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint (the monitor's PDF) logs each layout step at INFO, fontTools its subsetting.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -85,6 +85,16 @@ DESTINATIONS = [
         _("View statistics"),
     ),
     Destination(
+        "reports:monitor",
+        access.may_read_monitor,
+        _("Victim monitor"),
+        _(
+            "The yearly tables of the National Rapporteur's monitor, with charts and the year "
+            "before, as a page or a printable PDF."
+        ),
+        _("Open the monitor"),
+    ),
+    Destination(
         "reports:data_quality",
         access.may_see_data_quality,
         _("Data quality"),

@@ -433,6 +433,18 @@ class StaffRegistrationForm(RegistrationForm):
     CHECK_STEP = len(STEP_TITLES) + 1
     STEPS = CHECK_STEP
 
+    # Issue 16: asked of staff only (a reporter's submission opens no case); kept on the case
+    # the registration opens or joins (Case.sub3), counted by the victim monitor.
+    sub3 = forms.BooleanField(
+        label=_("Sub 3 case (Art. 273f(1)(3) Sr)"),
+        required=False,
+        help_text=_(
+            "Recruiting, taking along or abducting the person to bring them to make themselves "
+            "available for sexual acts for payment in another country; no coercion need be "
+            "shown. Recorded on the case, so only with consent to care."
+        ),
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.current_step = 1
@@ -480,6 +492,7 @@ class StaffRegistrationForm(RegistrationForm):
                 _row("exploitation_country", "exploitation_municipality"),
                 _row("exploitation_start", "exploitation_end"),
                 "means_of_control",
+                "sub3",
             ),
             (
                 HTML(
@@ -551,6 +564,20 @@ class StaffRegistrationForm(RegistrationForm):
         reporter = self.data.get("reporter_type") or ""
         consent = self["consent_registration"].value()
         return bool(reporter) and registering.is_anonymous(reporter, bool(consent))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # Case.clean's rule, said where it is typed: sub 3 is an offence of sexual exploitation.
+        forms_chosen = set(cleaned.get("exploitation_forms") or [])
+        if cleaned.get("sub3") and forms_chosen and not forms_chosen & {"sexual", "unknown"}:
+            self.add_error(
+                "sub3",
+                _(
+                    "A sub 3 case concerns sexual exploitation, and the registration names "
+                    "other forms of exploitation only: correct the forms first, or untick."
+                ),
+            )
+        return cleaned
 
     def build_layout(self) -> Layout:
         fieldsets: list[Any] = []

@@ -74,6 +74,18 @@ def register(
         then=_notify_if_opened,
         registration_id=registration_id,
     )
+    if data.get("sub3") and recorded.case is not None and not recorded.case.sub3:
+        # The staff form's sub 3 question (issue 16) is kept on the case the registration
+        # opened or joined; without consent to care there is no case to keep it on.
+        recorded.case.sub3 = True
+        recorded.case.save(update_fields=["sub3", "updated_at"])
+        AuditEvent.record(
+            AuditAction.CHANGE,
+            user=user,
+            obj=recorded.case,
+            case=recorded.case,
+            details={"fields": ["sub3"], "screen": "staff_form"},
+        )
     return recorded
 
 

@@ -492,6 +492,13 @@ def may_see_data_quality(user: Visitor) -> bool:
     return not _is_anonymous(user) and (user.is_helpdesk or user.is_administrator)
 
 
+def may_read_monitor(user: Visitor) -> bool:
+    """The help desk and administrators: the victim monitor's yearly report (issue 16), the
+    tables the National Rapporteur and CoMensha publish, from the same published (suppressed)
+    figures as the statistics. Coordinators and reporters count nothing, so they read it not."""
+    return may_count(user)
+
+
 def may_read_exact_counts(user: Visitor) -> bool:
     """Administrators: the exact counts behind suppressed cells, marked as not for publication
     (DESIGN.md, "Who uses it": administrator "statistics"; the help desk publishes only
@@ -592,6 +599,7 @@ PAGE_PREDICATES: dict[str, Predicate] = {
         may_triage,
         may_coordinate_remotely,
         may_count,
+        may_read_monitor,
         may_read_exact_counts,
         may_see_data_quality,
         may_read_audit,

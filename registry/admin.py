@@ -870,6 +870,7 @@ class CaseAdmin(AuditedPersonalDataMixin, ScopedAdmin):
         "residence_status",
         "registration__is_minor",
         "registration__immediate_danger",
+        "sub3",
     ]
     list_select_related = ["region", "coordinator", "registration"]
     search_fields = ["registration__number"]  # shows the box; the search is ScopedAdmin's
@@ -906,6 +907,7 @@ class CaseAdmin(AuditedPersonalDataMixin, ScopedAdmin):
                     "is_dublin",
                     "reflection_end",
                     "residence_status",
+                    "sub3",
                 )
             },
         ),

@@ -141,6 +141,7 @@ class CaseForm(forms.ModelForm):
             "shelter_placed",
             "care_received",
             "care_location",
+            "sub3",
         ]
         # The former notes box is no longer written here: notes are added to the case's
         # timeline (CaseNote), append-only. Its stored text stays on the case page.

@@ -11,6 +11,8 @@ urlpatterns = [
     path("download.<str:file_format>", views.statistics_download, name="statistics_download"),
     path("anonymised/", views.anonymised, name="anonymised"),
     path("data-quality/", views.data_quality, name="data_quality"),
+    path("monitor/", views.monitor, name="monitor"),
+    path("monitor.pdf", views.monitor_pdf, name="monitor_pdf"),
     path(
         "anonymised/download.<str:file_format>",
         views.anonymised_download,

@@ -13,11 +13,18 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from registry.access import may_count, may_read_exact_counts, may_see_data_quality, requires
-from reports import charts
+from registry.access import (
+    may_count,
+    may_read_exact_counts,
+    may_read_monitor,
+    may_see_data_quality,
+    requires,
+)
+from reports import charts, monitor_render
 from reports.aggregates import counted_registrations
 from reports.anonymise import MAX_SUPPRESSED, plan_for
 from reports.care_disclosure import anonymised_header
@@ -28,6 +35,14 @@ from reports.jobs import (
     start_anonymised,
     start_referrals,
     start_statistics,
+)
+from reports.monitor import build_monitor, monitor_period
+from reports.periods import (
+    FREE_DATES_REFUSED,
+    NOT_ENDED,
+    PeriodRefused,
+    default_period,
+    year_choices,
 )
 from reports.quality import DROP_FLAG_PERCENT, build_data_quality
 from reports.referrals import REFERRAL_COLUMNS
@@ -177,3 +192,60 @@ def data_quality(request: HttpRequest) -> HttpResponse:
     if valid:
         context["quality"] = build_data_quality(request.user, form.cleaned_data["published"], k)
     return render(request, "reports/data_quality.html", context, status=200 if valid else 400)
+
+
+def _monitor_year(request: HttpRequest) -> tuple[str, int | None, str]:
+    """(the year asked for as typed, the year if it may be published, else the error shown).
+
+    Without ``year`` the last calendar year that has ended; free dates, a part of a year, a
+    year in progress, a year to come or anything but a year is refused in the user's
+    language (reports.periods)."""
+    text = request.GET.get("year", str(default_period().year)).strip()
+    if request.GET.get("start") or request.GET.get("end"):
+        return text, None, str(FREE_DATES_REFUSED)
+    if request.GET.get("part"):
+        return text, None, _("The monitor covers a whole calendar year: choose a year only.")
+    try:
+        return text, monitor_period(text).year, ""
+    except PeriodRefused:
+        if text.isdigit() and len(text) == 4 and int(text) >= default_period().year + 1:
+            return text, None, str(NOT_ENDED % {"period": text})
+        return (
+            text,
+            None,
+            _("Choose a calendar year that has ended, as %(year)s.")
+            % {"year": default_period().year},
+        )
+
+
+@require_GET
+@requires(may_read_monitor)
+def monitor(request: HttpRequest) -> HttpResponse:
+    """The victim monitor of a calendar year that has ended: every table of the monitor with
+    its chart and the year before, published as the statistics are (reports.monitor)."""
+    chosen, year, error = _monitor_year(request)
+    years = [value for value, _label in year_choices() if int(value) <= default_period().year]
+    context: dict[str, Any] = {"chosen": chosen, "years": years, "error": error}
+    if year is None:
+        return render(request, "reports/monitor.html", context, status=400)
+    report = build_monitor(request.user, year)
+    context.update(monitor_render.context(report))
+    return render(request, "reports/monitor.html", context)
+
+
+@require_GET
+@requires(may_read_monitor)
+def monitor_pdf(request: HttpRequest) -> HttpResponse:
+    """The monitor of the year as a printable PDF in the user's language, made on the spot and
+    audited as a download (reports.monitor_render.record_generation)."""
+    chosen, year, error = _monitor_year(request)
+    if year is None:
+        context = {"chosen": chosen, "years": [], "error": error}
+        return render(request, "reports/monitor.html", context, status=400)
+    report = build_monitor(request.user, year)
+    data = monitor_render.render_pdf(report)
+    monitor_render.record_generation(report, "pdf", data, get_language() or "", request.user)
+    response = HttpResponse(data, content_type=monitor_render.CONTENT_TYPES["pdf"])
+    name = f"victim-monitor-{year}-{get_language() or 'en'}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -165,6 +165,7 @@ PAGES: tuple[Page, ...] = (
     Page("statistics", "helpdesk", "/statistics/"),
     Page("anonymised", "helpdesk", "/statistics/anonymised/"),
     Page("data-quality", "helpdesk", "/statistics/data-quality/"),
+    Page("monitor", "helpdesk", "/statistics/monitor/"),
     # An administrator.
     Page("home", "administrator", "/"),
     Page("audit-trail", "administrator", "/audit/"),

@@ -24,6 +24,7 @@ NOT_PAGES = {
     "reports:statistics_download": "a file",
     "reports:anonymised_download": "a file",
     "reports:referrals_download": "a file",
+    "reports:monitor_pdf": "a file (the monitor's PDF)",
     "intake:register_draft": "the intake's draft, kept and read by script (JSON)",
     "intake:submit_draft": "the report's draft, kept and read by script (JSON)",
     "stay_signed_in": "POST only (the timeout warning's button)",

@@ -232,6 +232,17 @@ class Case(models.Model):
     care_received = models.CharField(
         _("care received"), max_length=20, choices=Shelter.choices, blank=True
     )
+    # Issue 16: the victim monitor counts these cases apart (docs/data-dictionary.md).
+    sub3 = models.BooleanField(
+        _("sub 3 case (Art. 273f(1)(3) Sr)"),
+        default=False,
+        help_text=_(
+            "Tick when the case concerns Article 273f, paragraph 1, sub 3 of the Criminal "
+            "Code: recruiting, taking along or abducting a person to bring them to make "
+            "themselves available for sexual acts for payment in another country. No coercion "
+            "needs to be shown for this offence."
+        ),
+    )
     # Encrypted: people write the shelter or the place where the person stays here.
     care_location = EncryptedCharField(
         _("where care was received"),
@@ -364,7 +375,8 @@ class Case(models.Model):
 
         The status follows the workflow (TRANSITIONS) with a reason to close; the coordinator
         is an active coordinator of the case's region; a decided victim status says who
-        decided; a Dublin case has the start of its reflection period.
+        decided; a Dublin case has the start of its reflection period; a sub 3 case is one
+        of sexual exploitation.
         """
         super().clean()
         errors = transition_errors(self.previous_status, self.status, self.closed_reason or "")
@@ -383,6 +395,16 @@ class Case(models.Model):
             errors["reflection_start"] = _(
                 "A Dublin case needs the start of its reflection period."
             )
+        if self.sub3 and self.registration_id is not None:
+            # Sub 3 is an offence of sexual exploitation (Art. 273f(1)(3) Sr): a case whose
+            # registration names forms of exploitation, none of them sexual (or unknown),
+            # cannot be one.
+            forms = set(self.registration.exploitation_forms.values_list("code", flat=True))
+            if forms and not forms & {"sexual", "unknown"}:
+                errors["sub3"] = _(
+                    "A sub 3 case concerns sexual exploitation, and the registration names "
+                    "other forms of exploitation only: correct the forms first, or untick."
+                )
         if errors:
             raise ValidationError(errors)
 

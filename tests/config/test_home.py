@@ -43,7 +43,9 @@ HOME_CARDS = [
     ("/helpdesk/", access.may_coordinate_remotely),
     ("/audit/", access.may_read_audit),
     ("/statistics/", access.may_count),
+    ("/statistics/monitor/", access.may_read_monitor),
     ("/statistics/data-quality/", access.may_see_data_quality),
+    ("/statistics/personal/", access.may_export_personal),
     ("/intake/import/", access.may_import),
     ("/admin/", access.may_administer),
 ]

@@ -244,6 +244,9 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     # The personal export's page: a grant in force, which nobody of the matrix holds
     # (tests/reports/test_personal_export_page.py opens it with one).
     "reports:personal_export": (_LOGIN, 403, 403, 403, 403, 403),
+    # The victim monitor (issue 16): its page and its PDF (last year's, made on the spot).
+    "reports:monitor": (_LOGIN, 403, 403, 403, 200, 200),
+    "reports:monitor_pdf": (_LOGIN, 403, 403, 403, 200, 200),
     # personal-export grants: administrators request, approve, refuse and revoke them
     "admin:reports_exportgrant_changelist": _ADMIN_ONLY,
     "admin:reports_exportgrant_add": _ADMIN_ONLY,

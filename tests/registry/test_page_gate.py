@@ -55,6 +55,8 @@ TABLE: dict[str, tuple[int, ...]] = {
     "may_count": (0, 0, 0, 0, 1, 1, 1, 0),
     # help desk and administrators: the completeness of the figures (no record shown)
     "may_see_data_quality": (0, 0, 0, 0, 1, 1, 1, 0),
+    # the victim monitor's yearly report: those who count
+    "may_read_monitor": (0, 0, 0, 0, 1, 1, 1, 0),
     # administrator: "the personal export only with an explicit permission": nobody without a
     # grant in force (with one: tests/reports/test_personal_export_page.py)
     "may_export_personal": (0, 0, 0, 0, 0, 0, 0, 0),
