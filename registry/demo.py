@@ -223,7 +223,7 @@ def create_registrations(count: int, seed: int = 2026) -> dict[str, int]:
                     seen.append(person)
             age = person.age_on(registered_on)
             form = _weighted(rng, EXPLOITATION_FORMS)
-            sectors = sorted(registering.SECTORS_BY_FORM.get(form, set())) or ["other"]
+            sectors = sorted(registering.SECTORS_BY_FORM.get(form, ())) or ["other"]
             region = rng.choices(regions, weights=region_weights, k=1)[0]
             from_reporter = reporter is not None and rng.random() < 0.05
             registration = Registration.objects.create(

@@ -56,9 +56,9 @@ if TYPE_CHECKING:
 
 # Which sectors fit which form of exploitation (codes of FormOfExploitation.Code); "other"
 # and "unknown" fit every form.
-SECTORS_BY_FORM: dict[str, set[str]] = {
-    "sexual": {"window", "club", "home", "escort", "hotel", "street", "online"},
-    "labour": {
+SECTORS_BY_FORM: dict[str, tuple[str, ...]] = {
+    "sexual": ("window", "club", "home", "escort", "hotel", "street", "online"),
+    "labour": (
         "agriculture",
         "domestic_work",
         "hospitality",
@@ -68,8 +68,8 @@ SECTORS_BY_FORM: dict[str, set[str]] = {
         "retail",
         "cleaning",
         "temp_agency",
-    },
-    "criminal": {"drugs", "theft", "begging", "money_mule"},
+    ),
+    "criminal": ("drugs", "theft", "begging", "money_mule"),
 }
 SECTORS_FOR_ANY_FORM = {Sector.OTHER.value, Sector.UNKNOWN.value}
 
@@ -155,7 +155,7 @@ def sector_fits_forms(sector: str, forms: Iterable[str]) -> bool:
     """True when the sector belongs to one of the chosen forms (or is other/unknown)."""
     if not sector or sector in SECTORS_FOR_ANY_FORM:
         return True
-    return any(sector in SECTORS_BY_FORM.get(form, set()) for form in forms)
+    return any(sector in SECTORS_BY_FORM.get(form, ()) for form in forms)
 
 
 def age_on(

@@ -54,16 +54,19 @@ def yes_no(value: bool) -> str:
     return interchange.YES if value else interchange.NO
 
 
-def _exploitation_forms_of(ids: Sequence[Any]) -> dict[Any, list[str]]:
-    through = Registration.exploitation_forms.through
+def _codes_of(list_name: str, ids: Sequence[Any]) -> dict[Any, list[str]]:
+    """The codes of the code list ``list_name`` of each registration of ``ids``, in order."""
+    descriptor = getattr(Registration, list_name)
+    through = descriptor.through
+    code = descriptor.field.m2m_reverse_name()
     found: dict[Any, list[str]] = {}
     rows = (
         through.objects.filter(registration_id__in=ids)
-        .order_by("formofexploitation_id")
-        .values_list("registration_id", "formofexploitation_id")
+        .order_by(code)
+        .values_list("registration_id", code)
     )
-    for registration_id, code in rows:
-        found.setdefault(registration_id, []).append(code)
+    for registration_id, value in rows:
+        found.setdefault(registration_id, []).append(value)
     return found
 
 
@@ -143,19 +146,6 @@ def _chunks(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
         yield chunk
 
 
-def _means_of_control_of(ids: Sequence[Any]) -> dict[Any, list[str]]:
-    through = Registration.means_of_control.through
-    found: dict[Any, list[str]] = {}
-    rows = (
-        through.objects.filter(registration_id__in=ids)
-        .order_by("meansofcontrol_id")
-        .values_list("registration_id", "meansofcontrol_id")
-    )
-    for registration_id, code in rows:
-        found.setdefault(registration_id, []).append(code)
-    return found
-
-
 def _rows_with_forms(
     qs: QuerySet, columns: Sequence[str], chunk_size: int, means_of_control: bool = False
 ) -> Iterator[tuple[tuple, list[str], Care, list[str]]]:
@@ -166,9 +156,9 @@ def _rows_with_forms(
     rows = qs.values_list(*columns).iterator(chunk_size=chunk_size)
     for chunk in _chunks(rows, chunk_size):
         ids = [row[0] for row in chunk]
-        exploitation_forms = _exploitation_forms_of(ids)
+        exploitation_forms = _codes_of("exploitation_forms", ids)
         care = care_of(ids)
-        means = _means_of_control_of(ids) if means_of_control else {}
+        means = _codes_of("means_of_control", ids) if means_of_control else {}
         for row in chunk:
             yield (
                 row,

@@ -34,6 +34,16 @@ def _dimension_choices() -> list[tuple[str, Any]]:
     return [(key, dim.label) for key, dim in DIMENSIONS.items()]
 
 
+def _date_field(label: str, help_text: str) -> forms.DateField:
+    """An optional date typed in the browser's date picker (the period's free dates)."""
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=help_text,
+    )
+
+
 class StatisticsForm(forms.Form):
     """The period is a calendar year, half-year or quarter that has ended (reports.periods);
     free ``start``/``end`` dates are taken only with ``free_dates`` (an administrator's exact,
@@ -41,18 +51,8 @@ class StatisticsForm(forms.Form):
 
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=year_choices)
     part = forms.ChoiceField(label=_("Part of the year"), choices=part_choices, required=False)
-    start = forms.DateField(
-        label=_("From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("First registration date; empty for no limit."),
-    )
-    end = forms.DateField(
-        label=_("Until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("Last registration date; empty for no limit."),
-    )
+    start = _date_field(_("From"), _("First registration date; empty for no limit."))
+    end = _date_field(_("Until"), _("Last registration date; empty for no limit."))
     rows = forms.ChoiceField(
         label=_("Cross: rows"), choices=_dimension_choices, initial=DEFAULT_CROSS[0]
     )
@@ -209,18 +209,8 @@ class PersonalExportForm(forms.Form):
     file); a region that does not exist is an error on the field, never a partial export.
     """
 
-    start = forms.DateField(
-        label=_("Registered from"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("First registration date; empty for no limit."),
-    )
-    end = forms.DateField(
-        label=_("Registered until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("Last registration date; empty for no limit."),
-    )
+    start = _date_field(_("Registered from"), _("First registration date; empty for no limit."))
+    end = _date_field(_("Registered until"), _("Last registration date; empty for no limit."))
     reporter_type = forms.ChoiceField(
         label=_("Reporter type"),
         required=False,

@@ -30,6 +30,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from registry import registering
 from registry.choices import POLICE_REPORT_STATUSES, ProcedureKind, Sector
 from registry.models import Case
 from reports.aggregates import (
@@ -60,23 +61,10 @@ STANDARD = [
 FORM_SECTOR = ("exploitation_form", "sector")
 OTHER_VALUES = "_other"
 
-# The sectors of each form of exploitation (VOCABULARY.md, "Sectors"); "other" and "unknown"
-# belong to every form. A sector outside its form's list is shown too when it was counted.
-FORM_SECTORS: dict[str, tuple[str, ...]] = {
-    "sexual": ("window", "club", "home", "escort", "hotel", "street", "online"),
-    "labour": (
-        "agriculture",
-        "domestic_work",
-        "hospitality",
-        "manufacturing",
-        "construction",
-        "transport",
-        "retail",
-        "cleaning",
-        "temp_agency",
-    ),
-    "criminal": ("drugs", "theft", "begging", "money_mule"),
-}
+# The sectors of each form of exploitation, in the vocabulary's order (registry.registering);
+# "other" and "unknown" belong to every form. A sector outside its form's list is shown too
+# when it was counted.
+FORM_SECTORS = registering.SECTORS_BY_FORM
 SHARED_SECTORS = (Sector.OTHER.value, Sector.UNKNOWN.value)
 
 NO_REPORT = "none"

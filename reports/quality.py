@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils.dates import MONTHS
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +95,17 @@ class MonthRow:
     previous: Cell
     change_percent: float | None
     dropped: bool
+
+    @property
+    def key(self) -> str:
+        """The month as the page's data attribute reads it: ``2025-06``."""
+        return f"{self.month:%Y-%m}"
+
+    @property
+    def name(self) -> str:
+        """The month's name in the page's language (config/formats decides dates, so the
+        template asks for no format of its own)."""
+        return str(MONTHS[self.month.month])
 
 
 @dataclass
