@@ -128,15 +128,9 @@ _FLAG_LABELS = {
     "isForcedMarriage": "Forced marriage",
     "isOrganRemoval": "Organ removal",
 }
-_EXPLOIT_FLAGS = [
-    "isForcedLabour",
-    "isSexualExploit",
-    "isOtherExploit",
-    "isSexAndLabour",
-    "isForcedMarriage",
-    "isForcedMilitary",
-    "isOrganRemoval",
-    "isSlaveryAndPractices",
+# The header's yes/no flags of the type of exploitation, read from it (they stand together).
+_EXPLOIT_FLAGS = CTDC_COLUMNS[
+    CTDC_COLUMNS.index("isForcedLabour") : CTDC_COLUMNS.index("typeOfExploitConcatenated")
 ]
 # Our sectors of labour and criminal exploitation -> CTDC's typeOfLabour suffix.
 LABOUR_TYPES = {

@@ -44,6 +44,13 @@ def _date_field(label: str, help_text: str) -> forms.DateField:
     )
 
 
+def _filter_field(label: str, choices: Any) -> forms.ChoiceField:
+    """An optional choice of a list that filters an export, "All" (no filter) first."""
+    return forms.ChoiceField(
+        label=label, required=False, choices=[("", capfirst(_("all"))), *choices]
+    )
+
+
 class StatisticsForm(forms.Form):
     """The period is a calendar year, half-year or quarter that has ended (reports.periods);
     free ``start``/``end`` dates are taken only with ``free_dates`` (an administrator's exact,
@@ -211,22 +218,14 @@ class PersonalExportForm(forms.Form):
 
     start = _date_field(_("Registered from"), _("First registration date; empty for no limit."))
     end = _date_field(_("Registered until"), _("Last registration date; empty for no limit."))
-    reporter_type = forms.ChoiceField(
-        label=_("Reporter type"),
-        required=False,
-        choices=[("", capfirst(_("all")))] + list(ReporterType.choices),
-    )
+    reporter_type = _filter_field(_("Reporter type"), ReporterType.choices)
     region = forms.ModelChoiceField(
         label=_("Region"),
         required=False,
         queryset=Region.objects.order_by("name"),
         empty_label=None,  # set in __init__, as the other filters' "all"
     )
-    file_type = forms.ChoiceField(
-        label=_("Type of file"),
-        required=False,
-        choices=[("", capfirst(_("all")))] + list(FileType.choices),
-    )
+    file_type = _filter_field(_("Type of file"), FileType.choices)
     file_format = forms.ChoiceField(
         label=_("Format of the file in the archive"),
         choices=[("csv", "CSV"), ("xlsx", _("XLSX (Excel)"))],

@@ -62,6 +62,25 @@ def _valid_form(request: HttpRequest, *, free_dates: bool = False) -> Any:
     return form, True
 
 
+def _download_form(request: HttpRequest, file_format: str, page: str) -> tuple[Any, Any]:
+    """The form of a download (``statistics_download`` and the like) and, when the period is
+    refused, its page again with the errors (a 400) to send instead. A format that is not
+    offered is a 404."""
+    if file_format not in DOWNLOAD_FORMATS:
+        raise Http404
+    form, valid = _valid_form(request)
+    return form, None if valid else _not_downloaded(request, page, form)
+
+
+def _not_downloaded(request: HttpRequest, page: str, form: Any, nothing: Any = None) -> Any:
+    """The page of a download again, as a 400: with the form's errors, or what says there is
+    nothing in the period to download."""
+    context = {"form": form}
+    if nothing:
+        context["nothing_to_download"] = nothing
+    return render(request, page, context, status=400)
+
+
 @require_GET
 @requires(may_count)
 def statistics(request: HttpRequest) -> HttpResponse:
@@ -94,15 +113,12 @@ def statistics(request: HttpRequest) -> HttpResponse:
 def statistics_download(request: HttpRequest, file_format: str) -> HttpResponse:
     """The statistics tables, suppressed, as CSV (dimension,value,count,percent) or XLSX: a
     background job; its page offers the file."""
-    if file_format not in DOWNLOAD_FORMATS:
-        raise Http404
-    form, valid = _valid_form(request)
-    if not valid:
-        return render(request, "reports/statistics.html", {"form": form}, status=400)
+    form, refused = _download_form(request, file_format, "reports/statistics.html")
+    if refused:
+        return refused
     nothing = nothing_in_statistics(request.user, form.period)
     if nothing:
-        context = {"form": form, "nothing_to_download": nothing}
-        return render(request, "reports/statistics.html", context, status=400)
+        return _not_downloaded(request, "reports/statistics.html", form, nothing)
     return redirect(start_statistics(request.user, file_format, form.period, form.cross))
 
 
@@ -144,18 +160,15 @@ def anonymised(request: HttpRequest) -> HttpResponse:
 def anonymised_download(request: HttpRequest, file_format: str) -> HttpResponse:
     """The k-anonymous dataset of the period as CSV or XLSX: a background job, audited as
     the file is written (reports.jobs); its page offers the file."""
-    if file_format not in DOWNLOAD_FORMATS:
-        raise Http404
-    form, valid = _valid_form(request)
-    if not valid:
-        return render(request, "reports/anonymised.html", {"form": form}, status=400)
+    form, refused = _download_form(request, file_format, "reports/anonymised.html")
+    if refused:
+        return refused
     qs = counted_registrations(request.user, form.period)
     age_bands, layout = form.cleaned_data["age_bands"], form.cleaned_data["layout"]
     summary = plan_for(qs, small_cell_k(), age_bands, layout).summary
     nothing = nothing_in_anonymised(summary) if summary else None
     if nothing:
-        context = {"form": form, "nothing_to_download": nothing}
-        return render(request, "reports/anonymised.html", context, status=400)
+        return _not_downloaded(request, "reports/anonymised.html", form, nothing)
     job = start_anonymised(request.user, file_format, form.period, age_bands, layout)
     return redirect(job)
 
@@ -166,11 +179,9 @@ def referrals_download(request: HttpRequest, file_format: str) -> HttpResponse:
     """The referrals of the period in HTCDS terms, one row per referral without anything of the
     case or the person (reports.referrals), as CSV or XLSX: a background job, audited as the
     file is written; its page offers the file."""
-    if file_format not in DOWNLOAD_FORMATS:
-        raise Http404
-    form, valid = _valid_form(request)
-    if not valid:
-        return render(request, "reports/anonymised.html", {"form": form}, status=400)
+    form, refused = _download_form(request, file_format, "reports/anonymised.html")
+    if refused:
+        return refused
     return redirect(start_referrals(request.user, file_format, form.period))
 
 

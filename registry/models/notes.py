@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -24,32 +24,71 @@ class CaseNoteChangeRefused(Exception):
     """Raised when code tries to change or delete a note: notes are append-only."""
 
 
-class CaseNoteQuerySet(EncryptedQuerySet):
+class AppendOnlyQuerySet(EncryptedQuerySet):
+    """Refuses to change or delete rows in bulk, with the messages of its model
+    (``AppendOnlyText``)."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise CaseNoteChangeRefused(self.model.change_refused)
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise CaseNoteChangeRefused(self.model.change_refused)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise CaseNoteChangeRefused(self.model.delete_refused)
+
+
+class AppendOnlyText(models.Model):
+    """What a case note and a reporter's addition share: a dated text that is written once.
+    ``save()`` refuses to change a saved row and ``delete()`` refuses, as the queryset
+    (``AppendOnlyQuerySet``) does; ``__str__`` names the moment, never the text (it ends up in
+    logs and admin messages). The UUID key is known before the first save, as the associated
+    data of the encrypted text needs it; each model keeps its other fields (their labels and
+    keys differ)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+
+    # The messages of the refusals and the names of a new and a saved row, per model.
+    change_refused: ClassVar[str]
+    delete_refused: ClassVar[str]
+    new_name: ClassVar[Any]
+    dated_name: ClassVar[Any]
+
+    created_at: Any
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        if self.created_at is None:
+            return str(self.new_name)
+        return self.dated_name % {"when": f"{self.created_at:%Y-%m-%d %H:%M}"}
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise CaseNoteChangeRefused(self.change_refused)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise CaseNoteChangeRefused(self.delete_refused)
+
+
+class CaseNoteQuerySet(AppendOnlyQuerySet):
     def for_user(self, user: User | None) -> CaseNoteQuerySet:
         return access.case_notes_for_user(self, user)
 
-    def update(self, **kwargs: Any) -> int:
-        raise CaseNoteChangeRefused("case notes are append-only: write a new note instead")
 
-    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
-        raise CaseNoteChangeRefused("case notes are append-only: write a new note instead")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise CaseNoteChangeRefused("case notes are append-only and are not deleted")
-
-
-class CaseNote(models.Model):
+class CaseNote(AppendOnlyText):
     """One note on a case by one user at one moment. The text is encrypted (people write
     names, addresses and what happened in it); the UUID key is known before the first save,
     as the associated data needs it.
 
-    Append-only: ``save()`` refuses to change a saved note and ``delete()`` refuses, as the
-    queryset does, so a note says what was known when it was written; a correction is a new
-    note. (Erasure and retention, when they come, delete through the database with an audit
-    event, as for every registry record.)
+    Append-only (``AppendOnlyText``): ``save()`` refuses to change a saved note and
+    ``delete()`` refuses, as the queryset does, so a note says what was known when it was
+    written; a correction is a new note. (Erasure and retention, when they come, delete
+    through the database with an audit event, as for every registry record.)
     """
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(
         "registry.Case", on_delete=models.PROTECT, related_name="case_notes", verbose_name=_("case")
     )
@@ -64,26 +103,17 @@ class CaseNote(models.Model):
 
     objects = CaseNoteQuerySet.as_manager()
 
+    change_refused = "case notes are append-only: write a new note instead"
+    delete_refused = "case notes are append-only and are not deleted"
+    new_name = _("New note")
+    dated_name = _("Note of %(when)s")
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("case note")
         verbose_name_plural = _("case notes")
         indexes = [models.Index(fields=["case", "created_at"], name="casenote_case_created_idx")]
         default_permissions = ("add", "view")
-
-    def __str__(self) -> str:
-        # Never the text: __str__ ends up in logs and admin messages.
-        if self.created_at is None:
-            return str(_("New note"))
-        return _("Note of %(when)s") % {"when": f"{self.created_at:%Y-%m-%d %H:%M}"}
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise CaseNoteChangeRefused("case notes are append-only: write a new note instead")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise CaseNoteChangeRefused("case notes are append-only and are not deleted")
 
     @classmethod
     def write(cls, case: Case, author: User, text: str) -> CaseNote:
@@ -104,26 +134,16 @@ class CaseNote(models.Model):
         return note
 
 
-class SubmissionAdditionQuerySet(EncryptedQuerySet):
+class SubmissionAdditionQuerySet(AppendOnlyQuerySet):
     def for_user(self, user: User | None) -> SubmissionAdditionQuerySet:
         return access.submission_additions_for_user(self, user)
 
-    def update(self, **kwargs: Any) -> int:
-        raise CaseNoteChangeRefused("additions are append-only: add another instead")
 
-    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
-        raise CaseNoteChangeRefused("additions are append-only: add another instead")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise CaseNoteChangeRefused("additions are append-only and are not deleted")
-
-
-class SubmissionAddition(models.Model):
+class SubmissionAddition(AppendOnlyText):
     """Information a reporter added to their own report after sending it, found by its
     reference number: what they learnt later (the person called back, a date of birth...).
     The help desk reads it at triage. The text is encrypted, as a case note's; append-only."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     registration = models.ForeignKey(
         "registry.Registration",
         on_delete=models.PROTECT,
@@ -141,25 +161,16 @@ class SubmissionAddition(models.Model):
 
     objects = SubmissionAdditionQuerySet.as_manager()
 
+    change_refused = "additions are append-only: add another instead"
+    delete_refused = "additions are append-only and are not deleted"
+    new_name = _("New addition")
+    dated_name = _("Addition of %(when)s")
+
     class Meta:
         ordering = ["created_at"]
         verbose_name = _("information added to a report")
         verbose_name_plural = _("information added to reports")
         default_permissions = ("add", "view")
-
-    def __str__(self) -> str:
-        # Never the text: __str__ ends up in logs and admin messages.
-        if self.created_at is None:
-            return str(_("New addition"))
-        return _("Addition of %(when)s") % {"when": f"{self.created_at:%Y-%m-%d %H:%M}"}
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise CaseNoteChangeRefused("additions are append-only: add another instead")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise CaseNoteChangeRefused("additions are append-only and are not deleted")
 
     @classmethod
     def add(cls, registration: Any, author: User, text: str) -> SubmissionAddition:

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from registry import retention
+from registry.management.tasks import add_task_arguments, write_enqueued
 
 
 class Command(BaseCommand):
@@ -19,23 +20,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Count what would be erased; erase nothing."
-        )
-        parser.add_argument(
-            "--enqueue",
-            action="store_true",
-            help="Enqueue the retention job for a background worker instead of running it here.",
+        add_task_arguments(
+            parser, job="retention", dry_run_help="Count what would be erased; erase nothing."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         dry_run = options["dry_run"]
         if options["enqueue"]:
-            result = retention.apply_retention.enqueue(dry_run)
-            self.stdout.write(
-                f"Enqueued the retention job {result.id} (queue {result.task.queue_name}); "
-                "a worker (manage.py db_worker) runs it."
-            )
+            write_enqueued(self, "retention", retention.apply_retention.enqueue(dry_run))
             return
         outcome = retention.apply_retention.call(dry_run)
         verb = "Would erase" if dry_run else "Erased"

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from registry.management.tasks import add_task_arguments, write_enqueued
 from registry.reminders import send_reminders
 
 
@@ -23,13 +24,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--date", help="Run as if today were this date (YYYY-MM-DD). Default: today."
         )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Report what would be sent; queue nothing."
-        )
-        parser.add_argument(
-            "--enqueue",
-            action="store_true",
-            help="Enqueue the reminders job for a background worker instead of running it here.",
+        add_task_arguments(
+            parser, job="reminders", dry_run_help="Report what would be sent; queue nothing."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -38,10 +34,7 @@ class Command(BaseCommand):
         # Operator output stays English like every other command's; only the e-mails are Dutch.
         if options["enqueue"]:
             result = send_reminders.enqueue(day, dry_run)
-            self.stdout.write(
-                f"Enqueued the reminders job {result.id} (queue {result.task.queue_name}); "
-                "a worker (manage.py db_worker) runs it and queues the e-mails."
-            )
+            write_enqueued(self, "reminders", result, then=" and queues the e-mails")
             return
         tally = send_reminders.call(day, dry_run)
         verb = "Would queue" if dry_run else "Queued"
