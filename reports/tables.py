@@ -1,4 +1,5 @@
-"""Statistics tables built from exact counts, with small-cell suppression applied.
+"""Statistics tables built from exact counts, with disclosure control applied (every count
+rounded to base 5, counts below k shown as ``x``: reports.disclosure).
 
 The same tables feed the statistics page, its charts, the CSV/XLSX downloads and the
 ``export_statistics`` command, so every published figure passes the same rules.
@@ -122,18 +123,19 @@ def _bucketed(dim: Dimension, counts: dict[str, int]) -> dict[str, int]:
 
 
 def _ordered_values(dim: Dimension, counts: dict[str, int], k: int) -> list[str]:
-    """Known codes in their fixed order (zeros shown), others by published count.
+    """Known codes in their fixed order, others by published (rounded) count, then by code.
 
-    Suppressed values go last in alphabetical order: ordering them by their exact counts
-    would tell which small cell is larger.
+    Values shown as ``x`` go last in alphabetical order, and equal rounded counts by code:
+    ordering by the exact counts would tell which of two cells is larger.
     """
     if dim.order:
         values = list(dim.order)
         values += sorted(v for v in counts if v not in dim.order)
         return values
     present = [v for v in counts if v != OTHER_VALUES]
-    published = sorted((v for v in present if not 0 < counts[v] < k), key=lambda v: (-counts[v], v))
-    small = sorted(v for v in present if 0 < counts[v] < k)
+    shown = {v: cell(counts[v], k).published for v in present}
+    published = sorted((v for v in present if shown[v] is not None), key=lambda v: (-shown[v], v))
+    small = sorted(v for v in present if shown[v] is None)
     tail = [OTHER_VALUES] if OTHER_VALUES in counts else []
     return published + small + tail
 
@@ -144,7 +146,7 @@ def breakdown(dim: Dimension, counts: dict[str, int], total: int, k: int) -> Bre
     values = _ordered_values(dim, counts, k)
     total_cell = cell(total, k)
     cells = suppress_series([counts.get(v, 0) for v in values], k, not total_cell.suppressed)
-    with_percentages(cells, total)
+    with_percentages(cells, total, k)
     rows = [Row(v, labels.get(v, v), c) for v, c in zip(values, cells, strict=True)]
     return Breakdown(dim.key, dim.label, rows, total_cell, dim.multiplies)
 
@@ -189,7 +191,8 @@ def cross_table(
 
 
 def year_on_year(counts: dict[str, int], k: int, total_published: bool = True) -> list[YearRow]:
-    """Registrations per year with the change against the year before (both published)."""
+    """Registrations per year with the change against the year before (both published),
+    computed from the published (rounded) counts."""
     years = sorted(counts)
     rows: list[YearRow] = []
     cells = suppress_series([counts[y] for y in years], k, total_published)
@@ -197,9 +200,9 @@ def year_on_year(counts: dict[str, int], k: int, total_published: bool = True) -
         row = YearRow(year, this)
         previous = rows[-1].cell if rows else None
         if previous is not None and not previous.suppressed and not this.suppressed:
-            row.change = this.exact - previous.exact
-            if previous.exact:
-                row.change_percent = 100.0 * row.change / previous.exact
+            row.change = this.published - previous.published
+            if previous.published:
+                row.change_percent = 100.0 * row.change / previous.published
         rows.append(row)
     return rows
 
@@ -211,7 +214,7 @@ def build_statistics(
     dimensions: list[str] | None = None,
     k: int | None = None,
 ) -> Statistics:
-    """Every table of the statistics page, suppressed with ``k`` (default from settings)."""
+    """Every table of the statistics page, protected with ``k`` (default from settings)."""
     k = small_cell_k() if k is None else k
     keys = list(dimensions or BREAKDOWNS)
     wanted = [*keys, "year"]
@@ -223,7 +226,6 @@ def build_statistics(
     stats = Statistics(period, k, cell(counts.total, k), cell(counts.persons, k))
     for key in keys:
         stats.breakdowns.append(breakdown(DIMENSIONS[key], counts.by[key], counts.total, k))
-    # The years of the period add up to its published total, so rule 2 applies to them too.
     stats.years = year_on_year(counts.by["year"], k, not stats.total.suppressed)
     if everything_in is not None:
         stats.referrals = referrals_per_type(period, k)
@@ -251,7 +253,7 @@ def referrals_per_type(period: Period, k: int) -> Breakdown:
     total_cell = cell(total, k)
     values = list(ReferralType.values)
     cells = suppress_series([counts.get(v, 0) for v in values], k, not total_cell.suppressed)
-    with_percentages(cells, total)
+    with_percentages(cells, total, k)
     labels = dict(ReferralType.choices)
     rows = [Row(v, str(labels[v]), c) for v, c in zip(values, cells, strict=True)]
     return Breakdown("referral_type", _("Referrals per type"), rows, total_cell)

@@ -1,7 +1,8 @@
 """Statistics for administrators and the help desk, their downloads and the anonymised dataset.
 
 Everything here is computed by database aggregates over clear fields (reports.aggregates) and
-published through the small-cell rules (reports.suppression). Only an administrator may ask
+published through disclosure control (reports.suppression: counts rounded to base 5, counts
+below k shown as x). Only an administrator may ask
 for the exact counts, shown marked as not for publication; downloads are always suppressed.
 """
 
@@ -29,7 +30,7 @@ from reports.jobs import (
     start_statistics,
 )
 from reports.referrals import REFERRAL_COLUMNS
-from reports.suppression import SUPPRESSED, small_cell_k
+from reports.suppression import SUPPRESSED, rounding_base, small_cell_k
 from reports.tables import build_statistics
 
 DOWNLOAD_FORMATS = ("csv", "xlsx")
@@ -57,6 +58,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "exact": exact,
         "may_read_exact": may_read_exact,
         "k": small_cell_k(),
+        "base": rounding_base(),
+        "slack": rounding_base() // 2,
         "mark": SUPPRESSED,
     }
     if valid:

@@ -159,13 +159,14 @@ def test_the_page_defaults_to_the_last_year_that_has_ended(lone_day, client_for,
         ("2025-h2", D(2025, 7, 1), D(2025, 12, 31)),
         ("2024-Q1", D(2024, 1, 1), D(2024, 3, 31)),
         ("2024-Q4", D(2024, 10, 1), D(2024, 12, 31)),
+        ("2015-2019", D(2015, 1, 1), D(2019, 12, 31)),
     ],
 )
 def test_a_published_period_is_a_year_half_year_or_quarter(text, start, end):
     assert PublishedPeriod.parse(text).period == Period(start, end)
 
 
-@pytest.mark.parametrize("text", ["", "2025-07", "2025-Q5", "2025-01-01", "25", "1999", "x"])
+@pytest.mark.parametrize("text", ["", "2025-07", "2025-Q5", "2025-01-01", "25", "1999", "x", "2019-2015", "2019-2019"])
 def test_anything_else_is_not_a_published_period(text):
     with pytest.raises(PeriodRefused):
         PublishedPeriod.parse(text)

@@ -115,8 +115,8 @@ def test_a_suppressed_cell_is_labelled_suppressed_and_not_drawn_as_zero(
     svg = re.search(r"<svg\b.*?</svg>", section, re.S).group(0)
     axis = re.search(r'<g class="axis y">.*?</g></g>(?=<g class="axis x)', svg, re.S).group(0)
     labels = [html.unescape(x) for x in re.findall(r"<text[^>]*>(.*?)</text>", axis)]
-    # ngo (9) is suppressed by rule 1 and the labour inspectorate (10) by rule 2: each keeps
-    # its place on the axis, labelled as suppressed; police (11) is published.
+    # ngo (9) reads x: it keeps its place on the axis, labelled as suppressed; police (11)
+    # and the labour inspectorate (10) are published, each rounded to 10.
     named = {
         value: html.unescape(label)
         for value, label in re.findall(
@@ -126,14 +126,14 @@ def test_a_suppressed_cell_is_labelled_suppressed_and_not_drawn_as_zero(
     assert sorted(labels) == sorted(
         [
             named["police"],
-            f"{named['labour_inspectorate']} (suppressed)",
+            named["labour_inspectorate"],
             f"{named['ngo']} (suppressed)",
         ]
     )
     values = re.findall(r'<desc class="value">(.*?)</desc>', svg)
-    assert values == ["11"]  # one bar; no bar of 0, nor of 9 or 10
+    assert values == ["10", "10"]  # two bars of published (rounded) counts; no bar of 0 or 9
     printed = re.findall(r'<text[^>]*class="value"[^>]*>(.*?)</text>', svg)
-    assert printed == ["11"]  # nothing printed as 0, 9 or 10
+    assert printed == ["10", "10"]  # nothing printed as 0, 9 or 11
 
 
 def test_a_fully_suppressed_crossing_shows_a_sentence_not_an_empty_axis(
@@ -147,10 +147,13 @@ def test_a_fully_suppressed_crossing_shows_a_sentence_not_an_empty_axis(
     cross = _sections(page)["section-cross"]
     assert "<svg" not in cross
     assert "every figure is suppressed or zero, so there is no chart to draw" in cross
-    # So is a breakdown whose every cell is suppressed (gender: 10 by rule 1, 20 by rule 2).
-    gender = _sections(page)["section-gender"]
-    assert "<svg" not in gender
-    assert "no chart to draw" in gender
+    # So is a breakdown whose every cell reads x (reporter type: 11, 10 and 9).
+    reporters = _sections(page)["section-reporter_type"]
+    assert "<svg" not in reporters
+    assert "no chart to draw" in reporters
+    # Gender (20 female, 10 male) keeps its headline: the 20 is no longer hidden to protect
+    # the 10, so its chart is drawn.
+    assert "<svg" in _sections(page)["section-gender"]
     # The sentence is translated.
     dutch = _page(client_for(administrator), query).content.decode()
     assert "geen grafiek" in _sections(dutch)["section-cross"]
@@ -239,8 +242,8 @@ def test_an_anonymised_download_with_rows_still_starts(
 def test_suppressed_cells_of_a_crossing_are_drawn_as_one_grey_part_named_suppressed(
     planted, administrator, client_for, settings
 ):
-    # Gender x age (monitor): female 0-17 (9) is suppressed by rule 1 and female 18-22 (11)
-    # by rule 2; the row's total (20) is published, male 30-39 (10) too.
+    # Gender x age (monitor): female 0-17 (9) reads x; female 18-22 (11) is published as 10,
+    # the row's total (20) as 20, male 30-39 (10) as 10.
     settings.REGISTRY_SMALL_CELL_K = 10
     query = {**PERIOD_QUERY, "rows": "gender", "cols": "age_monitor"}
     page = _page(client_for(administrator), query, **EN).content.decode()
@@ -249,7 +252,7 @@ def test_suppressed_cells_of_a_crossing_are_drawn_as_one_grey_part_named_suppres
         html.unescape(x) for x in re.findall(r'<g [^>]*class="legend [^"]*">.*?</g>', svg, re.S)
     ]
     assert any(">suppressed<" in item for item in legend), legend
-    # The grey part is the row's total less its published cells (20 - 0): what the table
-    # already gives; no bar of 9 or 11, and no cell drawn as 0.
+    # The grey part is the row's published total less its published cells (20 - 10): what
+    # the table already gives; no bar of 9 or 11, and no cell drawn as 0.
     values = sorted(int(v) for v in re.findall(r'<desc class="value">(\d+)</desc>', svg))
-    assert values == [10, 20]
+    assert values == [10, 10, 10]
