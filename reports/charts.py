@@ -130,17 +130,18 @@ def cross_chart(table: CrossTable, title: str = "") -> SafeString:
     used_cols = list(range(len(table.cols)))
     if not any(table.cells[i][j].published for i in used_rows for j in used_cols):
         return nothing_to_draw(title)
+    # A column whose total reads x has no series of its own (its cells join the grey part).
+    series = [j for j in used_cols if not table.col_totals[j].suppressed]
     hidden: list[int | None] = []
     for i in used_rows:
         total = table.row_totals[i].published
-        shown = sum(table.cells[i][j].published or 0 for j in used_cols)
-        marked = any(table.cells[i][j].suppressed for j in used_cols)
-        hidden.append(total - shown if total is not None and marked and total > shown else None)
+        shown = sum(table.cells[i][j].published or 0 for j in series)
+        undrawn = any(table.cells[i][j].suppressed or j not in series for j in used_cols)
+        hidden.append(total - shown if total is not None and undrawn and total > shown else None)
     labels = [
         _suppressed_label(table.rows[i][1]) if table.row_totals[i].suppressed else table.rows[i][1]
         for i in used_rows
     ]
-    series = [j for j in used_cols if not table.col_totals[j].suppressed]
     colors = [COLORS[n % len(COLORS)] for n in range(len(series))] + [SUPPRESSED_COLOR]
     # A label wider than its bar's slot would run into the next one: shortened with an
     # ellipsis (the table above the chart gives it in full). The plot is about 60 characters

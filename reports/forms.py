@@ -90,9 +90,10 @@ class StatisticsForm(forms.Form):
         if start and end and start > end:
             raise forms.ValidationError(_("The start of the period must not be after its end."))
         until = data.get("until")
-        if data.get("year") is not None and until is not None and not self.uses_free_dates:
-            if data.get("part") or until <= data["year"]:
-                raise forms.ValidationError(RUN_NOT_WHOLE_YEARS, code="run")
+        year = data.get("year")
+        is_run = year is not None and until is not None and not self.uses_free_dates
+        if is_run and (data.get("part") or until <= year):
+            raise forms.ValidationError(RUN_NOT_WHOLE_YEARS, code="run")
         if data.get("year") is not None and not self.uses_free_dates:
             published = PublishedPeriod(data["year"], data.get("part") or "", until)
             if not self.free_dates and not published.has_ended():

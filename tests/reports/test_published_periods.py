@@ -166,7 +166,9 @@ def test_a_published_period_is_a_year_half_year_or_quarter(text, start, end):
     assert PublishedPeriod.parse(text).period == Period(start, end)
 
 
-@pytest.mark.parametrize("text", ["", "2025-07", "2025-Q5", "2025-01-01", "25", "1999", "x", "2019-2015", "2019-2019"])
+@pytest.mark.parametrize(
+    "text", ["", "2025-07", "2025-Q5", "2025-01-01", "25", "1999", "x", "2019-2015", "2019-2019"]
+)
 def test_anything_else_is_not_a_published_period(text):
     with pytest.raises(PeriodRefused):
         PublishedPeriod.parse(text)
