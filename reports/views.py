@@ -59,7 +59,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "may_read_exact": may_read_exact,
         "k": small_cell_k(),
         "base": rounding_base(),
-        "slack": rounding_base() // 2,
+        "slack": rounding_base() - 1,
+        "reach": small_cell_k() + rounding_base() - 1,
         "mark": SUPPRESSED,
     }
     if valid:

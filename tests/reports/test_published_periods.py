@@ -180,3 +180,42 @@ def test_a_period_has_ended_only_after_its_last_day():
     assert q3.has_ended(D(2025, 10, 1))
     with pytest.raises(PeriodRefused, match="has not ended yet"):
         q3.ended(D(2025, 9, 30))
+
+
+@pytest.mark.parametrize(("name", "args", "method"), PUBLISHING_URLS)
+def test_a_run_of_whole_years_is_served(lone_day, client_for, helpdesk, name, args, method):
+    """The monitor's five-year tables: 2015-2019 as year=2015&until=2019."""
+    client = client_for(helpdesk)
+    query = {"year": "2021", "until": "2025"}
+    if method == "get":
+        response = _ask(client, name, args, method, query)
+    else:
+        response = export_via_job(client, reverse(name, args=args), query)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"year": "2025", "part": "H1", "until": "2026"},  # a part with a run
+        {"year": "2025", "until": "2025"},  # not after the first year
+        {"year": "2025", "until": "2021"},
+    ],
+)
+@pytest.mark.parametrize(("name", "args", "method"), PUBLISHING_URLS)
+def test_a_run_that_is_not_whole_years_is_refused(
+    client_for, helpdesk, name, args, method, query
+):
+    jobs = Job.objects.count()
+    response = _ask(client_for(helpdesk), name, args, method, query)
+    assert response.status_code == 400
+    assert "A run of years covers whole calendar years" in response.content.decode()
+    assert Job.objects.count() == jobs
+
+
+def test_a_run_still_in_progress_is_refused(client_for, helpdesk):
+    this_year = timezone.localdate().year
+    query = {"year": str(this_year - 2), "until": str(this_year)}
+    response = client_for(helpdesk).get(reverse("reports:statistics"), query, **EN)
+    assert response.status_code == 400
+    assert "has not ended yet" in response.content.decode()
