@@ -203,9 +203,7 @@ def test_a_run_of_whole_years_is_served(lone_day, client_for, helpdesk, name, ar
     ],
 )
 @pytest.mark.parametrize(("name", "args", "method"), PUBLISHING_URLS)
-def test_a_run_that_is_not_whole_years_is_refused(
-    client_for, helpdesk, name, args, method, query
-):
+def test_a_run_that_is_not_whole_years_is_refused(client_for, helpdesk, name, args, method, query):
     jobs = Job.objects.count()
     response = _ask(client_for(helpdesk), name, args, method, query)
     assert response.status_code == 400
