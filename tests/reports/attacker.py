@@ -312,16 +312,23 @@ def attack(
             (q, a, b) for q in range(n_quarters) for a in a_list for b in b_list
         )
     }
-    rows = lil_matrix((len(figures), len(index)))
-    lower, upper = np.zeros(len(figures)), np.zeros(len(figures))
     members: list[list[int]] = []
-    for n, figure in enumerate(figures):
+    # One constraint per set of cells: a figure published twice (a breakdown and the
+    # crossing's margin; a year's total and its row in a run) gives the intersection.
+    known: dict[frozenset[int], tuple[int, int]] = {}
+    for figure in figures:
         a_set, b_set = _resolve(figure.a_values, a_list), _resolve(figure.b_values, b_list)
         cols = [index[(q, a, b)] for q in figure.quarters for a in a_set for b in b_set]
         members.append(cols)
+        lo, hi = meaning(figure.text)
+        before = known.get(frozenset(cols), (lo, hi))
+        known[frozenset(cols)] = (max(lo, before[0]), min(hi, before[1]))
+    rows = lil_matrix((len(known), len(index)))
+    lower, upper = np.zeros(len(known)), np.zeros(len(known))
+    for n, (cols, (lo, hi)) in enumerate(known.items()):
         for col in cols:
             rows[n, col] = 1
-        lower[n], upper[n] = meaning(figure.text)
+        lower[n], upper[n] = lo, hi
     matrix = rows.tocsr()
     constraint = LinearConstraint(matrix, lower, upper)
     truth = np.zeros(len(index))
