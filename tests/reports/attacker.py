@@ -231,16 +231,19 @@ def _resolve(values: frozenset[str] | None, universe: list[str]) -> set[str]:
     return set(values)
 
 
-def _optimum(objective: np.ndarray, constraint: LinearConstraint, integrality: np.ndarray) -> int:
-    """The integer optimum: the linear relaxation first (fast), whose solution is often whole
-    already and then optimal for the integer problem too; else the integer program."""
+def _optimum(
+    objective: np.ndarray, constraint: LinearConstraint, integrality: np.ndarray
+) -> tuple[int, np.ndarray]:
+    """The integer optimum and a solution reaching it: the linear relaxation first (fast),
+    whose solution is often whole already and then optimal for the integer problem too; else
+    the integer program."""
     relaxed = milp(objective, constraints=constraint)
     assert relaxed.success, relaxed.message  # the true counts are a solution: feasible
     if np.allclose(relaxed.x, np.round(relaxed.x), atol=1e-7):
-        return round(relaxed.fun)
+        return round(relaxed.fun), np.round(relaxed.x)
     exact = milp(objective, constraints=constraint, integrality=integrality)
     assert exact.success, exact.message
-    return round(exact.fun)
+    return round(exact.fun), np.round(exact.x)
 
 
 def _can_be_zero(
@@ -344,24 +347,33 @@ def attack(
     protected = [n for n, f in enumerate(figures) if 0 < f.exact < k]
     result = Attack(figures, [figures[n] for n in protected])
     seen: set[frozenset[int]] = set()
+    # Whole solutions found so far, each consistent with every published figure: where one
+    # holds nobody in a cell, that cell's least count is 0 without another program.
+    solutions: list[np.ndarray] = []
     for n in protected:
         key = frozenset(members[n])
         if key in seen:
             continue  # the same cells published twice (a margin and its breakdown)
         seen.add(key)
-        if _can_be_zero(members[n], truth, matrix, lower, upper, quarter_of, n_quarters):
-            # An integer solution consistent with everything published holds nobody here.
+        if any(not solution[members[n]].sum() for solution in solutions) or _can_be_zero(
+            members[n], truth, matrix, lower, upper, quarter_of, n_quarters
+        ):
+            # An integer solution consistent with everything published holds nobody here
+            # (one found for another cell, or the truth with these registrations moved).
             result.bounds.append(Bounds(figures[n], 0, figures[n].exact))
             continue
         objective = np.zeros(len(index))
         objective[members[n]] = 1
-        lo = _optimum(objective, constraint, integrality)
+        lo, solution = _optimum(objective, constraint, integrality)
+        solutions.append(solution)
         result.solved += 1
         if lo == 0:
             # Not proven to hold anyone, and its true count is at least 1: not pinned.
             result.bounds.append(Bounds(figures[n], 0, k - 1))
             continue
-        hi = -_optimum(-objective, constraint, integrality)
+        highest, solution = _optimum(-objective, constraint, integrality)
+        hi = -highest
+        solutions.append(solution)
         result.solved += 1
         result.bounds.append(Bounds(figures[n], lo, hi))
     return result
