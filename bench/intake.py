@@ -432,7 +432,10 @@ def bench_post() -> tuple[dict[str, float], dict[str, int]]:
                     elapsed = CLOCK() - start
                 if counting is not None:
                     statements[kind] = len(counting.captured_queries)
-                    if os.environ.get("BENCH_SHOW_SQL") in ("all", kind if kind == "intake" else "1"):
+                    if os.environ.get("BENCH_SHOW_SQL") in (
+                        "all",
+                        kind if kind == "intake" else "1",
+                    ):
                         for seconds, sql in timed:
                             print(f"    {seconds * 1000:6.3f} ms", sql[:140])
                     if os.environ.get("BENCH_SHOW_SQL"):

@@ -32,8 +32,10 @@ REGISTRY_BLIND_INDEX_KEY = env_str("REGISTRY_BLIND_INDEX_KEY")
 # A third 32-byte key, for the audit chain's HMAC: kept outside the database, so that write
 # access to the database is not enough to rewrite the trail unnoticed.
 REGISTRY_AUDIT_KEY = env_str("REGISTRY_AUDIT_KEY")
-# Published figures suppress counts below this threshold.
+# Published figures show counts below this threshold as one mark and round the others to this
+# base (reports/disclosure.py, docs/reports.md "Disclosure control").
 REGISTRY_SMALL_CELL_K = env_int("REGISTRY_SMALL_CELL_K", 10)
+REGISTRY_ROUNDING_BASE = env_int("REGISTRY_ROUNDING_BASE", 5)
 REGISTRY_BASE_URL = env_str("REGISTRY_BASE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [

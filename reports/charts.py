@@ -2,9 +2,11 @@
 
 pygal writes a ``<script>`` with its tooltip configuration even when its JavaScript is
 switched off (``js=[]``); every script element is removed here, so the page runs no chart
-code at all. Charts show only what the table beside them shows: a suppressed cell is drawn
-without a bar and labelled "(suppressed)", never as 0 nor its exact count; a chart with
-nothing published is a sentence, not an empty axis. Each chart is named by its table.
+code at all. Charts show only what the table beside them shows (the rounded counts): a cell
+shown as ``x`` (below k, zero included) is drawn without a bar and labelled "(suppressed)",
+never as 0 nor its exact count, and no chart reads an exact count, not even to leave out a
+zero; a chart with nothing published is a sentence, not an empty axis. Each chart is named by
+its table.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ def breakdown_chart(table: Breakdown, title: str = "") -> SafeString:
     """A bar per value of the breakdown; a suppressed value keeps its bar's place, labelled
     "(suppressed)" and without a bar, never drawn as 0."""
     title = str(title or table.title)
-    rows = [row for row in table.rows if row.cell.exact or row.cell.suppressed]
+    rows = list(table.rows)
     if not any(row.cell.published for row in rows):
         return nothing_to_draw(title)
     # pygal draws the first value at the bottom: reversed, the bars read top-down in the
@@ -117,25 +119,29 @@ def years_chart(years: list[YearRow], title: str = "") -> SafeString:
 
 
 def cross_chart(table: CrossTable, title: str = "") -> SafeString:
-    """Stacked bars of the crossing. Where a row's total is published, its suppressed cells
-    together are drawn as one grey part named "suppressed" (their sum is the total less the
-    published cells, which the table already gives away, so nothing is revealed); a row whose
-    total is suppressed has no bar and is labelled "(suppressed)"."""
+    """Stacked bars of the crossing. Where a row's total is published and some of its cells
+    read ``x``, the published total less the published cells is drawn as one grey part named
+    "suppressed" (computed from published figures only, so nothing is revealed; with rounding
+    it is approximate, as the table is); a row whose total reads ``x`` has no bar and is
+    labelled "(suppressed)". Rows and columns are those of the table: none is left out for
+    being zero, which the table does not say."""
     title = str(title or f"{table.row_title} × {table.col_title}")
-    used_rows = [i for i, total in enumerate(table.row_totals) if total.exact]
-    used_cols = [j for j, total in enumerate(table.col_totals) if total.exact]
+    used_rows = list(range(len(table.rows)))
+    used_cols = list(range(len(table.cols)))
     if not any(table.cells[i][j].published for i in used_rows for j in used_cols):
         return nothing_to_draw(title)
+    # A column whose total reads x has no series of its own (its cells join the grey part).
+    series = [j for j in used_cols if not table.col_totals[j].suppressed]
     hidden: list[int | None] = []
     for i in used_rows:
         total = table.row_totals[i].published
-        shown = sum(table.cells[i][j].published or 0 for j in used_cols)
-        hidden.append(None if total is None or total == shown else total - shown)
+        shown = sum(table.cells[i][j].published or 0 for j in series)
+        undrawn = any(table.cells[i][j].suppressed or j not in series for j in used_cols)
+        hidden.append(total - shown if total is not None and undrawn and total > shown else None)
     labels = [
         _suppressed_label(table.rows[i][1]) if table.row_totals[i].suppressed else table.rows[i][1]
         for i in used_rows
     ]
-    series = [j for j in used_cols if not table.col_totals[j].suppressed]
     colors = [COLORS[n % len(COLORS)] for n in range(len(series))] + [SUPPRESSED_COLOR]
     # A label wider than its bar's slot would run into the next one: shortened with an
     # ellipsis (the table above the chart gives it in full). The plot is about 60 characters

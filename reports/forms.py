@@ -20,9 +20,11 @@ from reports.models import ExportGrant, GrantRefused
 from reports.periods import (
     FREE_DATES_REFUSED,
     NOT_ENDED,
+    RUN_NOT_WHOLE_YEARS,
     PublishedPeriod,
     default_period,
     part_choices,
+    until_choices,
     year_choices,
 )
 from reports.personal import PURPOSE_MAX_LENGTH, PURPOSE_MIN_LENGTH
@@ -58,6 +60,14 @@ class StatisticsForm(forms.Form):
 
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=year_choices)
     part = forms.ChoiceField(label=_("Part of the year"), choices=part_choices, required=False)
+    until = forms.TypedChoiceField(
+        label=_("Through year (a run of years)"),
+        coerce=int,
+        empty_value=None,
+        choices=until_choices,
+        required=False,
+        help_text=_("For a run of whole years, as the monitor's 2015-2019 tables."),
+    )
     start = _date_field(_("From"), _("First registration date; empty for no limit."))
     end = _date_field(_("Until"), _("Last registration date; empty for no limit."))
     rows = forms.ChoiceField(
@@ -98,8 +108,13 @@ class StatisticsForm(forms.Form):
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             raise forms.ValidationError(_("The start of the period must not be after its end."))
+        until = data.get("until")
+        year = data.get("year")
+        is_run = year is not None and until is not None and not self.uses_free_dates
+        if is_run and (data.get("part") or until <= year):
+            raise forms.ValidationError(RUN_NOT_WHOLE_YEARS, code="run")
         if data.get("year") is not None and not self.uses_free_dates:
-            published = PublishedPeriod(data["year"], data.get("part") or "")
+            published = PublishedPeriod(data["year"], data.get("part") or "", until)
             if not self.free_dates and not published.has_ended():
                 raise forms.ValidationError(
                     NOT_ENDED, code="not_ended", params={"period": str(published)}
@@ -143,6 +158,8 @@ class StatisticsForm(forms.Form):
         else:
             published = self.cleaned_data["published"]
             chosen = {"year": str(published.year), "part": published.part}
+            if published.last_year is not None:
+                chosen["until"] = str(published.last_year)
         return {
             **chosen,
             "rows": self.cleaned_data["rows"],

@@ -41,9 +41,18 @@ from reports.aggregates import (
     counts_everything,
 )
 from reports.dimensions import DIMENSIONS, Dimension
+from reports.disclosure import percentages
 from reports.periods import PeriodRefused, PublishedPeriod
-from reports.suppression import Cell, cell, small_cell_k, with_percentages
-from reports.tables import Breakdown, CrossTable, YearRow, breakdown, cross_table, year_on_year
+from reports.suppression import Cell, cell, small_cell_k
+from reports.tables import (
+    Breakdown,
+    CrossTable,
+    YearRow,
+    breakdown,
+    cross_table,
+    scope_of,
+    year_on_year,
+)
 
 if TYPE_CHECKING:
     from registry.models import User
@@ -431,6 +440,7 @@ def _paired(
     previous_total: int,
     k: int,
     note: str | Promise = "",
+    scopes: tuple[str, str] = ("", ""),
 ) -> MonitorTable:
     """The table of ``dim`` for the year and the year before, each published by
     ``breakdown``; the rows of the year, the year before's figure of the same value beside.
@@ -439,7 +449,9 @@ def _paired(
     the dimension keeps its top values only, the year before is grouped by the year's top.
     """
     union = sorted(set(this) | set(before))
-    current = breakdown(dim, _with_zeros(this, union), total, k)
+    # ``scopes``: what the year and the year before count (reports.tables.scope_of), so every
+    # figure is rounded as the statistics page of that year rounds it (reports.disclosure).
+    current = breakdown(dim, _with_zeros(this, union), total, k, scopes[0])
     shown = [row.value for row in current.rows]
     if dim.top:
         grouped: dict[str, int] = {}
@@ -448,7 +460,7 @@ def _paired(
             grouped[bucket] = grouped.get(bucket, 0) + n
         before = grouped
         dim = dataclasses.replace(dim, top=0)
-    previous = breakdown(dim, _with_zeros(before, shown), previous_total, k)
+    previous = breakdown(dim, _with_zeros(before, shown), previous_total, k, scopes[1])
     by_value = {row.value: row.cell for row in previous.rows}
     rows = [
         MonitorRow(row.value, row.label, row.cell, by_value.get(row.value, cell(0, k)))
@@ -483,7 +495,7 @@ def _form_sectors(this: CrossTable, before: CrossTable, k: int) -> list[FormSect
         # Rule 4 of the suppression, of the form's total: only where that total is published
         # (a share of a suppressed total would give the total away).
         if not total.suppressed:
-            with_percentages([row.cell for row in rows], total.exact)
+            percentages([row.cell for row in rows], total)
         found.append(FormSectors(form, label, rows, total, before_totals.get(form, cell(0, k))))
     return found
 
@@ -495,9 +507,14 @@ def build_monitor(user: User | object, year: int, k: int | None = None) -> Monit
     period = PublishedPeriod(year).period
     this, before = count_years(user, year)
     total, previous_total = this.counts.total, before.counts.total
-    headline = year_on_year({str(year - 1): previous_total, str(year): total}, k)
+    both_years = Period(PublishedPeriod(year - 1).period.start, period.end)
+    scopes = (scope_of(period), scope_of(PublishedPeriod(year - 1).period))
+    headline = year_on_year({str(year - 1): previous_total, str(year): total}, k, period=both_years)
     persons = year_on_year(
-        {str(year - 1): before.counts.persons, str(year): this.counts.persons}, k
+        {str(year - 1): before.counts.persons, str(year): this.counts.persons},
+        k,
+        period=both_years,
+        figure="persons",
     )
     report = MonitorReport(year, k, period, headline, persons)
     for key in STANDARD:
@@ -510,6 +527,7 @@ def build_monitor(user: User | object, year: int, k: int | None = None) -> Monit
                 previous_total,
                 k,
                 NOTES.get(key, ""),
+                scopes,
             )
         )
     form_dim, sector_dim = DIMENSIONS[FORM_SECTOR[0]], DIMENSIONS[FORM_SECTOR[1]]
@@ -522,7 +540,7 @@ def build_monitor(user: User | object, year: int, k: int | None = None) -> Monit
     own = {sector for form in forms for sector in FORM_SECTORS.get(form, ())}
     sectors = sorted(set(this.counts.by["sector"]) | set(before.counts.by["sector"]) | own)
 
-    def crossing(counts: Counts) -> CrossTable:
+    def crossing(counts: Counts, scope: str) -> CrossTable:
         return cross_table(
             form_dim,
             sector_dim,
@@ -530,10 +548,11 @@ def build_monitor(user: User | object, year: int, k: int | None = None) -> Monit
             _with_zeros(counts.by["exploitation_form"], forms),
             _with_zeros(counts.by["sector"], sectors),
             k,
+            scope,
         )
 
-    report.crossing = crossing(this.counts)
-    report.form_sectors = _form_sectors(report.crossing, crossing(before.counts), k)
+    report.crossing = crossing(this.counts, scopes[0])
+    report.form_sectors = _form_sectors(report.crossing, crossing(before.counts, scopes[1]), k)
     for dim, this_counts, before_counts, of_persons in [
         (MINOR, this.minor, before.minor, False),
         (SUB3, this.sub3, before.sub3, False),
@@ -549,6 +568,7 @@ def build_monitor(user: User | object, year: int, k: int | None = None) -> Monit
                 before.counts.persons if of_persons else previous_total,
                 k,
                 NOTES.get(dim.key, ""),
+                scopes,
             )
         )
     return report

@@ -1,4 +1,6 @@
-"""The periods figures are published for: a calendar year, half-year or quarter that has ended.
+"""The periods figures are published for: a calendar year, half-year or quarter that has ended,
+or a run of whole calendar years that have ended (the victim monitor's five-year tables, as
+2015-2019).
 
 Every figure that leaves the registry (the statistics page, its downloads, the anonymised
 dataset, the referrals file and the export commands' published files) covers one of these.
@@ -6,7 +8,8 @@ Free start and end dates remain only in an administrator's exact, not-for-public
 Why (docs/reports.md): two periods a day apart, or one period in progress downloaded on two
 days, differ by a single day's registrations; subtracting the figures of one from the other
 isolates that day's registrations, often one person. Published periods differ by a quarter at
-least, and a period that has ended no longer changes from day to day.
+least (a run of years differs from another by whole years), and a period that has ended no
+longer changes from day to day.
 """
 
 from __future__ import annotations
@@ -42,9 +45,14 @@ NOT_ENDED = _(
 )
 COMMAND_FREE_DATES = (
     "--from/--to are not accepted for a published file: give --period as a calendar year, "
-    "half-year or quarter that has ended, e.g. --period 2025, --period 2025-H1 or --period 2025-Q3"
+    "half-year, quarter or run of whole years that has ended, e.g. --period 2025, "
+    "--period 2025-H1, --period 2025-Q3 or --period 2015-2019"
 )
-_TEXT = re.compile(r"^(?P<year>\d{4})(?:-(?P<part>H[12]|Q[1-4]))?$")
+_TEXT = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<part>H[12]|Q[1-4])|(?P<last>\d{4})))?$")
+RUN_NOT_WHOLE_YEARS = _(
+    "A run of years covers whole calendar years: choose the whole year as the part, and a last "
+    "year after the first."
+)
 
 
 class PeriodRefused(ValueError):
@@ -63,24 +71,35 @@ def _last_day(year: int, month: int) -> datetime.date:
 
 @dataclass(frozen=True)
 class PublishedPeriod:
-    """A calendar year (``part`` empty), half-year (H1, H2) or quarter (Q1–Q4)."""
+    """A calendar year (``part`` empty), half-year (H1, H2) or quarter (Q1–Q4), or with
+    ``last_year`` the run of whole calendar years from ``year`` to ``last_year``."""
 
     year: int
     part: str = ""
+    last_year: int | None = None
 
     @classmethod
     def parse(cls, text: str) -> PublishedPeriod:
-        """``"2025"``, ``"2025-H1"`` or ``"2025-Q3"``; anything else is refused."""
+        """``"2025"``, ``"2025-H1"``, ``"2025-Q3"`` or ``"2015-2019"``; anything else is
+        refused."""
         match = _TEXT.match((text or "").strip().upper())
-        if match is None or int(match["year"]) < FIRST_YEAR:
+        if (
+            match is None
+            or int(match["year"]) < FIRST_YEAR
+            or (match["last"] and int(match["last"]) <= int(match["year"]))
+        ):
             raise PeriodRefused(
-                f"a published period is a year, half-year or quarter as 2025, 2025-H1 or "
-                f"2025-Q3, got {text!r}"
+                f"a published period is a year, half-year, quarter or run of years as 2025, "
+                f"2025-H1, 2025-Q3 or 2015-2019, got {text!r}"
             )
+        if match["last"]:
+            return cls(int(match["year"]), "", int(match["last"]))
         return cls(int(match["year"]), match["part"] or "")
 
     @property
     def period(self) -> Period:
+        if self.last_year is not None:
+            return Period(datetime.date(self.year, 1, 1), datetime.date(self.last_year, 12, 31))
         _label, first, last = PARTS[self.part]
         return Period(datetime.date(self.year, first, 1), _last_day(self.year, last))
 
@@ -98,6 +117,8 @@ class PublishedPeriod:
         return self
 
     def __str__(self) -> str:
+        if self.last_year is not None:
+            return f"{self.year}-{self.last_year}"
         return f"{self.year}-{self.part}" if self.part else str(self.year)
 
 
@@ -110,6 +131,11 @@ def year_choices(today: datetime.date | None = None) -> list[tuple[str, str]]:
     """Years to choose from, newest first: this year too (its ended quarters may be chosen)."""
     this_year = (today or timezone.localdate()).year
     return [(str(year), str(year)) for year in range(this_year, FIRST_YEAR - 1, -1)]
+
+
+def until_choices(today: datetime.date | None = None) -> list[tuple[str, str]]:
+    """The last year of a run of whole years; empty for one year or a part of it."""
+    return [("", "—"), *year_choices(today)]
 
 
 def part_choices() -> list[tuple[str, object]]:

@@ -35,6 +35,7 @@ from reports.aggregates import Period, counted_registrations
 from reports.dimensions import DIMENSIONS, UNKNOWN
 from reports.periods import PARTS, PublishedPeriod
 from reports.suppression import Cell, cell, suppress_grid, suppress_series
+from reports.tables import scope_of
 
 if TYPE_CHECKING:
     from registry.models import User
@@ -190,13 +191,23 @@ def _share_table(
     groups: list[tuple[str, str, dict[str, int]]],
     overall_counts: dict[str, int],
     k: int,
+    scope: str = "",
+    figures: list[str] | None = None,
 ) -> ShareTable:
     """Shares per group, with the small-cell rules: a group's registrations is a series over
     the groups (the overall total is published); per field the unknown and known counts of
     the groups are a crossing whose margins are the overall row, protected over groups and
     over unknown/known, so a small count is neither shown nor left to subtraction."""
-    overall_total = cell(overall_counts["n"], k)
-    totals = suppress_series([values["n"] for _v, _l, values in groups], k)
+    # Each figure keyed by what it counts (reports.disclosure): a group's registrations and the
+    # period's total are the statistics page's own figures (``figures``: the statistics' codes
+    # of the groups), so they read the same on both pages and are rounded once.
+    figures = figures or [value for value, _l, _v in groups]
+    overall_total = cell(overall_counts["n"], k, f"{scope}|registrations")
+    totals = suppress_series(
+        [values["n"] for _v, _l, values in groups],
+        k,
+        keys=[f"{scope}|{key}={figure}" for figure in figures],
+    )
     grids = {}
     overall_pairs = {}
     for name, _dimension, _label in FIELDS:
@@ -205,12 +216,20 @@ def _share_table(
             [unknown, overall_counts["n"] - unknown],
             k,
             total_published=not overall_total.suppressed,
+            keys=[f"{scope}|quality:{name}=unknown", f"{scope}|quality:{name}=known"],
         )
         grids[name] = suppress_grid(
             [[values[name], values["n"] - values[name]] for _v, _l, values in groups],
             k,
             rows_published=[not total.suppressed for total in totals],
             cols_published=[not pair.suppressed for pair in overall_pairs[name]],
+            keys=[
+                [
+                    f"{scope}|quality:{name}|{key}={figure}=unknown",
+                    f"{scope}|quality:{name}|{key}={figure}=known",
+                ]
+                for figure in figures
+            ],
         )
     rows = []
     for i, (value, label, values) in enumerate(groups):
@@ -269,8 +288,12 @@ def _published_months(
     type is published (the statistics page of that quarter), so the months of a quarter are a
     group whose total is known: a single small month in it would follow by subtraction."""
     grid = [[counts.get((reporter, year, month), 0) for month in quarter] for quarter in quarters]
+    keys = [
+        [f"month={year}-{month:02d}|reporter_type={reporter}" for month in quarter]
+        for quarter in quarters
+    ]
     cells = suppress_grid(
-        grid, k, rows_published=[True] * len(quarters), cols_published=[False] * 3
+        grid, k, rows_published=[True] * len(quarters), cols_published=[False] * 3, keys=keys
     )
     return {
         month: cells[i][j] for i, quarter in enumerate(quarters) for j, month in enumerate(quarter)
@@ -323,9 +346,10 @@ def build_data_quality(user: User, period: PublishedPeriod, k: int) -> DataQuali
         registered_on__gte=period.period.start, registered_on__lte=period.period.end
     )
     counts = _unknown_counts(in_period)
-    names = {}
+    names, codes = {}, {}
     if counts:
-        names = dict(Region.objects.values_list("pk", "name"))
+        for pk, name, code in Region.objects.values_list("pk", "name", "code"):
+            names[pk], codes[pk] = name, code
     overall: dict[str, int] = {"n": 0, **{name: 0 for name, _d, _l in FIELDS}}
     for values in counts.values():
         for name, value in values.items():
@@ -344,13 +368,24 @@ def build_data_quality(user: User, period: PublishedPeriod, k: int) -> DataQuali
         key=lambda group: group[1].casefold(),
     )
     year_before = PublishedPeriod(period.year - 1, period.part)
+    scope = scope_of(period.period)
     return DataQuality(
         period=period,
         year_before=year_before,
         fields=[label for _n, _d, label in FIELDS],
         share_tables=[
-            _share_table("reporter_type", _("Per reporter type"), reporter_groups, overall, k),
-            _share_table("region", _("Per region"), region_groups, overall, k),
+            _share_table(
+                "reporter_type", _("Per reporter type"), reporter_groups, overall, k, scope
+            ),
+            _share_table(
+                "region",
+                _("Per region"),
+                region_groups,
+                overall,
+                k,
+                scope,
+                [codes.get(int(pk), pk) for pk, _l, _v in region_groups],
+            ),
         ],
         monthly=_monthly(registrations, period, year_before, k),
     )

@@ -1,106 +1,85 @@
-"""Small-cell suppression of published figures (docs/reports.md, "Suppression rules").
+"""The one entry point of disclosure control for published figures (docs/reports.md,
+"Disclosure control").
+
+``reports.tables`` builds every published table (the statistics page, its charts, the CSV/XLSX
+downloads, ``export_statistics``) through these functions; the method itself lives in
+``reports.disclosure``: every count randomly rounded on its own to base 5, counts below k
+(zero included) shown as ``x``. It replaced secondary suppression, which hid headline figures (the
+48.2% male of the victim monitor's table, to protect 4 of unknown gender).
 
 Rules, applied to every table on a published screen and in every download:
 
-1. Primary: a count from 1 to k-1 is suppressed (k = ``settings.REGISTRY_SMALL_CELL_K``,
-   default 10). Zero is published: it tells nothing about a person.
-2. Secondary: where the total of a group is published (a breakdown, a row or a column of a
-   crossing), one suppressed cell could be derived by subtracting the others from the total.
-   So when a group has exactly one suppressed cell, the smallest other non-zero published
-   cell of that group is suppressed as well; for a crossing this repeats over rows and
-   columns until no group has a single suppressed cell.
-3. Totals (a breakdown's total, the unique persons, the margins of a crossing) follow rule 1.
-4. Percentages are shown only beside published counts; a suppressed cell has none.
-
-Suppressed cells read ``x`` in screens and downloads (one mark for both rules, so a reader
-cannot tell a secondary cell is at least k).
+1. A count below k (``settings.REGISTRY_SMALL_CELL_K``, default 10), zero included, reads
+   ``x``: from 0 to k-1, without saying whether there is anyone.
+2. Every other count is randomly rounded to one of the two multiples of b next to it
+   (``settings.REGISTRY_ROUNDING_BASE``, default 5), on its own: totals, margins, years and
+   the cells of a crossing are rounded independently, so a table need not add up. A figure
+   is within b-1 of its count.
+3. Percentages are of the published total and computed from the published counts; a cell
+   shown as ``x`` has none.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from reports.disclosure import (
+    SUPPRESSED,
+    Cell,
+    percentages,
+    protect,
+    rounding_base,
+    small_cell_k,
+)
 
-from django.conf import settings
-
-SUPPRESSED = "x"
-
-
-def small_cell_k() -> int:
-    return max(1, int(getattr(settings, "REGISTRY_SMALL_CELL_K", 10)))
-
-
-@dataclass
-class Cell:
-    """One figure: the exact count (never published when suppressed) and its fate."""
-
-    exact: int
-    suppressed: bool = False
-    secondary: bool = False
-    percent: float | None = None
-
-    @property
-    def published(self) -> int | None:
-        return None if self.suppressed else self.exact
-
-    @property
-    def text(self) -> str:
-        return SUPPRESSED if self.suppressed else str(self.exact)
-
-    @property
-    def percent_text(self) -> str:
-        return "" if self.percent is None else f"{self.percent:.1f}"
+__all__ = [
+    "SUPPRESSED",
+    "Cell",
+    "cell",
+    "primary",
+    "rounding_base",
+    "small_cell_k",
+    "suppress_grid",
+    "suppress_series",
+    "with_percentages",
+]
 
 
 def primary(count: int, k: int) -> bool:
-    """True when ``count`` is a small cell: 1 <= count < k."""
+    """True when ``count`` is a small cell: 1 <= count < k (a protected count)."""
     return 0 < count < k
 
 
-def cell(count: int, k: int) -> Cell:
-    return Cell(exact=count, suppressed=primary(count, k))
+def cell(count: int, k: int, key: str = "") -> Cell:
+    """One count as published; ``key`` names what it counts (the same key, the same value)."""
+    return protect(count, k, key=key)
 
 
-def _protect_group(cells: list[Cell]) -> bool:
-    """Rule 2 on one group; True when it suppressed another cell."""
-    suppressed = [c for c in cells if c.suppressed]
-    if len(suppressed) != 1:
-        return False
-    candidates = [c for c in cells if not c.suppressed and c.exact > 0]
-    if not candidates:
-        return False
-    smallest = min(candidates, key=lambda c: c.exact)
-    smallest.suppressed = True
-    smallest.secondary = True
-    return True
-
-
-def suppress_series(counts: list[int], k: int, total_published: bool = True) -> list[Cell]:
-    """Cells of a one-way breakdown, rules 1 and 2."""
-    cells = [cell(n, k) for n in counts]
-    if total_published:
-        _protect_group(cells)
-    return cells
+def suppress_series(
+    counts: list[int], k: int, total_published: bool = True, keys: list[str] | None = None
+) -> list[Cell]:
+    """Cells of a one-way breakdown. ``total_published`` is no longer needed (each cell is
+    protected on its own) and kept for the callers."""
+    keys = keys or [str(n) for n in range(len(counts))]
+    return [protect(n, k, key=key) for n, key in zip(counts, keys, strict=True)]
 
 
 def suppress_grid(
-    grid: list[list[int]], k: int, rows_published: list[bool], cols_published: list[bool]
+    grid: list[list[int]],
+    k: int,
+    rows_published: list[bool],
+    cols_published: list[bool],
+    keys: list[list[str]] | None = None,
 ) -> list[list[Cell]]:
-    """Cells of a crossing (rows x columns), rules 1 and 2 over rows and columns."""
-    cells = [[cell(n, k) for n in row] for row in grid]
-    changed = True
-    while changed:
-        changed = False
-        for i, row in enumerate(cells):
-            if rows_published[i]:
-                changed |= _protect_group(row)
-        for j in range(len(cols_published)):
-            if cols_published[j]:
-                changed |= _protect_group([row[j] for row in cells])
-    return cells
+    """Cells of a crossing (rows x columns), each protected on its own."""
+    keys = keys or [[f"{i}|{j}" for j in range(len(row))] for i, row in enumerate(grid)]
+    return [
+        [protect(n, k, key=key) for n, key in zip(row, row_keys, strict=True)]
+        for row, row_keys in zip(grid, keys, strict=True)
+    ]
 
 
-def with_percentages(cells: list[Cell], total: int) -> list[Cell]:
-    """Rule 4: a percentage of ``total`` beside each published count."""
-    for c in cells:
-        c.percent = None if c.suppressed or not total else 100.0 * c.exact / total
-    return cells
+def with_percentages(
+    cells: list[Cell], total: int, k: int | None = None, key: str = "total"
+) -> list[Cell]:
+    """A percentage of the published ``total`` (published under ``key``) beside each published
+    count."""
+    return percentages(cells, protect(total, small_cell_k() if k is None else k, key=key))

@@ -1,4 +1,5 @@
-"""Statistics tables built from exact counts, with small-cell suppression applied.
+"""Statistics tables built from exact counts, with disclosure control applied (every count
+rounded to base 5, counts below k shown as ``x``: reports.disclosure).
 
 The same tables feed the statistics page, its charts, the CSV/XLSX downloads and the
 ``export_statistics`` command, so every published figure passes the same rules.
@@ -6,6 +7,7 @@ The same tables feed the statistics page, its charts, the CSV/XLSX downloads and
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -121,30 +123,51 @@ def _bucketed(dim: Dimension, counts: dict[str, int]) -> dict[str, int]:
     return result
 
 
-def _ordered_values(dim: Dimension, counts: dict[str, int], k: int) -> list[str]:
-    """Known codes in their fixed order (zeros shown), others by published count.
+def scope_of(period: Period) -> str:
+    """What a period counts, for the keys of its figures: the same dates, the same rounding
+    (a year's total and the year's row in a run of years are one figure)."""
+    return f"{period.start or ''}..{period.end or ''}"
 
-    Suppressed values go last in alphabetical order: ordering them by their exact counts
-    would tell which small cell is larger.
+
+def _key(scope: str, dim: Dimension | str, value: str) -> str:
+    return f"{scope}|{getattr(dim, 'key', dim)}={value}"
+
+
+def _ordered_values(dim: Dimension, counts: dict[str, int], k: int, scope: str = "") -> list[str]:
+    """Known codes in their fixed order, others by published (rounded) count, then by code.
+
+    Values shown as ``x`` go last in alphabetical order, and equal rounded counts by code:
+    ordering by the exact counts would tell which of two cells is larger.
     """
     if dim.order:
         values = list(dim.order)
         values += sorted(v for v in counts if v not in dim.order)
         return values
     present = [v for v in counts if v != OTHER_VALUES]
-    published = sorted((v for v in present if not 0 < counts[v] < k), key=lambda v: (-counts[v], v))
-    small = sorted(v for v in present if 0 < counts[v] < k)
+    shown = {v: cell(counts[v], k, _key(scope, dim, v)).published for v in present}
+    published = sorted((v for v in present if shown[v] is not None), key=lambda v: (-shown[v], v))
+    small = sorted(v for v in present if shown[v] is None)
     tail = [OTHER_VALUES] if OTHER_VALUES in counts else []
     return published + small + tail
 
 
-def breakdown(dim: Dimension, counts: dict[str, int], total: int, k: int) -> Breakdown:
+def breakdown(
+    dim: Dimension, counts: dict[str, int], total: int, k: int, scope: str = ""
+) -> Breakdown:
+    """One dimension's table. ``scope`` (``scope_of(period)``) keys the random rounding, so a
+    figure published again elsewhere (a crossing's margin) reads the same."""
     counts = _bucketed(dim, counts)
     labels = dim.labels()
-    values = _ordered_values(dim, counts, k)
-    total_cell = cell(total, k)
-    cells = suppress_series([counts.get(v, 0) for v in values], k, not total_cell.suppressed)
-    with_percentages(cells, total)
+    values = _ordered_values(dim, counts, k, scope)
+    total_key = f"{scope}|registrations"
+    total_cell = cell(total, k, total_key)
+    cells = suppress_series(
+        [counts.get(v, 0) for v in values],
+        k,
+        not total_cell.suppressed,
+        [_key(scope, dim, v) for v in values],
+    )
+    with_percentages(cells, total, k, total_key)
     rows = [Row(v, labels.get(v, v), c) for v, c in zip(values, cells, strict=True)]
     return Breakdown(dim.key, dim.label, rows, total_cell, dim.multiplies)
 
@@ -156,6 +179,7 @@ def cross_table(
     row_counts: dict[str, int],
     col_counts: dict[str, int],
     k: int,
+    scope: str = "",
 ) -> CrossTable:
     row_map, col_map = _top(row_dim, row_counts), _top(col_dim, col_counts)
     merged: dict[tuple[str, str], int] = {}
@@ -164,15 +188,16 @@ def cross_table(
         merged[key] = merged.get(key, 0) + n
     row_totals_exact = _bucketed(row_dim, row_counts)
     col_totals_exact = _bucketed(col_dim, col_counts)
-    rows = _ordered_values(row_dim, row_totals_exact, k)
-    cols = _ordered_values(col_dim, col_totals_exact, k)
-    row_totals = [cell(row_totals_exact.get(v, 0), k) for v in rows]
-    col_totals = [cell(col_totals_exact.get(v, 0), k) for v in cols]
+    rows = _ordered_values(row_dim, row_totals_exact, k, scope)
+    cols = _ordered_values(col_dim, col_totals_exact, k, scope)
+    row_totals = [cell(row_totals_exact.get(v, 0), k, _key(scope, row_dim, v)) for v in rows]
+    col_totals = [cell(col_totals_exact.get(v, 0), k, _key(scope, col_dim, v)) for v in cols]
     cells = suppress_grid(
         [[merged.get((a, b), 0) for b in cols] for a in rows],
         k,
         [not c.suppressed for c in row_totals],
         [not c.suppressed for c in col_totals],
+        [[f"{_key(scope, row_dim, a)}|{col_dim.key}={b}" for b in cols] for a in rows],
     )
     row_labels, col_labels = row_dim.labels(), col_dim.labels()
     return CrossTable(
@@ -188,18 +213,36 @@ def cross_table(
     )
 
 
-def year_on_year(counts: dict[str, int], k: int, total_published: bool = True) -> list[YearRow]:
-    """Registrations per year with the change against the year before (both published)."""
+def year_on_year(
+    counts: dict[str, int],
+    k: int,
+    total_published: bool = True,
+    period: Period | None = None,
+    figure: str = "registrations",
+) -> list[YearRow]:
+    """Registrations (or ``figure``: "persons") per year with the change against the year
+    before (both published), computed from the published (rounded) counts. With ``period``,
+    each year's figure is keyed by the dates it counts (the year within the period), so it
+    reads as that year's own total."""
+
+    def key(year: str) -> str:
+        if period is None:
+            return f"year={year}"
+        first, last = datetime.date(int(year), 1, 1), datetime.date(int(year), 12, 31)
+        start = max(period.start, first) if period.start else first
+        end = min(period.end, last) if period.end else last
+        return f"{scope_of(Period(start, end))}|{figure}"
+
     years = sorted(counts)
     rows: list[YearRow] = []
-    cells = suppress_series([counts[y] for y in years], k, total_published)
+    cells = suppress_series([counts[y] for y in years], k, total_published, [key(y) for y in years])
     for year, this in zip(years, cells, strict=True):
         row = YearRow(year, this)
         previous = rows[-1].cell if rows else None
         if previous is not None and not previous.suppressed and not this.suppressed:
-            row.change = this.exact - previous.exact
-            if previous.exact:
-                row.change_percent = 100.0 * row.change / previous.exact
+            row.change = this.published - previous.published
+            if previous.published:
+                row.change_percent = 100.0 * row.change / previous.published
         rows.append(row)
     return rows
 
@@ -211,7 +254,7 @@ def build_statistics(
     dimensions: list[str] | None = None,
     k: int | None = None,
 ) -> Statistics:
-    """Every table of the statistics page, suppressed with ``k`` (default from settings)."""
+    """Every table of the statistics page, protected with ``k`` (default from settings)."""
     k = small_cell_k() if k is None else k
     keys = list(dimensions or BREAKDOWNS)
     wanted = [*keys, "year"]
@@ -220,17 +263,22 @@ def build_statistics(
     qs = counted_registrations(user, period)
     everything_in = period if counts_everything(qs) else None
     counts: Counts = count_registrations(qs, wanted, [cross] if cross else [], everything_in)
-    stats = Statistics(period, k, cell(counts.total, k), cell(counts.persons, k))
+    scope = scope_of(period)
+    stats = Statistics(
+        period,
+        k,
+        cell(counts.total, k, f"{scope}|registrations"),
+        cell(counts.persons, k, f"{scope}|persons"),
+    )
     for key in keys:
-        stats.breakdowns.append(breakdown(DIMENSIONS[key], counts.by[key], counts.total, k))
-    # The years of the period add up to its published total, so rule 2 applies to them too.
-    stats.years = year_on_year(counts.by["year"], k, not stats.total.suppressed)
+        stats.breakdowns.append(breakdown(DIMENSIONS[key], counts.by[key], counts.total, k, scope))
+    stats.years = year_on_year(counts.by["year"], k, not stats.total.suppressed, period)
     if everything_in is not None:
         stats.referrals = referrals_per_type(period, k)
     if cross:
         a, b = cross
         stats.cross = cross_table(
-            DIMENSIONS[a], DIMENSIONS[b], counts.cross[cross], counts.by[a], counts.by[b], k
+            DIMENSIONS[a], DIMENSIONS[b], counts.cross[cross], counts.by[a], counts.by[b], k, scope
         )
     return stats
 
@@ -248,10 +296,16 @@ def referrals_per_type(period: Period, k: int) -> Breakdown:
         .values_list("referral_type", "n")
     )
     total = sum(counts.values())
-    total_cell = cell(total, k)
+    scope = scope_of(period)
+    total_cell = cell(total, k, f"{scope}|referrals")
     values = list(ReferralType.values)
-    cells = suppress_series([counts.get(v, 0) for v in values], k, not total_cell.suppressed)
-    with_percentages(cells, total)
+    cells = suppress_series(
+        [counts.get(v, 0) for v in values],
+        k,
+        not total_cell.suppressed,
+        [_key(scope, "referral_type", v) for v in values],
+    )
+    with_percentages(cells, total, k, f"{scope}|referrals")
     labels = dict(ReferralType.choices)
     rows = [Row(v, str(labels[v]), c) for v, c in zip(values, cells, strict=True)]
     return Breakdown("referral_type", _("Referrals per type"), rows, total_cell)

@@ -1,7 +1,8 @@
 """Statistics for administrators and the help desk, their downloads and the anonymised dataset.
 
 Everything here is computed by database aggregates over clear fields (reports.aggregates) and
-published through the small-cell rules (reports.suppression). Only an administrator may ask
+published through disclosure control (reports.suppression: counts rounded to base 5, counts
+below k shown as x). Only an administrator may ask
 for the exact counts, shown marked as not for publication; downloads are always suppressed.
 """
 
@@ -46,7 +47,7 @@ from reports.periods import (
 )
 from reports.quality import DROP_FLAG_PERCENT, build_data_quality
 from reports.referrals import REFERRAL_COLUMNS
-from reports.suppression import SUPPRESSED, small_cell_k
+from reports.suppression import SUPPRESSED, rounding_base, small_cell_k
 from reports.tables import build_statistics
 
 DOWNLOAD_FORMATS = ("csv", "xlsx")
@@ -93,6 +94,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "exact": exact,
         "may_read_exact": may_read_exact,
         "k": small_cell_k(),
+        "base": rounding_base(),
+        "slack": rounding_base() - 1,
+        "reach": small_cell_k() + rounding_base() - 1,
         "mark": SUPPRESSED,
     }
     if valid:

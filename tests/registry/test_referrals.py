@@ -20,6 +20,7 @@ from registry.choices import (
 )
 from registry.models import AuditEvent, Case, Referral
 from reports.aggregates import Period
+from reports.disclosure import interval
 from reports.tables import build_statistics, statistics_rows
 from tests.factories import CaseFactory, RegistrationFactory
 from tests.intake.conftest import staff_data  # noqa: F401 - a fixture
@@ -300,7 +301,7 @@ def test_timeline_in_dutch(casework_world, client_for, coordinator_a):
 
 
 @override_settings(REGISTRY_SMALL_CELL_K=10)
-def test_referrals_per_type_in_the_statistics_with_small_cells_suppressed(
+def test_referrals_per_type_in_the_statistics_with_disclosure_control(
     casework_world, client_for, administrator, helpdesk
 ):
     case = casework_world.case_a
@@ -315,16 +316,14 @@ def test_referrals_per_type_in_the_statistics_with_small_cells_suppressed(
     assert response.status_code == 200
     table = response.context["stats"].referrals
     published = {row.value: row.cell.text for row in table.rows}
-    # 3 is a small cell; the next smallest (11) goes too, or 26 - 12 would give it away.
-    assert published == {
-        "nidos": "0",
-        "police": "12",
-        "shelter": "x",
-        "lawyer": "x",
-        "medical": "0",
-        "other": "0",
-    }
-    assert table.total.text == "26"
+    # 3 and the zeros read x; 12, 11 and the total 26 are randomly rounded to 5, each on its
+    # own (docs/reports.md, "Disclosure control"): whatever the draws, 3 is not worked out.
+    exact = {"nidos": 0, "police": 12, "shelter": 11, "lawyer": 3, "medical": 0, "other": 0}
+    for value, count in exact.items():
+        lo, hi = interval(published[value], 10, 5)
+        assert lo <= count <= hi
+    assert published["lawyer"] == published["nidos"] == "x"
+    assert table.total.text in ("25", "30")
     html = response.content.decode()
     assert 'id="table-referral_type"' in html and "Referrals per type" in html
     stats = build_statistics(administrator, Period(D(2026, 1, 1), D(2026, 12, 31)))

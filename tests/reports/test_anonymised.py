@@ -213,11 +213,14 @@ def test_export_statistics_writes_dimension_value_count_percent(planted, tmp_pat
     )
     rows = list(csv.reader(io.StringIO(target.read_text())))
     assert rows[0] == ["dimension", "value", "count", "percent"]
-    assert ["total", "registrations", "19", ""] in rows
-    assert ["total", "persons", "19", ""] in rows
+    # 19 is published randomly rounded to 5 (docs/reports.md, "Disclosure control"), the
+    # same in every row that counts it; 9 reads x.
+    found = {(row[0], row[1]): row[2] for row in rows[1:]}
+    assert found[("total", "registrations")] in ("15", "20")
+    assert found[("year", "2025")] == found[("total", "registrations")]  # one figure, one value
+    assert found[("total", "persons")] in ("15", "20")
     assert ["gender", "female", "x", ""] in rows  # 9
     assert ["age_monitor", "0-17", "x", ""] in rows
-    assert ["year", "2025", "19", ""] in rows
 
 
 def test_export_statistics_refuses_an_unknown_dimension(db, tmp_path):

@@ -160,13 +160,16 @@ def test_the_page_defaults_to_the_last_year_that_has_ended(lone_day, client_for,
         ("2025-h2", D(2025, 7, 1), D(2025, 12, 31)),
         ("2024-Q1", D(2024, 1, 1), D(2024, 3, 31)),
         ("2024-Q4", D(2024, 10, 1), D(2024, 12, 31)),
+        ("2015-2019", D(2015, 1, 1), D(2019, 12, 31)),
     ],
 )
 def test_a_published_period_is_a_year_half_year_or_quarter(text, start, end):
     assert PublishedPeriod.parse(text).period == Period(start, end)
 
 
-@pytest.mark.parametrize("text", ["", "2025-07", "2025-Q5", "2025-01-01", "25", "1999", "x"])
+@pytest.mark.parametrize(
+    "text", ["", "2025-07", "2025-Q5", "2025-01-01", "25", "1999", "x", "2019-2015", "2019-2019"]
+)
 def test_anything_else_is_not_a_published_period(text):
     with pytest.raises(PeriodRefused):
         PublishedPeriod.parse(text)
@@ -178,3 +181,40 @@ def test_a_period_has_ended_only_after_its_last_day():
     assert q3.has_ended(D(2025, 10, 1))
     with pytest.raises(PeriodRefused, match="has not ended yet"):
         q3.ended(D(2025, 9, 30))
+
+
+@pytest.mark.parametrize(("name", "args", "method"), PUBLISHING_URLS)
+def test_a_run_of_whole_years_is_served(lone_day, client_for, helpdesk, name, args, method):
+    """The monitor's five-year tables: 2015-2019 as year=2015&until=2019."""
+    client = client_for(helpdesk)
+    query = {"year": "2021", "until": "2025"}
+    if method == "get":
+        response = _ask(client, name, args, method, query)
+    else:
+        response = export_via_job(client, reverse(name, args=args), query)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"year": "2025", "part": "H1", "until": "2026"},  # a part with a run
+        {"year": "2025", "until": "2025"},  # not after the first year
+        {"year": "2025", "until": "2021"},
+    ],
+)
+@pytest.mark.parametrize(("name", "args", "method"), PUBLISHING_URLS)
+def test_a_run_that_is_not_whole_years_is_refused(client_for, helpdesk, name, args, method, query):
+    jobs = Job.objects.count()
+    response = _ask(client_for(helpdesk), name, args, method, query)
+    assert response.status_code == 400
+    assert "A run of years covers whole calendar years" in response.content.decode()
+    assert Job.objects.count() == jobs
+
+
+def test_a_run_still_in_progress_is_refused(client_for, helpdesk):
+    this_year = timezone.localdate().year
+    query = {"year": str(this_year - 2), "until": str(this_year)}
+    response = client_for(helpdesk).get(reverse("reports:statistics"), query, **EN)
+    assert response.status_code == 400
+    assert "has not ended yet" in response.content.decode()

@@ -42,8 +42,9 @@ def parse_published_period(options: dict[str, Any]) -> Period:
         raise CommandError(COMMAND_FREE_DATES)
     if not options.get("period"):
         raise CommandError(
-            "--period is required for a published file: a calendar year, half-year or quarter "
-            "that has ended, e.g. --period 2025, --period 2025-H1 or --period 2025-Q3"
+            "--period is required for a published file: a calendar year, half-year, quarter "
+            "or run of whole years that has ended, e.g. --period 2025, --period 2025-H1, "
+            "--period 2025-Q3 or --period 2015-2019"
         )
     try:
         return PublishedPeriod.parse(options["period"]).ended().period

@@ -65,7 +65,8 @@ class Command(BaseCommand):
             "--period",
             help=(
                 "with --anonymised or --referrals (required): the published period, a calendar "
-                "year, half-year or quarter that has ended, as 2025, 2025-H1 or 2025-Q3"
+                "year, half-year, quarter or run of whole years that has ended, as 2025, 2025-H1, "
+                "2025-Q3 or 2015-2019"
             ),
         )
         parser.add_argument(
