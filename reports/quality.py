@@ -13,8 +13,9 @@ Counted by database aggregates over the clear statistical columns (the expressio
 reports.dimensions), in a constant number of queries whatever the number of regions and
 reporter types: one ``GROUP BY reporter type, region`` with a conditional count per field, and
 one ``GROUP BY reporter type, year, month``. Nothing is decrypted and no figure leads to a
-record. Published through the small-cell rules of reports.suppression (its public functions,
-whatever method it uses inside).
+record. Published through reports.suppression's public functions (reports.disclosure: every
+count randomly rounded to base 5 on its own, 0 to 14 may read ``x``); shares and changes are
+computed from the published (rounded) counts.
 """
 
 from __future__ import annotations
@@ -34,13 +35,14 @@ from registry.models import FormOfExploitation, Region, Registration
 from reports.aggregates import Period, counted_registrations
 from reports.dimensions import DIMENSIONS, UNKNOWN
 from reports.periods import PARTS, PublishedPeriod
-from reports.suppression import Cell, cell, suppress_grid, suppress_series
+from reports.suppression import Cell, cell, suppress_series
 from reports.tables import scope_of
 
 if TYPE_CHECKING:
     from registry.models import User
 
-# A drop of more than this share of the same month a year before is flagged.
+# A drop of more than this share of the same month a year before is flagged (on the published
+# counts).
 DROP_FLAG_PERCENT = 30.0
 
 # The fields whose unknown or blank share is shown, each with the statistics dimension whose
@@ -54,9 +56,8 @@ FIELDS: tuple[tuple[str, str | None, Promise], ...] = (
     ("sector", "sector", _("Sector")),
 )
 
-# A group's status: shares shown; fewer than k registrations; its count withheld so that a
-# small group's count cannot be worked out from the total.
-SHOWN, TOO_SMALL, WITHHELD = "shown", "too_small", "withheld"
+# A group's status: shares shown; too small (its registrations read ``x``), no shares.
+SHOWN, TOO_SMALL = "shown", "too_small"
 
 
 @dataclass
@@ -180,9 +181,11 @@ def _sum_by(
 
 
 def _share(count: Cell, total: Cell) -> Share:
+    """The published unknown count of the published registrations. Both are rounded on their
+    own, so the unknown count may read more than the registrations: the share is then 100%."""
     if count.suppressed or total.suppressed or not total.published:
         return Share(count, None)
-    return Share(count, 100.0 * count.published / total.published)
+    return Share(count, min(100.0, 100.0 * count.published / total.published))
 
 
 def _share_table(
@@ -194,10 +197,10 @@ def _share_table(
     scope: str = "",
     figures: list[str] | None = None,
 ) -> ShareTable:
-    """Shares per group, with the small-cell rules: a group's registrations is a series over
-    the groups (the overall total is published); per field the unknown and known counts of
-    the groups are a crossing whose margins are the overall row, protected over groups and
-    over unknown/known, so a small count is neither shown nor left to subtraction."""
+    """Shares per group. Every count is protected on its own (reports.disclosure): a group's
+    registrations, the period's total and each unknown count. A group whose registrations read
+    ``x`` shows no share; a share is the published unknown count of the published
+    registrations, and an unknown count that reads ``x`` has none."""
     # Each figure keyed by what it counts (reports.disclosure): a group's registrations and the
     # period's total are the statistics page's own figures (``figures``: the statistics' codes
     # of the groups), so they read the same on both pages and are rounded once.
@@ -208,58 +211,42 @@ def _share_table(
         k,
         keys=[f"{scope}|{key}={figure}" for figure in figures],
     )
-    grids = {}
-    overall_pairs = {}
-    for name, _dimension, _label in FIELDS:
-        unknown = overall_counts[name]
-        overall_pairs[name] = suppress_series(
-            [unknown, overall_counts["n"] - unknown],
-            k,
-            total_published=not overall_total.suppressed,
-            keys=[f"{scope}|quality:{name}=unknown", f"{scope}|quality:{name}=known"],
-        )
-        grids[name] = suppress_grid(
-            [[values[name], values["n"] - values[name]] for _v, _l, values in groups],
-            k,
-            rows_published=[not total.suppressed for total in totals],
-            cols_published=[not pair.suppressed for pair in overall_pairs[name]],
-            keys=[
-                [
-                    f"{scope}|quality:{name}|{key}={figure}=unknown",
-                    f"{scope}|quality:{name}|{key}={figure}=known",
-                ]
-                for figure in figures
-            ],
-        )
     rows = []
     for i, (value, label, values) in enumerate(groups):
-        if values["n"] < k:
-            status = TOO_SMALL
-        elif totals[i].suppressed:
-            status = WITHHELD
-        else:
-            status = SHOWN
         shares = []
-        if status == SHOWN:
-            shares = [_share(grids[name][i][0], totals[i]) for name, _d, _l in FIELDS]
+        if not totals[i].suppressed:
+            unknown = suppress_series(
+                [values[name] for name, _d, _l in FIELDS],
+                k,
+                keys=[
+                    f"{scope}|quality:{name}|{key}={figures[i]}=unknown" for name, _d, _l in FIELDS
+                ],
+            )
+            shares = [_share(count, totals[i]) for count in unknown]
+        status = TOO_SMALL if totals[i].suppressed else SHOWN
         rows.append(GroupRow(value, label, totals[i], status, shares))
-    overall_status = TOO_SMALL if overall_counts["n"] < k else SHOWN
+    overall_shares = []
+    if not overall_total.suppressed:
+        unknown = suppress_series(
+            [overall_counts[name] for name, _d, _l in FIELDS],
+            k,
+            keys=[f"{scope}|quality:{name}=unknown" for name, _d, _l in FIELDS],
+        )
+        overall_shares = [_share(count, overall_total) for count in unknown]
     overall = GroupRow(
         "",
         str(_("All registrations")),
         overall_total,
-        overall_status,
-        [_share(overall_pairs[name][0], overall_total) for name, _d, _l in FIELDS]
-        if overall_status == SHOWN
-        else [],
+        TOO_SMALL if overall_total.suppressed else SHOWN,
+        overall_shares,
     )
     return ShareTable(key, title, rows, overall)
 
 
-def _quarters(period: PublishedPeriod) -> list[list[int]]:
-    """The months of the period by quarter: [[1, 2, 3], [4, 5, 6], ...]."""
+def _months(period: PublishedPeriod) -> list[int]:
+    """The months of the period: [1, 2, ..., 12] for a year, [4, 5, 6] for Q2."""
     _label, first, last = PARTS[period.part]
-    return [[m, m + 1, m + 2] for m in range(first, last + 1, 3)]
+    return list(range(first, last + 1))
 
 
 def _monthly_counts(registrations, periods: list[Period]) -> dict[tuple[str, int, int], int]:
@@ -278,31 +265,20 @@ def _monthly_counts(registrations, periods: list[Period]) -> dict[tuple[str, int
 
 
 def _published_months(
-    counts: dict[tuple[str, int, int], int],
-    reporter: str,
-    year: int,
-    quarters: list[list[int]],
-    k: int,
+    counts: dict[tuple[str, int, int], int], reporter: str, year: int, months: list[int], k: int
 ) -> dict[int, Cell]:
-    """One reporter type's months of one year, suppressed. Each quarter's total per reporter
-    type is published (the statistics page of that quarter), so the months of a quarter are a
-    group whose total is known: a single small month in it would follow by subtraction."""
-    grid = [[counts.get((reporter, year, month), 0) for month in quarter] for quarter in quarters]
-    keys = [
-        [f"month={year}-{month:02d}|reporter_type={reporter}" for month in quarter]
-        for quarter in quarters
-    ]
-    cells = suppress_grid(
-        grid, k, rows_published=[True] * len(quarters), cols_published=[False] * 3, keys=keys
+    """One reporter type's months of one year, each protected on its own."""
+    cells = suppress_series(
+        [counts.get((reporter, year, month), 0) for month in months],
+        k,
+        keys=[f"month={year}-{month:02d}|reporter_type={reporter}" for month in months],
     )
-    return {
-        month: cells[i][j] for i, quarter in enumerate(quarters) for j, month in enumerate(quarter)
-    }
+    return dict(zip(months, cells, strict=True))
 
 
 def _change(current: Cell, previous: Cell) -> tuple[float | None, bool]:
-    """The change in percent against a year before, and whether it is a flagged drop: only
-    where both counts are published and the year before had registrations."""
+    """The change in percent of the published counts against a year before, and whether it is
+    a flagged drop: only where both counts are published numbers (neither reads ``x``)."""
     if current.suppressed or previous.suppressed or not previous.published:
         return None, False
     change = 100.0 * (current.published - previous.published) / previous.published
@@ -311,34 +287,33 @@ def _change(current: Cell, previous: Cell) -> tuple[float | None, bool]:
 
 def _monthly(registrations, period: PublishedPeriod, year_before: PublishedPeriod, k: int):
     counts = _monthly_counts(registrations, [period.period, year_before.period])
-    quarters = _quarters(period)
+    months_of_period = _months(period)
     labels = dict(ReporterType.choices)
     present = {reporter for reporter, _y, _m in counts}
     result = []
     for reporter in ReporterType.values:
         if reporter not in present:
             continue
-        current = _published_months(counts, reporter, period.year, quarters, k)
-        previous = _published_months(counts, reporter, year_before.year, quarters, k)
+        current = _published_months(counts, reporter, period.year, months_of_period, k)
+        previous = _published_months(counts, reporter, year_before.year, months_of_period, k)
         months = []
-        for quarter in quarters:
-            for month in quarter:
-                change, dropped = _change(current[month], previous[month])
-                months.append(
-                    MonthRow(
-                        datetime.date(period.year, month, 1),
-                        current[month],
-                        previous[month],
-                        change,
-                        dropped,
-                    )
+        for month in months_of_period:
+            change, dropped = _change(current[month], previous[month])
+            months.append(
+                MonthRow(
+                    datetime.date(period.year, month, 1),
+                    current[month],
+                    previous[month],
+                    change,
+                    dropped,
                 )
+            )
         result.append(ReporterMonths(reporter, str(labels[reporter]), months))
     return result
 
 
 def build_data_quality(user: User, period: PublishedPeriod, k: int) -> DataQuality:
-    """The data quality of ``period`` as ``user`` may count it (reports.aggregates), suppressed.
+    """The data quality of ``period`` as ``user`` may count it (reports.aggregates), protected.
 
     Three queries, whatever the data: the shares, the region names and the months."""
     registrations = counted_registrations(user, Period())

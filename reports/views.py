@@ -194,13 +194,17 @@ def referrals_download(request: HttpRequest, file_format: str) -> HttpResponse:
 def data_quality(request: HttpRequest) -> HttpResponse:
     """Per published period: the share of unknown or blank statistical fields per reporter
     type and region, and the monthly registrations per reporter type against a year before,
-    flagging drops of more than 30% (reports.quality). Suppressed, no record, no download."""
+    flagging drops of more than 30% (reports.quality). Rounded and marked as the statistics
+    page, no record, no download."""
     form, valid = _valid_form(request)
     k = small_cell_k()
     context: dict[str, Any] = {
         "form": form,
         "k": k,
         "mark": SUPPRESSED,
+        "base": rounding_base(),
+        "slack": rounding_base() - 1,
+        "reach": k + rounding_base() - 1,
         "period_only": True,
         "drop_percent": int(DROP_FLAG_PERCENT),
     }

@@ -53,16 +53,19 @@ def _year_of_figures() -> None:
     ]
     for r, reporter in enumerate(REPORTERS):
         for month in range(1, 13):
-            # The police drop by half from June: flagged.
-            before = 20 - 2 * r
-            this_year = 10 if reporter == ReporterType.POLICE and month >= 6 else before
+            # The police drop by half from June, 30 to 15 (multiples of 5 read as they are):
+            # flagged. The others (18 to 12) read 15 or 20, or x, each year: never a drop of
+            # more than 30% on the published counts.
+            police = reporter == ReporterType.POLICE
+            before = 30 if police else 20 - 2 * r
+            this_year = 15 if police and month >= 6 else before
             for year, count in ((2024, before), (2025, this_year)):
                 for i in range(count):
                     RegistrationFactory(
                         person=people[i % 5 == 0],
                         reporter_type=reporter,
                         region=regions[(i + r) % (len(regions) if r < 4 else 1)],
-                        registered_on=datetime.date(year, month, 1 + i),
+                        registered_on=datetime.date(year, month, 1 + i % 28),
                         age_at_registration=None if i % 4 == 0 else 25,
                         forms=["sexual"] if i % 3 else [],
                         sector="window" if i % 2 else "",
