@@ -5,7 +5,10 @@ one calendar year that has ended, each beside the same table of the year before.
 is a database aggregate over clear columns (reports.aggregates, and the few queries below) and
 is published through the statistics' own table builders (``breakdown``, ``cross_table``,
 ``year_on_year`` of reports.tables), so the monitor passes exactly the disclosure rules of the
-statistics page and its downloads; nothing here suppresses on its own.
+statistics page and its downloads (reports.disclosure: every count randomly rounded to base 5,
+the mark for 0 to 14); nothing here protects a figure on its own. Each figure is keyed as the
+statistics page of its year keys it (``scope_of`` the year, and what it counts), so the
+monitor's 2025 and its 2024 column read exactly what the statistics of 2025 and of 2024 read.
 
 Figures the statistics do not hold:
 
@@ -471,7 +474,14 @@ def _paired(
 
 def _form_sectors(this: CrossTable, before: CrossTable, k: int) -> list[FormSectors]:
     """A row of the form x sector crossing per form: the form's own sectors and any other
-    counted there, with the year before's cell of the same form and sector."""
+    published there, with the year before's cell of the same form and sector.
+
+    What is listed depends on published figures only, never on an exact count: the mark
+    ``x`` covers 0 to 14 without saying whether there is anyone, and a row or block shown only
+    where someone was counted would say it. A form with sectors of its own (sexual, labour,
+    criminal exploitation) always has its block; another form has one where its total is
+    published in either year. A sector outside the form's list has a row where its cell is
+    published in either year (a row of two marks would tell nothing more)."""
     before_cells = {
         (a, b): before.cells[i][j]
         for i, (a, _la) in enumerate(before.rows)
@@ -482,21 +492,21 @@ def _form_sectors(this: CrossTable, before: CrossTable, k: int) -> list[FormSect
     }
     found = []
     for i, (form, label) in enumerate(this.rows):
+        total = this.row_totals[i]
+        previous_total = before_totals.get(form, cell(0, k))
+        if form not in FORM_SECTORS and total.suppressed and previous_total.suppressed:
+            continue
         own = set(FORM_SECTORS.get(form, ())) | set(SHARED_SECTORS)
         rows = []
         for j, (sector, sector_label) in enumerate(this.cols):
             here = this.cells[i][j]
             previous = before_cells.get((form, sector), cell(0, k))
-            if sector in own or here.exact or previous.exact:
+            if sector in own or not here.suppressed or not previous.suppressed:
                 rows.append(MonitorRow(sector, sector_label, here, previous))
-        total = this.row_totals[i]
-        if not total.exact and not before_totals.get(form, cell(0, k)).exact:
-            continue
-        # Rule 4 of the suppression, of the form's total: only where that total is published
-        # (a share of a suppressed total would give the total away).
-        if not total.suppressed:
-            percentages([row.cell for row in rows], total)
-        found.append(FormSectors(form, label, rows, total, before_totals.get(form, cell(0, k))))
+        # Of the form's published total, from the published counts; none where either reads
+        # the mark (reports.disclosure.percentages).
+        percentages([row.cell for row in rows], total)
+        found.append(FormSectors(form, label, rows, total, previous_total))
     return found
 
 

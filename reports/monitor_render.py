@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from reports import charts
 from reports.monitor import MonitorReport, MonitorTable
 from reports.personal import record_export
-from reports.suppression import SUPPRESSED
+from reports.suppression import SUPPRESSED, rounding_base
 from reports.tables import Breakdown, Row, YearRow
 from reports.writers import ExportResult
 
@@ -48,12 +48,17 @@ def _form_chart(label: str, rows: list[Any], total: Any) -> SafeString:
 
 
 def context(report: MonitorReport) -> dict[str, Any]:
-    """What the templates show: the report, each table with its chart, the headline chart."""
+    """What the templates show: the report, each table with its chart, the headline chart,
+    and the figures of the statistics page's sentence on disclosure control (the same one)."""
     years: list[YearRow] = report.headline
+    base = rounding_base()
     return {
         "report": report,
         "mark": SUPPRESSED,
         "k": report.k,
+        "base": base,
+        "slack": base - 1,
+        "reach": report.k + base - 1,
         "tables": [(table, _chart(table)) for table in report.tables],
         "form_sectors": [
             (form, _form_chart(form.label, form.rows, form.total)) for form in report.form_sectors

@@ -14,6 +14,7 @@ cases 4 police reports made and 2 not made; on A's cases (2024) 2 made.
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 
@@ -25,9 +26,19 @@ from pypdf import PdfReader
 
 from registry.choices import AuditAction, ProcedureKind, ProcedureStatus
 from registry.forms import CaseForm
-from registry.models import AuditEvent, Case, Registration, ResidenceProcedure
+from registry.models import (
+    AuditEvent,
+    Case,
+    FormOfExploitation,
+    Registration,
+    ResidenceProcedure,
+)
 from reports.aggregates import COMMAND_LINE
-from reports.monitor import build_monitor, table
+from reports.disclosure import interval, protect, rounding_base, small_cell_k
+from reports.monitor import STANDARD, build_monitor, table
+from reports.periods import PublishedPeriod
+from reports.tables import build_statistics, scope_of
+from tests.jobs import export_via_job
 from tests.reports.conftest import PLANTED_SECRET
 
 pytestmark = pytest.mark.django_db
@@ -80,11 +91,97 @@ def _figures(report, key: str, column: str = "cell") -> dict[str, int]:
     }
 
 
+def _published(count: int, key: str, k: int | None = None) -> str:
+    """What reports.disclosure publishes of ``count`` under ``key`` (what the figure counts)."""
+    return protect(count, small_cell_k() if k is None else k, key=key).text
+
+
+def _within_rounding(text: str, count: int, k: int | None = None) -> bool:
+    """A published figure says what the documentation says of it (``interval``)."""
+    lo, hi = interval(text, small_cell_k() if k is None else k, rounding_base())
+    return lo <= count <= hi
+
+
+def _scope(year: int) -> str:
+    return scope_of(PublishedPeriod(year).period)
+
+
 def test_registrations_and_persons_of_the_year_and_the_year_before(monitored):
+    # k = 1: every figure is published (rounded), so the change can be computed.
     report = _exact()
     assert [(row.year, row.cell.exact) for row in report.headline] == [("2024", 11), ("2025", 19)]
     assert [(row.year, row.cell.exact) for row in report.persons] == [("2024", 6), ("2025", 19)]
-    assert (report.headline[-1].change, round(report.headline[-1].change_percent, 1)) == (8, 72.7)
+    for rows, figure in ((report.headline, "registrations"), (report.persons, "persons")):
+        for row in rows:
+            # Keyed as the year's own total on the statistics page of that year.
+            expected = _published(row.cell.exact, f"{_scope(int(row.year))}|{figure}", k=1)
+            assert row.cell.text == expected != str(row.cell.exact)
+            assert _within_rounding(row.cell.text, row.cell.exact, k=1)
+    # The change is of the published figures, not of the exact 11 and 19 (8, 72.7%).
+    before, this = (row.cell.published for row in report.headline)
+    assert report.headline[0].change is None
+    assert report.headline[-1].change == this - before
+    assert report.headline[-1].change_percent == pytest.approx(100 * (this - before) / before)
+    assert (report.headline[-1].change, round(report.headline[-1].change_percent, 1)) != (8, 72.7)
+
+
+def test_the_headline_reads_as_the_statistics_of_each_year_with_k(monitored, settings):
+    settings.REGISTRY_SMALL_CELL_K = 10
+    report = build_monitor(COMMAND_LINE, 2025)
+    for year, headline, persons in zip(
+        ("2024", "2025"), report.headline, report.persons, strict=True
+    ):
+        stats = build_statistics(COMMAND_LINE, PublishedPeriod(int(year)).period)
+        assert (headline.cell.text, persons.cell.text) == (stats.total.text, stats.persons.text)
+        assert _within_rounding(headline.cell.text, headline.cell.exact)
+    # The year before's 6 persons: a small count, the mark.
+    assert report.persons[0].cell.text == "x"
+    # A change needs both years published: with one of them an x there is none.
+    before, this = report.headline
+    if before.cell.suppressed or this.cell.suppressed:
+        assert this.change is None and this.change_percent is None
+    else:
+        assert this.change == this.cell.published - before.cell.published
+
+
+def _download(client, year: int) -> dict[tuple[str, str], tuple[str, str]]:
+    response = export_via_job(
+        client, reverse("reports:statistics_download", args=["csv"]), {"year": str(year)}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["dimension", "value", "count", "percent"]
+    return {(dim, value): (count, percent) for dim, value, count, percent in rows[1:]}
+
+
+def test_every_figure_reads_as_the_statistics_download_of_its_year(
+    monitored, helpdesk, client_for, settings
+):
+    """The point of keying: the monitor's 2025 and its 2024 column publish each figure as the
+    statistics download of that year does, so setting the two side by side tells nothing."""
+    settings.REGISTRY_SMALL_CELL_K = 10
+    report = build_monitor(COMMAND_LINE, 2025)
+    client = client_for(helpdesk)
+    this, before = _download(client, 2025), _download(client, 2024)
+    assert report.headline[-1].cell.text == this[("total", "registrations")][0]
+    assert report.headline[0].cell.text == before[("total", "registrations")][0]
+    assert report.persons[-1].cell.text == this[("total", "persons")][0]
+    compared = 0
+    for key in STANDARD:
+        monitor_table = table(report, key)
+        for row in monitor_table.rows:
+            if row.value == "_other":
+                continue  # the year before is grouped by the year's top nationalities
+            for cell_, published in ((row.cell, this), (row.previous, before)):
+                if (key, row.value) in published:
+                    assert cell_.text == published[(key, row.value)][0], (key, row.value)
+                    compared += 1
+                assert _within_rounding(cell_.text, cell_.exact), (key, row.value)
+            if (key, row.value) in this:
+                assert row.cell.percent_text == this[(key, row.value)][1]
+    assert compared >= 2 * len(STANDARD)
+    # The crossing's form totals are the form's figures of the statistics.
+    for form in report.form_sectors:
+        assert form.total.text == this[("exploitation_form", form.value)][0]
 
 
 @pytest.mark.parametrize(
@@ -127,6 +224,41 @@ def test_sectors_are_counted_within_each_form_of_exploitation(monitored):
     assert "club" in sexual_rows and "agriculture" not in sexual_rows
 
 
+def test_which_forms_and_sectors_are_listed_follows_the_published_figures(monitored, settings):
+    """The mark covers 0 to 14 without saying whether anyone was counted: a block or a row
+    listed only where someone was would say it. One of C's registrations in agriculture and
+    organ removal: 1 of each, 0 the year before, all read x, so nothing new is listed."""
+    settings.REGISTRY_SMALL_CELL_K = 10
+    registration = Registration.objects.filter(
+        registered_on__year=2025, person__nationality="NG"
+    ).first()
+    Registration.objects.filter(pk=registration.pk).update(sector="agriculture")
+    registration.exploitation_forms.add(FormOfExploitation.objects.get(code="organ_removal"))
+    report = build_monitor(COMMAND_LINE, 2025)
+    forms = {form.value: form for form in report.form_sectors}
+    crossing = report.crossing
+    organ = [v for v, _label in crossing.rows].index("organ_removal")
+    assert crossing.row_totals[organ].exact == 1 and crossing.row_totals[organ].text == "x"
+    assert "organ_removal" not in forms
+    sexual = {row.value: row for row in forms["sexual"].rows}
+    assert "agriculture" not in sexual
+    # The statistics of the year read the same marks for both.
+    stats = build_statistics(COMMAND_LINE, PublishedPeriod(2025).period)
+    by_form = {
+        row.value: row.cell.text
+        for found in stats.breakdowns
+        if found.key == "exploitation_form"
+        for row in found.rows
+    }
+    assert by_form["organ_removal"] == "x"
+    # A form with sectors of its own keeps its block with every one of them, marks and all.
+    assert set(forms) >= {"sexual", "labour", "criminal"}
+    assert [row.value for row in forms["criminal"].rows if row.value in ("drugs", "theft")] == [
+        "drugs",
+        "theft",
+    ]
+
+
 def test_sub3_cases_and_police_reports_come_from_the_registrations_cases(monitored):
     report = _exact()
     assert _figures(report, "sub3") == {"yes": 3, "no": 16}
@@ -145,15 +277,50 @@ def test_repeat_victims_are_persons_registered_again_in_the_year_or_before_it(mo
     assert table(report, "repeat").total.exact == 19
 
 
+def _all_cells(report) -> list[tuple[str, object]]:
+    found = [("headline", row.cell) for row in report.headline + report.persons]
+    for monitor_table in report.tables:
+        found += [
+            (monitor_table.key, c) for c in (monitor_table.total, monitor_table.previous_total)
+        ]
+        found += [(monitor_table.key, row.cell) for row in monitor_table.rows]
+        found += [(monitor_table.key, row.previous) for row in monitor_table.rows]
+    for form in report.form_sectors:
+        found += [(form.value, c) for c in (form.total, form.previous_total)]
+        found += [(form.value, c) for row in form.rows for c in (row.cell, row.previous)]
+    return found
+
+
 def test_small_cells_are_published_as_the_statistics_publish_them(monitored, settings):
     settings.REGISTRY_SMALL_CELL_K = 10
     report = build_monitor(COMMAND_LINE, 2025)
     sub3 = {row.value: row.cell for row in table(report, "sub3").rows}
-    # 3 is a small cell; 16 is then the one other cell that would give it away.
-    assert sub3["yes"].suppressed and sub3["no"].suppressed
+    # 3 is a small cell: the mark, without a percentage.
     assert sub3["yes"].text == "x" and sub3["yes"].percent is None
+    # No secondary suppression: the 16 beside it is published, rounded as its key says.
+    assert not sub3["no"].suppressed and not sub3["no"].secondary
+    assert sub3["no"].text == _published(16, f"{_scope(2025)}|sub3=no")
+    assert _within_rounding(sub3["no"].text, 16)
+    total = table(report, "sub3").total
+    assert total.text == _published(19, f"{_scope(2025)}|registrations")
+    # Its percentage is of the published figures, not of 16 in 19 (84.2).
+    assert sub3["no"].percent == pytest.approx(100 * sub3["no"].published / total.published)
     gender = {row.value: row.cell for row in table(report, "gender").rows}
+    # 9 is below k; 10 is k itself, which rounds to 10 and so reads the mark too.
+    assert (gender["female"].exact, gender["male"].exact) == (9, 10)
     assert gender["female"].text == "x" and gender["male"].text == "x"
+    # Every figure of the report: the one mark for 0..14 only, a number within the rounding.
+    cells = _all_cells(report)
+    assert len(cells) > 100
+    for where, c in cells:
+        assert not c.secondary, where
+        if c.exact < small_cell_k():
+            assert c.text == "x", (where, c)
+        if c.exact >= small_cell_k() + rounding_base():
+            assert c.text != "x", (where, c)
+        assert _within_rounding(c.text, c.exact), (where, c)
+        if c.text != "x":
+            assert int(c.text) % rounding_base() == 0, (where, c)
 
 
 def test_the_page_shows_every_table_with_its_chart_and_no_count_behind_an_x(
@@ -180,6 +347,14 @@ def test_the_page_shows_every_table_with_its_chart_and_no_count_behind_an_x(
     ]:
         assert f'id="table-{key}"' in page
     assert "Sub 3 cases (Art. 273f(1)(3) Sr)" in page
+    # The statistics page's own sentence on the method, with this report's k and base.
+    assert (
+        "every count is randomly rounded on its own to a multiple of 5, so a figure may differ "
+        "from the exact count by up to 4"
+        in page
+        and "Counts below 10, zero included, are shown as x, and so are some up to 14." in page
+    )
+    assert "counts from 1 to" not in page and "one more cell" not in page
     # Each chart is named by its table; no script runs.
     assert (
         'aria-label="Police report"' in page
@@ -200,6 +375,8 @@ def test_the_page_and_the_pdf_follow_the_language(monitored, administrator, clie
     assert "Slachtoffermonitor 2025" in dutch and "Leeftijd" in dutch
     assert "Victim monitor 2025" in english and "Gender" in english
     assert "Aangifte bij de politie" in dutch and "Police report" in english
+    assert "willekeurig afgerond op een veelvoud van 5" in dutch
+    assert "berekend uit de gepubliceerde cijfers" in dutch
     pdf = client.get(MONITOR_PDF, {"year": "2025"}, HTTP_ACCEPT_LANGUAGE="nl")
     assert pdf["Content-Type"] == "application/pdf"
     text = _pdf_text(pdf.content)
@@ -311,7 +488,11 @@ def test_the_command_writes_the_pdf_and_audits_it(monitored, tmp_path):
     call_command(
         "monitor_report", "--year", "2025", "--output", str(target), "--language", "en", stdout=out
     )
-    assert "19 registrations" in out.getvalue()
+    # The published count of the year's 19 registrations, as the statistics publish it.
+    published = _published(19, f"{_scope(2025)}|registrations")
+    assert _within_rounding(published, 19)
+    assert f" of {published} registrations written to" in out.getvalue()
+    assert " of 19 registrations" not in out.getvalue()
     assert "Victim monitor 2025" in _pdf_text(target.read_bytes())
     event = AuditEvent.objects.filter(action=AuditAction.EXPORT).latest("at")
     assert event.actor == "manage.py monitor_report" and event.details["export"] == "monitor"
