@@ -3,7 +3,7 @@
 pygal writes a ``<script>`` with its tooltip configuration even when its JavaScript is
 switched off (``js=[]``); every script element is removed here, so the page runs no chart
 code at all. Charts show only what the table beside them shows (the rounded counts): a cell
-shown as ``x`` (below k, zero included) is drawn without a bar and labelled "(suppressed)",
+shown as ``x`` (below k, zero included) is drawn without a bar and labelled "(x, not shown)",
 never as 0 nor its exact count, and no chart reads an exact count, not even to leave out a
 zero; a chart with nothing published is a sentence, not an empty axis. Each chart is named by
 its table.
@@ -61,16 +61,15 @@ def clean_svg(svg: str, title: str = "") -> SafeString:
 
 
 def nothing_to_draw(title: str) -> SafeString:
-    """The sentence shown instead of a chart whose every figure is suppressed or zero."""
+    """The sentence shown instead of a chart whose every figure reads x or 0."""
     return format_html(
         '<p class="chart-empty text-body-secondary small mb-0">{}</p>',
-        _("%(title)s: every figure is suppressed or zero, so there is no chart to draw.")
-        % {"title": title},
+        _("%(title)s: every figure reads x or 0, so there is no chart to draw.") % {"title": title},
     )
 
 
 def _suppressed_label(label: str) -> str:
-    return _("%(label)s (suppressed)") % {"label": label}
+    return _("%(label)s (x, not shown)") % {"label": label}
 
 
 def _config(**kwargs: object) -> dict[str, object]:
@@ -90,7 +89,7 @@ def _config(**kwargs: object) -> dict[str, object]:
 
 def breakdown_chart(table: Breakdown, title: str = "") -> SafeString:
     """A bar per value of the breakdown; a suppressed value keeps its bar's place, labelled
-    "(suppressed)" and without a bar, never drawn as 0."""
+    "(x, not shown)" and without a bar, never drawn as 0."""
     title = str(title or table.title)
     rows = list(table.rows)
     if not any(row.cell.published for row in rows):
@@ -123,7 +122,7 @@ def cross_chart(table: CrossTable, title: str = "") -> SafeString:
     read ``x``, the published total less the published cells is drawn as one grey part named
     "suppressed" (computed from published figures only, so nothing is revealed; with rounding
     it is approximate, as the table is); a row whose total reads ``x`` has no bar and is
-    labelled "(suppressed)". Rows and columns are those of the table: none is left out for
+    labelled "(x, not shown)". Rows and columns are those of the table: none is left out for
     being zero, which the table does not say."""
     title = str(title or f"{table.row_title} × {table.col_title}")
     used_rows = list(range(len(table.rows)))
@@ -159,5 +158,5 @@ def cross_chart(table: CrossTable, title: str = "") -> SafeString:
     for j in series:
         chart.add(table.cols[j][1], [table.cells[i][j].published for i in used_rows])
     if any(hidden):
-        chart.add(_("suppressed"), hidden)
+        chart.add(_("x, not shown"), hidden)
     return clean_svg(_EMPTY_BAR_RE.sub("", chart.render(is_unicode=True)), title)

@@ -106,17 +106,24 @@ class Statistics:
     referrals: Breakdown | None = None
 
 
-def _top(dim: Dimension, counts: dict[str, int]) -> dict[str, str]:
-    """Value -> bucket: the ``dim.top`` largest values stay, the rest become 'other'."""
+def _top(dim: Dimension, counts: dict[str, int], k: int, scope: str = "") -> dict[str, str]:
+    """Value -> bucket for a dimension without a fixed list of values (countries): the
+    ``dim.top`` values with the largest published figures stay, every other value becomes
+    'other'. A value whose figure reads ``x`` is never listed on its own: its row would tell
+    that someone of that country was counted (x covers zero too), so it joins 'other'. Ranked
+    by the published (rounded) figure, then by code, never by the exact count."""
     if not dim.top:
         return {value: value for value in counts}
-    ranked = sorted((v for v in counts if v != UNKNOWN), key=lambda v: (-counts[v], v))
+    shown = {
+        v: cell(n, k, _key(scope, dim, v)).published for v, n in counts.items() if v != UNKNOWN
+    }
+    ranked = sorted((v for v, n in shown.items() if n is not None), key=lambda v: (-shown[v], v))
     keep = set(ranked[: dim.top]) | {UNKNOWN}
     return {value: value if value in keep else OTHER_VALUES for value in counts}
 
 
-def _bucketed(dim: Dimension, counts: dict[str, int]) -> dict[str, int]:
-    mapping = _top(dim, counts)
+def _bucketed(dim: Dimension, counts: dict[str, int], k: int, scope: str = "") -> dict[str, int]:
+    mapping = _top(dim, counts, k, scope)
     result: dict[str, int] = {}
     for value, n in counts.items():
         result[mapping[value]] = result.get(mapping[value], 0) + n
@@ -156,7 +163,7 @@ def breakdown(
 ) -> Breakdown:
     """One dimension's table. ``scope`` (``scope_of(period)``) keys the random rounding, so a
     figure published again elsewhere (a crossing's margin) reads the same."""
-    counts = _bucketed(dim, counts)
+    counts = _bucketed(dim, counts, k, scope)
     labels = dim.labels()
     values = _ordered_values(dim, counts, k, scope)
     total_key = f"{scope}|registrations"
@@ -181,13 +188,13 @@ def cross_table(
     k: int,
     scope: str = "",
 ) -> CrossTable:
-    row_map, col_map = _top(row_dim, row_counts), _top(col_dim, col_counts)
+    row_map, col_map = _top(row_dim, row_counts, k, scope), _top(col_dim, col_counts, k, scope)
     merged: dict[tuple[str, str], int] = {}
     for (a, b), n in grid_counts.items():
         key = (row_map.get(a, a), col_map.get(b, b))
         merged[key] = merged.get(key, 0) + n
-    row_totals_exact = _bucketed(row_dim, row_counts)
-    col_totals_exact = _bucketed(col_dim, col_counts)
+    row_totals_exact = _bucketed(row_dim, row_counts, k, scope)
+    col_totals_exact = _bucketed(col_dim, col_counts, k, scope)
     rows = _ordered_values(row_dim, row_totals_exact, k, scope)
     cols = _ordered_values(col_dim, col_totals_exact, k, scope)
     row_totals = [cell(row_totals_exact.get(v, 0), k, _key(scope, row_dim, v)) for v in rows]

@@ -177,3 +177,15 @@ def test_the_attacker_pins_cells_of_a_weak_publication(region_a, helpdesk):
         helpdesk, ("gender", "age_monitor"), 2019, 2019, documented_meaning(K, BASE), K
     )
     assert published.pinned(K, WIDTH) == []
+
+
+def test_a_country_whose_figure_reads_x_is_not_listed_on_its_own():
+    """A row of its own would say, through its x, that someone of that country was counted
+    (x covers zero too): it joins "other" (reports.tables._top)."""
+    from reports.dimensions import DIMENSIONS
+    from reports.tables import breakdown
+
+    table = breakdown(DIMENSIONS["nationality"], {"NL": 40, "RO": 35, "ER": 3}, 78, 10, "s")
+    values = [row.value for row in table.rows]
+    assert "ER" not in values
+    assert "NL" in values and "RO" in values and "_other" in values

@@ -190,7 +190,9 @@ def test_every_figure_reads_as_the_statistics_download_of_its_year(
         ("gender", {"male": 10, "female": 9}, {"female": 11}),
         ("age_monitor", {"30-39": 10, "0-17": 9}, {"18-22": 11}),
         ("nationality_group", {"dutch": 10, "outside_eu": 9}, {"other_eu": 11}),
-        ("nationality", {"NL": 10, "NG": 9}, {"RO": 11}),
+        # RO, counted only the year before, reads x this year (x covers zero): a country whose
+        # figure reads x is not listed on its own (reports.tables._top), so its 11 are "other".
+        ("nationality", {"NL": 10, "NG": 9}, {"_other": 11}),
         ("exploitation_form", {"labour": 10, "sexual": 9, "criminal": 9}, {"sexual": 11}),
         ("scope", {"domestic": 10, "cross_border": 9}, {"cross_border": 11}),
         ("reporter_type", {"labour_inspectorate": 10, "ngo": 9}, {"police": 11}),

@@ -126,7 +126,7 @@ def test_a_suppressed_cell_is_labelled_suppressed_and_not_drawn_as_zero(
     labels = [html.unescape(x) for x in re.findall(r"<text[^>]*>(.*?)</text>", axis)]
     # Each value keeps its place on the axis; one read x is labelled as suppressed.
     assert sorted(labels) == sorted(
-        [row.label for row in shown] + [f"{row.label} (suppressed)" for row in marked]
+        [row.label for row in shown] + [f"{row.label} (x, not shown)" for row in marked]
     )
     values = re.findall(r'<desc class="value">(.*?)</desc>', svg)
     # One bar per published (rounded) count, in the table's order; no bar of 0, 9, 10 or 11.
@@ -146,7 +146,7 @@ def test_a_fully_suppressed_crossing_shows_a_sentence_not_an_empty_axis(
     page = _page(client_for(administrator), query, **EN).content.decode()
     cross = _sections(page)["section-cross"]
     assert "<svg" not in cross
-    assert "every figure is suppressed or zero, so there is no chart to draw" in cross
+    assert "every figure reads x or 0, so there is no chart to draw" in cross
     # So is a breakdown whose every cell reads x (reporter type: 11, 10 and 9).
     reporters = _sections(page)["section-reporter_type"]
     assert "<svg" not in reporters
@@ -240,7 +240,7 @@ def test_an_anonymised_download_with_rows_still_starts(
     assert len(response.content.splitlines()) == 1 + 30
 
 
-def test_suppressed_cells_of_a_crossing_are_drawn_as_one_grey_part_named_suppressed(
+def test_suppressed_cells_of_a_crossing_are_drawn_as_one_grey_part_named_x(
     planted, administrator, client_for, settings
 ):
     # Gender x age (monitor) of the planted 2024-2025 data at k = 5: female 0-17 (9),
@@ -267,4 +267,4 @@ def test_suppressed_cells_of_a_crossing_are_drawn_as_one_grey_part_named_suppres
     legend = [
         html.unescape(x) for x in re.findall(r'<g [^>]*class="legend [^"]*">.*?</g>', svg, re.S)
     ]
-    assert bool(grey) is any(">suppressed<" in item for item in legend), legend
+    assert bool(grey) is any(">x, not shown<" in item for item in legend), legend
