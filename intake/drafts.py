@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from intake.forms import ReporterSubmissionForm, StaffRegistrationForm
 from registry import drafts
 from registry.access import may_register, may_submit, requires
+from registry.carried import Statement
 from registry.models import FormDraft, User
 
 STAFF = FormDraft.Form.STAFF_INTAKE
@@ -40,6 +41,12 @@ DRAFT_FIELDS = {
 def form_saved(user: User, form: str) -> None:
     """The form was saved (a registration, a report): its draft is no longer needed."""
     drafts.discard(user, form)
+
+
+def saved_statement(user: User, form: str) -> Statement:
+    """:func:`form_saved` as one statement, for the save that runs it with its one-time
+    token's claim (registry/once.py, ``with_claim``)."""
+    return drafts.discard_statement(user, form)
 
 
 def _when(moment: datetime.datetime) -> str:

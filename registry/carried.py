@@ -54,13 +54,17 @@ def run_together(statements: Sequence[Statement]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(statements) > 1:
             *ahead, (sql, params) = statements
-            cursor.execute(*_with(ahead, sql, params))
+            cursor.execute(*with_statements(ahead, sql, params))
         else:
             for sql, params in statements:
                 cursor.execute(sql, params)
 
 
-def _with(ahead: Sequence[Statement], sql: str, params: Any) -> tuple[str, tuple[Any, ...]]:
+def with_statements(
+    ahead: Sequence[Statement], sql: str, params: Any
+) -> tuple[str, tuple[Any, ...]]:
+    """``sql`` with ``ahead`` in front of it as data-modifying WITHs (PostgreSQL only): the
+    statement and its parameters."""
     ctes = ", ".join(f"carried_{i} AS ({s})" for i, (s, _p) in enumerate(ahead))
     return f"WITH {ctes} {sql}", (*(v for _s, p in ahead for v in p), *(params or ()))
 
@@ -88,7 +92,7 @@ def carried_by(model: type[Model], statements: Sequence[Statement]) -> Iterator[
     def ahead(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         if pending and not many and sql.startswith(prefix):
             pending.clear()
-            sql, params = _with(statements, sql, params)
+            sql, params = with_statements(statements, sql, params)
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(ahead):

@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.sql import DeleteQuery
 from django.utils import timezone
 
+from registry.carried import Statement
 from registry.models import FormDraft, User
 from registry.models.drafts import DRAFT_HOURS
 
@@ -75,6 +78,14 @@ def load(user: User, form: str) -> tuple[Values, FormDraft] | None:
 def discard(user: User, form: str) -> None:
     """Delete ``user``'s draft of ``form`` (after the form was saved, or on request)."""
     FormDraft.objects.of(user, form).delete()
+
+
+def discard_statement(user: User, form: str) -> Statement:
+    """:func:`discard` as one statement, for a save that runs it with another (the one-time
+    token's claim, registry/once.py): the ORM's own DELETE of the draft."""
+    query = DeleteQuery(FormDraft)
+    query.add_q(Q(owner=user, form=form))
+    return query.get_compiler(connection=connection).as_sql()
 
 
 def prune(hours: int = DRAFT_HOURS) -> int:

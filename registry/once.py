@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from registry.carried import Statement, run_together, with_statements
 
 if TYPE_CHECKING:
     from registry.models import UsedFormToken, User
@@ -109,14 +111,22 @@ class Spent:
                 )
 
 
-def save_once(request: HttpRequest, save: Callable[[], str], *, result_url: str = "") -> Spent:
+def save_once(
+    request: HttpRequest,
+    save: Callable[[], str],
+    *,
+    result_url: str = "",
+    with_claim: Sequence[Statement] = (),
+) -> Spent:
     """Run ``save`` (which saves and returns the URL of its result) unless the POST's token
     is refused or was used before. The caller redirects to ``result_url``, or, when
     ``refused``, shows the form again with that message. A ValidationError from ``save``
     (a rule that refused it) gives the token back, so the same form may be sent again.
     A caller that knows its result's URL before saving passes it as ``result_url``: the token
-    is then spent with it in one statement instead of two."""
-    spent = spend(request, result_url=result_url)
+    is then spent with it in one statement instead of two. ``with_claim``: statements that run
+    only when this POST claims its token, in the claim's statement on PostgreSQL (the form's
+    draft, deleted when the form is saved)."""
+    spent = spend(request, result_url=result_url, with_claim=with_claim)
     if spent.used is None:
         return spent
     try:
@@ -148,7 +158,9 @@ def saved_or_refused(
     return redirect(spent.result_url)
 
 
-def spend(request: HttpRequest, *, result_url: str = "") -> Spent:
+def spend(
+    request: HttpRequest, *, result_url: str = "", with_claim: Sequence[Statement] = ()
+) -> Spent:
     """Spend the token of ``request``'s POST, inside the transaction that saves (with
     ``result_url`` already recorded when the caller knows it)."""
     from registry.models import UsedFormToken
@@ -162,7 +174,7 @@ def spend(request: HttpRequest, *, result_url: str = "") -> Spent:
         return Spent(refused=str(REFUSED))
     if owner != user.pk or not isinstance(nonce, str):
         return Spent(refused=str(REFUSED))
-    used = _claim(user, nonce, result_url)
+    used = _claim(user, nonce, result_url, with_claim)
     if used is not None:
         return Spent(used=used)
     first = UsedFormToken.objects.filter(user=user, nonce=nonce).first()
@@ -171,7 +183,9 @@ def spend(request: HttpRequest, *, result_url: str = "") -> Spent:
     return Spent(first_result=first.result_url)
 
 
-def _claim(user: User, nonce: str, result_url: str = "") -> UsedFormToken | None:
+def _claim(
+    user: User, nonce: str, result_url: str = "", with_claim: Sequence[Statement] = ()
+) -> UsedFormToken | None:
     """Insert the used token; None when it was there already. ``INSERT ... ON CONFLICT DO
     NOTHING RETURNING`` (PostgreSQL, SQLite >= 3.35) instead of ``create()`` in a savepoint
     that catches the IntegrityError: one statement instead of three on every save, and the
@@ -181,13 +195,20 @@ def _claim(user: User, nonce: str, result_url: str = "") -> UsedFormToken | None
 
     table = connection.ops.quote_name(UsedFormToken._meta.db_table)
     now = timezone.now()
+    sql = (
+        f"INSERT INTO {table} (user_id, nonce, result_url, used_at) "  # noqa: S608
+        "VALUES (%s, %s, %s, %s) ON CONFLICT (user_id, nonce) DO NOTHING RETURNING id"
+    )
+    params = [user.pk, nonce, result_url, connection.ops.adapt_datetimefield_value(now)]
+    carried = with_claim and connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (user_id, nonce, result_url, used_at) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s) ON CONFLICT (user_id, nonce) DO NOTHING RETURNING id",
-            [user.pk, nonce, result_url, connection.ops.adapt_datetimefield_value(now)],
-        )
+        # On PostgreSQL the statements ride in the claim's (a data-modifying WITH runs even
+        # when the INSERT meets its conflict: a second POST of the token runs them again,
+        # after the first has committed, which for a draft's DELETE changes nothing).
+        cursor.execute(*(with_statements(with_claim, sql, params) if carried else (sql, params)))
         row = cursor.fetchone()
+        if row is not None and with_claim and not carried:
+            run_together(with_claim)
     if row is None:
         return None
     used = UsedFormToken(pk=row[0], user=user, nonce=nonce, result_url=result_url, used_at=now)

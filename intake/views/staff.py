@@ -274,9 +274,6 @@ def register(request: HttpRequest) -> HttpResponse:
     result_url = reverse("intake:registered", kwargs={"pk": registration_id})
 
     def save() -> str:
-        # First, so the row locks the save takes last (the number, the audit chain) are not
-        # held any longer for it; a save that fails rolls the deletion back with it.
-        drafts.form_saved(request.user, drafts.STAFF)
         saved = services.register(
             request.user,
             form.cleaned_data,
@@ -293,7 +290,15 @@ def register(request: HttpRequest) -> HttpResponse:
         return result_url
 
     # A double click or a retried POST saves once and shows the first save's confirmation.
-    spent = once.save_once(request, save, result_url=result_url)
+    # The draft is deleted by the token's claim (in its statement on PostgreSQL): first, so
+    # the row locks the save takes last are not held any longer for it, and only when this
+    # POST saves; a save that fails rolls the deletion back with it.
+    spent = once.save_once(
+        request,
+        save,
+        result_url=result_url,
+        with_claim=[drafts.saved_statement(request.user, drafts.STAFF)],
+    )
     if spent.refused:
         return _review_page(request, form, matches, once_error=spent.refused)
     return redirect(spent.result_url)

@@ -308,3 +308,20 @@ def test_a_save_that_fails_keeps_the_draft(client_for, coordinator_a, staff_data
     assert response.status_code == 503
     assert Registration.objects.count() == 0
     assert read(client, STAFF_DRAFT)["values"]["family_name"] == [data["family_name"]]
+
+
+def test_a_save_refused_for_its_one_time_token_keeps_the_draft(
+    client_for, coordinator_a, staff_data
+):
+    """The draft goes with the token's claim (registry/once.py, ``with_claim``): a token that is
+    refused claims nothing, so the form is shown again and its draft stays."""
+    client = client_for(coordinator_a)
+    data = staff_data(family_name=planted("Family"))
+    keep(client, STAFF_DRAFT, data)
+    response = client.post(
+        "/intake/register/",
+        {**data, "step": "save", "person_choice": "new", "once_token": "tampered"},
+    )
+    assert response.status_code == 200
+    assert Registration.objects.count() == 0
+    assert read(client, STAFF_DRAFT)["values"]["family_name"] == [data["family_name"]]
