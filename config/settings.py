@@ -128,7 +128,8 @@ LOGOUT_REDIRECT_URL = "login"
 # django-axes refuses a locked-out login before any other backend checks the password.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, loading a coordinator's regions with the user (registry/auth_backends.py).
+    "registry.auth_backends.RegistryBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -110,8 +110,12 @@ class User(AbstractUser):
 
     @cached_property
     def region_ids(self) -> frozenset[int]:
-        # From the link table alone: no join with the regions and no ordering by name, as
+        # Loaded with the user on PostgreSQL (registry/auth_backends.py); otherwise from the
+        # link table alone: no join with the regions and no ordering by name, as
         # ``self.regions`` would read them (every request of a coordinator asks this once).
+        loaded = self.__dict__.pop("loaded_region_ids", None)
+        if loaded is not None:
+            return frozenset(loaded)
         links = type(self).regions.through.objects.filter(user_id=self.pk)
         return frozenset(links.values_list("region_id", flat=True))
 
