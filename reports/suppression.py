@@ -34,18 +34,12 @@ __all__ = [
     "SUPPRESSED",
     "Cell",
     "cell",
-    "primary",
     "rounding_base",
     "small_cell_k",
     "suppress_grid",
     "suppress_series",
     "with_percentages",
 ]
-
-
-def primary(count: int, k: int) -> bool:
-    """True when ``count`` is a small cell: 1 <= count < k (a protected count)."""
-    return 0 < count < k
 
 
 def cell(count: int, k: int, key: str = "") -> Cell:

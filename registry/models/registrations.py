@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from registry import access, municipalities, registering
-from registry.carried import Statement, run_together
+from registry.carried import Statement
 from registry.choices import (
     COUNTED_STATUSES,
     ConsentSigner,
@@ -363,18 +363,10 @@ class Registration(models.Model):
             gender, nationality = person.gender, person.nationality
         self.person_gender, self.person_nationality = gender, str(nationality or "")
 
-    def insert_codes(self, list_name: str, codes: Iterable[str]) -> None:
-        """Add ``codes`` to the code list ``list_name`` of a registration that has none yet."""
-        self.insert_code_lists({list_name: codes})
-
-    def insert_code_lists(self, lists: Mapping[str, Iterable[str]]) -> None:
-        """Add the codes of each code list (``{"exploitation_forms": [...], ...}``) to a new
-        registration, which has none yet (on PostgreSQL in one statement)."""
-        run_together(self.code_list_statements(lists))
-
     def code_list_statements(self, lists: Mapping[str, Iterable[str]]) -> list[Statement]:
-        """The INSERTs that add the codes of each code list to a new registration, which has
-        none yet, one per list that has codes.
+        """The INSERTs that add the codes of each code list (``{"exploitation_forms": [...],
+        ...}``) to a new registration, which has none yet, one per list that has codes (run
+        them with ``registry.carried``: ``carried_by`` or ``run_together``).
 
         The codes are the primary keys of the code tables and a new registration has no rows
         to compare with, so one INSERT per list does it: ``.set()`` would read and diff first,
